@@ -1,0 +1,84 @@
+"""Every error a cell can end with.
+
+One tree, mapped to Jupyter's ``error`` reply in exactly one place (``CCellKernel._reply_error``)::
+
+    CellError                 ename/evalue/traceback of a failed cell
+    ├── CompileError          the program did not compile; memory unchanged
+    ├── ExitStatus            the program exited with a status other than 0
+    ├── ProgramSignal         the program died from a signal (ename is the signal's name)
+    ├── Interrupted           the user interrupted (ename KeyboardInterrupt)
+    ├── MagicError            a magic line is wrong
+    └── ToolchainNotFound     no compiler, or no toolchain of that name
+
+The traceback always starts with ``ename: evalue`` because JupyterLab shows only the traceback.
+"""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Sequence
+
+
+class CellError(Exception):
+    """A cell failed. ``ename``, ``evalue`` and ``details`` become the Jupyter error reply."""
+
+    ename: str = "CellError"
+
+    def __init__(self, evalue: str, details: Sequence[str] = ()) -> None:
+        super().__init__(evalue)
+        self.evalue = evalue
+        self.details = list(details)
+
+    @property
+    def traceback(self) -> list[str]:
+        return [f"{self.ename}: {self.evalue}", *self.details]
+
+
+class CompileError(CellError):
+    """The rendered program did not parse or compile."""
+
+    ename = "CompileError"
+
+
+class ExitStatus(CellError):
+    """The program ran and exited with a non-zero status."""
+
+    ename = "ExitStatus"
+
+    def __init__(self, status: int) -> None:
+        super().__init__(f"exit status {status}")
+        self.status = status
+
+
+class ProgramSignal(CellError):
+    """The program was killed by a signal, e.g. ``SIGSEGV: Segmentation fault``."""
+
+    def __init__(self, signum: int) -> None:
+        try:
+            name = signal.Signals(signum).name
+        except ValueError:
+            name = f"signal {signum}"
+        super().__init__(signal.strsignal(signum) or name)
+        self.ename = name
+        self.signum = signum
+
+
+class Interrupted(CellError):
+    """The user interrupted the cell while it compiled or ran."""
+
+    ename = "KeyboardInterrupt"
+
+    def __init__(self, evalue: str = "interrupted by the user; memory kept") -> None:
+        super().__init__(evalue)
+
+
+class MagicError(CellError):
+    """A magic line is unknown or malformed."""
+
+    ename = "MagicError"
+
+
+class ToolchainNotFound(CellError):
+    """No compiler for this language on this machine, or no toolchain of that name."""
+
+    ename = "ToolchainNotFound"

@@ -1,0 +1,203 @@
+"""The Jupyter side: an ipykernel ``Kernel`` over a ``Session``. Only this module speaks the protocol.
+
+What ipykernel 7 does not do for a wrapper kernel, done here (see JUPYTER_NOTES.md):
+
+- interrupts: ``interrupt_request`` (message mode) and a SIGINT while a handler runs (signal mode,
+  gateways) both stop the running program's process group; neither ever raises in the event loop,
+  so the kernel and its memory survive;
+- ``kernel_info`` advertises no subshells and no debugger;
+- every output is sent with ``send_response``, parented to its request;
+- input is requested only when the program waits for it, and the wait is cancellable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import os
+import signal
+import threading
+from typing import Any
+
+import zmq
+from ipykernel.kernelbase import Kernel
+from traitlets import Integer, Unicode, default
+
+from . import __version__
+from .errors import CellError, ToolchainNotFound
+from .plugins import load_toolchain
+from .session import DEFAULT_OUTPUT_LIMIT, Session
+
+PROTOCOL_VERSION = "5.3"
+
+
+class CCellKernel(Kernel):
+    """A kernel for one compiled language, chosen by ``toolchain_name``."""
+
+    implementation = "ccellkernel"
+    implementation_version = __version__
+
+    toolchain_name = Unicode("c", help="Entry-point name of the toolchain (c, ...).").tag(config=True)
+    output_limit = Integer(
+        help="Bytes of program output per cell before it is cut (env CCELL_OUTPUT_LIMIT)."
+    ).tag(config=True)
+
+    @default("output_limit")
+    def _default_output_limit(self) -> int:
+        return int(os.environ.get("CCELL_OUTPUT_LIMIT", DEFAULT_OUTPUT_LIMIT))
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.pop("user_ns", None)  # IPKernelApp passes it; this kernel has no Python namespace
+        super().__init__(**kwargs)
+        self.toolchain = load_toolchain(self.toolchain_name)
+        self.cells = Session(self.toolchain, output_limit=self.output_limit)
+        self._compiler_version: str | None = None
+        atexit.register(self.cells.close)
+
+    # -- what the kernel says about itself -------------------------------------------------------
+
+    @property
+    def language_info(self) -> dict[str, Any]:  # type: ignore[override]
+        return {**self.toolchain.language_info, "version": self._version()}
+
+    @property
+    def banner(self) -> str:  # type: ignore[override]
+        return (
+            f"ccellkernel {__version__}: {self.toolchain.display_name}"
+            f" with {self._version() or 'no compiler'}\n"
+            "Declarations are remembered across cells; statements run in main. %help for more."
+        )
+
+    @property
+    def kernel_info(self) -> dict[str, Any]:
+        return {
+            "protocol_version": PROTOCOL_VERSION,
+            "implementation": self.implementation,
+            "implementation_version": self.implementation_version,
+            "language_info": self.language_info,
+            "banner": self.banner,
+            "help_links": [],
+            "supported_features": [],  # no subshells (cells share one program), no debugger
+        }
+
+    def _version(self) -> str:
+        if self._compiler_version is None:
+            try:
+                self._compiler_version = self.toolchain.find_compiler().version
+            except ToolchainNotFound:
+                return ""
+        return self._compiler_version
+
+    # -- cells -------------------------------------------------------------------------------------
+
+    async def do_execute(  # type: ignore[override]
+        self,
+        code: str,
+        silent: bool,
+        store_history: bool = True,
+        user_expressions: dict[str, Any] | None = None,
+        allow_stdin: bool = False,
+        *,
+        cell_meta: dict[str, Any] | None = None,
+        cell_id: str | None = None,
+    ) -> dict[str, Any]:
+        self._allow_stdin = allow_stdin
+        io = _KernelIO(self, silent, allow_stdin)
+        try:
+            await self.cells.execute(code, self.execution_count, io)
+        except CellError as err:
+            return self._reply_error(err, silent)
+        except Exception as err:  # a bug in the kernel must not take the notebook down with it
+            self.log.exception("internal error while executing a cell")
+            failure = CellError(f"{type(err).__name__}: {err}")
+            failure.ename = "InternalError"
+            return self._reply_error(failure, silent)
+        count = self.execution_count
+        return {"status": "ok", "execution_count": count, "payload": [], "user_expressions": {}}
+
+    def _reply_error(self, err: CellError, silent: bool) -> dict[str, Any]:
+        """The one place a CellError becomes Jupyter's error output and reply."""
+        content = {"ename": err.ename, "evalue": err.evalue, "traceback": err.traceback}
+        if not silent:
+            self.send_response(self.iopub_socket, "error", content)
+        return {"status": "error", "execution_count": self.execution_count, **content}
+
+    async def do_complete(self, code: str, cursor_pos: int | None) -> dict[str, Any]:  # type: ignore[override]
+        cursor = len(code) if cursor_pos is None else cursor_pos
+        matches, start, end = self.cells.complete(code, cursor)
+        return {"status": "ok", "matches": matches, "cursor_start": start, "cursor_end": end, "metadata": {}}
+
+    async def do_is_complete(self, code: str) -> dict[str, Any]:  # type: ignore[override]
+        status, indent = self.cells.is_complete(code)
+        reply: dict[str, Any] = {"status": status}
+        if status == "incomplete":
+            reply["indent"] = indent
+        return reply
+
+    async def do_shutdown(self, restart: bool) -> dict[str, Any]:  # type: ignore[override]
+        self.cells.close()
+        return {"status": "ok", "restart": restart}
+
+    # -- interrupts -----------------------------------------------------------------------------------
+
+    async def interrupt_request(self, stream: Any, ident: Any, parent: Any) -> None:  # type: ignore[override]
+        """Message mode: stop the running program (not the kernel) and reply at once."""
+        self.cells.interrupt()
+        self.session.send(stream, "interrupt_reply", {"status": "ok"}, parent, ident=ident)
+
+    def pre_handler_hook(self) -> None:
+        # Signal mode: a SIGINT while a cell runs interrupts the program, never the event loop.
+        self.saved_sigint_handler = signal.signal(signal.SIGINT, self._on_sigint)
+
+    def post_handler_hook(self) -> None:
+        signal.signal(signal.SIGINT, self.saved_sigint_handler)
+
+    def _on_sigint(self, signum: int, frame: Any) -> None:
+        self.cells.interrupt()
+
+    # -- input ---------------------------------------------------------------------------------------------
+
+    def ask(self, prompt: str, cancel: threading.Event, ident: Any, parent: Any) -> str | None:
+        """Send an input_request and wait (in a worker thread) for the reply, or until ``cancel``."""
+        while True:  # drop stale replies
+            try:
+                self.stdin_socket.recv_multipart(zmq.NOBLOCK)
+            except zmq.ZMQError:
+                break
+        content = {"prompt": prompt, "password": False}
+        self.session.send(self.stdin_socket, "input_request", content, parent, ident=ident)
+        while not cancel.is_set():
+            ready, _, failed = zmq.select([self.stdin_socket], [], [self.stdin_socket], 0.05)
+            if ready or failed:
+                _, reply = self.session.recv(self.stdin_socket)
+                if reply is not None:
+                    value = reply.get("content", {}).get("value", "")
+                    return None if value == "\x04" else str(value)
+        return None
+
+
+class _KernelIO:
+    """A cell's ``CellIO``: IOPub streams parented to the request, input through the stdin channel."""
+
+    def __init__(self, kernel: CCellKernel, silent: bool, allow_stdin: bool) -> None:
+        self._kernel = kernel
+        self._silent = silent
+        self.allow_stdin = allow_stdin
+        self._ident = kernel._get_shell_context_var(kernel._shell_parent_ident)
+        self._parent = kernel.get_parent("shell")
+
+    def stream(self, name: str, text: str) -> None:
+        if not self._silent and text:
+            self._kernel.send_response(self._kernel.iopub_socket, "stream", {"name": name, "text": text})
+
+    async def read_input(self, cancel: threading.Event) -> str | None:
+        return await asyncio.to_thread(self._kernel.ask, "", cancel, self._ident, self._parent)
+
+
+def launch(toolchain: str, argv: list[str]) -> None:
+    """Start a kernel for ``toolchain`` (what ``ccellkernel kernel NAME -f FILE`` does)."""
+    from ipykernel.kernelapp import IPKernelApp
+
+    IPKernelApp.launch_instance(
+        argv=[*argv, f"--CCellKernel.toolchain_name={toolchain}"], kernel_class=CCellKernel
+    )

@@ -1,0 +1,105 @@
+"""The notebook's memory: top-level declarations keyed by name, newest winning.
+
+``Memory`` is immutable: ``merge`` and ``remove`` return a new one, so a cell's changes are made on a
+copy and become the memory only after the program compiled (CELL_MODEL.md section 1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """Source text from a cell, with where it starts: cell ``cell`` (its execution count), line ``line``.
+
+    ``column`` is the 0-based column of the first character, so a renderer can keep columns exact.
+    """
+
+    text: str
+    cell: int
+    line: int
+    column: int = 0
+
+    @property
+    def end_line(self) -> int:
+        return self.line + self.text.count("\n")
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """One remembered top-level declaration.
+
+    ``keys`` are the names it defines; they stay one group (replacing any of them replaces the whole
+    declaration). ``kind`` is the toolchain's word for it (``function``, ``struct``, ``include``...).
+    A ``weak`` declaration (a prototype, a forward declaration) never replaces a non-weak one.
+    ``uses`` are the identifiers its text refers to, for ordering; ``data`` is the toolchain's own.
+    """
+
+    keys: tuple[str, ...]
+    kind: str
+    fragment: Fragment
+    uses: frozenset[str] = frozenset()
+    weak: bool = False
+    data: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}), compare=False)
+
+    @property
+    def key(self) -> str:
+        return self.keys[0]
+
+    @property
+    def cell(self) -> int:
+        return self.fragment.cell
+
+
+class Memory:
+    """Remembered declarations in the order they were first defined (a redefinition keeps its place)."""
+
+    __slots__ = ("_decls", "_owner")
+
+    def __init__(self, declarations: Iterable[Declaration] = ()) -> None:
+        self._decls: tuple[Declaration, ...] = tuple(declarations)
+        self._owner: dict[str, Declaration] = {k: d for d in self._decls for k in d.keys}
+
+    def __iter__(self) -> Iterator[Declaration]:
+        return iter(self._decls)
+
+    def __len__(self) -> int:
+        return len(self._decls)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._owner
+
+    def get(self, key: str) -> Declaration | None:
+        return self._owner.get(key)
+
+    def keys(self) -> list[str]:
+        return [k for d in self._decls for k in d.keys]
+
+    def cells(self) -> set[int]:
+        return {d.cell for d in self._decls}
+
+    def merge(self, declarations: Iterable[Declaration]) -> Memory:
+        """A new memory with ``declarations`` added in order; each replaces every old one sharing a key."""
+        decls = list(self._decls)
+        for new in declarations:
+            clashing = [i for i, old in enumerate(decls) if not set(old.keys).isdisjoint(new.keys)]
+            if new.weak and any(not decls[i].weak for i in clashing):
+                continue  # a prototype after its definition adds nothing
+            if clashing:
+                place = clashing[0]
+                decls = [d for i, d in enumerate(decls) if i not in clashing]
+                decls.insert(place, new)
+            else:
+                decls.append(new)
+        return Memory(decls)
+
+    def remove(self, keys: Iterable[str]) -> Memory:
+        """A new memory without the declarations owning ``keys`` (each must be known: see ``missing``)."""
+        doomed = {id(self._owner[k]) for k in keys if k in self._owner}
+        return Memory(d for d in self._decls if id(d) not in doomed)
+
+    def missing(self, keys: Iterable[str]) -> list[str]:
+        return [k for k in keys if k not in self._owner]

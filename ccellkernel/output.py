@@ -1,0 +1,91 @@
+"""Program output on its way to the notebook: decoded, coalesced, capped.
+
+Bytes arrive in chunks from two pipes. They are decoded incrementally (a character split between
+reads survives, bad bytes become U+FFFD, NUL too), gathered into one run per stream (the other
+stream's run is flushed first, so order holds), and sent when the runner flushes (every 50 ms) or a
+run reaches 64 KiB. Past ``limit`` bytes per cell, one notice is sent and the rest is dropped while
+the pipes keep draining, so the program never blocks on a full pipe.
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Callable
+
+Emit = Callable[[str, str], None]
+CHUNK = 64 * 1024
+
+
+def _decoder() -> codecs.IncrementalDecoder:
+    return codecs.getincrementaldecoder("utf-8")(errors="replace")
+
+
+def clean(text: str) -> str:
+    """Text safe for a Jupyter message: no NUL."""
+    return text.replace("\x00", "\ufffd")
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:g} MB" if n >= 1e6 else f"{n / 1e3:g} kB" if n >= 1e3 else f"{n} bytes"
+
+
+class OutputBuffer:
+    """Collects a program's stdout/stderr bytes and emits ``(stream name, text)`` pieces."""
+
+    def __init__(self, emit: Emit, limit: int) -> None:
+        self._emit = emit
+        self._limit = limit
+        self._decoders = {"stdout": _decoder(), "stderr": _decoder()}
+        self._name: str | None = None
+        self._parts: list[str] = []
+        self._pending = 0
+        self.received = 0
+        self.cut = False
+
+    def feed(self, name: str, data: bytes) -> None:
+        """Take a chunk read from stream ``name`` (``stdout`` or ``stderr``)."""
+        self.received += len(data)
+        if self.cut:
+            return
+        overflow = self.received > self._limit
+        if overflow:
+            data = data[: max(0, len(data) - (self.received - self._limit))]
+        text = self._decoders[name].decode(data, final=overflow)
+        if text:
+            if name != self._name:
+                self.flush()
+                self._name = name
+            self._parts.append(text)
+            self._pending += len(text)
+            if self._pending >= CHUNK:
+                self.flush()
+        if overflow:
+            self.cut = True
+            self.flush()
+            self._emit(
+                "stderr",
+                f"\n[ccellkernel: output cut at {_size(self._limit)}; the program keeps running, "
+                "its further output is dropped]\n",
+            )
+
+    def flush(self) -> None:
+        """Send what has gathered."""
+        if self._parts and self._name is not None:
+            self._emit(self._name, clean("".join(self._parts)))
+        self._parts.clear()
+        self._pending = 0
+
+    def close(self) -> None:
+        """Flush everything, including an incomplete character at the end (as U+FFFD)."""
+        for name, decoder in self._decoders.items():
+            tail = decoder.decode(b"", final=True)
+            if tail and not self.cut:
+                self.feed_text(name, tail)
+        self.flush()
+
+    def feed_text(self, name: str, text: str) -> None:
+        if name != self._name:
+            self.flush()
+            self._name = name
+        self._parts.append(text)
+        self._pending += len(text)

@@ -1,0 +1,142 @@
+"""What a toolchain hands back: a cell split into parts, and a rendered program that knows its origins."""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from .memory import Declaration, Fragment
+
+
+@dataclass(frozen=True)
+class CellParts:
+    """A cell sorted by the toolchain (CELL_MODEL.md sections 2 and 3).
+
+    ``statements`` become ``main``'s body in order; ``main`` is the cell's own ``main`` function, if any;
+    ``problems`` are fragments the toolchain rejects outright (``(fragment, message)``).
+    """
+
+    declarations: tuple[Declaration, ...] = ()
+    statements: tuple[Fragment, ...] = ()
+    main: Fragment | None = None
+    problems: tuple[tuple[Fragment, str], ...] = ()
+
+    @property
+    def runs(self) -> bool:
+        return bool(self.statements) or self.main is not None
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a line of the rendered program came from: a cell and a line in it."""
+
+    cell: int
+    line: int
+
+
+@dataclass(frozen=True)
+class Program:
+    """A rendered program: its text and, per line (0-based), the origin of that line or None."""
+
+    text: str
+    origins: tuple[Origin | None, ...]
+
+    def origin(self, line: int) -> Origin | None:
+        """The origin of 1-based ``line`` of the text, if it came from a cell."""
+        if 1 <= line <= len(self.origins):
+            return self.origins[line - 1]
+        return None
+
+
+LineDirective = Callable[[Origin | None, int], str]
+"""``directive(origin, line)``: the directive making the next line ``origin`` (or, for generated code,
+line ``line`` of the program file itself); empty if the language has none."""
+
+
+@dataclass
+class ProgramWriter:
+    """Builds a ``Program`` line by line, inserting the toolchain's line directives before each fragment.
+
+    ``directive(origin, line)`` returns the directive line (``#line 3 "Cell In[2]"``) for an origin,
+    or for ``None`` (generated code, which then goes by its own line number ``line``). Every directive
+    a renderer writes goes through here, so every line's origin is known.
+    """
+
+    directive: LineDirective
+    _lines: list[str] = field(default_factory=list)
+    _origins: list[Origin | None] = field(default_factory=list)
+
+    def fragment(self, fragment: Fragment, text: str | None = None) -> None:
+        """Write ``text`` (default: the fragment's own text) as coming from ``fragment``'s position."""
+        body = fragment.text if text is None else text
+        self._emit_directive(Origin(fragment.cell, fragment.line))
+        for i, line in enumerate(body.split("\n")):
+            prefix = " " * fragment.column if i == 0 else ""
+            self._lines.append(prefix + line)
+            self._origins.append(Origin(fragment.cell, fragment.line + i))
+
+    def generated(self, text: str) -> None:
+        """Write lines the toolchain made up (not from any cell)."""
+        if self._origins and self._origins[-1] is not None:
+            self._emit_directive(None)
+        for line in text.split("\n"):
+            self._lines.append(line)
+            self._origins.append(None)
+
+    def _emit_directive(self, origin: Origin | None) -> None:
+        line = self.directive(origin, len(self._lines) + 2)
+        if line:
+            self._lines.append(line)
+            self._origins.append(None)
+
+    def program(self) -> Program:
+        return Program("\n".join(self._lines) + "\n", tuple(self._origins))
+
+
+def cell_label(cell: int) -> str:
+    """The name a cell goes by in diagnostics: ``Cell In[3]``."""
+    return f"Cell In[{cell}]"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One compiler message, mapped back to a cell where it could be (``cell`` is None otherwise)."""
+
+    severity: str
+    message: str
+    cell: int | None = None
+    line: int | None = None
+    column: int | None = None
+    raw: str = ""
+
+
+def order_by_uses(decls: Sequence[Declaration]) -> list[Declaration]:
+    """Stable topological order: a declaration comes after the ones (in ``decls``) whose keys it uses.
+
+    Among declarations free to go, the earliest defined goes first; a cycle is broken the same way.
+    """
+    owner = {k: i for i, d in enumerate(decls) for k in d.keys}
+    waiting = [{owner[u] for u in d.uses if u in owner and owner[u] != i} for i, d in enumerate(decls)]
+    users: list[list[int]] = [[] for _ in decls]
+    for i, needed in enumerate(waiting):
+        for j in needed:
+            users[j].append(i)
+    ready = [i for i, needed in enumerate(waiting) if not needed]
+    heapq.heapify(ready)
+    placed = [False] * len(decls)
+    result: list[Declaration] = []
+    while len(result) < len(decls):
+        if ready:
+            pick = heapq.heappop(ready)
+        else:  # a cycle: the earliest defined of what is left goes first
+            pick = placed.index(False)
+        if placed[pick]:
+            continue
+        placed[pick] = True
+        result.append(decls[pick])
+        for user in users[pick]:
+            waiting[user].discard(pick)
+            if not waiting[user] and not placed[user]:
+                heapq.heappush(ready, user)
+    return result

@@ -1,0 +1,260 @@
+"""Processes: compilers and programs, each in its own process group, interruptible from any thread.
+
+A program runs with its stdout/stderr on pipes read in large chunks (``OutputBuffer`` decodes and
+caps them). Its stdin is either ``/dev/null`` (the frontend allows no input: the program reads
+end-of-file) or a pipe fed on demand: when a thread of the program blocks in ``read(0, ...)`` and the
+pipe is empty (Linux ``/proc/PID/task/TID/syscall``), the kernel asks the frontend for a line.
+
+``Execution`` is one cell's process control. ``interrupt()`` may be called from any thread (the
+control thread's ``interrupt_request``, or a SIGINT handler): it sends SIGINT to every running group,
+then SIGKILL after a grace period, and makes the cell end with ``Interrupted``.
+"""
+
+from __future__ import annotations
+
+import array
+import asyncio
+import contextlib
+import ctypes
+import fcntl
+import glob
+import os
+import platform
+import signal
+import termios
+import threading
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from pathlib import Path
+
+from .errors import Interrupted
+from .output import OutputBuffer
+from .toolchain import ToolResult
+
+GRACE = 1.0  # seconds between SIGINT and SIGKILL on interrupt
+POLL = 0.05  # seconds between output flushes and stdin checks
+READ = 1 << 16
+_READ_SYSCALL = {"x86_64": "0", "amd64": "0", "aarch64": "63", "arm64": "63", "riscv64": "63"}.get(
+    platform.machine().lower()
+)
+_libc = ctypes.CDLL(None, use_errno=True)
+_PR_SET_PDEATHSIG = 1
+
+ReadInput = Callable[[threading.Event], Awaitable["str | None"]]
+
+
+def _child_setup(parent: int) -> None:  # pragma: no cover - runs in the forked child
+    # Die with the kernel even if it is killed outright; undo an inherited "ignore SIGINT".
+    _libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    _libc.signal(signal.SIGINT, 0)  # SIG_DFL
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _signal_group(pgid: int, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signum)
+
+
+class Execution:
+    """The processes of one cell, and whether the user interrupted it. Thread-safe."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._groups: set[int] = set()
+        self.interrupted = False
+        self.cancelled = threading.Event()  # set on interrupt; pending input requests watch it
+
+    def interrupt(self) -> None:
+        with self._lock:
+            self.interrupted = True
+            groups = list(self._groups)
+        self.cancelled.set()
+        for pgid in groups:
+            _signal_group(pgid, signal.SIGINT)
+        if groups:
+            timer = threading.Timer(GRACE, self.kill)
+            timer.daemon = True
+            timer.start()
+
+    def kill(self) -> None:
+        """SIGKILL every group still running (interrupt grace over, or shutdown)."""
+        with self._lock:
+            groups = list(self._groups)
+        for pgid in groups:
+            _signal_group(pgid, signal.SIGKILL)
+
+    def check(self) -> None:
+        if self.interrupted:
+            raise Interrupted()
+
+    def _add(self, pgid: int) -> None:
+        with self._lock:
+            self._groups.add(pgid)
+            late = self.interrupted
+        if late:
+            _signal_group(pgid, signal.SIGKILL)
+
+    def _discard(self, pgid: int) -> None:
+        # Whatever the program left behind in its group goes with it.
+        _signal_group(pgid, signal.SIGKILL)
+        with self._lock:
+            self._groups.discard(pgid)
+
+
+async def _spawn(
+    execution: Execution,
+    argv: Sequence[str],
+    *,
+    cwd: Path | None,
+    env: Mapping[str, str] | None,
+    stdin: int,
+) -> asyncio.subprocess.Process:
+    execution.check()
+    parent = os.getpid()
+    proc = await asyncio.create_subprocess_exec(
+        *argv,
+        stdin=stdin,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        cwd=cwd,
+        env=None if env is None else dict(env),
+        start_new_session=True,
+        preexec_fn=lambda: _child_setup(parent),
+    )
+    execution._add(proc.pid)
+    return proc
+
+
+async def run_tool(
+    execution: Execution,
+    argv: Sequence[str],
+    *,
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+) -> ToolResult:
+    """Run a build tool, capture its output; ``Interrupted`` if the user interrupted meanwhile."""
+    proc = await _spawn(execution, argv, cwd=cwd, env=env, stdin=asyncio.subprocess.DEVNULL)
+    try:
+        out, err = await proc.communicate()
+    finally:
+        execution._discard(proc.pid)
+    execution.check()
+    assert proc.returncode is not None
+    decode = lambda b: b.decode("utf-8", "replace")  # noqa: E731
+    return ToolResult(proc.returncode, decode(out), decode(err))
+
+
+async def run_program(
+    execution: Execution,
+    argv: Sequence[str],
+    output: OutputBuffer,
+    *,
+    cwd: Path | None,
+    env: Mapping[str, str] | None,
+    read_input: ReadInput | None,
+) -> int:
+    """Run a program to its end, streaming its output; its return code (negative: killed by a signal).
+
+    ``read_input`` asks the frontend for a line (None: end-of-file); without it stdin is /dev/null.
+    """
+    interactive = read_input is not None and _READ_SYSCALL is not None
+    stdin = asyncio.subprocess.PIPE if interactive else asyncio.subprocess.DEVNULL
+    proc = await _spawn(execution, argv, cwd=cwd, env=env, stdin=stdin)
+    pgid = proc.pid
+    assert proc.stdout is not None and proc.stderr is not None
+    readers = [
+        asyncio.ensure_future(_pump(proc.stdout, "stdout", output)),
+        asyncio.ensure_future(_pump(proc.stderr, "stderr", output)),
+    ]
+    helpers = [asyncio.ensure_future(_flush_every(output))]
+    if interactive:
+        assert read_input is not None
+        helpers.append(asyncio.ensure_future(_feed_stdin(proc, output, read_input, execution)))
+    try:
+        returncode = await proc.wait()
+    finally:
+        execution._discard(pgid)
+        # A daemon that escaped the group may hold the pipes open: do not wait for it forever.
+        _, stuck = await asyncio.wait(readers, timeout=2.0)
+        for task in [*stuck, *helpers]:
+            task.cancel()
+        await asyncio.gather(*stuck, *helpers, return_exceptions=True)
+        output.close()
+    return returncode
+
+
+async def _pump(stream: asyncio.StreamReader, name: str, output: OutputBuffer) -> None:
+    while data := await stream.read(READ):
+        output.feed(name, data)
+
+
+async def _flush_every(output: OutputBuffer) -> None:
+    while True:
+        await asyncio.sleep(POLL)
+        output.flush()
+
+
+def _waiting_on_stdin(pid: int) -> bool:
+    """Is a thread of ``pid`` blocked in read(0, ...)?"""
+    for path in glob.glob(f"/proc/{pid}/task/*/syscall"):
+        try:
+            with open(path) as f:
+                fields = f.read().split(maxsplit=2)
+        except OSError:
+            continue
+        if fields[:2] == [_READ_SYSCALL, "0x0"]:
+            return True
+    return False
+
+
+def _unread(fd: int) -> int:
+    buf = array.array("i", [0])
+    try:
+        fcntl.ioctl(fd, termios.FIONREAD, buf)
+    except OSError:
+        return 0
+    return buf[0]
+
+
+async def _feed_stdin(
+    proc: asyncio.subprocess.Process,
+    output: OutputBuffer,
+    read_input: ReadInput,
+    execution: Execution,
+) -> None:
+    assert proc.stdin is not None
+    pipe = proc.stdin.get_extra_info("pipe")
+    fd = pipe.fileno()
+    stop = threading.Event()
+    try:
+        while proc.returncode is None and not execution.interrupted:
+            await asyncio.sleep(POLL)
+            if _unread(fd) or not _waiting_on_stdin(proc.pid):
+                continue
+            output.flush()
+            answer = await _first(read_input(stop), proc, execution)
+            if answer is None or proc.returncode is not None:
+                proc.stdin.close()
+                return
+            proc.stdin.write(answer.encode("utf-8", "replace") + b"\n")
+            await proc.stdin.drain()
+    except (BrokenPipeError, ConnectionResetError):
+        return
+    finally:
+        stop.set()
+
+
+async def _first(
+    answer: Awaitable[str | None], proc: asyncio.subprocess.Process, execution: Execution
+) -> str | None:
+    """The frontend's answer, or None as soon as the program ends or the cell is interrupted."""
+    waiting = asyncio.ensure_future(answer)
+    ended = asyncio.ensure_future(proc.wait())
+    try:
+        while not waiting.done():
+            await asyncio.wait([waiting, ended], timeout=POLL, return_when=asyncio.FIRST_COMPLETED)
+            if ended.done() or execution.interrupted:
+                return None
+        return waiting.result()
+    finally:
+        ended.cancel()

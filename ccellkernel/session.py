@@ -1,0 +1,274 @@
+"""One notebook: its memory, its options, and the pipeline a cell goes through.
+
+``Session.execute`` takes a cell through CELL_MODEL.md section 1: magics, split, merge into a copy
+of the memory, render, build, commit (only if it compiled), run. It speaks to the notebook only
+through a ``CellIO`` (the kernel's IOPub in production, a list in tests) and never imports Jupyter.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Protocol
+
+from . import diagnostics, syntax
+from .errors import CompileError, ExitStatus, Interrupted, MagicError, ProgramSignal
+from .magics import Magic, help_text, split_magics
+from .memory import Fragment, Memory
+from .output import OutputBuffer
+from .program import CellParts, Program
+from .runner import Execution, run_program, run_tool
+from .toolchain import BuildResult, Toolchain, ToolResult
+
+DEFAULT_OUTPUT_LIMIT = 4_000_000  # bytes of program output per cell
+
+
+class CellIO(Protocol):
+    """Where a cell's output goes and where its input comes from."""
+
+    allow_stdin: bool
+
+    def stream(self, name: str, text: str) -> None:
+        """Send text to the cell's ``stdout`` or ``stderr``."""
+
+    async def read_input(self, cancel: threading.Event) -> str | None:
+        """Ask the user for a line; None for end-of-file. Give up (None) once ``cancel`` is set."""
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the magics set for the following cells."""
+
+    flags: tuple[str, ...] = ()
+    args: tuple[str, ...] = ()
+    env: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass
+class _BuildContext:
+    workdir: Path
+    flags: tuple[str, ...]
+    cwd: Path
+    execution: Execution
+
+    async def run_tool(
+        self, argv: Sequence[str], *, cwd: Path | None = None, env: Mapping[str, str] | None = None
+    ) -> ToolResult:
+        return await run_tool(self.execution, argv, cwd=cwd, env=env)
+
+
+class Session:
+    """The state behind one kernel: memory, options, cell sources, and the running cell."""
+
+    def __init__(
+        self,
+        toolchain: Toolchain,
+        *,
+        cwd: Path | None = None,
+        output_limit: int = DEFAULT_OUTPUT_LIMIT,
+    ) -> None:
+        self.toolchain = toolchain
+        self.cwd = cwd or Path.cwd()
+        self.output_limit = output_limit
+        self.workdir = Path(tempfile.mkdtemp(prefix=f"ccell-{toolchain.name}-"))  # mode 0700
+        self.memory = Memory()
+        self.options = Options()
+        self.sources: dict[int, list[str]] = {}
+        self._execution: Execution | None = None
+
+    # -- control (any thread) ----------------------------------------------------------------
+
+    def interrupt(self) -> bool:
+        """Interrupt the running cell, if any. Safe from any thread and from a signal handler."""
+        execution = self._execution
+        if execution is None:
+            return False
+        execution.interrupt()
+        return True
+
+    def close(self) -> None:
+        """Kill whatever runs and remove the build directory."""
+        execution = self._execution
+        if execution is not None:
+            execution.interrupted = True
+            execution.cancelled.set()
+            execution.kill()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    # -- cells ----------------------------------------------------------------------------------
+
+    async def execute(self, code: str, cell: int, io: CellIO) -> None:
+        """Run one cell. Raises a ``CellError`` (the memory is unchanged unless the cell compiled)."""
+        execution = Execution()
+        self._execution = execution
+        try:
+            await self._execute(code, cell, io, execution)
+        finally:
+            self._execution = None
+
+    async def _execute(self, code: str, cell: int, io: CellIO, execution: Execution) -> None:
+        split = split_magics(code)
+        for magic in split.magics:
+            await self._magic(magic, io, execution)
+        self.sources[cell] = code.split("\n")
+        parts = self.toolchain.split(split.code, cell)
+        if split.body is not None and split.body.strip():
+            assert split.body_line is not None
+            body = Fragment(split.body, cell, split.body_line)
+            parts = dataclasses.replace(parts, statements=(*parts.statements, body))
+        self._check(parts)
+        if not (parts.declarations or parts.runs):
+            self._forget_sources(keep=cell)
+            return
+        candidate = self.memory.merge(parts.declarations)
+        result = await self._build(candidate, parts, execution)
+        self.memory = candidate
+        self._forget_sources(keep=cell)
+        warnings = [d for d in result.diagnostics if d.severity == "warning" and d.cell == cell]
+        if warnings:
+            io.stream("stderr", "\n".join(diagnostics.describe(warnings, self.sources)) + "\n")
+        if parts.runs:
+            assert result.binary is not None
+            argv = self.toolchain.run_command(result.binary, self.options.args)
+            await self._run(argv, io, execution)
+
+    def _check(self, parts: CellParts) -> None:
+        problems = list(parts.problems)
+        if parts.main is not None and parts.statements:
+            first = parts.statements[0]
+            problems.append(
+                (
+                    first,
+                    "this cell defines main and also has top-level statements; "
+                    "put the statements inside main, or remove main",
+                )
+            )
+        if problems:
+            found = [
+                diagnostics.Diagnostic("error", message, frag.cell, frag.line, frag.column + 1)
+                for frag, message in problems
+            ]
+            raise diagnostics.compile_error(found, "", self.sources)
+
+    async def _build(self, memory: Memory, parts: CellParts, execution: Execution) -> BuildResult:
+        program = self.toolchain.render(memory, parts)
+        self.toolchain.find_compiler()
+        ctx = _BuildContext(self.workdir, self.options.flags, self.cwd, execution)
+        result = await self.toolchain.build(program, ctx)
+        execution.check()
+        if not result.ok:
+            raise diagnostics.compile_error(result.diagnostics, result.output, self.sources)
+        return result
+
+    async def _run(self, argv: Sequence[str], io: CellIO, execution: Execution) -> None:
+        output = OutputBuffer(io.stream, self.output_limit)
+        env = {**os.environ, **self.options.env}
+        read_input = io.read_input if io.allow_stdin else None
+        returncode = await run_program(execution, argv, output, cwd=self.cwd, env=env, read_input=read_input)
+        if execution.interrupted:
+            raise Interrupted()
+        if returncode < 0:
+            raise ProgramSignal(-returncode)
+        if returncode > 0:
+            raise ExitStatus(returncode)
+
+    def _forget_sources(self, keep: int | None = None) -> None:
+        """Keep the text of cells the memory still holds (for carets), and of cell ``keep``."""
+        needed = self.memory.cells() | {keep}
+        for cell in list(self.sources):
+            if cell not in needed:
+                del self.sources[cell]
+
+    def render_now(self) -> Program:
+        return self.toolchain.render(self.memory, CellParts())
+
+    # -- magics ---------------------------------------------------------------------------------
+
+    async def _magic(self, magic: Magic, io: CellIO, execution: Execution) -> None:
+        say = lambda text: io.stream("stdout", text if text.endswith("\n") else text + "\n")  # noqa: E731
+        name, args = magic.name, magic.args
+        if name == "!":
+            await self._run(["/bin/sh", "-c", magic.text], io, execution)
+        elif name == "help":
+            say(help_text(self.toolchain.display_name, str(self.workdir)))
+        elif name == "list":
+            say(self.listing())
+        elif name == "show":
+            say(self.render_now().text)
+        elif name == "rm":
+            keys = _join_tags(args)
+            if not keys:
+                raise MagicError("%rm needs the keys to forget, e.g. %rm square; see %list")
+            missing = self.memory.missing(keys)
+            if missing:
+                raise MagicError(f"not remembered: {', '.join(missing)}; see %list for the keys")
+            self.memory = self.memory.remove(keys)
+            self._forget_sources()
+            say(f"forgot {', '.join(keys)}")
+        elif name == "reset":
+            self.memory = Memory()
+            self.sources.clear()
+            say("memory cleared (flags, args and env kept)")
+        elif name in ("flags", "args"):
+            current: tuple[str, ...] = getattr(self.options, name)
+            if args == ("--clear",):
+                current = ()
+            elif args:
+                current = args
+            self.options = dataclasses.replace(self.options, **{name: current})
+            say(f"{name}: {' '.join(current) if current else '(none)'}")
+        elif name == "env":
+            env = dict(self.options.env)
+            if args == ("--clear",):
+                env.clear()
+            for arg in args if args != ("--clear",) else ():
+                key, eq, value = arg.partition("=")
+                if not eq or not key:
+                    raise MagicError(f"%env takes NAME=VALUE, not {arg!r}")
+                env[key] = value
+            self.options = dataclasses.replace(self.options, env=MappingProxyType(env))
+            say("\n".join(f"{k}={v}" for k, v in env.items()) or "env: (nothing set)")
+
+    def listing(self) -> str:
+        if not len(self.memory):
+            return "(nothing remembered)"
+        rows = [(", ".join(d.keys), d.kind, f"Cell In[{d.cell}]") for d in self.memory]
+        widths = [max(len(r[i]) for r in rows) for i in range(2)]
+        return "\n".join(f"{k.ljust(widths[0])}  {kind.ljust(widths[1])}  {c}" for k, kind, c in rows)
+
+    # -- editor services --------------------------------------------------------------------------
+
+    def complete(self, code: str, cursor: int) -> tuple[list[str], int, int]:
+        """Completion: remembered names, names in the code so far, keywords. ``(matches, start, end)``."""
+        word = syntax.word_before(code, cursor)
+        names = {k.split()[-1] for k in self.memory.keys()}
+        tree = syntax.parse(self.toolchain.grammar(), code[: cursor - len(word)])
+        names |= syntax.identifiers(tree.root_node)
+        names |= self.toolchain.keywords
+        matches = sorted(n for n in names if n.startswith(word) and n != word)
+        return matches, cursor - len(word), cursor
+
+    def is_complete(self, code: str) -> tuple[str, str]:
+        return syntax.is_complete(self.toolchain.grammar(), code)
+
+
+def _join_tags(words: Sequence[str]) -> list[str]:
+    """``%rm struct S`` means the key ``struct S`` (quoting it is not required)."""
+    keys: list[str] = []
+    it = iter(words)
+    for word in it:
+        if word in ("struct", "union", "enum"):
+            keys.append(f"{word} {next(it, '')}".strip())
+        else:
+            keys.append(word)
+    return keys
+
+
+__all__ = ["CellIO", "CompileError", "Options", "Session"]

@@ -1,0 +1,83 @@
+"""Language-agnostic uses of a tree-sitter parse: completeness, identifiers, byte/line arithmetic."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from tree_sitter import Language, Node, Parser, Tree
+
+OPENERS = {"(": ")", "[": "]", "{": "}"}
+CLOSERS = set(OPENERS.values())
+_IDENT_TYPES = ("identifier", "type_identifier", "field_identifier", "package_identifier")
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+@cache
+def parser_for(language: Language) -> Parser:
+    return Parser(language)
+
+
+def parse(language: Language, text: str) -> Tree:
+    return parser_for(language).parse(text.encode("utf-8"))
+
+
+def leaves(node: Node):
+    """Every leaf under ``node`` in order (iteratively: a 1 MB cell must not recurse deeply)."""
+    cursor = node.walk()
+    while True:
+        if cursor.goto_first_child():
+            continue
+        yield cursor.node
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return
+
+
+def bracket_depth(tree: Tree) -> int:
+    """Opened minus closed brackets, counting real tokens only (strings and comments are single leaves)."""
+    depth = 0
+    for leaf in leaves(tree.root_node):
+        if leaf.is_missing:
+            continue
+        kind = leaf.type
+        if kind in OPENERS:
+            depth += 1
+        elif kind in CLOSERS:
+            depth -= 1
+    return depth
+
+
+def is_complete(language: Language, code: str) -> tuple[str, str]:
+    """Jupyter ``is_complete``: ``(status, indent)`` with status complete, incomplete or invalid."""
+    lines = [line for line in code.split("\n") if line.strip()]
+    if not lines or all(line.lstrip()[:1] in ("%", "!") for line in lines):
+        return "complete", ""
+    last = lines[-1]
+    indent = last[: len(last) - len(last.lstrip())]
+    if code.rstrip().endswith("\\"):
+        return "incomplete", indent
+    tree = parse(language, code)
+    depth = bracket_depth(tree)
+    if depth > 0:
+        return "incomplete", indent + "    " if last.rstrip().endswith(("{", "(", "[")) else indent
+    if depth < 0 or tree.root_node.has_error:
+        return "invalid", ""
+    return "complete", ""
+
+
+def identifiers(node: Node, limit: int = 5000) -> set[str]:
+    """Names appearing under ``node`` (identifiers of every flavour), at most ``limit`` of them."""
+    names: set[str] = set()
+    for leaf in leaves(node):
+        if leaf.type in _IDENT_TYPES and leaf.text is not None:
+            names.add(leaf.text.decode("utf-8", "replace"))
+            if len(names) >= limit:
+                break
+    return names
+
+
+def word_before(code: str, cursor: int) -> str:
+    """The identifier being typed just before ``cursor`` (empty if none)."""
+    match = _WORD.search(code[:cursor][-200:])
+    return match.group(0) if match else ""

@@ -1,0 +1,39 @@
+"""The C cell model (CELL_MODEL.md) through a real Session and the real compiler, without Jupyter."""
+
+from __future__ import annotations
+
+from ccellkernel.errors import CompileError, ExitStatus, ProgramSignal
+
+PRELUDE = "#include <stdio.h>\n#include <string.h>\n"
+
+
+def test_globals_start_fresh_in_every_run(c_cells):
+    c_cells.ok(PRELUDE + "int counter = 10;")
+    assert c_cells.ok('counter++; printf("%d\\n", counter);') == "11\n"
+    assert c_cells.ok('counter++; printf("%d\\n", counter);') == "11\n"
+
+
+def test_declaration_only_cell_prints_nothing(c_cells):
+    assert c_cells.ok(PRELUDE + "int square(int x) { return x * x; }") == ""
+
+
+def test_broken_cell_leaves_memory_unchanged(c_cells):
+    c_cells.ok(PRELUDE + "int f(void) { return 1; }")
+    err = c_cells.fails("int f(void) { return undefined_name; }")
+    assert isinstance(err, CompileError)
+    assert err.evalue.startswith("Cell In[2], line 1: error:")
+    assert c_cells.ok('printf("%d\\n", f());') == "1\n"
+
+
+def test_non_constant_global_initializer(c_cells):
+    c_cells.ok(PRELUDE + 'const char *msg = "hello";\nint n = strlen(msg);')
+    assert c_cells.ok('printf("%d\\n", n);') == "5\n"
+
+
+def test_exit_status_and_signal(c_cells):
+    c_cells.ok(PRELUDE)
+    err = c_cells.fails("return 3;")
+    assert isinstance(err, ExitStatus) and err.evalue == "exit status 3"
+    err = c_cells.fails("int *p = 0; *p = 1;")
+    assert isinstance(err, ProgramSignal)
+    assert (err.ename, err.evalue) == ("SIGSEGV", "Segmentation fault")

@@ -1,0 +1,196 @@
+"""The C toolchain: C cells compiled with $CC, cc, gcc, clang or tcc.
+
+Registered like any third-party toolchain, under the entry point ``c`` of ``ccellkernel.toolchains``.
+Splitting follows CELL_MODEL.md's C keys (``classify.py``); rendering puts preprocessor lines first,
+then types in dependency order, a prototype for every function, globals, function bodies, the
+initializers that are not constant (run by a constructor, before ``main``), and ``main``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shlex
+import shutil
+import subprocess
+from importlib import resources
+from importlib.abc import Traversable
+from typing import Any, ClassVar
+
+import tree_sitter
+import tree_sitter_c
+
+from ccellkernel.diagnostics import parse_gnu
+from ccellkernel.errors import ToolchainNotFound
+from ccellkernel.memory import Declaration, Fragment, Memory
+from ccellkernel.program import CellParts, Origin, Program, ProgramWriter, cell_label, order_by_uses
+from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Toolchain
+
+from .classify import KEYWORDS, split_cell
+
+CANDIDATES = ("cc", "gcc", "clang", "tcc")
+# Warnings about unused code are noise in a notebook, where most code is not finished (CELL_MODEL 3).
+QUIET = ("-Wno-unused-function", "-Wno-unused-variable", "-Wno-unused-but-set-variable")
+
+
+class CToolchain(Toolchain):
+    """C, one cell at a time."""
+
+    name: ClassVar[str] = "c"
+    display_name: ClassVar[str] = "C (compiled)"
+    language_info: ClassVar[dict[str, Any]] = {
+        "name": "c",
+        "version": "",
+        "mimetype": "text/x-csrc",
+        "file_extension": ".c",
+        "pygments_lexer": "c",
+        "codemirror_mode": "text/x-csrc",
+    }
+    keywords: ClassVar[frozenset[str]] = KEYWORDS
+
+    def __init__(self) -> None:
+        self._language = tree_sitter.Language(tree_sitter_c.language())
+        self._compiler: Compiler | None = None
+        self._preludes: dict[str, str] = {}
+
+    def grammar(self) -> tree_sitter.Language:
+        return self._language
+
+    def resources(self) -> Traversable:
+        return resources.files(__name__) / "logos"
+
+    # -- splitting and rendering ----------------------------------------------------------------
+
+    def split(self, source: str, cell: int) -> CellParts:
+        return split_cell(self._language, source, cell)
+
+    def render(self, memory: Memory, cell: CellParts) -> Program:
+        out = ProgramWriter(_line_directive)
+        decls = list(memory)
+        section = lambda *kinds: [d for d in decls if d.kind in kinds]  # noqa: E731
+        for decl in section("include", "define", "preprocessor"):
+            out.fragment(decl.fragment)
+        for decl in order_by_uses(section("struct", "union", "enum", "typedef", "forward")):
+            out.fragment(decl.fragment)
+        for decl in section("function", "prototype", "block"):
+            prototype = decl.data.get("prototype")
+            if isinstance(prototype, Fragment):
+                out.fragment(prototype)
+            elif decl.kind == "prototype":
+                out.fragment(decl.fragment)
+        globals_ = order_by_uses(section("global"))
+        for decl in globals_:
+            rewritten = decl.data.get("declaration")
+            out.fragment(rewritten if isinstance(rewritten, Fragment) else decl.fragment)
+        for decl in section("function", "block"):
+            out.fragment(decl.fragment)
+        deferred = [init for decl in globals_ for init in _deferred(decl)]
+        if deferred:
+            out.generated("__attribute__((constructor)) static void ccell_initialize_globals(void) {")
+            for init in deferred:
+                out.fragment(init)
+            out.generated("}")
+        if cell.main is not None:
+            out.fragment(cell.main)
+        else:
+            out.generated("int main(int argc, char **argv) {\n(void)argc; (void)argv;")
+            for statement in cell.statements:
+                out.fragment(statement)
+            out.generated("return 0;\n}")
+        return out.program()
+
+    # -- compiling --------------------------------------------------------------------------------
+
+    def find_compiler(self) -> Compiler:
+        if self._compiler is None:
+            self._compiler = _find_compiler()
+        return self._compiler
+
+    def flags_for(self, compiler: Compiler) -> list[str]:
+        if "tcc" in compiler.version.lower():
+            return []
+        extra = ["-Wno-unknown-warning-option"] if "clang" in compiler.version.lower() else []
+        return ["-fdiagnostics-color=never", "-Wall", *QUIET, *extra]
+
+    async def build(self, program: Program, ctx: BuildContext) -> BuildResult:
+        compiler = self.find_compiler()
+        flags = self.flags_for(compiler)
+        prelude = await self._prelude(compiler, ctx)
+        if not prelude.ok:
+            return prelude
+        assert prelude.binary is not None
+        source = ctx.workdir / "cell.c"
+        binary = ctx.workdir / "cell"
+        source.write_text(program.text, encoding="utf-8")
+        argv = [*compiler.argv, *flags, f"-I{ctx.cwd}", "-o", str(binary), str(source), str(prelude.binary)]
+        result = await ctx.run_tool([*argv, *ctx.flags, "-lm"], cwd=ctx.cwd)
+        output = result.stderr + result.stdout
+        diagnostics = tuple(parse_gnu(output))
+        if result.returncode != 0:
+            return BuildResult(None, diagnostics, output)
+        return BuildResult(binary, diagnostics, output)
+
+    async def _prelude(self, compiler: Compiler, ctx: BuildContext) -> BuildResult:
+        """Compile (once per set of flags) the object that makes stdio line-buffered on pipes.
+
+        It is its own translation unit, so it adds no names to the user's program. Reading stdin
+        with stdin line-buffered also flushes stdout, so a prompt shows before the input box.
+        """
+        digest = hashlib.sha256("\0".join(ctx.flags).encode()).hexdigest()[:12]
+        obj = ctx.workdir / f"prelude-{digest}.o"
+        if not obj.exists():
+            source = ctx.workdir / "prelude.c"
+            source.write_text(resources.files(__name__).joinpath("prelude.c").read_text())
+            compile_flags = [f for f in ctx.flags if not f.startswith(("-l", "-L", "-Wl,"))]
+            result = await ctx.run_tool(
+                [*compiler.argv, "-c", "-o", str(obj), str(source), *compile_flags], cwd=ctx.cwd
+            )
+            if result.returncode != 0:
+                obj.unlink(missing_ok=True)
+                output = result.stderr + result.stdout
+                return BuildResult(None, tuple(parse_gnu(output)), output)
+        return BuildResult(obj)
+
+
+def _deferred(decl: Declaration) -> tuple[Fragment, ...]:
+    inits = decl.data.get("deferred", ())
+    return inits if isinstance(inits, tuple) else ()
+
+
+def _line_directive(origin: Origin | None, line: int) -> str:
+    if origin is None:
+        return f'#line {line} "cell.c"'
+    return f'#line {origin.line} "{cell_label(origin.cell)}"'
+
+
+def _find_compiler() -> Compiler:
+    looked: list[str] = []
+    env_cc = os.environ.get("CC", "").strip()
+    if env_cc:
+        argv = shlex.split(env_cc)
+        looked.append(f"$CC={env_cc!r}")
+        if shutil.which(argv[0]):
+            return Compiler(tuple(argv), _version(argv))
+    else:
+        looked.append("$CC (unset)")
+    for name in CANDIDATES:
+        looked.append(name)
+        path = shutil.which(name)
+        if path:
+            return Compiler((path,), _version([path]))
+    raise ToolchainNotFound(
+        f"no C compiler found: looked for {', '.join(looked)} on PATH. Install one "
+        "(e.g. `apt-get install gcc`) or set CC before starting Jupyter, then restart the kernel."
+    )
+
+
+def _version(argv: list[str]) -> str:
+    for flag in ("--version", "-v"):
+        try:
+            done = subprocess.run([*argv, flag], capture_output=True, text=True, timeout=10, check=False)
+        except (OSError, subprocess.SubprocessError):
+            continue
+        text = (done.stdout or done.stderr).strip()
+        if done.returncode == 0 and text:
+            return text.splitlines()[0]
+    return "unknown version"
