@@ -115,6 +115,11 @@ class CCellKernel(Kernel):
         count = self.execution_count
         return {"status": "ok", "execution_count": count, "payload": [], "user_expressions": {}}
 
+    def finish_metadata(self, parent: Any, metadata: dict[str, Any], reply_content: Any) -> dict[str, Any]:
+        # Seconds per phase (parse, render, compile, run) of this cell, for benchmarks and tools.
+        metadata["ccellkernel"] = {"timings": dict(self.cells.timings)}
+        return metadata
+
     def _reply_error(self, err: CellError, silent: bool) -> dict[str, Any]:
         """The one place a CellError becomes Jupyter's error output and reply."""
         content = {"ename": err.ename, "evalue": err.evalue, "traceback": err.traceback}

@@ -12,7 +12,9 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -81,6 +83,7 @@ class Session:
         self.memory = Memory()
         self.options = Options()
         self.sources: dict[int, list[str]] = {}
+        self.timings: dict[str, float] = {}  # seconds per phase of the last cell
         self._execution: Execution | None = None
 
     # -- control (any thread) ----------------------------------------------------------------
@@ -108,17 +111,27 @@ class Session:
         """Run one cell. Raises a ``CellError`` (the memory is unchanged unless the cell compiled)."""
         execution = Execution()
         self._execution = execution
+        self.timings = {}
         try:
             await self._execute(code, cell, io, execution)
         finally:
             self._execution = None
+
+    @contextmanager
+    def _phase(self, name: str):  # type: ignore[no-untyped-def]
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
 
     async def _execute(self, code: str, cell: int, io: CellIO, execution: Execution) -> None:
         split = split_magics(code)
         for magic in split.magics:
             await self._magic(magic, io, execution)
         self.sources[cell] = code.split("\n")
-        parts = self.toolchain.split(split.code, cell)
+        with self._phase("parse"):
+            parts = self.toolchain.split(split.code, cell)
         if split.body is not None and split.body.strip():
             assert split.body_line is not None
             body = Fragment(split.body, cell, split.body_line)
@@ -137,7 +150,8 @@ class Session:
         if parts.runs:
             assert result.binary is not None
             argv = self.toolchain.run_command(result.binary, self.options.args)
-            await self._run(argv, io, execution)
+            with self._phase("run"):
+                await self._run(argv, io, execution)
 
     def _check(self, parts: CellParts) -> None:
         problems = list(parts.problems)
@@ -158,10 +172,12 @@ class Session:
             raise diagnostics.compile_error(found, "", self.sources)
 
     async def _build(self, memory: Memory, parts: CellParts, execution: Execution) -> BuildResult:
-        program = self.toolchain.render(memory, parts)
+        with self._phase("render"):
+            program = self.toolchain.render(memory, parts)
         self.toolchain.find_compiler()
         ctx = _BuildContext(self.workdir, self.options.flags, self.cwd, execution)
-        result = await self.toolchain.build(program, ctx)
+        with self._phase("compile"):
+            result = await self.toolchain.build(program, ctx)
         execution.check()
         if not result.ok:
             raise diagnostics.compile_error(result.diagnostics, result.output, self.sources)
