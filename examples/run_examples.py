@@ -34,7 +34,9 @@ def show(nb: nbformat.NotebookNode) -> None:
 
 def run(path: Path) -> nbformat.NotebookNode:
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=120, interrupt_on_timeout=True, resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(
+        nb, timeout=120, interrupt_on_timeout=True, resources={"metadata": {"path": str(path.parent)}}
+    )
     client.execute()
     return nb
 

@@ -31,6 +31,7 @@ from .classify import KEYWORDS, split_cell
 CANDIDATES = ("cc", "gcc", "clang", "tcc")
 # Warnings about unused code are noise in a notebook, where most code is not finished (CELL_MODEL 3).
 QUIET = ("-Wno-unused-function", "-Wno-unused-variable", "-Wno-unused-but-set-variable")
+BOILERPLATE = ("each undeclared identifier is reported only once",)  # gcc's note after every such error
 
 
 class CToolchain(Toolchain):
@@ -125,7 +126,7 @@ class CToolchain(Toolchain):
         argv = [*compiler.argv, *flags, f"-I{ctx.cwd}", "-o", str(binary), str(source), str(prelude.binary)]
         result = await ctx.run_tool([*argv, *ctx.flags, "-lm"], cwd=ctx.cwd)
         output = result.stderr + result.stdout
-        diagnostics = tuple(parse_gnu(output))
+        diagnostics = tuple(d for d in parse_gnu(output) if not d.message.startswith(BOILERPLATE))
         if result.returncode != 0:
             return BuildResult(None, diagnostics, output)
         return BuildResult(binary, diagnostics, output)
@@ -166,13 +167,15 @@ def _line_directive(origin: Origin | None, line: int) -> str:
 def _find_compiler() -> Compiler:
     looked: list[str] = []
     env_cc = os.environ.get("CC", "").strip()
-    if env_cc:
+    if env_cc:  # the user's explicit choice: no silent fallback to another compiler
         argv = shlex.split(env_cc)
-        looked.append(f"$CC={env_cc!r}")
-        if shutil.which(argv[0]):
+        if argv and shutil.which(argv[0]):
             return Compiler(tuple(argv), _version(argv))
-    else:
-        looked.append("$CC (unset)")
+        raise ToolchainNotFound(
+            f"CC is set to {env_cc!r}, which is not an executable on PATH. Fix or unset CC "
+            "before starting Jupyter, then restart the kernel."
+        )
+    looked.append("$CC (unset)")
     for name in CANDIDATES:
         looked.append(name)
         path = shutil.which(name)
