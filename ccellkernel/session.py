@@ -58,6 +58,7 @@ class _BuildContext:
     workdir: Path
     flags: tuple[str, ...]
     cwd: Path
+    will_run: bool
     execution: Execution
 
     async def run_tool(
@@ -175,7 +176,7 @@ class Session:
         with self._phase("render"):
             program = self.toolchain.render(memory, parts)
         self.toolchain.find_compiler()
-        ctx = _BuildContext(self.workdir, self.options.flags, self.cwd, execution)
+        ctx = _BuildContext(self.workdir, self.options.flags, self.cwd, parts.runs, execution)
         with self._phase("compile"):
             result = await self.toolchain.build(program, ctx)
         execution.check()

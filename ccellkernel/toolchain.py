@@ -48,7 +48,8 @@ class ToolResult:
 class BuildResult:
     """The outcome of ``Toolchain.build``.
 
-    On success ``binary`` is the program to run; ``diagnostics`` may still hold warnings. On failure
+    On success ``binary`` is the program to run (when ``will_run``; otherwise whatever the check
+    produced); ``diagnostics`` may still hold warnings. On failure
     ``binary`` is None and ``diagnostics`` say why; ``output`` is the compiler's raw text, shown when
     no diagnostic could be parsed from it.
     """
@@ -73,6 +74,10 @@ class BuildContext(Protocol):
 
     cwd: Path
     """The kernel's working directory (the notebook's folder): relative paths in flags mean it."""
+
+    will_run: bool
+    """False when the cell only declares: checking that it compiles is enough (no linking, so a
+    function may call one that a later cell defines)."""
 
     async def run_tool(
         self, argv: Sequence[str], *, cwd: Path | None = None, env: Mapping[str, str] | None = None

@@ -37,3 +37,23 @@ def test_exit_status_and_signal(c_cells):
     err = c_cells.fails("int *p = 0; *p = 1;")
     assert isinstance(err, ProgramSignal)
     assert (err.ename, err.evalue) == ("SIGSEGV", "Segmentation fault")
+
+
+def test_function_may_call_one_a_later_cell_defines(c_cells):
+    c_cells.ok(PRELUDE + "int helper(void);\nint caller(void) { return helper() + 1; }")
+    assert c_cells.ok('int helper(void) { return 41; }\nprintf("%d\\n", caller());') == "42\n"
+
+
+def test_running_cell_reports_a_function_no_cell_defines(c_cells):
+    c_cells.ok(PRELUDE + "int missing(void);")
+    err = c_cells.fails('printf("%d\\n", missing());')
+    assert isinstance(err, CompileError)
+    assert "undefined reference to `missing'" in err.evalue
+
+
+def test_flags_with_link_inputs_apply_to_declaration_only_cells_too(c_cells, tmp_path):
+    (tmp_path / "extra.c").write_text("int extra(void) { return 7; }\n")
+    c_cells.ok(
+        "%flags extra.c -I .\n" + PRELUDE + "int extra(void);\nint twice(void) { return 2 * extra(); }"
+    )
+    assert c_cells.ok('printf("%d\\n", twice());') == "14\n"

@@ -115,16 +115,19 @@ class CToolchain(Toolchain):
 
     async def build(self, program: Program, ctx: BuildContext) -> BuildResult:
         compiler = self.find_compiler()
-        flags = self.flags_for(compiler)
-        prelude = await self._prelude(compiler, ctx)
-        if not prelude.ok:
-            return prelude
-        assert prelude.binary is not None
         source = ctx.workdir / "cell.c"
-        binary = ctx.workdir / "cell"
         source.write_text(program.text, encoding="utf-8")
-        argv = [*compiler.argv, *flags, f"-I{ctx.cwd}", "-o", str(binary), str(source), str(prelude.binary)]
-        result = await ctx.run_tool([*argv, *ctx.flags, "-lm"], cwd=ctx.cwd)
+        argv = [*compiler.argv, *self.flags_for(compiler), f"-I{ctx.cwd}"]
+        if ctx.will_run:
+            prelude = await self._prelude(compiler, ctx)
+            if not prelude.ok:
+                return prelude
+            binary = ctx.workdir / "cell"
+            argv += ["-o", str(binary), str(source), str(prelude.binary), *ctx.flags, "-lm"]
+        else:  # declarations only: compile, do not link (a later cell may define what they call)
+            binary = ctx.workdir / "cell.o"
+            argv += ["-c", "-o", str(binary), str(source), *_compile_only(ctx.flags)]
+        result = await ctx.run_tool(argv, cwd=ctx.cwd)
         output = result.stderr + result.stdout
         diagnostics = tuple(d for d in parse_gnu(output) if not d.message.startswith(BOILERPLATE))
         if result.returncode != 0:
@@ -142,15 +145,33 @@ class CToolchain(Toolchain):
         if not obj.exists():
             source = ctx.workdir / "prelude.c"
             source.write_text(resources.files(__name__).joinpath("prelude.c").read_text())
-            compile_flags = [f for f in ctx.flags if not f.startswith(("-l", "-L", "-Wl,"))]
             result = await ctx.run_tool(
-                [*compiler.argv, "-c", "-o", str(obj), str(source), *compile_flags], cwd=ctx.cwd
+                [*compiler.argv, "-c", "-o", str(obj), str(source), *_compile_only(ctx.flags)], cwd=ctx.cwd
             )
             if result.returncode != 0:
                 obj.unlink(missing_ok=True)
                 output = result.stderr + result.stdout
                 return BuildResult(None, tuple(parse_gnu(output)), output)
         return BuildResult(obj)
+
+
+INPUT_FILES = (".c", ".o", ".a", ".so", ".s", ".S")
+
+
+def _compile_only(flags: tuple[str, ...]) -> list[str]:
+    """``flags`` without what only the linker takes (-l, -L, -Wl, and input files like mylib.c)."""
+    kept: list[str] = []
+    skip_value = False
+    for flag in flags:
+        if skip_value:
+            skip_value = False
+        elif flag in ("-l", "-L"):
+            skip_value = True
+        elif not flag.startswith(("-l", "-L", "-Wl,")) and not (
+            not flag.startswith("-") and flag.endswith(INPUT_FILES)
+        ):
+            kept.append(flag)
+    return kept
 
 
 def _deferred(decl: Declaration) -> tuple[Fragment, ...]:
