@@ -33,9 +33,10 @@ from .toolchain import ToolResult
 GRACE = 1.0  # seconds between SIGINT and SIGKILL on interrupt
 POLL = 0.05  # seconds between output flushes and stdin checks
 READ = 1 << 16
-_READ_SYSCALL = {"x86_64": "0", "amd64": "0", "aarch64": "63", "arm64": "63", "riscv64": "63"}.get(
-    platform.machine().lower()
-)
+# The number of read(2) in /proc/PID/task/TID/syscall; without /proc (not Linux) no input is offered
+# and programs read end-of-file rather than wait on a pipe that nobody would fill.
+_READ_SYSCALLS = {"x86_64": "0", "amd64": "0", "aarch64": "63", "arm64": "63", "riscv64": "63"}
+_READ_SYSCALL = _READ_SYSCALLS.get(platform.machine().lower()) if os.path.isdir("/proc/self/task") else None
 _libc = ctypes.CDLL(None, use_errno=True)
 _PR_SET_PDEATHSIG = 1
 
