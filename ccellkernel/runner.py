@@ -5,6 +5,10 @@ caps them). Its stdin is either ``/dev/null`` (the frontend allows no input: the
 end-of-file) or a pipe fed on demand: when a thread of the program blocks in ``read(0, ...)`` and the
 pipe is empty (Linux ``/proc/PID/task/TID/syscall``), the kernel asks the frontend for a line.
 
+Every group is also reported to a watchdog process (one per kernel), which kills the groups still
+running if the kernel dies without a shutdown. Children are started without a ``preexec_fn`` so that
+Python can vfork instead of forking the whole kernel.
+
 ``Execution`` is one cell's process control. ``interrupt()`` may be called from any thread (the
 control thread's ``interrupt_request``, or a SIGINT handler): it sends SIGINT to every running group,
 then SIGKILL after a grace period, and makes the cell end with ``Interrupted``.
@@ -15,12 +19,13 @@ from __future__ import annotations
 import array
 import asyncio
 import contextlib
-import ctypes
 import fcntl
 import glob
 import os
 import platform
 import signal
+import subprocess
+import sys
 import termios
 import threading
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -37,18 +42,50 @@ READ = 1 << 16
 # and programs read end-of-file rather than wait on a pipe that nobody would fill.
 _READ_SYSCALLS = {"x86_64": "0", "amd64": "0", "aarch64": "63", "arm64": "63", "riscv64": "63"}
 _READ_SYSCALL = _READ_SYSCALLS.get(platform.machine().lower()) if os.path.isdir("/proc/self/task") else None
-_libc = ctypes.CDLL(None, use_errno=True)
-_PR_SET_PDEATHSIG = 1
-
 ReadInput = Callable[[threading.Event], Awaitable["str | None"]]
 
+# The watchdog outlives a kernel that dies without shutting down (killed, or its server gone) just
+# long enough to kill the process groups still running. It learns each group as it starts and ends;
+# the kernel's death closes its stdin. (A parent-death signal per child would need a preexec_fn,
+# which makes every start fork the whole kernel: several milliseconds a cell.)
+_WATCHDOG = """
+import os, signal, sys
+groups = set()
+for line in sys.stdin:
+    sign, pgid = line[0], int(line[1:])
+    groups.add(pgid) if sign == "+" else groups.discard(pgid)
+for pgid in groups:
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except OSError:
+        pass
+"""
 
-def _child_setup(parent: int) -> None:  # pragma: no cover - runs in the forked child
-    # Die with the kernel even if it is killed outright; undo an inherited "ignore SIGINT".
-    _libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    _libc.signal(signal.SIGINT, 0)  # SIG_DFL
-    if os.getppid() != parent:
-        os._exit(1)
+
+class _Watchdog:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    def tell(self, sign: str, pgid: int) -> None:
+        with self._lock:
+            try:
+                if self._proc is None or self._proc.poll() is not None:
+                    self._proc = subprocess.Popen(
+                        [sys.executable, "-S", "-c", _WATCHDOG],
+                        stdin=subprocess.PIPE,
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL,
+                        start_new_session=True,  # a signal to the kernel's group must not end it
+                    )
+                assert self._proc.stdin is not None
+                self._proc.stdin.write(f"{sign}{pgid}\n".encode())
+                self._proc.stdin.flush()
+            except OSError:
+                self._proc = None  # a safety net only: never fail a cell over it
+
+
+_watchdog = _Watchdog()
 
 
 def _signal_group(pgid: int, signum: int) -> None:
@@ -89,6 +126,7 @@ class Execution:
             raise Interrupted()
 
     def _add(self, pgid: int) -> None:
+        _watchdog.tell("+", pgid)
         with self._lock:
             self._groups.add(pgid)
             late = self.interrupted
@@ -100,6 +138,7 @@ class Execution:
         _signal_group(pgid, signal.SIGKILL)
         with self._lock:
             self._groups.discard(pgid)
+        _watchdog.tell("-", pgid)
 
 
 async def _spawn(
@@ -111,7 +150,6 @@ async def _spawn(
     stdin: int,
 ) -> asyncio.subprocess.Process:
     execution.check()
-    parent = os.getpid()
     proc = await asyncio.create_subprocess_exec(
         *argv,
         stdin=stdin,
@@ -120,7 +158,6 @@ async def _spawn(
         cwd=cwd,
         env=None if env is None else dict(env),
         start_new_session=True,
-        preexec_fn=lambda: _child_setup(parent),
     )
     execution._add(proc.pid)
     return proc
