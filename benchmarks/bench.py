@@ -279,8 +279,8 @@ def _run(argv: Sequence[str], cwd: Path) -> tuple[float, str]:
 
 
 def _asyncio(argv: Sequence[str], cwd: Path) -> tuple[float, str]:
-    """Seconds a command took started from an asyncio loop in its own session, as the kernel starts
-    it but without a ``preexec_fn`` (which makes Python fork() the whole process instead of vfork())."""
+    """Seconds a command took started from a bare asyncio loop in its own session, as the kernel
+    starts it, without the kernel's pipes, watchdog and output handling."""
 
     async def timed() -> tuple[float, int | None, bytes]:
         start = time.perf_counter()
