@@ -273,7 +273,14 @@ class Session:
         return matches, cursor - len(word), cursor
 
     def is_complete(self, code: str) -> tuple[str, str]:
-        return syntax.is_complete(self.toolchain.grammar(), code)
+        """Judged on the code as the cell would compile it: magic lines blanked, ``%%`` removed."""
+        try:
+            split = split_magics(code)
+        except MagicError:
+            return "complete", ""  # run it: the user sees what is wrong with the magic
+        if not (split.code.strip() or (split.body or "").strip()):
+            return "complete", ""
+        return syntax.is_complete(self.toolchain.grammar(), split.code + "\n" + (split.body or ""))
 
 
 def _join_tags(words: Sequence[str]) -> list[str]:
