@@ -81,7 +81,9 @@ def excerpt(diag: Diagnostic, sources: Mapping[int, Sequence[str]]) -> list[str]
     text = lines[diag.line - 1].rstrip()
     shown = [f"    {text}"]
     if diag.column:
-        pad = "".join(c if c == "\t" else " " for c in text[: diag.column - 1])
+        # Compilers count bytes (gcc cannot read a "Cell In[N]" file to count characters).
+        before = text.encode("utf-8")[: diag.column - 1].decode("utf-8", "ignore")
+        pad = "".join(c if c == "\t" else " " for c in before)
         shown.append(f"    {pad}^")
     return shown
 

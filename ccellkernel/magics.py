@@ -82,7 +82,8 @@ def split_magics(cell: str) -> MagicSplit:
 
 
 def _parse(text: str, line: int) -> Magic:
-    word, _, rest = text[1:].partition(" ")
+    parts = text[1:].split(None, 1)
+    word, rest = [*parts, "", ""][:2]
     if word not in KNOWN:
         raise MagicError(f"unknown magic %{word} on line {line}; known: {known_magics()}")
     try:

@@ -129,8 +129,8 @@ def order_by_uses(decls: Sequence[Declaration]) -> list[Declaration]:
     while len(result) < len(decls):
         if ready:
             pick = heapq.heappop(ready)
-        else:  # a cycle: the earliest defined of what is left goes first
-            pick = placed.index(False)
+        else:  # a cycle: its earliest defined member goes first (not one merely waiting on it)
+            pick = _first_in_cycle(waiting, placed)
         if placed[pick]:
             continue
         placed[pick] = True
@@ -140,3 +140,20 @@ def order_by_uses(decls: Sequence[Declaration]) -> list[Declaration]:
             if not waiting[user] and not placed[user]:
                 heapq.heappush(ready, user)
     return result
+
+
+def _first_in_cycle(waiting: list[set[int]], placed: list[bool]) -> int:
+    """The earliest unplaced declaration that (transitively) waits on itself."""
+    for start in range(len(waiting)):
+        if placed[start]:
+            continue
+        seen: set[int] = set()
+        stack = list(waiting[start])
+        while stack:
+            node = stack.pop()
+            if node == start:
+                return start
+            if node not in seen:
+                seen.add(node)
+                stack.extend(waiting[node])
+    return placed.index(False)

@@ -57,3 +57,21 @@ def test_flags_with_link_inputs_apply_to_declaration_only_cells_too(c_cells, tmp
         "%flags extra.c -I .\n" + PRELUDE + "int extra(void);\nint twice(void) { return 2 * extra(); }"
     )
     assert c_cells.ok('printf("%d\\n", twice());') == "14\n"
+
+
+def test_undef_then_define_again_across_cells(c_cells):
+    c_cells.ok(PRELUDE + "#define X 1")
+    c_cells.ok("#undef X")
+    c_cells.ok("#define X 2")
+    assert c_cells.ok('printf("%d\\n", X);') == "2\n"
+
+
+def test_broken_initializer_is_reported_as_written(c_cells):
+    err = c_cells.fails("int x = ;")
+    assert isinstance(err, CompileError)
+    assert "expected expression before ';'" in err.evalue.replace("‘", "'").replace("’", "'")
+
+
+def test_const_pointer_to_a_global(c_cells):
+    c_cells.ok(PRELUDE + "int x = 5;\nint *const px = &x;")
+    assert c_cells.ok('printf("%d\\n", *px);') == "5\n"

@@ -85,10 +85,18 @@ def _declaration(node: Node, fragment: Fragment, data: bytes, cell: int) -> Decl
         return Declaration((_text(node.child_by_field_name("path")),), "include", fragment)
     if kind in ("preproc_def", "preproc_function_def"):
         return Declaration((_text(node.child_by_field_name("name")),), "define", fragment)
+    if kind == "preproc_call" and _text(node.child_by_field_name("directive")) == "#undef":
+        # keyed like the macro it removes: #define X, #undef X, #define X leaves X defined
+        name = _text(node.child_by_field_name("argument")).strip()
+        return Declaration((name,), "define", fragment)
     if kind in PREPROCESSOR_BLOCKS or kind == "preproc_call":
-        block = kind in PREPROCESSOR_BLOCKS and _contains(node, "function_definition")
+        # a conditional block holding code goes after the types and globals it may use
+        code = kind in PREPROCESSOR_BLOCKS and any(
+            not child.type.startswith("preproc") and child.type != "comment"
+            for child in node.named_children[1:]
+        )
         key = " ".join(_text(node).split())
-        return Declaration((key,), "block" if block else "preprocessor", fragment)
+        return Declaration((key,), "block" if code else "preprocessor", fragment)
     if kind == "function_definition":
         name = _function_name(node)
         body = node.child_by_field_name("body")
@@ -102,9 +110,11 @@ def _declaration(node: Node, fragment: Fragment, data: bytes, cell: int) -> Decl
         return _tagged(node, fragment)
     if kind == "type_definition":
         keys = [n for d in node.children_by_field_name("declarator") if (n := _declared_name(d)[0])]
-        tag = _tag_key(node.child_by_field_name("type"), with_body=True)
+        type_node = node.child_by_field_name("type")
+        tag = _tag_key(type_node, with_body=True)
+        keys += [tag] if tag else _enum_constants(type_node)
         return Declaration(
-            tuple(keys + ([tag] if tag else [])) or (_text(node),),
+            tuple(keys) or (_text(node),),
             "typedef",
             fragment,
             uses=_uses(node),
@@ -119,11 +129,18 @@ def _tagged(node: Node, fragment: Fragment) -> Declaration:
     if tag is None and node.child_by_field_name("body") is None:
         return Declaration((_tag_key(node, with_body=False) or _text(node),), "forward", fragment, weak=True)
     if tag is None:  # an anonymous enum: keyed by its constants
-        body = node.child_by_field_name("body")
-        names = [_text(e.child_by_field_name("name")) for e in (body.named_children if body else [])]
-        keys = tuple(n for n in names if n) or (" ".join(_text(node).split()),)
+        keys = tuple(_enum_constants(node)) or (" ".join(_text(node).split()),)
         return Declaration(keys, "enum", fragment, uses=_uses(node))
     return Declaration((tag,), TAGS[node.type], fragment, uses=_uses(node))
+
+
+def _enum_constants(node: Node | None) -> list[str]:
+    """The constants of an anonymous enum with a body (they are its keys); [] for anything else."""
+    if node is None or node.type != "enum_specifier" or node.child_by_field_name("name") is not None:
+        return []
+    body = node.child_by_field_name("body")
+    names = [_text(e.child_by_field_name("name")) for e in (body.named_children if body else [])]
+    return [n for n in names if n]
 
 
 def _tag_key(node: Node | None, *, with_body: bool) -> str | None:
@@ -145,7 +162,11 @@ def _variable_or_prototype(node: Node, fragment: Fragment, data: bytes) -> Decla
     if all(is_function for _, _, is_function in named):
         names = tuple(n for n in names if n != "main")
         return Declaration(names, "prototype", fragment, weak=True) if names else None
-    tag = _tag_key(node.child_by_field_name("type"), with_body=True)
+    type_node = node.child_by_field_name("type")
+    tag = _tag_key(type_node, with_body=True)
+    constants = _enum_constants(type_node)
+    if constants:  # enum { LOW, HIGH } level;  defines the constants and a variable
+        return Declaration((*constants, *names), "enum", fragment, uses=_uses(node))
     if tag is not None:  # struct P { ... } p1;  defines the type and a variable
         return Declaration(
             (tag, *names),
@@ -153,7 +174,7 @@ def _variable_or_prototype(node: Node, fragment: Fragment, data: bytes) -> Decla
             fragment,  # type: ignore[union-attr]
             uses=_uses(node),
         )
-    deferred, text = _defer_initializers(node, named, fragment, data)
+    deferred, text = ([], fragment) if node.has_error else _defer_initializers(node, named, fragment, data)
     extra: dict[str, object] = {}
     if deferred:
         extra = {"deferred": tuple(deferred), "declaration": text}
@@ -176,9 +197,7 @@ def _defer_initializers(
         target = declarator.child_by_field_name("declarator") if value is not None else None
         if value is None or target is None or name is None:
             continue
-        if value.type == "initializer_list" or target.type == "array_declarator":
-            continue
-        if not (_contains(value, "call_expression") or _contains(value, "identifier")):
+        if not _needs_code(value, target):
             continue
         removed = data[target.end_byte : value.end_byte]
         edits.append((target.end_byte, value.end_byte, b"\n" * removed.count(b"\n")))
@@ -197,6 +216,32 @@ def _defer_initializers(
         rewritten[begin - start : end - start] = replacement
     text = Fragment(rewritten.decode("utf-8", "replace"), fragment.cell, fragment.line, fragment.column)
     return deferred, text
+
+
+def _needs_code(value: Node, target: Node) -> bool:
+    """Whether an initializer may not be a constant, and can be assigned before main instead.
+
+    Brace lists, arrays and const pointers stay as written (they cannot be assigned), and so do
+    address constants (``&x``); a value that calls a function or reads a name may need code.
+    """
+    if value.type == "initializer_list" or target.type == "array_declarator":
+        return False
+    if value.has_error or _text(value).lstrip().startswith("&"):
+        return False
+    if any(_text(q) == "const" for q in _descendants(target, "type_qualifier")):
+        return False
+    return _contains(value, "call_expression") or _contains(value, "identifier")
+
+
+def _descendants(node: Node, kind: str) -> list[Node]:
+    found: list[Node] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type == kind:
+            found.append(current)
+        stack.extend(current.children)
+    return found
 
 
 def _declared_name(declarator: Node) -> tuple[str | None, bool]:
@@ -219,13 +264,7 @@ def _function_name(node: Node) -> str | None:
 
 
 def _contains(node: Node, kind: str) -> bool:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if current.type == kind:
-            return True
-        stack.extend(current.children)
-    return False
+    return bool(_descendants(node, kind))
 
 
 _WORD = re.compile(r"[A-Za-z_]\w*")

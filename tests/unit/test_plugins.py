@@ -1,0 +1,72 @@
+"""plugins: toolchains found through the entry-point group, an unknown name answered with the known ones."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ccellkernel import plugins
+from ccellkernel.errors import ToolchainNotFound
+from ccellkernel.toolchain import Toolchain
+
+from .toy import ToyToolchain
+
+
+def test_load_c():
+    chain = plugins.load_toolchain("c")
+    assert isinstance(chain, Toolchain)
+    assert chain.name == "c"
+    assert chain.kernel_name == "ccell-c"
+    assert chain.language_info["name"] == "c"
+
+
+def test_c_is_registered_like_any_plugin():
+    assert "c" in plugins.available()
+    assert plugins.available()["c"].group == plugins.GROUP
+
+
+def test_unknown_toolchain_lists_the_known_ones():
+    with pytest.raises(ToolchainNotFound) as info:
+        plugins.load_toolchain("cobol")
+    err = info.value
+    assert err.ename == "ToolchainNotFound"
+    assert "cobol" in err.evalue
+    match = re.search(r"known: ([^)]*)\)", err.evalue)
+    assert match is not None, err.evalue
+    assert "c" in match.group(1).split(", ")
+    assert match.group(1).split(", ") == sorted(plugins.available())
+    assert plugins.GROUP in err.evalue
+
+
+class _EntryPoint:
+    def __init__(self, name: str, target: object) -> None:
+        self.name = name
+        self.group = plugins.GROUP
+        self._target = target
+
+    def load(self) -> object:
+        return self._target
+
+
+def test_third_party_toolchain_is_instantiated(monkeypatch):
+    monkeypatch.setattr(plugins, "available", lambda: {"toy": _EntryPoint("toy", ToyToolchain)})
+    chain = plugins.load_toolchain("toy")
+    assert isinstance(chain, ToyToolchain)
+    assert chain.kernel_name == "ccell-toy"
+
+
+@pytest.mark.parametrize("target", [int, "not a class", object()])
+def test_entry_point_that_is_not_a_toolchain(monkeypatch, target):
+    monkeypatch.setattr(plugins, "available", lambda: {"odd": _EntryPoint("odd", target)})
+    with pytest.raises(ToolchainNotFound) as info:
+        plugins.load_toolchain("odd")
+    assert "odd" in info.value.evalue
+
+
+def test_kernelspec():
+    spec = ToyToolchain().kernelspec("/usr/bin/python3")
+    assert spec["argv"][0] == "/usr/bin/python3"
+    assert "toy" in spec["argv"] and "{connection_file}" in spec["argv"]
+    assert spec["display_name"] == "Toy (fake)"
+    assert spec["language"] == "toy"

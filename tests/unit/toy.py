@@ -1,0 +1,214 @@
+"""A toy toolchain, so that Session can be unit-tested without a C compiler.
+
+The toy language, one item per line::
+
+    def NAME... = VALUE   a declaration keyed by each NAME (one group); a shell variable per NAME
+    type NAME             a declaration keyed ``struct NAME`` (kind ``type``)
+    proto NAME            a weak declaration keyed NAME (kind ``proto``)
+    main: COMMAND         the cell's own main
+    anything else         a statement: a shell command
+
+``@NAME`` in a VALUE or a command is a use of a def; the toy compiler rejects an undefined one, any
+line holding the word ``bad`` (an error) and warns about the word ``warn``. "Compiling" translates
+the program into a shell script (checked with ``sh -n`` through ``ctx.run_tool``), which is the
+binary; ``run_command`` runs it with ``/bin/sh``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+import tree_sitter
+import tree_sitter_c
+
+from ccellkernel.errors import CellError, ToolchainNotFound
+from ccellkernel.memory import Declaration, Fragment, Memory
+from ccellkernel.program import CellParts, Diagnostic, Origin, Program, ProgramWriter
+from ccellkernel.session import Session
+from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Toolchain
+
+_DEF = re.compile(r"def\s+(?P<names>\w+(?:\s+\w+)*)\s*=\s*(?P<value>.*)")
+_USE = re.compile(r"@(\w+)")
+
+
+@dataclass(frozen=True)
+class Build:
+    """What one call of ``ToyToolchain.build`` was given."""
+
+    text: str
+    flags: tuple[str, ...]
+    will_run: bool
+
+
+def _directive(origin: Origin | None, line: int) -> str:
+    if origin is None:
+        return f"# generated, line {line}"
+    return f"# cell {origin.cell}, line {origin.line}"
+
+
+class ToyToolchain(Toolchain):
+    name: ClassVar[str] = "toy"
+    display_name: ClassVar[str] = "Toy (fake)"
+    language_info: ClassVar[Mapping[str, Any]] = {
+        "name": "toy",
+        "file_extension": ".toy",
+        "mimetype": "text/plain",
+    }
+
+    def __init__(self, *, installed: bool = True) -> None:
+        self.installed = installed
+        self.builds: list[Build] = []
+        self.runs: list[tuple[str, ...]] = []
+
+    def grammar(self) -> tree_sitter.Language:
+        return tree_sitter.Language(tree_sitter_c.language())
+
+    def split(self, source: str, cell: int) -> CellParts:
+        declarations: list[Declaration] = []
+        statements: list[Fragment] = []
+        main: Fragment | None = None
+        for i, line in enumerate(source.split("\n")):
+            text = line.strip()
+            if not text:
+                continue
+            fragment = Fragment(text, cell, i + 1, len(line) - len(line.lstrip()))
+            words = text.split()
+            match = _DEF.fullmatch(text)
+            if match:
+                declarations.append(Declaration(tuple(match["names"].split()), "def", fragment))
+            elif words[0] == "type" and len(words) == 2:
+                declarations.append(Declaration((f"struct {words[1]}",), "type", fragment))
+            elif words[0] == "proto" and len(words) == 2:
+                declarations.append(Declaration((words[1],), "proto", fragment, weak=True))
+            elif text.startswith("main:"):
+                main = fragment
+            else:
+                statements.append(fragment)
+        return CellParts(tuple(declarations), tuple(statements), main)
+
+    def render(self, memory: Memory, cell: CellParts) -> Program:
+        out = ProgramWriter(_directive)
+        out.generated("# a toy program")
+        for decl in memory:
+            out.fragment(decl.fragment)
+        if cell.main is not None:
+            out.fragment(cell.main)
+        for statement in cell.statements:
+            out.fragment(statement)
+        return out.program()
+
+    def find_compiler(self) -> Compiler:
+        if not self.installed:
+            raise ToolchainNotFound("no toy compiler: install one, then restart the kernel")
+        return Compiler(("/bin/sh",), "sh")
+
+    async def build(self, program: Program, ctx: BuildContext) -> BuildResult:
+        self.builds.append(Build(program.text, ctx.flags, ctx.will_run))
+        lines = program.text.split("\n")
+        defined = {n for line in lines if (m := _DEF.fullmatch(line.strip())) for n in m["names"].split()}
+        script: list[str] = []
+        diagnostics: list[Diagnostic] = []
+        for number, line in enumerate(lines, 1):
+            origin = program.origin(number)
+            text = line.strip()
+            if origin is None or not text:
+                script.append(line)
+                continue
+
+            def report(severity: str, message: str, at: int, origin: Origin = origin) -> None:
+                diagnostics.append(Diagnostic(severity, message, origin.cell, origin.line, at + 1))
+
+            for word in re.finditer(r"\b(bad|warn)\b", line):
+                if word[1] == "bad":
+                    report("error", "'bad' is not allowed", word.start())
+                else:
+                    report("warning", "'warn' is suspicious", word.start())
+            for use in _USE.finditer(line):
+                if use[1] not in defined:
+                    report("error", f"'{use[1]}' is not defined", use.start())
+            script.append(_translate(text))
+        output = "".join(f"toy: {d.severity}: {d.message}\n" for d in diagnostics)
+        if any(d.severity == "error" for d in diagnostics):
+            return BuildResult(None, tuple(diagnostics), output)
+        binary = ctx.workdir / "toy.sh"
+        binary.write_text("\n".join(script) + "\n")
+        check = await ctx.run_tool(["/bin/sh", "-n", str(binary)], cwd=ctx.cwd)
+        if check.returncode != 0:
+            return BuildResult(None, (), check.stderr + check.stdout)
+        return BuildResult(binary, tuple(diagnostics), output)
+
+    def run_command(self, binary: Path, args: Sequence[str]) -> list[str]:
+        self.runs.append(tuple(args))
+        return ["/bin/sh", str(binary), *args]
+
+
+def _translate(text: str) -> str:
+    """One toy line as shell."""
+    text = _USE.sub(r"${\1}", text)
+    match = _DEF.fullmatch(text)
+    if match:
+        return "; ".join(f'{name}="{match["value"]}"' for name in match["names"].split())
+    if text.startswith(("type ", "proto ")):
+        return ":"
+    return text.removeprefix("main:").strip()
+
+
+class ListIO:
+    """A CellIO keeping what a cell printed; no input (reads get end-of-file)."""
+
+    allow_stdin = False
+
+    def __init__(self) -> None:
+        self.streams: list[tuple[str, str]] = []
+
+    def stream(self, name: str, text: str) -> None:
+        self.streams.append((name, text))
+
+    async def read_input(self, cancel: threading.Event) -> str | None:
+        return None
+
+    def text(self, name: str = "stdout") -> str:
+        return "".join(t for n, t in self.streams if n == name)
+
+
+class ToyCells:
+    """Runs cells through a Session over the toy toolchain, numbering them like a notebook."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.toolchain = session.toolchain
+        assert isinstance(self.toolchain, ToyToolchain)
+        self.count = 0
+
+    @property
+    def memory(self) -> Memory:
+        return self.session.memory
+
+    def keys(self) -> list[str]:
+        return self.session.memory.keys()
+
+    def run(self, code: str) -> tuple[ListIO, CellError | None]:
+        self.count += 1
+        io = ListIO()
+        try:
+            asyncio.run(self.session.execute(code, self.count, io))
+        except CellError as err:
+            return io, err
+        return io, None
+
+    def ok(self, code: str) -> str:
+        """Run a cell that must succeed; its stdout."""
+        io, err = self.run(code)
+        assert err is None, "\n".join(err.traceback)
+        return io.text()
+
+    def fails(self, code: str) -> CellError:
+        _, err = self.run(code)
+        assert err is not None, f"cell should have failed: {code!r}"
+        return err
