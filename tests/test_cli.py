@@ -102,3 +102,24 @@ def test_missing_compiler_is_a_toolchain_not_found_error(tmp_path, cc):
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+def test_wheel_ships_kernelspec_logos_and_toolchain(tmp_path):
+    import zipfile
+
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path), str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    (wheel,) = tmp_path.glob("ccellkernel-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    shared = "ccellkernel-0.1.0.data/data/share/jupyter/kernels/ccell-c/"
+    assert {shared + n for n in ("kernel.json", *LOGOS)} <= names
+    assert {"ccell_c/__init__.py", "ccell_c/classify.py", "ccell_c/prelude.c"} <= names
+    entry_points = next(n for n in names if n.endswith("entry_points.txt"))
+    text = zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "[ccellkernel.toolchains]\nc = ccell_c:CToolchain" in text
