@@ -14,6 +14,7 @@ from .errors import CompileError
 from .program import Diagnostic
 
 _LABEL = re.compile(r"Cell In\[(\d+)\]")
+_LINKER = re.compile(r"^(?:\S*/)?(?:ld|ld\.\w+|lld)(?:\.exe)?: (?P<msg>.*)$")
 _GNU = re.compile(
     r"^(?P<file>[^:\n]+?):(?P<line>\d+):(?:(?P<col>\d+):)?\s*"
     r"(?P<sev>fatal error|error|warning|note):\s*(?P<msg>.*)$"
@@ -44,6 +45,10 @@ def parse_gnu(text: str) -> list[Diagnostic]:
                     raw=raw,
                 )
             )
+        elif (linker := _LINKER.match(raw)) and ": in function" not in raw:
+            # "/usr/bin/ld: cannot find -lfoo: No such file or directory", "multiple definition"...
+            message = linker.group("msg").strip()
+            found.append(Diagnostic("error", message, raw=f"error: {message}"))
         elif "undefined reference to" in raw:  # ld: "file.o:(.text+0x29): undefined reference to `f'"
             message = raw.split("): ", 1)[-1].strip()
             raw = f"error: {message} (declared, but no cell defines it)"

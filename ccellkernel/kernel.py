@@ -203,6 +203,19 @@ def launch(toolchain: str, argv: list[str]) -> None:
     """Start a kernel for ``toolchain`` (what ``ccellkernel kernel NAME -f FILE`` does)."""
     from ipykernel.kernelapp import IPKernelApp
 
-    IPKernelApp.launch_instance(
+    class CCellKernelApp(IPKernelApp):
+        def init_io(self) -> None:
+            """Leave sys.stdout/sys.stderr alone.
+
+            This kernel sends every output with ``send_response``; its own prints would carry no
+            parent and land on no cell anyway. Capturing them also made shutdown hang: the control
+            thread's last ``sys.stdout.flush()`` waited (10 s) on the IOPub thread that ``close()``
+            had just stopped. The display hook stays: ipykernel's ``init_kernel`` wires it up.
+            """
+            from traitlets.utils.importstring import import_item
+
+            self.displayhook = import_item(str(self.displayhook_class))(self.session, self.iopub_socket)
+
+    CCellKernelApp.launch_instance(
         argv=[*argv, f"--CCellKernel.toolchain_name={toolchain}"], kernel_class=CCellKernel
     )
