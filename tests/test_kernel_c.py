@@ -1,0 +1,947 @@
+"""The C kernel through Jupyter: a real KernelManager and client, the real kernel, the real gcc.
+
+Each test checks a promise of CELL_MODEL.md. Most share one kernel (``kernel``; ``c`` resets its
+memory and options first); tests that need their own environment, interrupt mode or a shutdown start
+their own.
+"""
+
+from __future__ import annotations
+
+import re
+import stat
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from kernel_client import CellResult, RunningKernel
+
+pytestmark = pytest.mark.slow
+
+STDIO = "#include <stdio.h>\n"
+CELL_IN = re.compile(r"Cell In\[(\d+)\]")
+
+
+# -- fixtures and helpers ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The kernel's HOME: a canary in it shows that nothing ran ``rm -rf ~``."""
+    path = tmp_path_factory.mktemp("home")
+    (path / "canary.txt").write_text("still here\n")
+    return path
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The kernel's working directory."""
+    return tmp_path_factory.mktemp("work")
+
+
+@pytest.fixture(scope="module")
+def kernel(home: Path, workdir: Path) -> Iterator[RunningKernel]:
+    """One ccell-c kernel for the module, started from the kernelspec as it is (message mode)."""
+    running = RunningKernel("ccell-c", env={"HOME": str(home)}, cwd=workdir)
+    yield running
+    running.shutdown()
+
+
+@pytest.fixture
+def c(kernel: RunningKernel) -> RunningKernel:
+    """The module's kernel with nothing remembered and no flags or program arguments."""
+    kernel.ok("%reset\n%flags --clear\n%args --clear")
+    return kernel
+
+
+def count_of(result: CellResult) -> int:
+    assert result.reply is not None
+    return int(result.reply["execution_count"])
+
+
+def listing(k: RunningKernel) -> list[str]:
+    """The rows of ``%list``."""
+    return [line for line in k.ok("%list").splitlines() if line.strip()]
+
+
+def rows_for(k: RunningKernel, key: str) -> list[str]:
+    """The ``%list`` rows whose key column holds ``key``."""
+    pattern = re.compile(rf"(^|[ ,]){re.escape(key)}([ ,]|$)")
+    return [row for row in listing(k) if pattern.search(row.split("  ")[0])]
+
+
+def build_dir_of(k: RunningKernel) -> Path:
+    """The kernel's private build directory, as ``%help`` names it."""
+    text = k.ok("%help")
+    found = re.findall(r"(/\S*ccell-c-[^\s,;:]+)", text)
+    assert found, f"%help does not name the build directory:\n{text}"
+    return Path(found[0])
+
+
+def wait_for_file(path: Path, timeout: float = 15.0) -> str:
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        assert time.monotonic() < deadline, f"{path} did not appear"
+        time.sleep(0.02)
+    return path.read_text()
+
+
+def process_state(pid: int) -> tuple[str, int, int] | None:
+    """(state, parent pid, process group) of a process, or None if it is gone."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    fields = text.rsplit(")", 1)[1].split()
+    return fields[0], int(fields[1]), int(fields[2])
+
+
+def lingering(pids: list[int], kernel_pid: int | None) -> dict[int, tuple[str, int, int]]:
+    """Those of ``pids`` still running, or dead but never reaped by the kernel.
+
+    An orphan's zombie belongs to init, not to the kernel: it is not counted.
+    """
+    left = {}
+    for pid in pids:
+        state = process_state(pid)
+        if state is None or (state[0] == "Z" and state[1] != kernel_pid):
+            continue
+        left[pid] = state
+    return left
+
+
+def assert_processes_end(pids: list[int], kernel_pid: int | None, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while left := lingering(pids, kernel_pid):
+        assert time.monotonic() < deadline, f"processes of the program are left: {left}"
+        time.sleep(0.05)
+
+
+def group_members(pgid: int) -> list[int]:
+    members = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (state := process_state(int(entry.name))) and state[2] == pgid:
+            members.append(int(entry.name))
+    return members
+
+
+# A program that forks: parent and child each write their pid to a file in the working directory and
+# spin. The parent says "looping" once both files can be waited for.
+FORK_AND_SPIN = r"""#include <stdio.h>
+#include <unistd.h>
+%%
+pid_t child = fork();
+const char *name = child == 0 ? "child.pid" : "parent.pid";
+char tmp[64];
+snprintf(tmp, sizeof tmp, "%s.tmp", name);
+FILE *out = fopen(tmp, "w");
+fprintf(out, "%d\n", (int)getpid());
+fclose(out);
+rename(tmp, name);
+if (child != 0) printf("looping\n");
+for (;;);
+"""
+
+
+def start_spinning(k: RunningKernel, cwd: Path) -> tuple[CellResult, list[int]]:
+    """Submit FORK_AND_SPIN and return (its pending result, [parent pid, child pid])."""
+    for name in ("parent.pid", "child.pid"):
+        (cwd / name).unlink(missing_ok=True)
+    result = k.submit(FORK_AND_SPIN)
+    k.collect(result, until=lambda r: "looping" in r.stdout or r.reply is not None)
+    assert result.reply is None, result.describe()
+    pids = [int(wait_for_file(cwd / name)) for name in ("parent.pid", "child.pid")]
+    for pid in pids:
+        state = process_state(pid)
+        assert state is not None and state[0] != "Z", f"program process {pid} is not running"
+    return result, pids
+
+
+# -- 1. a notebook is one program --------------------------------------------------------------------
+
+
+def test_declarations_are_remembered_and_statements_run_in_main(c: RunningKernel) -> None:
+    declared = c.execute(STDIO + "int square(int x) { return x * x; }")
+    assert declared.status == "ok", declared.describe()
+    assert declared.outputs == [], "a declaration-only cell prints nothing"
+    assert c.ok('printf("%d\\n", square(7));') == "49\n"
+    assert c.ok('for (int i = 1; i <= 3; i++) printf("%d ", square(i));\nprintf("\\n");') == "1 4 9 \n"
+
+
+def test_declaration_only_cell_is_compiled_but_not_run(c: RunningKernel) -> None:
+    # The initializer runs code; it would print if the cell ran.
+    declared = c.execute(STDIO + 'int noisy = printf("initialised\\n");')
+    assert declared.status == "ok", declared.describe()
+    assert declared.outputs == []
+    assert c.ok('printf("body %d\\n", noisy);') == "initialised\nbody 12\n"
+    broken = c.execute("int also_declared(void) { return nowhere; }")
+    assert broken.ename == "CompileError", "a declaration-only cell shows its errors at once"
+
+
+def test_globals_start_from_their_initializer_in_every_run(c: RunningKernel) -> None:
+    c.ok(STDIO + "int counter = 10;")
+    assert c.ok('counter++; printf("%d\\n", counter);') == "11\n"
+    assert c.ok('counter++; printf("%d\\n", counter);') == "11\n"
+
+
+def test_non_constant_initializers_run_before_the_body_in_cell_order(c: RunningKernel) -> None:
+    c.ok(STDIO + '#include <string.h>\nconst char *s = "hello";\nint n = strlen(s);')
+    c.ok("int twice_n = n * 2;")
+    assert c.ok('printf("%d %d\\n", n, twice_n);') == "5 10\n"
+
+
+def test_files_written_by_a_run_carry_over(c: RunningKernel, workdir: Path) -> None:
+    c.ok(STDIO + '%%\nFILE *f = fopen("carry.txt", "w"); fputs("kept", f); fclose(f);')
+    assert (workdir / "carry.txt").read_text() == "kept"
+    out = c.ok('%%\nchar buf[16] = {0}; FILE *f = fopen("carry.txt", "r"); fgets(buf, 16, f); puts(buf);')
+    assert out == "kept\n"
+
+
+# -- 2. declarations and their keys ----------------------------------------------------------------------
+
+
+def test_function_is_replaced_by_name(c: RunningKernel) -> None:
+    c.ok(STDIO + "int shape(int x) { return x * x; }")
+    newer = c.execute("int shape(int x) { return x * x * x; }")
+    assert newer.status == "ok", newer.describe()
+    assert c.ok('printf("%d\\n", shape(3));') == "27\n"
+    rows = rows_for(c, "shape")
+    assert len(rows) == 1, rows
+    assert f"Cell In[{count_of(newer)}]" in rows[0]
+
+
+def test_prototype_then_definition_in_a_later_cell(c: RunningKernel) -> None:
+    c.ok(STDIO + "int is_odd(int n);\nint is_even(int n) { return n == 0 ? 1 : is_odd(n - 1); }")
+    c.ok("int is_odd(int n) { return n == 0 ? 0 : is_even(n - 1); }")
+    assert c.ok('printf("%d %d\\n", is_even(10), is_odd(7));') == "1 1\n"
+    assert len(rows_for(c, "is_odd")) == 1
+
+
+def test_include_is_keyed_by_its_header(c: RunningKernel, workdir: Path) -> None:
+    (workdir / "ccell_local.h").write_text("#define LOCAL_ANSWER 41\n")
+    c.ok(STDIO)
+    c.ok('#include <stdio.h>\n#include "ccell_local.h"')
+    assert c.ok('printf("%d\\n", LOCAL_ANSWER + 1);') == "42\n"
+    shown = c.ok("%show")
+    assert shown.count("#include <stdio.h>") == 1, shown
+    assert shown.count('#include "ccell_local.h"') == 1, shown
+    assert len(rows_for(c, "<stdio.h>")) == 1
+
+
+def test_define_is_replaced_by_name(c: RunningKernel) -> None:
+    c.ok(STDIO + "#define LIMIT 3\n#define TWICE(x) ((x) * 2)")
+    c.ok("#define LIMIT 5\n#define TWICE(x) ((x) * 20)")
+    used = c.execute('printf("%d %d\\n", LIMIT, TWICE(2));')
+    assert used.status == "ok", used.describe()
+    assert used.stdout == "5 40\n"
+    assert "redefined" not in used.stderr, "the old #define must be gone, not shadowed"
+    shown = c.ok("%show")
+    assert shown.count("#define LIMIT") == 1 and "LIMIT 3" not in shown, shown
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "use", "expected", "key"),
+    [
+        (
+            "struct Pair { int a; };",
+            "struct Pair { int a; int b; };",
+            'printf("%zu\\n", sizeof(struct Pair) / sizeof(int));',
+            "2\n",
+            "struct Pair",
+        ),
+        (
+            "union Cell { char c; };",
+            "union Cell { char c; double d; };",
+            'printf("%d\\n", sizeof(union Cell) == sizeof(double));',
+            "1\n",
+            "union Cell",
+        ),
+        (
+            "enum Color { RED, GREEN };",
+            "enum Color { RED = 5, GREEN };",
+            'printf("%d %d\\n", RED, GREEN);',
+            "5 6\n",
+            "enum Color",
+        ),
+    ],
+    ids=["struct", "union", "enum"],
+)
+def test_tagged_type_is_replaced_by_tag(
+    c: RunningKernel, first: str, second: str, use: str, expected: str, key: str
+) -> None:
+    c.ok(STDIO + first)
+    c.ok(second)
+    assert c.ok(use) == expected
+    rows = [row for row in listing(c) if key in row]
+    assert len(rows) == 1, listing(c)
+
+
+def test_anonymous_enum_is_keyed_by_its_constants(c: RunningKernel) -> None:
+    c.ok(STDIO + "enum { LOW = 1, HIGH };")
+    c.ok("enum { SOLO = 7 };")
+    c.ok("enum { LOW = 10, HIGH };")  # same constants: replaces the first enum, keeps SOLO's
+    assert c.ok('printf("%d %d %d\\n", LOW, HIGH, SOLO);') == "10 11 7\n"
+
+
+def test_typedef_is_replaced_by_name(c: RunningKernel) -> None:
+    c.ok(STDIO + "typedef int number;")
+    c.ok("typedef double number;")
+    assert c.ok('number x = 1.5; printf("%.1f %d\\n", x, (int)sizeof(number));') == "1.5 8\n"
+    assert len(rows_for(c, "number")) == 1
+
+
+def test_global_declaration_group_is_replaced_as_one(c: RunningKernel) -> None:
+    c.ok(STDIO + "int a = 1, b = 2;")
+    assert c.ok('printf("%d %d\\n", a, b);') == "1 2\n"
+    c.ok("int a = 5;")
+    assert c.ok('printf("%d\\n", a);') == "5\n"
+    gone = c.fails('printf("%d\\n", b);', "CompileError")
+    assert "b" in gone.error["evalue"] and "undeclared" in gone.error["evalue"]
+    rows = rows_for(c, "a")
+    assert len(rows) == 1 and not rows_for(c, "b"), listing(c)
+
+
+def test_redefining_one_name_of_a_group_replaces_the_whole_group(c: RunningKernel) -> None:
+    c.ok(STDIO + "int first = 1, second = 2;")
+    c.ok("int second = 9;")
+    assert c.ok('printf("%d\\n", second);') == "9\n"
+    c.fails('printf("%d\\n", first);', "CompileError")
+
+
+def test_comment_goes_with_the_item_that_follows(c: RunningKernel) -> None:
+    c.ok(STDIO + "// adds one\nint inc(int x) { return x + 1; }")
+    c.ok("// adds two\nint inc(int x) { return x + 2; }")
+    shown = c.ok("%show")
+    assert "// adds two\n" in shown and "adds one" not in shown, shown
+    assert shown.index("// adds two") < shown.index("int inc(int x) { return x + 2; }")
+    assert c.ok('printf("%d\\n", inc(1));') == "3\n"
+
+
+def test_preprocessor_blocks_are_keyed_by_their_text(c: RunningKernel) -> None:
+    block = "#ifndef GUARDED\n#define GUARDED 9\n#endif"
+    c.ok(STDIO + block)
+    c.ok(block)
+    c.ok("#if 1\nint from_if(void) { return 5; }\n#endif")
+    assert c.ok('printf("%d %d\\n", GUARDED, from_if());') == "9 5\n"
+    assert c.ok("%show").count("#ifndef GUARDED") == 1
+
+
+def test_unused_code_warnings_are_not_shown(c: RunningKernel) -> None:
+    code = STDIO + (
+        "static int never_called(void) { return 2; }\n"
+        "int with_unused(void) { int unused = 3; int set_only; set_only = 1; return 1; }"
+    )
+    declared = c.execute(code)
+    assert declared.status == "ok" and declared.outputs == [], declared.describe()
+    ran = c.execute('%%\nint unused_local = 1;\nprintf("%d\\n", with_unused());')
+    assert ran.status == "ok" and ran.stderr == "", ran.describe()
+
+
+# -- 3. statements, %%, main ----------------------------------------------------------------------------
+
+
+def test_double_percent_body_declarations_are_locals(c: RunningKernel) -> None:
+    out = c.ok(STDIO + 'int kept = 1;\n%%\nint local_only = 2;\nprintf("%d %d\\n", kept, local_only);')
+    assert out == "1 2\n"
+    assert c.ok('printf("%d\\n", kept);') == "1\n"
+    c.fails('printf("%d\\n", local_only);', "CompileError")
+    assert rows_for(c, "kept") and not rows_for(c, "local_only")
+
+
+def test_double_percent_as_first_line(c: RunningKernel) -> None:
+    c.ok(STDIO)
+    assert c.ok('%%\nint body_var = 3;\nprintf("%d\\n", body_var);') == "3\n"
+    assert not rows_for(c, "body_var")
+
+
+def test_cell_main_runs_and_is_not_remembered(c: RunningKernel) -> None:
+    own = c.ok(STDIO + 'int main(void) {\n    printf("own main\\n");\n    return 0;\n}')
+    assert own == "own main\n"
+    assert not rows_for(c, "main")
+    assert c.ok('printf("statements again\\n");') == "statements again\n"
+    exited = c.fails("int main(void) { return 4; }", "ExitStatus")
+    assert exited.error["evalue"] == "exit status 4"
+
+
+def test_main_and_statements_in_one_cell_is_an_error_that_says_so(c: RunningKernel) -> None:
+    result = c.execute(STDIO + 'int main(void) { return 0; }\nprintf("stray\\n");')
+    assert result.status == "error"
+    evalue = result.error["evalue"]
+    assert "main" in evalue and "statement" in evalue, evalue
+    assert not rows_for(c, "<stdio.h>"), "a failed cell changes nothing"
+
+
+def test_return_ends_the_program_with_an_exit_status(c: RunningKernel) -> None:
+    result = c.fails(STDIO + 'printf("before\\n");\nreturn 3;\nprintf("after\\n");', "ExitStatus")
+    assert result.stdout == "before\n"
+    assert result.error["evalue"] == "exit status 3"
+    assert result.error["traceback"][0] == "ExitStatus: exit status 3"
+
+
+# -- 4. order ---------------------------------------------------------------------------------------------
+
+
+def test_function_may_call_one_defined_in_a_later_cell(c: RunningKernel) -> None:
+    first = c.execute(STDIO + "int twice_plus(int x) { return helper(x) * 2; }")
+    assert first.status == "ok", first.describe()
+    c.ok("int helper(int x) { return x + 1; }")
+    assert c.ok('printf("%d\\n", twice_plus(4));') == "10\n"
+
+
+def test_redefined_type_blames_the_remembered_function_cell(c: RunningKernel) -> None:
+    c.ok(STDIO + "struct P { int x; };")
+    user = c.execute("int getx(struct P p) { return p.x; }")
+    assert user.status == "ok", user.describe()
+    result = c.fails("struct P { int y; };", "CompileError")
+    evalue = result.error["evalue"]
+    assert evalue.startswith(f"Cell In[{count_of(user)}], line 1: error:"), evalue
+    assert "x" in evalue
+    # the failed redefinition changed nothing
+    assert c.ok('%%\nstruct P p = {4};\nprintf("%d\\n", getx(p));') == "4\n"
+
+
+# -- 6. magics ------------------------------------------------------------------------------------------
+
+
+def test_rm_forgets_declarations(c: RunningKernel) -> None:
+    c.ok(STDIO + "int square(int x) { return x * x; }\nstruct S { int a; };")
+    removed = c.ok("%rm square")
+    assert "square" in removed
+    c.fails('printf("%d\\n", square(2));', "CompileError")
+    c.ok('%rm "struct S"')
+    assert not [row for row in listing(c) if "struct S" in row]
+    c.fails('printf("%zu\\n", sizeof(struct S));', "CompileError")
+    c.ok("struct S { char other[3]; };")  # a new definition, no conflict with the forgotten one
+    assert c.ok('printf("%zu\\n", sizeof(struct S));') == "3\n"
+
+
+def test_rm_of_an_unknown_key_is_a_magic_error(c: RunningKernel) -> None:
+    result = c.fails("%rm no_such_name", "MagicError")
+    assert "no_such_name" in result.error["evalue"]
+
+
+def test_reset_forgets_everything_but_keeps_flags(c: RunningKernel) -> None:
+    c.ok("%flags -DX=42")
+    c.ok(STDIO + "int f(void) { return 7; }")
+    c.ok("%reset")
+    assert not [row for row in listing(c) if "Cell In[" in row], listing(c)
+    c.fails(STDIO + 'printf("%d\\n", f());', "CompileError")
+    assert c.ok(STDIO + 'printf("%d\\n", X);') == "42\n"
+
+
+def test_flags_reach_the_compiler_show_and_clear(c: RunningKernel) -> None:
+    c.ok("%flags -DX=42 -DY=1")
+    assert c.ok(STDIO + 'printf("%d %d\\n", X, Y);') == "42 1\n"
+    shown = c.ok("%flags")
+    assert "-DX=42" in shown and "-DY=1" in shown
+    c.ok("%flags --clear")
+    assert "-DX=42" not in c.ok("%flags")
+    c.fails('printf("%d\\n", X);', "CompileError")
+
+
+def test_flags_argument_is_one_argument_never_a_shell(c: RunningKernel, home: Path) -> None:
+    c.ok("%flags '; rm -rf ~'")
+    assert "; rm -rf ~" in c.ok("%flags")
+    result = c.fails(STDIO + 'printf("never runs\\n");', "CompileError")
+    assert "; rm -rf ~" in "\n".join(result.error["traceback"]), result.describe()
+    assert (home / "canary.txt").read_text() == "still here\n"
+    c.ok("%flags --clear")
+    assert c.ok('printf("fine\\n");') == "fine\n"
+
+
+def test_link_error_evalue_is_the_linkers_diagnostic(c: RunningKernel) -> None:
+    """CELL_MODEL 5: evalue is the first diagnostic, here the linker's complaint about the library."""
+    c.ok("%flags -lccell_no_such_library")
+    result = c.fails(STDIO + 'printf("x\\n");', "CompileError")
+    assert "ccell_no_such_library" in result.error["evalue"], result.describe()
+
+
+def test_args_reach_argv(c: RunningKernel) -> None:
+    c.ok(STDIO)
+    c.ok("%args one 'two words'")
+    out = c.ok('printf("%d\\n", argc);\nfor (int i = 1; i < argc; i++) printf("[%s]\\n", argv[i]);')
+    assert out == "3\n[one]\n[two words]\n"
+
+
+def test_env_reaches_getenv(c: RunningKernel, home: Path) -> None:
+    c.ok(STDIO + "#include <stdlib.h>")
+    c.ok("%env CCELL_TEST_GREETING=hello 'CCELL_TEST_SPACED=two words'")
+    out = c.ok(
+        'printf("%s|%s|%s\\n", getenv("CCELL_TEST_GREETING"), getenv("CCELL_TEST_SPACED"), getenv("HOME"));'
+    )
+    assert out == f"hello|two words|{home}\n"
+
+
+def test_shell_command_runs_in_the_kernels_working_directory(c: RunningKernel, workdir: Path) -> None:
+    assert c.ok("!pwd") == f"{workdir}\n"
+    c.ok("!echo made by shell > by_shell.txt")
+    assert (workdir / "by_shell.txt").read_text() == "made by shell\n"
+    out = c.ok(
+        "!echo from the shell\n"
+        + STDIO
+        + '%%\nchar buf[32] = {0};\nFILE *f = fopen("by_shell.txt", "r");\n'
+        + 'fgets(buf, 32, f);\nprintf("C read: %s", buf);'
+    )
+    assert out == "from the shell\nC read: made by shell\n"
+
+
+def test_help_names_the_magics_and_the_build_directory(c: RunningKernel) -> None:
+    text = c.ok("%help")
+    for magic in ("%%", "%help", "%list", "%show", "%rm", "%reset", "%flags", "%args", "%env", "!"):
+        assert magic in text, magic
+    assert build_dir_of(c).is_dir()
+
+
+def test_list_shows_key_kind_and_cell(c: RunningKernel) -> None:
+    first = c.execute(STDIO + "int square(int x) { return x * x; }")
+    second = c.execute("struct Point { int x, y; };\nint total = 0;")
+    rows = listing(c)
+    assert len(rows) == 4, rows
+    [square] = rows_for(c, "square")
+    assert "function" in square and f"Cell In[{count_of(first)}]" in square
+    [point] = [row for row in rows if "struct Point" in row]
+    assert "struct" in point.replace("struct Point", "") and f"Cell In[{count_of(second)}]" in point
+    [total] = rows_for(c, "total")
+    assert "global" in total and f"Cell In[{count_of(second)}]" in total
+
+
+def test_show_renders_the_program_with_cell_markers(c: RunningKernel, tmp_path: Path) -> None:
+    first = c.execute(STDIO + "int square(int x) { return x * x; }")
+    second = c.execute("int shown_global = 3;")
+    shown = c.ok("%show")
+    assert "int square(int x) { return x * x; }" in shown
+    assert "int shown_global = 3;" in shown
+    cells = {int(n) for n in CELL_IN.findall(shown)}
+    assert {count_of(first), count_of(second)} <= cells, shown
+    # it is the real program: it compiles as it is
+    source = tmp_path / "shown.c"
+    source.write_text(shown)
+    done = subprocess.run(["gcc", "-c", "-o", str(tmp_path / "shown.o"), str(source)], capture_output=True)
+    assert done.returncode == 0, done.stderr.decode()
+    assert c.ok('printf("%d\\n", square(shown_global));') == "9\n", "%show changed nothing"
+
+
+def test_unknown_magic_is_a_magic_error_listing_the_known_ones(c: RunningKernel) -> None:
+    result = c.fails("%frobnicate now", "MagicError")
+    assert [m.msg_type for m in result.outputs] == ["error"]
+    evalue = result.error["evalue"]
+    assert "frobnicate" in evalue
+    for magic in ("%help", "%list", "%show", "%rm", "%reset", "%flags", "%args", "%env"):
+        assert magic in evalue, magic
+
+
+# -- 5. errors -----------------------------------------------------------------------------------------
+
+
+def test_compile_error_shape(c: RunningKernel) -> None:
+    c.ok(STDIO + "int before(void) { return 1; }")
+    code = 'int fine = 1;\nint broken(void) {\n    printf("%d\\n", 1.5);\n    return not_declared;\n}'
+    result = c.fails(code, "CompileError")
+    n = count_of(result)
+    assert [m.msg_type for m in result.outputs] == ["error"], "no stream beside the error"
+    error = result.error
+    assert result.reply is not None
+    assert {k: result.reply[k] for k in ("ename", "evalue", "traceback")} == error
+    assert error["evalue"].startswith(f"Cell In[{n}], line 4: error:"), error["evalue"]
+    assert "not_declared" in error["evalue"]
+    traceback = error["traceback"]
+    assert traceback[0] == f"CompileError: {error['evalue']}"
+    assert traceback[1].strip() == "return not_declared;"
+    assert traceback[2].strip() == "^"
+    assert traceback[2].index("^") == traceback[1].index("not_declared"), traceback
+    # memory unchanged: neither of the cell's declarations is remembered
+    assert not rows_for(c, "fine") and not rows_for(c, "broken")
+    assert c.ok('printf("%d\\n", before());') == "1\n"
+
+
+def test_compile_error_lists_every_error(c: RunningKernel) -> None:
+    result = c.fails(
+        "int one(void) { return missing_a; }\nint two(void) { return missing_b; }", "CompileError"
+    )
+    n = count_of(result)
+    traceback = "\n".join(result.error["traceback"])
+    assert f"Cell In[{n}], line 1: error:" in traceback and "missing_a" in traceback
+    assert f"Cell In[{n}], line 2: error:" in traceback and "missing_b" in traceback
+
+
+@pytest.mark.parametrize(
+    ("code", "ename", "evalue"),
+    [
+        ("return 3;", "ExitStatus", "exit status 3"),
+        ("int *p = 0; *p = 1;", "SIGSEGV", "Segmentation fault"),
+        ("abort();", "SIGABRT", "Aborted"),
+        ("%no_such_magic", "MagicError", None),
+        ("%env NO_EQUALS_SIGN", "MagicError", None),
+        ("int f(void) { return nope; }", "CompileError", None),
+    ],
+    ids=["exit", "segv", "abort", "magic", "env-magic", "compile"],
+)
+def test_every_error_is_one_error_output(c: RunningKernel, code: str, ename: str, evalue: str | None) -> None:
+    c.ok(STDIO + "#include <stdlib.h>\nint remembered(void) { return 5; }")
+    result = c.fails(code, ename)
+    assert [m.msg_type for m in result.outputs] == ["error"], result.describe()
+    error = result.error
+    assert error["ename"] == ename
+    if evalue is not None:
+        assert error["evalue"] == evalue
+    assert error["traceback"][0] == f"{ename}: {error['evalue']}"
+    assert c.is_alive()
+    assert c.ok('printf("%d\\n", remembered());') == "5\n", "the kernel and its memory survive"
+
+
+def test_output_before_a_crash_is_kept(c: RunningKernel) -> None:
+    result = c.fails(STDIO + 'printf("partial\\n");\nint *p = 0; *p = 1;', "SIGSEGV")
+    assert result.stdout == "partial\n"
+    assert [m.msg_type for m in result.outputs][-1] == "error"
+
+
+@pytest.mark.parametrize(
+    ("cc", "advice"), [("", "install"), ("no-such-cc", "no-such-cc")], ids=["no-compiler", "bad-CC"]
+)
+def test_missing_compiler_is_toolchain_not_found(tmp_path: Path, cc: str, advice: str) -> None:
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    k = RunningKernel("ccell-c", env={"PATH": str(empty), "CC": cc}, cwd=tmp_path)
+    try:
+        result = k.fails("int x = 1;\nx++;", "ToolchainNotFound")
+        assert [m.msg_type for m in result.outputs] == ["error"]
+        evalue = result.error["evalue"]
+        assert advice in evalue.lower() and "restart" in evalue, evalue
+        assert "%help" in k.ok("%help"), "the kernel still answers"
+    finally:
+        k.shutdown()
+
+
+# -- interrupts -------------------------------------------------------------------------------------------
+
+SPIN = 'printf("looping\\n");\nfor (;;);'
+
+
+def interrupt_twice(k: RunningKernel) -> None:
+    k.ok("%reset\n" + STDIO + "int remembered(void) { return 7; }")
+    for _ in range(2):
+        result = k.execute(SPIN, interrupt_when=lambda r: "looping" in r.stdout, timeout=20)
+        assert result.interrupted_at is not None
+        assert result.status == "error", result.describe()
+        assert result.ename == "KeyboardInterrupt"
+        assert [m.msg_type for m in result.outputs] == ["stream", "error"], result.describe()
+        assert result.error["traceback"][0].startswith("KeyboardInterrupt")
+        assert k.is_alive()
+        assert k.ok('printf("%d\\n", remembered());') == "7\n"
+
+
+def test_interrupt_in_message_mode_twice(c: RunningKernel) -> None:
+    assert c.interrupt_mode == "message", "the kernelspec ships message mode"
+    interrupt_twice(c)
+
+
+@pytest.fixture(scope="module")
+def signal_kernel(workdir: Path) -> Iterator[RunningKernel]:
+    running = RunningKernel("ccell-c", cwd=workdir, interrupt_mode="signal")
+    yield running
+    running.shutdown()
+
+
+def test_interrupt_in_signal_mode_twice(signal_kernel: RunningKernel) -> None:
+    assert signal_kernel.interrupt_mode == "signal"
+    interrupt_twice(signal_kernel)
+
+
+@pytest.mark.parametrize("mode", ["message", "signal"])
+def test_interrupt_while_idle_is_harmless(
+    kernel: RunningKernel, signal_kernel: RunningKernel, mode: str
+) -> None:
+    k = kernel if mode == "message" else signal_kernel
+    k.ok("%reset\n" + STDIO + "int remembered(void) { return 7; }")
+    k.interrupt()
+    time.sleep(0.5)
+    assert k.is_alive()
+    assert k.ok('printf("%d\\n", remembered());') == "7\n"
+
+
+def test_interrupt_a_program_that_ignores_sigint(c: RunningKernel) -> None:
+    code = STDIO + '#include <signal.h>\nsignal(SIGINT, SIG_IGN);\nprintf("looping\\n");\nfor (;;);'
+    result = c.execute(code, interrupt_when=lambda r: "looping" in r.stdout, timeout=20)
+    assert result.ename == "KeyboardInterrupt", result.describe()
+    assert c.ok('printf("after\\n");') == "after\n"
+
+
+def test_interrupt_while_waiting_for_input(c: RunningKernel) -> None:
+    c.ok(STDIO + "int remembered(void) { return 7; }")
+    result = c.execute(
+        'int x; scanf("%d", &x); printf("read %d\\n", x);',
+        allow_stdin=True,
+        interrupt_when=lambda r: bool(r.input_requests),
+        timeout=20,
+    )
+    assert len(result.input_requests) == 1
+    assert result.ename == "KeyboardInterrupt", result.describe()
+    assert "read" not in result.stdout
+    again = c.execute('int x; scanf("%d", &x); printf("read %d\\n", x);', allow_stdin=True, answers=["5"])
+    assert again.status == "ok" and again.stdout == "read 5\n", again.describe()
+    assert c.ok('printf("%d\\n", remembered());') == "7\n"
+
+
+def test_interrupt_while_compiling(tmp_path: Path) -> None:
+    slow = tmp_path / "slow"
+    started = tmp_path / "wrapper.pid"
+    wrapper = tmp_path / "slow-cc"
+    wrapper.write_text(
+        "#!/bin/sh\n"
+        'case "$1" in --version|-v) exec gcc "$@";; esac\n'
+        f'if [ -e "{slow}" ]; then echo $$ > "{started}.tmp"; mv "{started}.tmp" "{started}"; sleep 60; fi\n'
+        'exec gcc "$@"\n'
+    )
+    wrapper.chmod(0o755)
+    k = RunningKernel("ccell-c", env={"CC": str(wrapper)}, cwd=tmp_path)
+    try:
+        k.ok(STDIO + "int remembered(void) { return 7; }")
+        slow.touch()
+        result = k.execute(
+            'printf("%d\\n", remembered());\nint x_never_remembered = 1;',
+            interrupt_when=lambda r: started.exists(),
+            timeout=20,
+        )
+        assert result.interrupted_at is not None
+        assert result.ename == "KeyboardInterrupt", result.describe()
+        assert [m.msg_type for m in result.outputs] == ["error"]
+        wrapper_pid = int(started.read_text())
+        assert_processes_end([wrapper_pid, *group_members(wrapper_pid)], k.pid)
+        assert not lingering(group_members(wrapper_pid), k.pid), "the compiler's sleeping child is left"
+        slow.unlink()
+        assert k.ok('printf("%d\\n", remembered());') == "7\n"
+        k.fails('printf("%d\\n", x_never_remembered);', "CompileError")
+    finally:
+        k.shutdown()
+
+
+# -- processes and the build directory ----------------------------------------------------------------
+
+
+def test_no_program_process_is_left_after_an_interrupt(c: RunningKernel, workdir: Path) -> None:
+    result, pids = start_spinning(c, workdir)
+    c.interrupt()
+    c.collect(result)
+    assert result.ename == "KeyboardInterrupt", result.describe()
+    assert_processes_end(pids, c.pid)
+
+
+def test_build_directory_is_private(c: RunningKernel) -> None:
+    path = build_dir_of(c)
+    assert path.name.startswith("ccell-c-")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o700
+
+
+def test_shutdown_ends_the_program_and_removes_the_build_directory(tmp_path: Path) -> None:
+    k = RunningKernel("ccell-c", cwd=tmp_path)
+    try:
+        build = build_dir_of(k)
+        assert stat.S_IMODE(build.stat().st_mode) == 0o700
+        _, pids = start_spinning(k, tmp_path)
+        kernel_pid = k.pid
+    finally:
+        k.shutdown()
+    assert_processes_end(pids, kernel_pid)
+    assert not build.exists(), "the build directory is removed at shutdown"
+
+
+def test_kernel_exits_by_itself_after_a_shutdown_request(tmp_path: Path) -> None:
+    # Without it, jupyter_client waits half its shutdown_wait_time and sends SIGTERM. Some attempts
+    # because the failure seen was a race.
+    for attempt in range(5):
+        k = RunningKernel("ccell-c", cwd=tmp_path)
+        try:
+            k.ok("%list")
+            k.kc.shutdown()
+            deadline = time.monotonic() + 5.0
+            while k.is_alive() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert not k.is_alive(), (
+                f"attempt {attempt + 1}: the kernel still runs 5 s after shutdown_request"
+            )
+        finally:
+            k.shutdown(now=True)
+
+
+def test_restart_ends_the_program_and_forgets(tmp_path: Path) -> None:
+    k = RunningKernel("ccell-c", cwd=tmp_path)
+    try:
+        k.ok(STDIO + "int remembered(void) { return 7; }")
+        old_build = build_dir_of(k)
+        old_pid = k.pid
+        _, pids = start_spinning(k, tmp_path)
+        k.restart()
+        assert k.pid != old_pid
+        assert_processes_end(pids, old_pid)
+        assert not old_build.exists()
+        new_build = build_dir_of(k)
+        assert new_build != old_build and new_build.is_dir()
+        k.fails(STDIO + 'printf("%d\\n", remembered());', "CompileError")
+        assert k.ok(STDIO + 'printf("fresh\\n");') == "fresh\n"
+    finally:
+        k.shutdown()
+
+
+# -- 7. input and output -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("flush", ["fflush(stdout);", ""], ids=["fflush", "no-fflush"])
+def test_stdout_streams_while_the_program_runs(c: RunningKernel, flush: str) -> None:
+    code = STDIO + f'#include <unistd.h>\nprintf("first\\n"); {flush}\nsleep(2);\nprintf("second\\n");'
+    result = c.execute(code)
+    assert result.status == "ok", result.describe()
+    assert result.stdout == "first\nsecond\n"
+    [first] = [m for m in result.streams("stdout") if "first" in m.content["text"]]
+    [second] = [m for m in result.streams("stdout") if "second" in m.content["text"]]
+    assert first is not second, "the first line must not wait for the program to end"
+    assert second.arrived - first.arrived > 1.0
+
+
+def test_stdout_and_stderr_keep_their_order(c: RunningKernel) -> None:
+    code = (
+        STDIO
+        + "#include <unistd.h>\n"
+        + 'printf("out 1\\n"); usleep(200000);\n'
+        + 'fprintf(stderr, "err 1\\n"); usleep(200000);\n'
+        + 'printf("out 2\\n");'
+    )
+    result = c.execute(code)
+    pieces = [(m.content["name"], m.content["text"]) for m in result.streams()]
+    assert pieces == [("stdout", "out 1\n"), ("stderr", "err 1\n"), ("stdout", "out 2\n")], pieces
+
+
+def test_scanf_gets_one_input_request_and_the_answer(c: RunningKernel) -> None:
+    c.ok(STDIO)
+    code = 'int x = 0;\nprintf("number? ");\nscanf("%d", &x);\nprintf("got %d\\n", x);'
+    result = c.execute(code, allow_stdin=True, answers=["42"])
+    assert result.status == "ok", result.describe()
+    assert len(result.input_requests) == 1
+    assert result.stdout == "number? got 42\n"
+    [prompt] = [m for m in result.streams("stdout") if "number? " in m.content["text"]]
+    assert "got" not in prompt.content["text"]
+    assert prompt.sent <= result.input_requests[0].sent, "the prompt is sent before the input request"
+
+
+def test_two_reads_two_input_requests(c: RunningKernel) -> None:
+    c.ok(STDIO)
+    code = 'int a = 0, b = 0;\nscanf("%d", &a);\nscanf("%d", &b);\nprintf("sum %d\\n", a + b);'
+    result = c.execute(code, allow_stdin=True, answers=["3", "4"])
+    assert result.status == "ok", result.describe()
+    assert len(result.input_requests) == 2
+    assert result.stdout == "sum 7\n"
+
+
+def test_fgets_reads_the_whole_answer(c: RunningKernel) -> None:
+    c.ok(STDIO)
+    code = 'char line[64] = {0};\nfgets(line, sizeof line, stdin);\nprintf("[%s]", line);'
+    result = c.execute(code, allow_stdin=True, answers=["hello world"])
+    assert result.stdout == "[hello world\n]", result.describe()
+
+
+def test_program_that_does_not_read_gets_no_input_request(c: RunningKernel) -> None:
+    c.ok(STDIO + "#include <unistd.h>")
+    result = c.execute('printf("busy\\n");\nusleep(500000);\nprintf("done\\n");', allow_stdin=True)
+    assert result.status == "ok", result.describe()
+    assert result.input_requests == []
+    assert result.stdout == "busy\ndone\n"
+
+
+def test_without_stdin_the_program_reads_eof(c: RunningKernel) -> None:
+    c.ok(STDIO)
+    code = (
+        'int x = 5;\nint n = scanf("%d", &x);\nchar line[8];\n'
+        'const char *got = fgets(line, 8, stdin) ? "line" : "NULL";\n'
+        'printf("n=%d x=%d fgets=%s getchar=%d\\n", n, x, got, getchar());'
+    )
+    result = c.execute(code, allow_stdin=False, timeout=15)
+    assert result.status == "ok", result.describe()
+    assert result.input_requests == []
+    assert result.stdout == "n=-1 x=5 fgets=NULL getchar=-1\n"
+
+
+LIMIT = 100_000
+
+
+@pytest.fixture(scope="module")
+def capped_kernel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningKernel, Path]]:
+    cwd = tmp_path_factory.mktemp("capped")
+    running = RunningKernel("ccell-c", env={"CCELL_OUTPUT_LIMIT": str(LIMIT)}, cwd=cwd)
+    yield running, cwd
+    running.shutdown()
+
+
+def rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise AssertionError("no VmRSS")
+
+
+def test_output_is_cut_once_and_the_program_keeps_running(capped_kernel: tuple[RunningKernel, Path]) -> None:
+    k, cwd = capped_kernel
+    k.ok(STDIO + "#include <string.h>\nint remembered(void) { return 7; }")
+    before = rss_kb(k.pid)
+    flood = (
+        "char line[100];\nmemset(line, 'x', 99);\nline[99] = 0;\n"
+        "for (int i = 0; i < 400000; i++) puts(line);\n"  # 40 MB
+        'fprintf(stderr, "END-MARKER\\n");\n'
+        'FILE *f = fopen("done.txt", "w"); fputs("done", f); fclose(f);'
+    )
+    result = k.execute(flood, timeout=60)
+    assert result.status == "ok", result.describe()[:3000]
+    text = result.text
+    assert sum(m.content["text"].count("output cut") for m in result.streams()) == 1
+    assert LIMIT <= len(text) < LIMIT + 4096, len(text)
+    assert "END-MARKER" not in text
+    assert (cwd / "done.txt").read_text() == "done", "the program ran to its end"
+    assert rss_kb(k.pid) - before < 20_000, "the kernel kept the dropped output"
+    after = k.execute('printf("%d\\n", remembered());')
+    assert after.status == "ok" and after.stdout == "7\n", after.describe()
+
+
+# -- bad input ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ('fwrite("a\\xff\\xfe" "b\\n", 1, 5, stdout);', "a\ufffd\ufffdb\n"),
+        ('fwrite("x\\0y\\n", 1, 4, stdout);', "x\ufffdy\n"),
+        (
+            'fwrite("caf\\xc3", 1, 4, stdout); fflush(stdout);\n'
+            'usleep(300000); fwrite("\\xa9\\n", 1, 2, stdout);',
+            "café\n",
+        ),
+        ('fwrite("tail\\xe2\\x82", 1, 6, stdout);', "tail\ufffd"),
+    ],
+    ids=["invalid-utf8", "nul", "split-character", "truncated-at-end"],
+)
+def test_bad_bytes_become_replacement_characters(c: RunningKernel, code: str, expected: str) -> None:
+    c.ok(STDIO + "#include <unistd.h>")
+    result = c.execute(code)
+    assert result.status == "ok", result.describe()
+    assert result.stdout == expected
+    assert c.ok('printf("still fine\\n");') == "still fine\n"
+
+
+def test_one_megabyte_cells(c: RunningKernel) -> None:
+    comment = "/*\n" + ("x" * 99 + "\n") * 10_000 + "*/\n"
+    assert len(comment) >= 1_000_000
+    assert c.ok(comment + STDIO + 'printf("after the comment\\n");') == "after the comment\n"
+    literal = 'static const char big[] = "' + "y" * 1_000_000 + '";\n'
+    declared = c.execute("#include <string.h>\n" + literal)
+    assert declared.status == "ok", declared.describe()[:2000]
+    assert c.ok('printf("%zu\\n", strlen(big));') == "1000000\n"
+
+
+def test_many_statements_in_one_cell(c: RunningKernel) -> None:
+    body = "total += 1;\n" * 20_000
+    assert c.ok(STDIO + "%%\nlong total = 0;\n" + body + 'printf("%ld\\n", total);') == "20000\n"
+
+
+@pytest.mark.parametrize("code", ["", "\n\n  \n", "// only a comment", "/* a\n   block comment */\n"])
+def test_empty_and_comment_only_cells_print_nothing(c: RunningKernel, code: str) -> None:
+    result = c.execute(code)
+    assert result.status == "ok", result.describe()
+    assert result.outputs == []
