@@ -88,6 +88,11 @@ class CCellKernel(Kernel):
                 return ""
         return self._compiler_version
 
+    def start(self) -> None:
+        super().start()
+        # Fill the toolchain's caches while the user types the first cell.
+        self.io_loop.add_callback(self.cells.warm_up)
+
     # -- cells -------------------------------------------------------------------------------------
 
     async def do_execute(  # type: ignore[override]

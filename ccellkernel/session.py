@@ -13,7 +13,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,6 +86,7 @@ class Session:
         self.sources: dict[int, list[str]] = {}
         self.timings: dict[str, float] = {}  # seconds per phase of the last cell
         self._execution: Execution | None = None
+        self._warm_up: Execution | None = None
 
     # -- control (any thread) ----------------------------------------------------------------
 
@@ -99,12 +100,25 @@ class Session:
 
     def close(self) -> None:
         """Kill whatever runs and remove the build directory."""
-        execution = self._execution
-        if execution is not None:
-            execution.interrupted = True
-            execution.cancelled.set()
-            execution.kill()
+        for execution in (self._execution, self._warm_up):
+            if execution is not None:
+                execution.interrupted = True
+                execution.cancelled.set()
+                execution.kill()
         shutil.rmtree(self.workdir, ignore_errors=True)
+
+    async def warm_up(self) -> None:
+        """Let the toolchain prepare its caches (in the background, at kernel start)."""
+        execution = Execution()
+        self._warm_up = execution
+        workdir = self.workdir / "warm-up"
+        try:
+            workdir.mkdir(exist_ok=True)
+            await self.toolchain.warm_up(_BuildContext(workdir, (), self.cwd, True, execution))
+        except Exception:  # a cache that stays cold is no error: the first real build reports it
+            pass
+        finally:
+            self._warm_up = None
 
     # -- cells ----------------------------------------------------------------------------------
 
@@ -142,7 +156,7 @@ class Session:
             self._forget_sources(keep=cell)
             return
         candidate = self.memory.merge(parts.declarations)
-        result = await self._build(candidate, parts, execution)
+        program, result = await self._build(candidate, parts, execution)
         self.memory = candidate
         self._forget_sources(keep=cell)
         warnings = [d for d in result.diagnostics if d.severity == "warning" and d.cell == cell]
@@ -151,8 +165,9 @@ class Session:
         if parts.runs:
             assert result.binary is not None
             argv = self.toolchain.run_command(result.binary, self.options.args)
+            rewrite = self.toolchain.stderr_filter(program)
             with self._phase("run"):
-                await self._run(argv, io, execution)
+                await self._run(argv, io, execution, rewrite, self.toolchain.run_environment())
 
     def _check(self, parts: CellParts) -> None:
         problems = list(parts.problems)
@@ -172,7 +187,9 @@ class Session:
             ]
             raise diagnostics.compile_error(found, "", self.sources)
 
-    async def _build(self, memory: Memory, parts: CellParts, execution: Execution) -> BuildResult:
+    async def _build(
+        self, memory: Memory, parts: CellParts, execution: Execution
+    ) -> tuple[Program, BuildResult]:
         with self._phase("render"):
             program = self.toolchain.render(memory, parts)
         self.toolchain.find_compiler()
@@ -182,11 +199,21 @@ class Session:
         execution.check()
         if not result.ok:
             raise diagnostics.compile_error(result.diagnostics, result.output, self.sources)
-        return result
+        return program, result
 
-    async def _run(self, argv: Sequence[str], io: CellIO, execution: Execution) -> None:
-        output = OutputBuffer(io.stream, self.output_limit)
-        env = {**os.environ, **self.options.env}
+    async def _run(
+        self,
+        argv: Sequence[str],
+        io: CellIO,
+        execution: Execution,
+        rewrite: Callable[[str], str] | None = None,
+        extra_env: Mapping[str, str] | None = None,
+    ) -> None:
+        def emit(name: str, text: str) -> None:
+            io.stream(name, rewrite(text) if rewrite is not None and name == "stderr" else text)
+
+        output = OutputBuffer(emit, self.output_limit)
+        env = {**os.environ, **(extra_env or {}), **self.options.env}
         read_input = io.read_input if io.allow_stdin else None
         returncode = await run_program(execution, argv, output, cwd=self.cwd, env=env, read_input=read_input)
         if execution.interrupted:

@@ -15,7 +15,8 @@ memory, running, output, interrupts, the Jupyter protocol — is the core's.
 from __future__ import annotations
 
 import abc
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.abc import Traversable
 from pathlib import Path
@@ -49,9 +50,9 @@ class BuildResult:
     """The outcome of ``Toolchain.build``.
 
     On success ``binary`` is the program to run (when ``will_run``; otherwise whatever the check
-    produced); ``diagnostics`` may still hold warnings. On failure
-    ``binary`` is None and ``diagnostics`` say why; ``output`` is the compiler's raw text, shown when
-    no diagnostic could be parsed from it.
+    produced); ``diagnostics`` may still hold warnings. On failure ``binary`` is None and
+    ``diagnostics`` say why; ``output`` is the compiler's raw text, shown when no diagnostic could
+    be parsed from it.
     """
 
     binary: Path | None
@@ -84,6 +85,9 @@ class BuildContext(Protocol):
     ) -> ToolResult:
         """Run a build tool to completion and capture its output. Raises ``Interrupted`` on interrupt."""
         ...
+
+
+_CELL_POSITION = re.compile(r"Cell In\[(\d+)\]:(\d+)(?::\d+)?")
 
 
 class Toolchain(abc.ABC):
@@ -141,6 +145,25 @@ class Toolchain(abc.ABC):
     def run_command(self, binary: Path, args: Sequence[str]) -> list[str]:
         """The argument list that runs a built program with the user's ``%args``."""
         return [str(binary), *args]
+
+    def run_environment(self) -> Mapping[str, str]:
+        """Variables a built program needs to run (e.g. where a shared runtime library lives)."""
+        return {}
+
+    def stderr_filter(self, program: Program) -> Callable[[str], str]:
+        """Rewrites the program's stderr text so that runtime locations name cells.
+
+        The default turns ``Cell In[3]:5`` and ``Cell In[3]:5:9`` (what line directives make
+        assertions, panics and stack traces print) into ``Cell In[3], line 5``. A toolchain whose
+        language has no line directives maps its own file positions through ``program.origin``.
+        """
+        return lambda text: _CELL_POSITION.sub(r"Cell In[\1], line \2", text)
+
+    async def warm_up(self, ctx: BuildContext) -> None:
+        """Prepare caches once, in the background, when the kernel starts (e.g. build the standard
+        library so the first cell compiles fast). ``ctx.workdir`` is a folder of its own. Failures
+        are ignored: the first real build reports them."""
+        return None
 
     def resources(self) -> Traversable | None:
         """A folder with the kernel's logos (``logo-32x32.png``, ``logo-64x64.png``, ``logo-svg.svg``)."""

@@ -75,3 +75,11 @@ def test_broken_initializer_is_reported_as_written(c_cells):
 def test_const_pointer_to_a_global(c_cells):
     c_cells.ok(PRELUDE + "int x = 5;\nint *const px = &x;")
     assert c_cells.ok('printf("%d\\n", *px);') == "5\n"
+
+
+def test_assert_message_names_the_cell_and_line(c_cells):
+    c_cells.ok(PRELUDE + "#include <assert.h>")
+    io, err = c_cells.run("int x = 1;\nassert(x == 2);")
+    assert isinstance(err, ProgramSignal) and err.ename == "SIGABRT"
+    assert f"Cell In[{c_cells.count}], line 2" in io.text("stderr")
+    assert "Assertion `x == 2' failed" in io.text("stderr")
