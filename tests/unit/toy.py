@@ -16,9 +16,7 @@ binary; ``run_command`` runs it with ``/bin/sh``.
 
 from __future__ import annotations
 
-import asyncio
 import re
-import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,8 +24,9 @@ from typing import Any, ClassVar
 
 import tree_sitter
 import tree_sitter_c
+from cells import Cells
 
-from ccellkernel.errors import CellError, ToolchainNotFound
+from ccellkernel.errors import ToolchainNotFound
 from ccellkernel.memory import Declaration, Fragment, Memory
 from ccellkernel.program import CellParts, Diagnostic, Origin, Program, ProgramWriter
 from ccellkernel.session import Session
@@ -159,56 +158,10 @@ def _translate(text: str) -> str:
     return text.removeprefix("main:").strip()
 
 
-class ListIO:
-    """A CellIO keeping what a cell printed; no input (reads get end-of-file)."""
-
-    allow_stdin = False
-
-    def __init__(self) -> None:
-        self.streams: list[tuple[str, str]] = []
-
-    def stream(self, name: str, text: str) -> None:
-        self.streams.append((name, text))
-
-    async def read_input(self, cancel: threading.Event) -> str | None:
-        return None
-
-    def text(self, name: str = "stdout") -> str:
-        return "".join(t for n, t in self.streams if n == name)
-
-
-class ToyCells:
+class ToyCells(Cells):
     """Runs cells through a Session over the toy toolchain, numbering them like a notebook."""
 
     def __init__(self, session: Session) -> None:
-        self.session = session
+        super().__init__(session)
         self.toolchain = session.toolchain
         assert isinstance(self.toolchain, ToyToolchain)
-        self.count = 0
-
-    @property
-    def memory(self) -> Memory:
-        return self.session.memory
-
-    def keys(self) -> list[str]:
-        return self.session.memory.keys()
-
-    def run(self, code: str) -> tuple[ListIO, CellError | None]:
-        self.count += 1
-        io = ListIO()
-        try:
-            asyncio.run(self.session.execute(code, self.count, io))
-        except CellError as err:
-            return io, err
-        return io, None
-
-    def ok(self, code: str) -> str:
-        """Run a cell that must succeed; its stdout."""
-        io, err = self.run(code)
-        assert err is None, "\n".join(err.traceback)
-        return io.text()
-
-    def fails(self, code: str) -> CellError:
-        _, err = self.run(code)
-        assert err is not None, f"cell should have failed: {code!r}"
-        return err

@@ -1,0 +1,63 @@
+"""Running cells through a real Session in-process, numbered like a notebook (no Jupyter)."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+from ccellkernel.errors import CellError
+from ccellkernel.memory import Memory
+from ccellkernel.session import Session
+
+
+class ListIO:
+    """A CellIO that keeps what a cell printed, and answers input from a list (None: EOF)."""
+
+    def __init__(self, answers: list[str] | None = None) -> None:
+        self.allow_stdin = answers is not None
+        self.answers = list(answers or [])
+        self.streams: list[tuple[str, str]] = []
+
+    def stream(self, name: str, text: str) -> None:
+        self.streams.append((name, text))
+
+    async def read_input(self, cancel: threading.Event) -> str | None:
+        return self.answers.pop(0) if self.answers else None
+
+    def text(self, name: str = "stdout") -> str:
+        return "".join(t for n, t in self.streams if n == name)
+
+
+class Cells:
+    """Runs cells through a real Session, numbering them like a notebook does."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.count = 0
+
+    @property
+    def memory(self) -> Memory:
+        return self.session.memory
+
+    def keys(self) -> list[str]:
+        return self.session.memory.keys()
+
+    def run(self, code: str, answers: list[str] | None = None) -> tuple[ListIO, CellError | None]:
+        self.count += 1
+        io = ListIO(answers)
+        try:
+            asyncio.run(self.session.execute(code, self.count, io))
+        except CellError as err:
+            return io, err
+        return io, None
+
+    def ok(self, code: str, answers: list[str] | None = None) -> str:
+        """Run a cell that must succeed; its stdout."""
+        io, err = self.run(code, answers)
+        assert err is None, "\n".join(err.traceback)
+        return io.text()
+
+    def fails(self, code: str) -> CellError:
+        _, err = self.run(code)
+        assert err is not None, f"cell should have failed: {code!r}"
+        return err
