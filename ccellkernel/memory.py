@@ -36,6 +36,8 @@ class Declaration:
     declaration). ``kind`` is the toolchain's word for it (``function``, ``struct``, ``include``...).
     A ``weak`` declaration (a prototype, a forward declaration) never replaces a non-weak one.
     ``uses`` are the identifiers its text refers to, for ordering; ``data`` is the toolchain's own.
+    ``names`` are the plain identifiers it defines when its keys are not just that (an overload
+    keyed ``square(int)`` defines ``square``): completion offers them and ordering matches them.
     """
 
     keys: tuple[str, ...]
@@ -43,6 +45,7 @@ class Declaration:
     fragment: Fragment
     uses: frozenset[str] = frozenset()
     weak: bool = False
+    names: tuple[str, ...] = ()
     data: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}), compare=False)
 
     @property
@@ -52,6 +55,11 @@ class Declaration:
     @property
     def cell(self) -> int:
         return self.fragment.cell
+
+    @property
+    def identifiers(self) -> tuple[str, ...]:
+        """What completion offers for it: its ``names``, else the last word of each key."""
+        return self.names or tuple(k.split()[-1] for k in self.keys)
 
 
 class Memory:

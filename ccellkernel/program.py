@@ -116,7 +116,7 @@ def order_by_uses(decls: Sequence[Declaration]) -> list[Declaration]:
 
     Among declarations free to go, the earliest defined goes first; a cycle is broken the same way.
     """
-    owner = {k: i for i, d in enumerate(decls) for k in d.keys}
+    owner = {k: i for i, d in enumerate(decls) for k in (*d.names, *d.keys)}
     waiting = [{owner[u] for u in d.uses if u in owner and owner[u] != i} for i, d in enumerate(decls)]
     users: list[list[int]] = [[] for _ in decls]
     for i, needed in enumerate(waiting):

@@ -247,7 +247,7 @@ class Session:
         elif name == "show":
             say(self.render_now().text)
         elif name == "rm":
-            keys = _join_tags(args)
+            keys = _join_keys(args, self.memory)
             if not keys:
                 raise MagicError("%rm needs the keys to forget, e.g. %rm square; see %list")
             missing = self.memory.missing(keys)
@@ -292,7 +292,7 @@ class Session:
     def complete(self, code: str, cursor: int) -> tuple[list[str], int, int]:
         """Completion: remembered names, names in the code so far, keywords. ``(matches, start, end)``."""
         word = syntax.word_before(code, cursor)
-        names = {k.split()[-1] for k in self.memory.keys()}
+        names = {name for decl in self.memory for name in decl.identifiers}
         tree = syntax.parse(self.toolchain.grammar(), code[: cursor - len(word)])
         names |= syntax.identifiers(tree.root_node)
         names |= self.toolchain.keywords
@@ -307,18 +307,18 @@ class Session:
             return "complete", ""  # run it: the user sees what is wrong with the magic
         if not (split.code.strip() or (split.body or "").strip()):
             return "complete", ""
-        return syntax.is_complete(self.toolchain.grammar(), split.code + "\n" + (split.body or ""))
+        return self.toolchain.is_complete(split.code + "\n" + (split.body or ""))
 
 
-def _join_tags(words: Sequence[str]) -> list[str]:
-    """``%rm struct S`` means the key ``struct S`` (quoting it is not required)."""
+def _join_keys(words: Sequence[str], memory: Memory) -> list[str]:
+    """``%rm struct S`` means the key ``struct S``: quoting is not needed where words joined by
+    spaces make a remembered key (the longest such run wins)."""
     keys: list[str] = []
-    it = iter(words)
-    for word in it:
-        if word in ("struct", "union", "enum"):
-            keys.append(f"{word} {next(it, '')}".strip())
-        else:
-            keys.append(word)
+    i = 0
+    while i < len(words):
+        end = next((j for j in range(len(words), i + 1, -1) if " ".join(words[i:j]) in memory), i + 1)
+        keys.append(" ".join(words[i:end]))
+        i = end
     return keys
 
 

@@ -24,6 +24,7 @@ from typing import Any, ClassVar, Protocol
 
 import tree_sitter
 
+from . import syntax
 from .memory import Memory
 from .program import CellParts, Diagnostic, Program
 
@@ -141,6 +142,12 @@ class Toolchain(abc.ABC):
     @abc.abstractmethod
     async def build(self, program: Program, ctx: BuildContext) -> BuildResult:
         """Compile ``program`` in ``ctx.workdir``, with ``ctx.flags``, running tools via ``ctx.run_tool``."""
+
+    def is_complete(self, code: str) -> tuple[str, str]:
+        """Jupyter ``is_complete`` for code without magic lines: ``(status, indent)``, status one of
+        complete, incomplete, invalid. The default judges brackets and errors of the parse; override
+        it where the grammar rejects some ordinary top-level statements of the language."""
+        return syntax.is_complete(self.grammar(), code)
 
     def run_command(self, binary: Path, args: Sequence[str]) -> list[str]:
         """The argument list that runs a built program with the user's ``%args``."""
