@@ -1,0 +1,233 @@
+"""C++ for ccellkernel: a third-party toolchain plugin, and the example to copy for your own language.
+
+It registers under the entry-point group ``ccellkernel.toolchains`` (see ``pyproject.toml``) and
+uses only the public core: ``ccellkernel.toolchain`` (the base class), ``ccellkernel.program``
+(``ProgramWriter``, ``order_by_uses``), ``ccellkernel.memory`` and ``ccellkernel.diagnostics``.
+
+- ``split.py`` sorts a cell's top-level nodes (tree-sitter-cpp) into declarations with keys and
+  statements;
+- ``CppToolchain.render`` writes one program: preprocessor lines, then the declarations (types,
+  usings, namespaces, function prototypes, globals) in an order where each comes after what it
+  uses, then function bodies, then ``main``; every line carries a ``#line`` directive naming its cell;
+- ``CppToolchain.build`` compiles it with ``$CXX`` (else c++, g++, clang++), ``-std=c++17`` unless
+  ``%flags`` choose another standard, linked with ``prelude.cpp`` (line-buffered stdio).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import shlex
+import shutil
+import subprocess
+from importlib import resources
+from importlib.abc import Traversable
+from typing import Any, ClassVar
+
+import tree_sitter
+import tree_sitter_cpp
+
+from ccellkernel.diagnostics import parse_gnu
+from ccellkernel.errors import ToolchainNotFound
+from ccellkernel.memory import Declaration, Fragment, Memory
+from ccellkernel.program import CellParts, Origin, Program, ProgramWriter, cell_label, order_by_uses
+from ccellkernel.syntax import bracket_depth, parse
+from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Toolchain
+
+from .split import split_cell
+
+__all__ = ["CppToolchain"]
+
+CANDIDATES = ("c++", "g++", "clang++")
+STANDARD = "-std=c++17"
+# Warnings about unused code are noise in a notebook, where most code is not finished.
+QUIET = ("-Wno-unused-function", "-Wno-unused-variable", "-Wno-unused-but-set-variable")
+FIRST = ("include", "define", "preprocessor")  # rendered first, in cell order
+INPUT_FILES = (".c", ".cc", ".cpp", ".cxx", ".o", ".a", ".so")  # given to the linker only
+BODIES = ("function", "method", "function template", "method template")  # after every declaration
+KEYWORDS = frozenset(
+    """alignas alignof auto bool break case catch char class const constexpr const_cast continue
+    decltype default delete do double dynamic_cast else enum explicit extern false float for friend
+    goto if inline int long mutable namespace new noexcept nullptr operator private protected public
+    return short signed sizeof static static_assert static_cast struct switch template this throw
+    true try typedef typename union unsigned using virtual void volatile while
+    std cout cin cerr endl string vector map unordered_map set pair array optional size_t printf
+    make_pair make_unique make_shared unique_ptr shared_ptr sort begin end push_back emplace_back""".split()
+)
+
+
+class CppToolchain(Toolchain):
+    """C++, one cell at a time."""
+
+    name: ClassVar[str] = "cpp"
+    display_name: ClassVar[str] = "C++ (compiled)"
+    language_info: ClassVar[dict[str, Any]] = {
+        "name": "c++",
+        "version": "",
+        "mimetype": "text/x-c++src",
+        "file_extension": ".cpp",
+        "pygments_lexer": "cpp",
+        "codemirror_mode": "text/x-c++src",
+    }
+    keywords: ClassVar[frozenset[str]] = KEYWORDS
+
+    def __init__(self) -> None:
+        self._language = tree_sitter.Language(tree_sitter_cpp.language())
+        self._compiler: Compiler | None = None
+
+    def grammar(self) -> tree_sitter.Language:
+        return self._language
+
+    def resources(self) -> Traversable:
+        return resources.files(__name__) / "logos"
+
+    # -- splitting and rendering ----------------------------------------------------------------
+
+    def split(self, source: str, cell: int) -> CellParts:
+        return split_cell(self._language, source, cell)
+
+    def is_complete(self, code: str) -> tuple[str, str]:
+        status, indent = super().is_complete(code)
+        if status == "invalid" and bracket_depth(parse(self._language, code)) == 0:
+            # tree-sitter-cpp rejects some ordinary top-level statements (std::cout << x;):
+            # balanced code is complete, and the compiler says whether it is valid
+            return "complete", ""
+        return status, indent
+
+    def render(self, memory: Memory, cell: CellParts) -> Program:
+        out = ProgramWriter(_line_directive)
+        decls = list(memory)
+        for decl in decls:
+            if decl.kind in FIRST:
+                out.fragment(decl.fragment)
+        # Each declaration goes after the ones whose names it uses. A function is represented here
+        # by its prototype, so a class's inline method may call a function defined in a later cell.
+        declared = [
+            d for d in decls if d.kind not in FIRST and (d.kind not in BODIES or "prototype" in d.data)
+        ]
+        for decl in order_by_uses([_declared(d) for d in declared]):
+            out.fragment(decl.fragment)
+        # Bodies last; those without a prototype still come after the functions they call.
+        for decl in order_by_uses([_by_names(d) for d in decls if d.kind in BODIES]):
+            out.fragment(decl.fragment)
+        if cell.main is not None:
+            out.fragment(cell.main)
+        else:
+            out.generated("int main(int argc, char **argv) {\n(void)argc; (void)argv;")
+            for statement in cell.statements:
+                out.fragment(statement)
+            out.generated("return 0;\n}")
+        return out.program()
+
+    # -- compiling --------------------------------------------------------------------------------
+
+    def find_compiler(self) -> Compiler:
+        if self._compiler is None:
+            self._compiler = _find_compiler()
+        return self._compiler
+
+    async def build(self, program: Program, ctx: BuildContext) -> BuildResult:
+        compiler = self.find_compiler()
+        source = ctx.workdir / "cell.cpp"
+        source.write_text(program.text, encoding="utf-8")
+        standard = [] if any(f.startswith("-std=") for f in ctx.flags) else [STANDARD]
+        argv = [*compiler.argv, *standard, "-fdiagnostics-color=never", "-Wall", *QUIET, f"-I{ctx.cwd}"]
+        if ctx.will_run:
+            prelude = await self._prelude(compiler, standard, ctx)
+            if not prelude.ok:
+                return prelude
+            binary = ctx.workdir / "cell"
+            argv += ["-o", str(binary), str(source), str(prelude.binary), *ctx.flags]
+        else:  # declarations only: compile, do not link (a later cell may define what they call)
+            binary = ctx.workdir / "cell.o"
+            argv += ["-c", "-o", str(binary), str(source), *_compile_only(ctx.flags)]
+        result = await ctx.run_tool(argv, cwd=ctx.cwd)
+        output = result.stderr + result.stdout
+        return BuildResult(binary if result.returncode == 0 else None, tuple(parse_gnu(output)), output)
+
+    async def _prelude(self, compiler: Compiler, standard: list[str], ctx: BuildContext) -> BuildResult:
+        """Compile (once per set of flags) the object that makes stdio line-buffered on pipes.
+
+        std::cout and std::cin go through C's stdout and stdin (they are synchronised with stdio
+        unless the program says otherwise), so line-buffering those is enough for C++ streams too.
+        """
+        flags = [*standard, *_compile_only(ctx.flags)]
+        obj = ctx.workdir / f"prelude-{hashlib.sha256(chr(0).join(flags).encode()).hexdigest()[:12]}.o"
+        if not obj.exists():
+            source = ctx.workdir / "prelude.cpp"
+            source.write_text(resources.files(__name__).joinpath("prelude.cpp").read_text())
+            result = await ctx.run_tool(
+                [*compiler.argv, "-c", "-o", str(obj), str(source), *flags], cwd=ctx.cwd
+            )
+            if result.returncode != 0:
+                obj.unlink(missing_ok=True)
+                output = result.stderr + result.stdout
+                return BuildResult(None, tuple(parse_gnu(output)), output)
+        return BuildResult(obj)
+
+
+def _by_names(decl: Declaration, fragment: Fragment | None = None, uses: object = None) -> Declaration:
+    """``decl`` as ``order_by_uses`` should see it: keyed by the plain names it defines, which do not
+    count as its uses (an overload does not wait for itself)."""
+    names = decl.data.get("names", ())
+    names = tuple(names) if isinstance(names, tuple) else ()
+    used = uses if isinstance(uses, frozenset) else decl.uses
+    return dataclasses.replace(decl, keys=names, uses=used - set(names), fragment=fragment or decl.fragment)
+
+
+def _declared(decl: Declaration) -> Declaration:
+    """What ``decl`` puts before the function bodies: a function its prototype (if it has one)."""
+    prototype = decl.data.get("prototype")
+    if isinstance(prototype, Fragment):
+        return _by_names(decl, prototype, decl.data.get("header_uses"))
+    return _by_names(decl)
+
+
+def _compile_only(flags: tuple[str, ...]) -> list[str]:
+    """``flags`` without what only the linker takes (-l, -L, -Wl, and input files like util.cpp)."""
+    kept: list[str] = []
+    skip_value = False
+    for flag in flags:
+        if skip_value:
+            skip_value = False
+        elif flag in ("-l", "-L"):
+            skip_value = True
+        elif not flag.startswith(("-l", "-L", "-Wl,")) and not flag.endswith(INPUT_FILES):
+            kept.append(flag)
+    return kept
+
+
+def _line_directive(origin: Origin | None, line: int) -> str:
+    if origin is None:
+        return f'#line {line} "cell.cpp"'
+    return f'#line {origin.line} "{cell_label(origin.cell)}"'
+
+
+def _find_compiler() -> Compiler:
+    env_cxx = os.environ.get("CXX", "").strip()
+    if env_cxx:  # the user's explicit choice: no silent fallback to another compiler
+        argv = shlex.split(env_cxx)
+        if argv and shutil.which(argv[0]):
+            return Compiler(tuple(argv), _version(argv))
+        raise ToolchainNotFound(
+            f"CXX is set to {env_cxx!r}, which is not an executable on PATH. Fix or unset CXX "
+            "before starting Jupyter, then restart the kernel."
+        )
+    for name in CANDIDATES:
+        path = shutil.which(name)
+        if path:
+            return Compiler((path,), _version([path]))
+    raise ToolchainNotFound(
+        f"no C++ compiler found: looked for $CXX (unset), {', '.join(CANDIDATES)} on PATH. Install one "
+        "(e.g. `apt-get install g++`) or set CXX before starting Jupyter, then restart the kernel."
+    )
+
+
+def _version(argv: list[str]) -> str:
+    try:
+        done = subprocess.run([*argv, "--version"], capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return "unknown version"
+    lines = (done.stdout or done.stderr).strip().splitlines()
+    return lines[0] if done.returncode == 0 and lines else "unknown version"
