@@ -29,16 +29,21 @@ def ccellkernel(*args: str, env: dict[str, str] | None = None) -> subprocess.Com
     )
 
 
-def test_shipped_kernelspec_is_what_the_toolchain_describes():
-    shipped = json.loads((ROOT / "kernelspecs" / "ccell-c" / "kernel.json").read_text())
-    assert shipped == load_toolchain("c").kernelspec("python")
+BUILT_IN = [("c", "C (compiled)", "c"), ("go", "Go (compiled)", "go"), ("rust", "Rust (compiled)", "rust")]
+
+
+@pytest.mark.parametrize(("name", "display_name", "language"), BUILT_IN)
+def test_shipped_kernelspec_is_what_the_toolchain_describes(name, display_name, language):
+    shipped = json.loads((ROOT / "kernelspecs" / f"ccell-{name}" / "kernel.json").read_text())
+    assert shipped == load_toolchain(name).kernelspec("python")
     assert shipped["interrupt_mode"] == "message"
-    assert (shipped["display_name"], shipped["language"]) == ("C (compiled)", "c")
+    assert (shipped["display_name"], shipped["language"]) == (display_name, language)
 
 
-def test_installed_environment_has_the_kernel_with_logos():
-    spec = KernelSpecManager().get_kernel_spec("ccell-c")
-    assert spec.display_name == "C (compiled)"
+@pytest.mark.parametrize(("name", "display_name", "language"), BUILT_IN)
+def test_installed_environment_has_the_kernel_with_logos(name, display_name, language):
+    spec = KernelSpecManager().get_kernel_spec(f"ccell-{name}")
+    assert (spec.display_name, spec.language) == (display_name, language)
     assert LOGOS <= {p.name for p in Path(spec.resource_dir).iterdir()}
 
 
@@ -56,7 +61,8 @@ def test_install_into_a_prefix(tmp_path):
 def test_install_unknown_toolchain_names_the_known_ones(tmp_path):
     done = ccellkernel("install", "--prefix", str(tmp_path), "cobol")
     assert done.returncode == 2
-    assert "no toolchain named 'cobol'" in done.stderr and "known: c" in done.stderr
+    assert "no toolchain named 'cobol'" in done.stderr and "known: c, " in done.stderr
+    assert "go" in done.stderr and "rust" in done.stderr
 
 
 def test_list_shows_kernel_toolchain_and_compiler():
@@ -64,6 +70,7 @@ def test_list_shows_kernel_toolchain_and_compiler():
     assert done.returncode == 0, done.stderr
     assert "ccell-c  C (compiled)" in done.stdout
     assert "ccell_c:CToolchain" in done.stdout
+    assert "ccell-go  Go (compiled)" in done.stdout and "ccell-rust  Rust (compiled)" in done.stdout
     compiler = load_toolchain("c").find_compiler()
     assert compiler.version in done.stdout
 
@@ -117,9 +124,11 @@ def test_wheel_ships_kernelspec_logos_and_toolchain(tmp_path):
     assert done.returncode == 0, done.stderr
     (wheel,) = tmp_path.glob("ccellkernel-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    shared = "ccellkernel-0.1.0.data/data/share/jupyter/kernels/ccell-c/"
-    assert {shared + n for n in ("kernel.json", *LOGOS)} <= names
+    for name, _, _ in BUILT_IN:
+        shared = f"ccellkernel-0.1.0.data/data/share/jupyter/kernels/ccell-{name}/"
+        assert {shared + n for n in ("kernel.json", *LOGOS)} <= names
     assert {"ccell_c/__init__.py", "ccell_c/classify.py", "ccell_c/prelude.c"} <= names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
-    assert "[ccellkernel.toolchains]\nc = ccell_c:CToolchain" in text
+    assert "[ccellkernel.toolchains]\nc = ccell_c:CToolchain\ngo = ccell_go:GoToolchain\n" in text
+    assert "rust = ccell_rust:RustToolchain" in text
