@@ -1,0 +1,221 @@
+"""Sorting a Rust cell's top-level nodes into items (with their keys) and statements.
+
+Keys (CELL_MODEL.md section 2): a ``use`` by its path as written, an ``impl`` by its header
+(``impl Display for Point``), every other item by its name; inner attributes (``#![...]``) and inner
+doc comments (``//!``) are crate level, keyed by their text. Outer attributes, doc comments and plain
+comments go with the node that follows them; a comment on the line where a node ends stays with it.
+Everything else (``let``, expressions, ``for``...) is a statement of the cell's ``main``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tree_sitter import Language, Node
+
+from ccellkernel.memory import Declaration, Fragment
+from ccellkernel.program import CellParts
+from ccellkernel.syntax import CLOSERS, OPENERS, leaves, parse
+
+NAMED_ITEMS = {
+    "function_item": "fn",
+    "function_signature_item": "fn",
+    "struct_item": "struct",
+    "enum_item": "enum",
+    "union_item": "union",
+    "trait_item": "trait",
+    "type_item": "type",
+    "const_item": "const",
+    "static_item": "static",
+    "mod_item": "mod",
+    "macro_definition": "macro_rules",
+}
+CRATE_LEVEL = "inner attribute"  # the kind rendered first, at the top of the crate
+COMMENTS = ("line_comment", "block_comment")
+PREFIXES = ("attribute_item",)  # outer attributes: they belong to the next node
+STATEMENTS = ("expression_statement", "macro_invocation", "ERROR")  # may need a `;` that follows
+ITEM_MACROS = ("thread_local",)  # macros whose top-level invocation defines items (statics)
+
+KEYWORDS = frozenset(
+    """as async await break const continue crate dyn else enum extern false fn for if impl in let loop
+    match mod move mut pub ref return self Self static struct super trait true type union unsafe use
+    where while macro_rules
+    bool char str i8 i16 i32 i64 i128 isize u8 u16 u32 u64 u128 usize f32 f64
+    Option Some None Result Ok Err String Vec Box ToString ToOwned Clone Copy Default Drop Eq PartialEq
+    Ord PartialOrd Fn FnMut FnOnce Iterator IntoIterator Extend FromIterator From Into TryFrom TryInto
+    AsRef AsMut Send Sync Sized Debug Display HashMap HashSet BTreeMap BTreeSet VecDeque Rc Arc RefCell
+    Cell Mutex
+    println print eprintln eprint format vec assert assert_eq assert_ne debug_assert panic todo
+    unimplemented unreachable write writeln matches dbg include_str concat stringify env line file""".split()
+)
+
+
+@dataclass
+class _Item:
+    """A top-level node with what travels with it: ``first`` (its leading comments and attributes)
+    to ``last`` (a comment on its last line)."""
+
+    first: Node
+    node: Node
+    last: Node
+
+
+def split_cell(language: Language, source: str, cell: int) -> CellParts:
+    data = source.encode("utf-8")
+    tree = parse(language, source)
+    declarations: list[Declaration] = []
+    statements: list[Fragment] = []
+    main: Fragment | None = None
+    problems: list[tuple[Fragment, str]] = []
+    for item in _items(tree.root_node):
+        fragment = _fragment(data, item.first, item.last, cell)
+        node = item.node
+        if node.type == "function_item" and _text(node.child_by_field_name("name")) == "main":
+            if main is not None:
+                problems.append((fragment, "this cell defines main twice"))
+            main = fragment
+            continue
+        decl = _declaration(node, fragment, data)
+        if decl is not None:
+            declarations.append(decl)
+        elif node.type != "empty_statement":
+            statements.append(fragment)
+    if tree.root_node.has_error:
+        problems.extend(_unbalanced(tree.root_node, data, cell))
+    return CellParts(tuple(declarations), tuple(statements), main, tuple(problems))
+
+
+def _unbalanced(root: Node, data: bytes, cell: int) -> list[tuple[Fragment, str]]:
+    """A bracket the cell never closes, or closes without opening.
+
+    Said here because rustc cannot: in the rendered program the ``}`` that ends ``main`` would
+    close the cell's ``{``, and rustc would point at generated code.
+    """
+    stack: list[Node] = []
+    for leaf in leaves(root):
+        if leaf.is_missing:
+            continue
+        if leaf.type in OPENERS:
+            stack.append(leaf)
+        elif leaf.type in CLOSERS:
+            if not stack:
+                return [(_fragment(data, leaf, leaf, cell), f"unexpected closing delimiter `{leaf.type}`")]
+            opener = stack.pop()
+            if OPENERS[opener.type] != leaf.type:
+                return [(_fragment(data, opener, opener, cell), f"unclosed delimiter `{opener.type}`")]
+    if stack:
+        return [(_fragment(data, stack[0], stack[0], cell), f"unclosed delimiter `{stack[0].type}`")]
+    return []
+
+
+def _items(root: Node) -> list[_Item]:
+    items: list[_Item] = []
+    pending: list[Node] = []  # comments and outer attributes waiting for their node
+    for node in root.children:
+        if node.type in COMMENTS and not _is_inner_doc(node):
+            previous = items[-1] if items else None
+            if not pending and previous is not None and node.start_point.row == previous.last.end_point.row:
+                previous.last = node  # `struct P; // a point`: the comment stays with its line
+            else:
+                pending.append(node)
+            continue
+        if node.type in PREFIXES:
+            pending.append(node)
+            continue
+        if node.type == "empty_statement" and items and not pending:
+            # `unsafe { f() };` parses as a block-like expression, then `;`: keep them together
+            # (alone, a block whose value is not `()` is an error in statement position). After
+            # an item, a `;` is dropped: `struct Unit;;` is an error among items.
+            if items[-1].node.type in STATEMENTS:
+                items[-1].last = node
+            continue
+        macro = _item_macro(node)
+        if macro is not None and macro is not node and _text(macro).endswith("}"):
+            node = macro  # `thread_local! { ... };`: among items that `;` is an error (not after `(...)`)
+        items.append(_Item(pending[0] if pending else node, node, node))
+        pending = []
+    # Attributes or doc comments with nothing after them: rustc will say so, at their line.
+    if any(n.type in PREFIXES or _is_doc(n) for n in pending):
+        items.append(_Item(pending[0], pending[-1], pending[-1]))
+    return items
+
+
+def _item_macro(node: Node) -> Node | None:
+    """The invocation of an item macro (``thread_local!``) that ``node`` is, or holds with its ``;``."""
+    if node.type == "expression_statement" and node.named_children:
+        node = node.named_children[0]
+    if node.type == "macro_invocation" and _text(node.child_by_field_name("macro")) in ITEM_MACROS:
+        return node
+    return None
+
+
+def _is_doc(node: Node) -> bool:
+    return node.type in COMMENTS and node.child_by_field_name("doc") is not None
+
+
+def _is_inner_doc(node: Node) -> bool:
+    return node.type in COMMENTS and node.child_by_field_name("inner") is not None
+
+
+def _fragment(data: bytes, first: Node, last: Node, cell: int) -> Fragment:
+    line_start = first.start_byte - first.start_point.column
+    column = len(data[line_start : first.start_byte].decode("utf-8", "replace"))
+    text = data[first.start_byte : last.end_byte].decode("utf-8", "replace").rstrip("\n")
+    return Fragment(text, cell, first.start_point.row + 1, column)
+
+
+def _text(node: Node | None) -> str:
+    return "" if node is None or node.text is None else node.text.decode("utf-8", "replace")
+
+
+def _declaration(node: Node, fragment: Fragment, data: bytes) -> Declaration | None:
+    kind = node.type
+    if kind in NAMED_ITEMS:
+        name = _text(node.child_by_field_name("name"))
+        if not name or name == "_":  # `const _: () = ...;` may appear any number of times
+            name = normalize(_text(node))
+        return Declaration((name,), NAMED_ITEMS[kind], fragment)
+    if kind == "use_declaration":
+        return Declaration((normalize(_text(node.child_by_field_name("argument"))),), "use", fragment)
+    if kind == "impl_item":
+        body = node.child_by_field_name("body")
+        end = body.start_byte if body is not None else node.end_byte
+        header = data[node.start_byte : end].decode("utf-8", "replace")
+        return Declaration((normalize(header),), "impl", fragment)
+    if kind == "inner_attribute_item" or _is_inner_doc(node):
+        return Declaration((normalize(_text(node)),), CRATE_LEVEL, fragment)
+    if kind == "extern_crate_declaration":
+        name = node.child_by_field_name("alias") or node.child_by_field_name("name")
+        return Declaration((_text(name) or normalize(_text(node)),), "extern crate", fragment)
+    if kind == "foreign_mod_item":
+        body = node.child_by_field_name("body")
+        names = [_text(c.child_by_field_name("name")) for c in (body.named_children if body else [])]
+        keys = tuple(n for n in names if n) or (normalize(_text(node)),)
+        return Declaration(keys, "extern", fragment)
+    macro = _item_macro(node)
+    if macro is not None:
+        keys = tuple(_STATIC_NAME.findall(_text(macro))) or (normalize(_text(macro)),)
+        return Declaration(keys, _text(macro.child_by_field_name("macro")), fragment)
+    return None
+
+
+_STATIC_NAME = re.compile(r"(?<!')\bstatic\s+(?:mut\s+)?([A-Za-z_]\w*)\s*:")
+_SPACES = re.compile(r"\s+")
+_AROUND_PATH = re.compile(r" ?:: ?")
+_AFTER_OPENER = re.compile(r"([(\[{]) ")
+_BEFORE_CLOSER = re.compile(r" ([)\]},;])")
+_COLON = re.compile(r" :(?!:)")
+_COMMA = re.compile(r",(?=[^ )\]}])")
+
+
+def normalize(text: str) -> str:
+    """Text with its whitespace normalised the way rustfmt spaces a header or a path, so that
+    ``use std::collections::{ HashMap,HashSet }`` and ``use std::collections::{HashMap, HashSet}``
+    (or ``impl<T>  Stack<T>`` over two lines) get the same key."""
+    text = _SPACES.sub(" ", text).strip().rstrip(";").rstrip()
+    text = _AROUND_PATH.sub("::", text)
+    text = _AFTER_OPENER.sub(r"\1", text)
+    text = _BEFORE_CLOSER.sub(r"\1", text)
+    text = _COLON.sub(":", text)
+    return _COMMA.sub(", ", text)
