@@ -5,6 +5,11 @@ reads survives, bad bytes become U+FFFD, NUL too), gathered into one run per str
 stream's run is flushed first, so order holds), and sent when the runner flushes (every 50 ms) or a
 run reaches 64 KiB. Past ``limit`` bytes per cell, one notice is sent and the rest is dropped while
 the pipes keep draining, so the program never blocks on a full pipe.
+
+stderr may be rewritten (``rewrite_stderr``: runtime locations made to name cells). A rewrite must see
+whole lines, and runtimes write a stack frame in several small writes; so a timed flush keeps an
+unfinished stderr line back for one more tick (50 ms) at most. Switching streams, asking for input
+and the end of the run send it at once.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import codecs
 from collections.abc import Callable
 
 Emit = Callable[[str, str], None]
+Rewrite = Callable[[str], str]
 CHUNK = 64 * 1024
 
 
@@ -32,9 +38,11 @@ def _size(n: int) -> str:
 class OutputBuffer:
     """Collects a program's stdout/stderr bytes and emits ``(stream name, text)`` pieces."""
 
-    def __init__(self, emit: Emit, limit: int) -> None:
+    def __init__(self, emit: Emit, limit: int, rewrite_stderr: Rewrite | None = None) -> None:
         self._emit = emit
         self._limit = limit
+        self._rewrite = rewrite_stderr
+        self._held = ""  # an unfinished stderr line kept back by a timed flush
         self._decoders = {"stdout": _decoder(), "stderr": _decoder()}
         self._name: str | None = None
         self._parts: list[str] = []
@@ -58,7 +66,7 @@ class OutputBuffer:
             self._parts.append(text)
             self._pending += len(text)
             if self._pending >= CHUNK:
-                self.flush()
+                self.flush(timed=True)
         if overflow:
             self.cut = True
             self.flush()
@@ -68,12 +76,20 @@ class OutputBuffer:
                 "its further output is dropped]\n",
             )
 
-    def flush(self) -> None:
-        """Send what has gathered."""
-        if self._parts and self._name is not None:
-            self._emit(self._name, clean("".join(self._parts)))
+    def flush(self, *, timed: bool = False) -> None:
+        """Send what has gathered (a ``timed`` flush may keep an unfinished stderr line back)."""
+        fresh = "".join(self._parts)
         self._parts.clear()
         self._pending = 0
+        if self._name == "stderr" and self._rewrite is not None:
+            text, was_held, self._held = self._held + fresh, bool(self._held), ""
+            if timed and fresh and not was_held and not text.endswith("\n"):
+                cut = text.rfind("\n") + 1
+                text, self._held = text[:cut], text[cut:]
+            if text:
+                self._emit("stderr", clean(self._rewrite(text)))
+        elif fresh and self._name is not None:
+            self._emit(self._name, clean(fresh))
 
     def close(self) -> None:
         """Flush everything, including an incomplete character at the end (as U+FFFD)."""

@@ -229,7 +229,7 @@ async def _pump(stream: asyncio.StreamReader, name: str, output: OutputBuffer) -
 async def _flush_every(output: OutputBuffer) -> None:
     while True:
         await asyncio.sleep(POLL)
-        output.flush()
+        output.flush(timed=True)
 
 
 def _waiting_on_stdin(pid: int) -> bool:

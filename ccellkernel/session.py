@@ -209,10 +209,7 @@ class Session:
         rewrite: Callable[[str], str] | None = None,
         extra_env: Mapping[str, str] | None = None,
     ) -> None:
-        def emit(name: str, text: str) -> None:
-            io.stream(name, rewrite(text) if rewrite is not None and name == "stderr" else text)
-
-        output = OutputBuffer(emit, self.output_limit)
+        output = OutputBuffer(io.stream, self.output_limit, rewrite)
         env = {**os.environ, **(extra_env or {}), **self.options.env}
         read_input = io.read_input if io.allow_stdin else None
         returncode = await run_program(execution, argv, output, cwd=self.cwd, env=env, read_input=read_input)
@@ -307,7 +304,8 @@ class Session:
             return "complete", ""  # run it: the user sees what is wrong with the magic
         if not (split.code.strip() or (split.body or "").strip()):
             return "complete", ""
-        return self.toolchain.is_complete(split.code + "\n" + (split.body or ""))
+        # a grammar may need the last statement's line end (tree-sitter-go does)
+        return self.toolchain.is_complete(split.code + "\n" + (split.body or "") + "\n")
 
 
 def _join_keys(words: Sequence[str], memory: Memory) -> list[str]:

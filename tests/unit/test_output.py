@@ -139,3 +139,43 @@ def test_output_exactly_at_the_limit_is_not_cut():
     out.close()
     assert sink.pieces == [("stdout", "0123456789")]
     assert not out.cut
+
+
+def test_a_timed_flush_keeps_an_unfinished_stderr_line_for_one_tick():
+    sent: list[tuple[str, str]] = []
+    buf = OutputBuffer(
+        lambda n, t: sent.append((n, t)), 1000, lambda t: t.replace("In[3]:2", "In[3], line 2")
+    )
+    buf.feed("stderr", b"panic\n\tccell/Cell In[3]")
+    buf.flush(timed=True)
+    assert sent == [("stderr", "panic\n")]  # the frame is not finished: kept back
+    buf.feed("stderr", b":2 +0xa\n")
+    buf.flush(timed=True)
+    assert sent[-1] == ("stderr", "\tccell/Cell In[3], line 2 +0xa\n")  # rewritten whole
+
+
+def test_an_unfinished_stderr_line_waits_at_most_one_tick():
+    sent: list[tuple[str, str]] = []
+    buf = OutputBuffer(lambda n, t: sent.append((n, t)), 1000, lambda t: t)
+    buf.feed("stderr", b"Enter a number: ")
+    buf.flush(timed=True)
+    assert sent == []
+    buf.flush(timed=True)  # nothing new came: it goes now
+    assert sent == [("stderr", "Enter a number: ")]
+    buf.feed("stderr", b"a")
+    buf.flush(timed=True)
+    buf.feed("stderr", b"b")
+    buf.flush(timed=True)  # held once already: goes with the new text, unfinished or not
+    assert sent[-1] == ("stderr", "ab")
+
+
+def test_switching_streams_or_an_untimed_flush_sends_the_unfinished_line_at_once():
+    sent: list[tuple[str, str]] = []
+    buf = OutputBuffer(lambda n, t: sent.append((n, t)), 1000, lambda t: t)
+    buf.feed("stderr", b"prompt> ")
+    buf.flush()  # what the runner does before asking for input
+    assert sent == [("stderr", "prompt> ")]
+    buf.feed("stderr", b"partial")
+    buf.flush(timed=True)
+    buf.feed("stdout", b"out\n")
+    assert sent[-1] == ("stderr", "partial")
