@@ -79,6 +79,11 @@ class Language:
     # work dir, kernel cwd, the program as %show renders it). May raise: the breakdown is then skipped.
     kernel_steps: Callable[[list[str], Path, Path, str], list[Step]] | None = None
     bar: float = BAR  # end to end / by hand must not be above this
+    # By hand, every run rebuilds an edited program, as a person does after a change (and as the
+    # kernel does: each cell is a new program, its line markers name the new cell). ``edit(i)`` is a
+    # line appended to the source for run i; it matters where the compiler caches (Go does).
+    edit: Callable[[int], str] = lambda i: ""
+    version_args: tuple[str, ...] = ("--version",)
 
 
 def _in_cells(define: Callable[[int], str], k: int, per_cell: int = 50) -> list[str]:
@@ -195,6 +200,8 @@ GO = Language(
     compiler=_go_compiler,
     compile_command=_go_compile,
     bar=1.3,
+    edit=lambda i: f"var edited = {i}\n",  # changes the object: Go recompiles and relinks
+    version_args=("version",),
 )
 
 
@@ -473,7 +480,9 @@ def measure(lang: Language, title: str, functions: int, runs: int, breakdown: bo
         work.mkdir()
         kernel_cwd.mkdir()
         cc = lang.compiler()
-        (work / lang.source_name).write_text(lang.hand_program(functions))
+        source = work / lang.source_name
+        source.write_text(lang.hand_program(functions))
+        edits = iter(range(1, 1 << 30))
         compile_argv = lang.compile_command(cc, str(work / lang.source_name), str(work / "prog"))
         run_argv = [str(work / "prog")]
         with Kernel(lang.kernel_name, kernel_cwd, Path(tmp) / "kernel.log") as kernel:
@@ -502,6 +511,7 @@ def measure(lang: Language, title: str, functions: int, runs: int, breakdown: bo
                 add("end to end", cell.end_to_end)
 
             def by_hand() -> None:
+                source.write_text(lang.hand_program(functions) + lang.edit(next(edits)))
                 compile_s, _ = _run(compile_argv, work)
                 run_s, out = _run(run_argv, work)
                 if out != lang.expected_stdout:
@@ -595,7 +605,9 @@ def machine(langs: Sequence[Language], runs: int) -> list[str]:
     for lang in langs:
         try:
             cc = lang.compiler()
-            done = subprocess.run([*cc, "--version"], capture_output=True, text=True, timeout=30, check=False)
+            done = subprocess.run(
+                [*cc, *lang.version_args], capture_output=True, text=True, timeout=30, check=False
+            )
             version = f"{shlex.join(cc)}: {(done.stdout or done.stderr).strip().splitlines()[0]}"
         except (BenchError, OSError, IndexError, subprocess.SubprocessError) as err:
             version = f"unknown ({err})"
