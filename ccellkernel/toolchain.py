@@ -15,6 +15,7 @@ memory, running, output, interrupts, the Jupyter protocol — is the core's.
 from __future__ import annotations
 
 import abc
+import importlib.resources
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -173,8 +174,16 @@ class Toolchain(abc.ABC):
         return None
 
     def resources(self) -> Traversable | None:
-        """A folder with the kernel's logos (``logo-32x32.png``, ``logo-64x64.png``, ``logo-svg.svg``)."""
-        return None
+        """A folder with the kernel's logos (``logo-32x32.png``, ``logo-64x64.png``, ``logo-svg.svg``).
+
+        The default is the folder ``logos`` in the toolchain's own package, if there is one.
+        """
+        package = type(self).__module__
+        try:
+            folder = importlib.resources.files(package) / "logos"
+        except (ModuleNotFoundError, TypeError):
+            return None
+        return folder if folder.is_dir() else None
 
     def kernelspec(self, python: str = "python") -> dict[str, Any]:
         """The kernel.json for this toolchain's kernel."""

@@ -14,7 +14,6 @@ import shlex
 import shutil
 import subprocess
 from importlib import resources
-from importlib.abc import Traversable
 from typing import Any, ClassVar
 
 import tree_sitter
@@ -56,9 +55,6 @@ class CToolchain(Toolchain):
 
     def grammar(self) -> tree_sitter.Language:
         return self._language
-
-    def resources(self) -> Traversable:
-        return resources.files(__name__) / "logos"
 
     # -- splitting and rendering ----------------------------------------------------------------
 

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from importlib import resources
-from importlib.abc import Traversable
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -88,9 +86,6 @@ class GoToolchain(Toolchain):
 
     def grammar(self) -> tree_sitter.Language:
         return self._language
-
-    def resources(self) -> Traversable:
-        return resources.files(__name__) / "logos"
 
     # -- splitting and rendering ----------------------------------------------------------------
 

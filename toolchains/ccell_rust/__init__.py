@@ -20,8 +20,6 @@ import struct
 import subprocess
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from importlib import resources
-from importlib.abc import Traversable
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -78,9 +76,6 @@ class RustToolchain(Toolchain):
 
     def grammar(self) -> tree_sitter.Language:
         return self._language
-
-    def resources(self) -> Traversable:
-        return resources.files(__name__) / "logos"
 
     # -- splitting and rendering ----------------------------------------------------------------
 

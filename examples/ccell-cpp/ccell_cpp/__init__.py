@@ -22,7 +22,6 @@ import shlex
 import shutil
 import subprocess
 from importlib import resources
-from importlib.abc import Traversable
 from typing import Any, ClassVar
 
 import tree_sitter
@@ -78,9 +77,6 @@ class CppToolchain(Toolchain):
 
     def grammar(self) -> tree_sitter.Language:
         return self._language
-
-    def resources(self) -> Traversable:
-        return resources.files(__name__) / "logos"
 
     # -- splitting and rendering ----------------------------------------------------------------
 
