@@ -265,5 +265,45 @@ class RunningKernel:
                 self.km.shutdown_kernel(now=now)
 
 
+def count_of(result: CellResult) -> int:
+    """The execution count in the cell's reply."""
+    assert result.reply is not None
+    return int(result.reply["execution_count"])
+
+
+def listing(k: RunningKernel) -> list[str]:
+    """The rows of ``%list``."""
+    return [line for line in k.ok("%list").splitlines() if line.strip()]
+
+
+def check_streams_while_running(result: CellResult) -> None:
+    """The cell printed "first", waited over a second, then printed "second": both arrive, and the
+    first line did not wait for the program to end."""
+    assert result.status == "ok", result.describe()
+    assert result.stdout == "first\nsecond\n"
+    [first] = [m for m in result.streams("stdout") if "first" in m.content["text"]]
+    [second] = [m for m in result.streams("stdout") if "second" in m.content["text"]]
+    assert first is not second, "the first line must not wait for the program to end"
+    assert second.arrived - first.arrived > 1.0
+
+
+def check_interrupts_twice(
+    k: RunningKernel, *, remembered: str, spin: str, call: str, timeout: float
+) -> None:
+    """Interrupt ``spin`` (it prints "looping", then never ends) twice, once it has printed: each
+    time a KeyboardInterrupt after its output, and the kernel lives on with its memory. ``remembered``
+    declares ``remembered()``, which ``call`` prints: 7."""
+    k.ok("%reset\n" + remembered)
+    for _ in range(2):
+        result = k.execute(spin, interrupt_when=lambda r: "looping" in r.stdout, timeout=timeout)
+        assert result.interrupted_at is not None
+        assert result.status == "error", result.describe()
+        assert result.ename == "KeyboardInterrupt", result.describe()
+        assert [m.msg_type for m in result.outputs] == ["stream", "error"], result.describe()
+        assert result.error["traceback"][0].startswith("KeyboardInterrupt")
+        assert k.is_alive()
+        assert k.ok(call) == "7\n"
+
+
 def _message(msg: dict[str, Any]) -> Message:
     return Message(msg["msg_type"], msg["content"], msg["header"].get("date"), time.monotonic())

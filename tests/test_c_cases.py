@@ -22,31 +22,22 @@ Each case is ``NAME.c`` (the cell) and ``NAME.json`` (what the C toolchain must 
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
+from fixture_cases import CELL, FixtureCases, check_runs_alone, check_statements_and_main
 
 from ccellkernel.plugins import load_toolchain
 
-FIXTURES = Path(__file__).parent / "fixtures" / "c"
-CASES = sorted(path.stem for path in FIXTURES.glob("*.c"))
-COMPILING = [name for name in CASES if json.loads((FIXTURES / f"{name}.json").read_text())["compiles"]]
-
-
-def load(name: str) -> tuple[str, dict]:
-    return (FIXTURES / f"{name}.c").read_text(), json.loads((FIXTURES / f"{name}.json").read_text())
+CASES = FixtureCases("c", ".c")
 
 
 def test_every_case_has_expectations():
-    assert len(CASES) >= 20
-    assert sorted(path.stem for path in FIXTURES.glob("*.json")) == CASES
+    CASES.check_every_case_has_expectations()
 
 
-@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("name", CASES.names)
 def test_split(name):
-    source, expected = load(name)
-    parts = load_toolchain("c").split(source, 7)
+    source, expected = CASES.load(name)
+    parts = load_toolchain("c").split(source, CELL)
     want = [
         {
             "keys": sorted(d["keys"]),
@@ -72,19 +63,11 @@ def test_split(name):
     ]
     assert got == want
     for decl, want_decl in zip(parts.declarations, expected["declarations"], strict=True):
-        assert decl.cell == 7
         if "starts" in want_decl:
             assert decl.fragment.text.startswith(want_decl["starts"])
-    assert [s.line for s in parts.statements] == expected["statements"]
-    assert all(s.cell == 7 for s in parts.statements)
-    assert (parts.main.line if parts.main else None) == expected["main"]
-    assert parts.problems == ()
+    check_statements_and_main(parts, expected)
 
 
-@pytest.mark.parametrize("name", COMPILING)
+@pytest.mark.parametrize("name", CASES.compiling)
 def test_compiles_alone(name, c_cells):
-    source, expected = load(name)
-    io, err = c_cells.run(source)
-    assert err is None, "\n".join(err.traceback)
-    assert io.text() == expected.get("stdout", "")
-    assert io.text("stderr") == ""
+    check_runs_alone(c_cells, *CASES.load(name))

@@ -21,56 +21,22 @@ Each case is ``NAME.go`` (the cell) and ``NAME.json`` (what the Go toolchain mus
 
 from __future__ import annotations
 
-import asyncio
-import json
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from cells import Cells
+from fixture_cases import CELL, FixtureCases, check_runs_alone, check_statements_and_main
 
 from ccellkernel.plugins import load_toolchain
-from ccellkernel.session import Session
-from ccellkernel.toolchain import Toolchain
 
-FIXTURES = Path(__file__).parent / "fixtures" / "go"
-CASES = sorted(path.stem for path in FIXTURES.glob("*.go"))
-COMPILING = [name for name in CASES if json.loads((FIXTURES / f"{name}.json").read_text())["compiles"]]
-FAILING = [name for name in CASES if name not in COMPILING]
-
-
-def load(name: str) -> tuple[str, dict]:
-    return (FIXTURES / f"{name}.go").read_text(), json.loads((FIXTURES / f"{name}.json").read_text())
-
-
-@pytest.fixture(scope="module")
-def go(tmp_path_factory: pytest.TempPathFactory) -> Toolchain:
-    """One Go toolchain for the module (it caches where go is and the standard library's names),
-    warmed up: the standard library in the build cache before the first build (cold, it takes
-    seconds)."""
-    toolchain = load_toolchain("go")
-    session = Session(toolchain, cwd=tmp_path_factory.mktemp("warm"))
-    asyncio.run(session.warm_up())
-    session.close()
-    return toolchain
-
-
-@pytest.fixture
-def go_cells(go: Toolchain, tmp_path: Path) -> Iterator[Cells]:
-    session = Session(go, cwd=tmp_path)
-    yield Cells(session)
-    session.close()
+CASES = FixtureCases("go", ".go")
 
 
 def test_every_case_has_expectations():
-    assert len(CASES) >= 20
-    assert sorted(path.stem for path in FIXTURES.glob("*.json")) == CASES
+    CASES.check_every_case_has_expectations()
 
 
-@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("name", CASES.names)
 def test_split(name):
-    source, expected = load(name)
-    parts = load_toolchain("go").split(source, 7)
+    source, expected = CASES.load(name)
+    parts = load_toolchain("go").split(source, CELL)
     want = [
         {"keys": sorted(d["keys"]), "kind": d["kind"], "line": d["line"], "group": d.get("group")}
         for d in expected["declarations"]
@@ -81,27 +47,19 @@ def test_split(name):
     ]
     assert got == want
     for decl, want_decl in zip(parts.declarations, expected["declarations"], strict=True):
-        assert decl.cell == 7
         assert decl.fragment.text.startswith(want_decl.get("starts", "")), decl.fragment.text
         assert decl.fragment.text.endswith(want_decl.get("ends", "")), decl.fragment.text
-    assert [s.line for s in parts.statements] == expected["statements"]
-    assert all(s.cell == 7 for s in parts.statements)
-    assert (parts.main.line if parts.main else None) == expected["main"]
-    assert parts.problems == ()
+    check_statements_and_main(parts, expected)
 
 
-@pytest.mark.parametrize("name", COMPILING)
+@pytest.mark.parametrize("name", CASES.compiling)
 def test_compiles_alone(name, go_cells):
-    source, expected = load(name)
-    io, err = go_cells.run(source)
-    assert err is None, "\n".join(err.traceback)
-    assert io.text() == expected.get("stdout", "")
-    assert io.text("stderr") == ""
+    check_runs_alone(go_cells, *CASES.load(name))
 
 
-@pytest.mark.parametrize("name", FAILING)
+@pytest.mark.parametrize("name", CASES.failing)
 def test_fails_alone_without_changing_memory(name, go_cells):
-    source, _ = load(name)
+    source, _ = CASES.load(name)
     err = go_cells.fails(source)
     assert err.ename == "CompileError"
     assert err.evalue.startswith(f"Cell In[{go_cells.count}], line "), err.evalue

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import ccell_go
@@ -16,26 +14,8 @@ from cells import Cells
 
 from ccellkernel.errors import CompileError, ExitStatus, ToolchainNotFound
 from ccellkernel.memory import Memory
-from ccellkernel.plugins import load_toolchain
 from ccellkernel.session import Session
 from ccellkernel.toolchain import Toolchain
-
-
-@pytest.fixture(scope="module")
-def go(tmp_path_factory: pytest.TempPathFactory) -> Toolchain:
-    """One Go toolchain for the module, warmed up (a cold build cache makes the first build slow)."""
-    toolchain = load_toolchain("go")
-    session = Session(toolchain, cwd=tmp_path_factory.mktemp("warm"))
-    asyncio.run(session.warm_up())
-    session.close()
-    return toolchain
-
-
-@pytest.fixture
-def go_cells(go: Toolchain, tmp_path: Path) -> Iterator[Cells]:
-    session = Session(go, cwd=tmp_path)
-    yield Cells(session)
-    session.close()
 
 
 def rendered(go: Toolchain, memory: Memory, code: str) -> str:
@@ -115,19 +95,19 @@ def test_rm_and_reset(go_cells):
 # -- 3. statements, imports, main ---------------------------------------------------------------
 
 
-def test_unused_import_is_dropped_but_remembered(go, go_cells):
+def test_unused_import_is_dropped_but_remembered(go_toolchain, go_cells):
     go_cells.ok('import (\n\t"os"\n\t"strings"\n)')
     assert go_cells.keys() == ["os", "strings"]
     assert go_cells.ok('fmt.Println(strings.Repeat("ab", 2))') == "abab\n"
-    program = rendered(go, go_cells.memory, 'fmt.Println(strings.Repeat("ab", 2))')
+    program = rendered(go_toolchain, go_cells.memory, 'fmt.Println(strings.Repeat("ab", 2))')
     assert '"strings"' in program and '"os"' not in program
     assert go_cells.ok("fmt.Println(len(os.Args))") == "1\n"
 
 
-def test_standard_package_is_imported_automatically(go, go_cells):
+def test_standard_package_is_imported_automatically(go_toolchain, go_cells):
     assert go_cells.ok('fmt.Println(strings.ToUpper("go"), strconv.Itoa(7))') == "GO 7\n"
     assert go_cells.keys() == [], "an automatic import is not remembered"
-    program = rendered(go, Memory(), "x := time.Second; _ = x")
+    program = rendered(go_toolchain, Memory(), "x := time.Second; _ = x")
     assert '\t"time"\n' in program and '"fmt"' not in program
 
 
@@ -144,9 +124,9 @@ def test_explicit_import_wins_and_an_alias_shadows(go_cells):
     assert go_cells.ok('fmt.Println(strings.NewBuffer([]byte("via bytes")).String())') == "via bytes\n"
 
 
-def test_local_named_like_a_package_is_not_imported(go, go_cells):
+def test_local_named_like_a_package_is_not_imported(go_toolchain, go_cells):
     code = 'type User struct{ Name string }\nuser := User{"ada"}\nfmt.Println(user.Name)'
-    program = rendered(go, Memory(), code)
+    program = rendered(go_toolchain, Memory(), code)
     assert '"os/user"' not in program and '"fmt"' in program
     assert go_cells.ok(code) == "ada\n"
 
@@ -247,8 +227,8 @@ def test_module_directory_is_offline_and_versioned(go_cells):
     assert env["GOPROXY"] == "off" and env["GOTOOLCHAIN"] == "local" and env["GOWORK"] == "off"
 
 
-def test_the_real_go_binary_is_called_not_a_wrapper(go):
-    install = go.install()
+def test_the_real_go_binary_is_called_not_a_wrapper(go_toolchain):
+    install = go_toolchain.install()
     goroot = subprocess.run([install.go, "env", "GOROOT"], capture_output=True, text=True, check=True)
     assert install.go == str(Path(goroot.stdout.strip()) / "bin" / "go")
     assert Path(install.go).read_bytes()[:4] == b"\x7fELF"
@@ -272,10 +252,10 @@ def test_missing_go_is_toolchain_not_found(monkeypatch, tmp_path):
         session.close()
 
 
-def test_go_from_the_go_variable(monkeypatch, go):
-    monkeypatch.setenv("GO", go.install().go)
+def test_go_from_the_go_variable(monkeypatch, go_toolchain):
+    monkeypatch.setenv("GO", go_toolchain.install().go)
     monkeypatch.setenv("PATH", os.defpath)
-    assert find_go().go == go.install().go
+    assert find_go().go == go_toolchain.install().go
 
 
 # -- units: messages and runtime positions ---------------------------------------------------------
@@ -302,8 +282,8 @@ def test_messages_are_parsed_with_details_and_without_chatter():
     assert std.unique("fmt") == "fmt" and std.unique("rand") is None and "internal/abi" not in std.names
 
 
-def test_runtime_positions_name_cells(go):
-    rewrite = go.stderr_filter(go.render(Memory(), go.split("", 1)))
+def test_runtime_positions_name_cells(go_toolchain):
+    rewrite = go_toolchain.stderr_filter(go_toolchain.render(Memory(), go_toolchain.split("", 1)))
     trace = (
         "main.f(...)\n\tccell/Cell In[3]:2 +0x1d\nmain.main()\n\tCell In[4]:7:3\n\tccell/main.go:9 +0x19\n"
     )
@@ -318,12 +298,12 @@ def test_cgo_preamble_stays_c_code(go_cells):
     assert go_cells.ok('\n// #include <stdlib.h>\nimport "C"\nfmt.Println(C.abs(-3))') == "3\n"
 
 
-def test_shipped_kernelspec_and_logos(go):
+def test_shipped_kernelspec_and_logos(go_toolchain):
     root = Path(__file__).resolve().parent.parent
     shipped = json.loads((root / "kernelspecs" / "ccell-go" / "kernel.json").read_text())
-    assert shipped == go.kernelspec("python")
+    assert shipped == go_toolchain.kernelspec("python")
     assert (shipped["display_name"], shipped["language"]) == ("Go (compiled)", "go")
-    logos = go.resources()
+    logos = go_toolchain.resources()
     assert logos is not None and {"logo-32x32.png", "logo-64x64.png", "logo-svg.svg"} <= {
         p.name for p in logos.iterdir()
     }

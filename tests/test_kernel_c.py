@@ -15,7 +15,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from kernel_client import CellResult, RunningKernel
+from kernel_client import (
+    CellResult,
+    RunningKernel,
+    check_interrupts_twice,
+    check_streams_while_running,
+    count_of,
+    listing,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -53,16 +60,6 @@ def c(kernel: RunningKernel) -> RunningKernel:
     """The module's kernel with nothing remembered and no flags or program arguments."""
     kernel.ok("%reset\n%flags --clear\n%args --clear")
     return kernel
-
-
-def count_of(result: CellResult) -> int:
-    assert result.reply is not None
-    return int(result.reply["execution_count"])
-
-
-def listing(k: RunningKernel) -> list[str]:
-    """The rows of ``%list``."""
-    return [line for line in k.ok("%list").splitlines() if line.strip()]
 
 
 def rows_for(k: RunningKernel, key: str) -> list[str]:
@@ -619,16 +616,13 @@ SPIN = 'printf("looping\\n");\nfor (;;);'
 
 
 def interrupt_twice(k: RunningKernel) -> None:
-    k.ok("%reset\n" + STDIO + "int remembered(void) { return 7; }")
-    for _ in range(2):
-        result = k.execute(SPIN, interrupt_when=lambda r: "looping" in r.stdout, timeout=20)
-        assert result.interrupted_at is not None
-        assert result.status == "error", result.describe()
-        assert result.ename == "KeyboardInterrupt"
-        assert [m.msg_type for m in result.outputs] == ["stream", "error"], result.describe()
-        assert result.error["traceback"][0].startswith("KeyboardInterrupt")
-        assert k.is_alive()
-        assert k.ok('printf("%d\\n", remembered());') == "7\n"
+    check_interrupts_twice(
+        k,
+        remembered=STDIO + "int remembered(void) { return 7; }",
+        spin=SPIN,
+        call='printf("%d\\n", remembered());',
+        timeout=20,
+    )
 
 
 def test_interrupt_in_message_mode_twice(c: RunningKernel) -> None:
@@ -789,13 +783,7 @@ def test_restart_ends_the_program_and_forgets(tmp_path: Path) -> None:
 @pytest.mark.parametrize("flush", ["fflush(stdout);", ""], ids=["fflush", "no-fflush"])
 def test_stdout_streams_while_the_program_runs(c: RunningKernel, flush: str) -> None:
     code = STDIO + f'#include <unistd.h>\nprintf("first\\n"); {flush}\nsleep(2);\nprintf("second\\n");'
-    result = c.execute(code)
-    assert result.status == "ok", result.describe()
-    assert result.stdout == "first\nsecond\n"
-    [first] = [m for m in result.streams("stdout") if "first" in m.content["text"]]
-    [second] = [m for m in result.streams("stdout") if "second" in m.content["text"]]
-    assert first is not second, "the first line must not wait for the program to end"
-    assert second.arrived - first.arrived > 1.0
+    check_streams_while_running(c.execute(code))
 
 
 def test_stdout_and_stderr_keep_their_order(c: RunningKernel) -> None:

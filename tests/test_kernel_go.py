@@ -14,7 +14,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from kernel_client import CellResult, RunningKernel
+from kernel_client import (
+    CellResult,
+    RunningKernel,
+    check_interrupts_twice,
+    check_streams_while_running,
+    count_of,
+    listing,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -44,15 +51,6 @@ def go(kernel: RunningKernel) -> RunningKernel:
     """The module's kernel with nothing remembered and no flags or program arguments."""
     kernel.ok("%reset\n%flags --clear\n%args --clear")
     return kernel
-
-
-def count_of(result: CellResult) -> int:
-    assert result.reply is not None
-    return int(result.reply["execution_count"])
-
-
-def listing(k: RunningKernel) -> list[str]:
-    return [line for line in k.ok("%list").splitlines() if line.strip()]
 
 
 def keys(k: RunningKernel) -> list[str]:
@@ -260,16 +258,13 @@ SPIN = 'fmt.Println("looping")\nfor {\n}'
 
 
 def interrupt_twice(k: RunningKernel) -> None:
-    k.ok("%reset\nfunc remembered() int { return 7 }")
-    for _ in range(2):
-        result = k.execute(SPIN, interrupt_when=lambda r: "looping" in r.stdout, timeout=30)
-        assert result.interrupted_at is not None
-        assert result.status == "error", result.describe()
-        assert result.ename == "KeyboardInterrupt"
-        assert [m.msg_type for m in result.outputs] == ["stream", "error"], result.describe()
-        assert result.error["traceback"][0].startswith("KeyboardInterrupt")
-        assert k.is_alive()
-        assert k.ok("fmt.Println(remembered())") == "7\n"
+    check_interrupts_twice(
+        k,
+        remembered="func remembered() int { return 7 }",
+        spin=SPIN,
+        call="fmt.Println(remembered())",
+        timeout=30,
+    )
 
 
 def test_interrupt_in_message_mode_twice(go: RunningKernel) -> None:
@@ -334,13 +329,8 @@ def test_interrupt_while_building(go: RunningKernel, tmp_path: Path) -> None:
 
 
 def test_stdout_streams_while_the_program_runs(go: RunningKernel) -> None:
-    result = go.execute('fmt.Println("first")\ntime.Sleep(1500 * time.Millisecond)\nfmt.Println("second")')
-    assert result.status == "ok", result.describe()
-    assert result.stdout == "first\nsecond\n"
-    [first] = [m for m in result.streams("stdout") if "first" in m.content["text"]]
-    [second] = [m for m in result.streams("stdout") if "second" in m.content["text"]]
-    assert first is not second, "the first line must not wait for the program to end"
-    assert second.arrived - first.arrived > 1.0
+    code = 'fmt.Println("first")\ntime.Sleep(1500 * time.Millisecond)\nfmt.Println("second")'
+    check_streams_while_running(go.execute(code))
 
 
 def test_stdout_and_stderr_keep_their_order(go: RunningKernel) -> None:

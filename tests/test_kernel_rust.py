@@ -15,7 +15,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from kernel_client import CellResult, RunningKernel
+from kernel_client import (
+    CellResult,
+    RunningKernel,
+    check_interrupts_twice,
+    check_streams_while_running,
+    count_of,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -40,11 +46,6 @@ def rust(kernel: RunningKernel) -> RunningKernel:
     """The module's kernel with nothing remembered and no flags, program arguments or environment."""
     kernel.ok("%reset\n%flags --clear\n%args --clear\n%env --clear")
     return kernel
-
-
-def count_of(result: CellResult) -> int:
-    assert result.reply is not None
-    return int(result.reply["execution_count"])
 
 
 def rows_for(k: RunningKernel, key: str) -> list[str]:
@@ -316,11 +317,7 @@ def test_stdout_streams_while_the_program_runs(rust: RunningKernel) -> None:
     code = (
         'println!("first");\nstd::thread::sleep(std::time::Duration::from_millis(1500));\nprintln!("second");'
     )
-    result = rust.execute(code)
-    assert result.status == "ok" and result.stdout == "first\nsecond\n", result.describe()
-    [first] = [m for m in result.streams("stdout") if "first" in m.content["text"]]
-    [second] = [m for m in result.streams("stdout") if "second" in m.content["text"]]
-    assert first is not second and second.arrived - first.arrived > 1.0
+    check_streams_while_running(rust.execute(code))
 
 
 def test_stdout_and_stderr_keep_their_order(rust: RunningKernel) -> None:
@@ -359,14 +356,13 @@ SPIN = 'println!("looping");\nloop {\n    std::hint::spin_loop();\n}'
 
 
 def interrupt_twice(k: RunningKernel) -> None:
-    k.ok("%reset\nfn remembered() -> i32 { 7 }")
-    for _ in range(2):
-        result = k.execute(SPIN, interrupt_when=lambda r: "looping" in r.stdout, timeout=30)
-        assert result.interrupted_at is not None
-        assert result.ename == "KeyboardInterrupt", result.describe()
-        assert [m.msg_type for m in result.outputs] == ["stream", "error"], result.describe()
-        assert k.is_alive()
-        assert k.ok('println!("{}", remembered());') == "7\n"
+    check_interrupts_twice(
+        k,
+        remembered="fn remembered() -> i32 { 7 }",
+        spin=SPIN,
+        call='println!("{}", remembered());',
+        timeout=30,
+    )
 
 
 def test_interrupt_in_message_mode_twice(rust: RunningKernel) -> None:

@@ -1,61 +1,21 @@
-"""Notebooks run end to end with nbclient, as papermill and CI run them (no stdin, timeouts)."""
+"""Notebooks run end to end with nbclient, as papermill and CI run them (no stdin, timeouts).
+
+The C tour is checked here; the Go and Rust tours in test_notebooks_go.py and test_notebooks_rust.py.
+Reading stdin at EOF and interrupting on a timeout are checked for every language here.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import nbformat
 import pytest
-from nbclient import NotebookClient
+from notebooks import errors, notebook, run, run_tour, stdout
 
 pytestmark = pytest.mark.slow
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-EXPECTED_FAILURE = "raises-exception"
-
-
-def run(nb: nbformat.NotebookNode, cwd: Path, **options: object) -> nbformat.NotebookNode:
-    """Execute ``nb`` in ``cwd`` with the ccell-c kernel. nbclient raises for an error in an untagged cell."""
-    client = NotebookClient(
-        nb,
-        kernel_name="ccell-c",
-        allow_errors=False,  # cells tagged raises-exception may fail; any other error fails the test
-        resources={"metadata": {"path": str(cwd)}},
-        **options,
-    )
-    client.execute()
-    return nb
-
-
-def notebook(*sources: str, failing: tuple[int, ...] = ()) -> nbformat.NotebookNode:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "ccell-c", "display_name": "C (compiled)", "language": "c"}
-    for i, source in enumerate(sources):
-        cell = nbformat.v4.new_code_cell(source)
-        if i in failing:
-            cell.metadata["tags"] = [EXPECTED_FAILURE]
-        nb.cells.append(cell)
-    return nb
-
-
-def stdout(cell: nbformat.NotebookNode) -> str:
-    return "".join(o.text for o in cell.outputs if o.output_type == "stream" and o.name == "stdout")
-
-
-def errors(cell: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
-    return [o for o in cell.outputs if o.output_type == "error"]
-
 
 def test_c_tour_runs(tmp_path: Path) -> None:
-    nb = run(nbformat.read(EXAMPLES / "c-tour.ipynb", as_version=4), tmp_path, timeout=60)
-    code = [cell for cell in nb.cells if cell.cell_type == "code"]
-    for cell in code:
-        tagged = EXPECTED_FAILURE in cell.metadata.get("tags", [])
-        assert bool(errors(cell)) == tagged, (cell.source, cell.outputs)
-
-    def cell_with(text: str) -> nbformat.NotebookNode:
-        [found] = [cell for cell in code if text in cell.source]
-        return found
+    cell_with = run_tour("c-tour.ipynb", "ccell-c", tmp_path, timeout=60)
 
     assert stdout(cell_with("7 squared")) == "7 squared is 49\nsqrt(2) = 1.414214\n"
     assert stdout(cell_with("square(12)")) == "144\n"
@@ -79,25 +39,100 @@ def test_c_tour_runs(tmp_path: Path) -> None:
     assert "broken" not in listing, "a cell that did not compile is not remembered"
 
 
-def test_stdin_reads_eof_under_nbclient(tmp_path: Path) -> None:
-    nb = notebook(
-        "#include <stdio.h>",
-        'int x = 5;\nint n = scanf("%d", &x);\nprintf("n=%d x=%d\\n", n, x);',
-        'char line[16];\nprintf("%s\\n", fgets(line, sizeof line, stdin) ? "line" : "eof");',
-    )
-    run(nb, tmp_path, timeout=15)  # a program waiting for input would time out here
-    assert stdout(nb.cells[1]) == "n=-1 x=5\n"
-    assert stdout(nb.cells[2]) == "eof\n"
+# Reading standard input under nbclient: (the cells, the timeout, {cell index: its stdout}).
+STDIN_EOF = [
+    pytest.param(
+        "c",
+        (
+            "#include <stdio.h>",
+            'int x = 5;\nint n = scanf("%d", &x);\nprintf("n=%d x=%d\\n", n, x);',
+            'char line[16];\nprintf("%s\\n", fgets(line, sizeof line, stdin) ? "line" : "eof");',
+        ),
+        15,
+        {1: "n=-1 x=5\n", 2: "eof\n"},
+        id="c",
+    ),
+    pytest.param(
+        "go",
+        (
+            "x := 5\nn, err := fmt.Scan(&x)\nfmt.Println(n, x, err)",
+            "line, err := bufio.NewReader(os.Stdin).ReadString('\\n')\nfmt.Printf(\"%q %v\\n\", line, err)",
+        ),
+        120,  # the first cell may wait for a cold build cache
+        {0: "0 5 EOF\n", 1: '"" EOF\n'},
+        id="go",
+    ),
+    pytest.param(
+        "rust",
+        (
+            "use std::io::BufRead;",
+            "let mut line = String::new();\n"
+            'let n = std::io::stdin().read_line(&mut line)?;\nprintln!("n={}", n);',
+            'println!("lines={}", std::io::stdin().lock().lines().count());',
+        ),
+        15,
+        {1: "n=0\n", 2: "lines=0\n"},
+        id="rust",
+    ),
+]
 
 
-def test_interrupt_on_timeout_keeps_the_kernel_and_its_memory(tmp_path: Path) -> None:
-    nb = notebook(
-        "#include <stdio.h>\nint remembered(void) { return 7; }",
-        'printf("looping\\n");\nfor (;;);',
-        'printf("after %d\\n", remembered());',
-        failing=(1,),
-    )
-    run(nb, tmp_path, timeout=3, interrupt_on_timeout=True)
+@pytest.mark.parametrize(("language", "sources", "timeout", "expected"), STDIN_EOF)
+def test_stdin_reads_eof_under_nbclient(
+    tmp_path: Path, language: str, sources: tuple[str, ...], timeout: int, expected: dict[int, str]
+) -> None:
+    nb = notebook(language, *sources)
+    run(nb, tmp_path, timeout=timeout)  # a program waiting for input would time out here
+    assert {i: stdout(nb.cells[i]) for i in expected} == expected
+
+
+# A cell that loops until nbclient interrupts it on timeout: (a warm-up cell or None, the cells, the
+# timeout). The first cell declares remembered(), which returns 7; the second prints "looping" and loops.
+INTERRUPTED = [
+    pytest.param(
+        "c",
+        None,
+        (
+            "#include <stdio.h>\nint remembered(void) { return 7; }",
+            'printf("looping\\n");\nfor (;;);',
+            'printf("after %d\\n", remembered());',
+        ),
+        3,
+        id="c",
+    ),
+    pytest.param(
+        "go",
+        'fmt.Println("warm")',  # a cold build cache must not eat the short timeout
+        (
+            "func remembered() int { return 7 }",
+            'fmt.Println("looping")\nfor {\n}',
+            'fmt.Println("after", remembered())',
+        ),
+        5,
+        id="go",
+    ),
+    pytest.param(
+        "rust",
+        None,
+        (
+            "fn remembered() -> i32 { 7 }",
+            'println!("looping");\nloop {\n    std::hint::spin_loop();\n}',
+            'println!("after {}", remembered());',
+        ),
+        5,
+        id="rust",
+    ),
+]
+
+
+@pytest.mark.parametrize(("language", "warm", "sources", "timeout"), INTERRUPTED)
+def test_interrupt_on_timeout_keeps_the_kernel_and_its_memory(
+    tmp_path: Path, language: str, warm: str | None, sources: tuple[str, ...], timeout: int
+) -> None:
+    if warm is not None:
+        run(notebook(language, warm), tmp_path, timeout=120)
+    nb = notebook(language, *sources, failing=(1,))
+    run(nb, tmp_path, timeout=timeout, interrupt_on_timeout=True)
     [error] = errors(nb.cells[1])
     assert error.ename == "KeyboardInterrupt"
     assert stdout(nb.cells[1]) == "looping\n"

@@ -1,67 +1,21 @@
-"""Go notebooks run end to end with nbclient, as papermill and CI run them (no stdin, timeouts)."""
+"""The Go tour notebook runs end to end with nbclient, as papermill and CI run it.
+
+Reading stdin at EOF and interrupting on a timeout are checked for Go in test_notebooks.py.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import nbformat
 import pytest
-from nbclient import NotebookClient
+from notebooks import errors, run_tour, stderr, stdout
 
 pytestmark = pytest.mark.slow
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-EXPECTED_FAILURE = "raises-exception"
-
-
-def run(nb: nbformat.NotebookNode, cwd: Path, **options: object) -> nbformat.NotebookNode:
-    """Execute ``nb`` in ``cwd`` with ccell-go. nbclient raises for an error in an untagged cell."""
-    client = NotebookClient(
-        nb,
-        kernel_name="ccell-go",
-        allow_errors=False,  # cells tagged raises-exception may fail; any other error fails the test
-        resources={"metadata": {"path": str(cwd)}},
-        **options,
-    )
-    client.execute()
-    return nb
-
-
-def notebook(*sources: str, failing: tuple[int, ...] = ()) -> nbformat.NotebookNode:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "ccell-go", "display_name": "Go (compiled)", "language": "go"}
-    for i, source in enumerate(sources):
-        cell = nbformat.v4.new_code_cell(source)
-        if i in failing:
-            cell.metadata["tags"] = [EXPECTED_FAILURE]
-        nb.cells.append(cell)
-    return nb
-
-
-def stdout(cell: nbformat.NotebookNode) -> str:
-    return "".join(o.text for o in cell.outputs if o.output_type == "stream" and o.name == "stdout")
-
-
-def stderr(cell: nbformat.NotebookNode) -> str:
-    return "".join(o.text for o in cell.outputs if o.output_type == "stream" and o.name == "stderr")
-
-
-def errors(cell: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
-    return [o for o in cell.outputs if o.output_type == "error"]
-
 
 def test_go_tour_runs(tmp_path: Path) -> None:
-    nb = nbformat.read(EXAMPLES / "go-tour.ipynb", as_version=4)
-    assert nb.metadata.kernelspec.name == "ccell-go"
-    run(nb, tmp_path, timeout=120)  # the first cell may wait for a cold build cache
-    code = [cell for cell in nb.cells if cell.cell_type == "code"]
-    for cell in code:
-        tagged = EXPECTED_FAILURE in cell.metadata.get("tags", [])
-        assert bool(errors(cell)) == tagged, (cell.source, cell.outputs)
-
-    def cell_with(text: str) -> nbformat.NotebookNode:
-        [found] = [cell for cell in code if text in cell.source]
-        return found
+    # the first cell may wait for a cold build cache
+    cell_with = run_tour("go-tour.ipynb", "ccell-go", tmp_path, timeout=120)
 
     assert stdout(cell_with('"notebook"')) == "hello, NOTEBOOK\n"
     assert stdout(cell_with("7 squared")) == "7 squared is 49\nsqrt(2) = 1.414214\n"
@@ -93,30 +47,3 @@ def test_go_tour_runs(tmp_path: Path) -> None:
         assert key in listing, key
     assert "broken" not in listing, "a cell that did not compile is not remembered"
     assert "main" not in listing and "pair" not in listing
-
-
-def test_stdin_reads_eof_under_nbclient(tmp_path: Path) -> None:
-    nb = notebook(
-        "x := 5\nn, err := fmt.Scan(&x)\nfmt.Println(n, x, err)",
-        "line, err := bufio.NewReader(os.Stdin).ReadString('\\n')\nfmt.Printf(\"%q %v\\n\", line, err)",
-    )
-    run(nb, tmp_path, timeout=120)  # a program waiting for input would time out here
-    assert stdout(nb.cells[0]) == "0 5 EOF\n"
-    assert stdout(nb.cells[1]) == '"" EOF\n'
-
-
-def test_interrupt_on_timeout_keeps_the_kernel_and_its_memory(tmp_path: Path) -> None:
-    warm = notebook('fmt.Println("warm")')
-    run(warm, tmp_path, timeout=120)  # a cold build cache must not eat the short timeout below
-    nb = notebook(
-        "func remembered() int { return 7 }",
-        'fmt.Println("looping")\nfor {\n}',
-        'fmt.Println("after", remembered())',
-        failing=(1,),
-    )
-    run(nb, tmp_path, timeout=5, interrupt_on_timeout=True)
-    [error] = errors(nb.cells[1])
-    assert error.ename == "KeyboardInterrupt"
-    assert stdout(nb.cells[1]) == "looping\n"
-    assert stdout(nb.cells[2]) == "after 7\n"
-    assert nb.cells[2].execution_count == nb.cells[1].execution_count + 1, "same kernel, not a restarted one"

@@ -19,8 +19,9 @@ from pathlib import Path
 import jupyter_kernel_test
 import pytest
 from cell_model_table import CASES, CPP_PLUGIN, OUTPUT_LIMIT, ROOT, Case, code, install_cpp_plugin, run_case
+from conformance import KernelConformance
 from jupyter_client.kernelspec import KernelSpecManager
-from kernel_client import CellResult, RunningKernel
+from kernel_client import RunningKernel, count_of
 
 pytestmark = pytest.mark.slow
 
@@ -46,11 +47,6 @@ def cpp(kernel: RunningKernel) -> RunningKernel:
     """The module's kernel with nothing remembered and no flags."""
     kernel.ok("%reset\n%flags --clear\n%args --clear")
     return kernel
-
-
-def count_of(result: CellResult) -> int:
-    assert result.reply is not None
-    return int(result.reply["execution_count"])
 
 
 def listing(k: RunningKernel) -> dict[str, str]:
@@ -354,7 +350,7 @@ def test_show_is_the_real_program(cpp: RunningKernel, tmp_path: Path) -> None:
 # -- the Jupyter conformance suite ---------------------------------------------------------------------
 
 
-class CCellCppKernelTests(jupyter_kernel_test.KernelTests):
+class CCellCppKernelTests(KernelConformance, jupyter_kernel_test.KernelTests):
     kernel_name = "ccell-cpp"
     language_name = "c++"
     file_extension = ".cpp"
@@ -383,16 +379,36 @@ class CCellCppKernelTests(jupyter_kernel_test.KernelTests):
     ]
     invalid_code_samples = ["int x = );", "}"]  # noqa: RUF012
 
+    # KernelConformance's samples
+    code_exit_status_3 = "return 3;"
+    remembered_declaration = "int remembered_total() { return 1; }"
+    remembered_completion = ("remembered_t", "remembered_total")
+    complete_with_magics_samples = (
+        "%flags -O2\nint x;",
+        "%%\nint x = 1;",
+        "int x = 1;\n%%\nstd::cout << x;",
+        "#define X 1",
+    )
+    language_info = {  # noqa: RUF012
+        "name": "c++",
+        "mimetype": "text/x-c++src",
+        "file_extension": ".cpp",
+        "pygments_lexer": "cpp",
+        "codemirror_mode": "text/x-c++src",
+    }
+    version_pattern = r"\d+\.\d+"  # the compiler's
+    supported_features = []  # noqa: RUF012
+    code_expression_statement = "1 + 1;"
+    code_print_html = CPP + 'std::cout << "<b>html?</b>\\n";'
+    code_print_carriage_return = CPP + 'std::cout << "\\rline\\n";'
+    inspect_sample = ("std::cout", 5)
+
     @classmethod
     def setUpClass(cls) -> None:
         install_cpp_plugin()  # the suite starts its kernel here, before any pytest fixture
         super().setUpClass()
 
-    def _outputs(self, code: str) -> tuple[dict, list[str]]:
-        self.flush_channels()
-        reply, outputs = self.execute_helper(code)
-        self.assertEqual(reply["content"]["status"], "ok")
-        return reply["content"], [m["msg_type"] for m in outputs]
+    # What is particular to C++
 
     def test_error_uncaught_exception(self) -> None:
         self.flush_channels()
@@ -401,56 +417,3 @@ class CCellCppKernelTests(jupyter_kernel_test.KernelTests):
         self.assertEqual(
             [m["msg_type"] for m in outputs], ["stream", "error"]
         )  # what() on stderr, then the error
-
-    def test_kernel_info_is_cpp_and_advertises_nothing_unreal(self) -> None:
-        self.flush_channels()
-        self.kc.kernel_info()
-        content = self.kc.get_shell_msg(timeout=15)["content"]
-        info = content["language_info"]
-        self.assertEqual(
-            {k: info[k] for k in ("name", "mimetype", "file_extension", "pygments_lexer", "codemirror_mode")},
-            {
-                "name": "c++",
-                "mimetype": "text/x-c++src",
-                "file_extension": ".cpp",
-                "pygments_lexer": "cpp",
-                "codemirror_mode": "text/x-c++src",
-            },
-        )
-        self.assertRegex(info["version"], r"\d+\.\d+")  # the compiler's
-        self.assertEqual(content.get("supported_features", []), [])
-        self.assertFalse(content.get("debugger", False))
-
-    # The suite's six feature tests, for features this kernel does not have: it must not pretend.
-
-    def test_execute_result(self) -> None:
-        _, kinds = self._outputs("1 + 1;")
-        self.assertNotIn("execute_result", kinds)
-
-    def test_display_data(self) -> None:
-        _, kinds = self._outputs(CPP + 'std::cout << "<b>html?</b>\\n";')
-        self.assertEqual(kinds, ["stream"])
-
-    def test_clear_output(self) -> None:
-        _, kinds = self._outputs(CPP + 'std::cout << "\\rline\\n";')
-        self.assertNotIn("clear_output", kinds)
-
-    def test_pager(self) -> None:
-        content, kinds = self._outputs("%help")
-        self.assertEqual(content["payload"], [])
-        self.assertEqual(kinds, ["stream"])
-
-    def test_history(self) -> None:
-        self.flush_channels()
-        self.kc.history(session=0, raw=True, output=False, hist_access_type="tail", n=5)
-        reply = self.get_non_kernel_info_reply(timeout=15)
-        assert reply is not None
-        self.assertEqual((reply["msg_type"], reply["content"]["history"]), ("history_reply", []))
-
-    def test_inspect(self) -> None:
-        self.flush_channels()
-        self.kc.inspect("std::cout", 5)
-        reply = self.get_non_kernel_info_reply(timeout=15)
-        assert reply is not None
-        self.assertEqual(reply["msg_type"], "inspect_reply")
-        self.assertFalse(reply["content"]["found"])

@@ -19,23 +19,16 @@ Each case is ``NAME.rs`` (the cell) and ``NAME.json`` (what the Rust toolchain m
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from conftest import Cells
+from cells import Cells
+from fixture_cases import CELL, FixtureCases, check_runs_alone, check_statements_and_main
 
 from ccellkernel.plugins import load_toolchain
 from ccellkernel.session import Session
 
-FIXTURES = Path(__file__).parent / "fixtures" / "rust"
-CASES = sorted(path.stem for path in FIXTURES.glob("*.rs"))
-COMPILING = [name for name in CASES if json.loads((FIXTURES / f"{name}.json").read_text())["compiles"]]
-
-
-def load(name: str) -> tuple[str, dict]:
-    return (FIXTURES / f"{name}.rs").read_text(), json.loads((FIXTURES / f"{name}.json").read_text())
+CASES = FixtureCases("rust", ".rs")
 
 
 @pytest.fixture(scope="module")
@@ -47,35 +40,26 @@ def rust_cells(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cells]:
 
 
 def test_every_case_has_expectations():
-    assert len(CASES) >= 20
-    assert sorted(path.stem for path in FIXTURES.glob("*.json")) == CASES
+    CASES.check_every_case_has_expectations()
 
 
-@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("name", CASES.names)
 def test_split(name):
-    source, expected = load(name)
-    parts = load_toolchain("rust").split(source, 7)
+    source, expected = CASES.load(name)
+    parts = load_toolchain("rust").split(source, CELL)
     want = [
         {"keys": sorted(d["keys"]), "kind": d["kind"], "line": d["line"]} for d in expected["declarations"]
     ]
     got = [{"keys": sorted(d.keys), "kind": d.kind, "line": d.fragment.line} for d in parts.declarations]
     assert got == want
     for decl, want_decl in zip(parts.declarations, expected["declarations"], strict=True):
-        assert decl.cell == 7
         assert not decl.weak
         if "starts" in want_decl:
             assert decl.fragment.text.startswith(want_decl["starts"]), decl.fragment.text
-    assert [s.line for s in parts.statements] == expected["statements"]
-    assert all(s.cell == 7 for s in parts.statements)
-    assert (parts.main.line if parts.main else None) == expected["main"]
-    assert parts.problems == ()
+    check_statements_and_main(parts, expected)
 
 
-@pytest.mark.parametrize("name", COMPILING)
+@pytest.mark.parametrize("name", CASES.compiling)
 def test_compiles_alone(name, rust_cells):
-    source, expected = load(name)
     rust_cells.ok("%reset")
-    io, err = rust_cells.run(source)
-    assert err is None, "\n".join(err.traceback)
-    assert io.text() == expected.get("stdout", "")
-    assert io.text("stderr") == ""
+    check_runs_alone(rust_cells, *CASES.load(name))

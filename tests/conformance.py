@@ -1,0 +1,134 @@
+"""What every ccell kernel adds to the Jupyter project's conformance suite (jupyter_kernel_test).
+
+``KernelConformance`` is a mixin, not a test case: each language's test module combines it with
+``jupyter_kernel_test.KernelTests`` and gives the samples below (pytest collects only those classes)::
+
+    class CCellCKernelTests(KernelConformance, jupyter_kernel_test.KernelTests): ...
+
+The suite skips the tests whose samples are left empty. These kernels have no ``execute_result``,
+``display_data``, pager, history, inspect or ``clear_output``, so those six tests are replaced here by
+tests that the kernel says so honestly (nothing advertised, empty replies), rather than skipped. Beyond
+the suite: the other error kinds have the same shape as a compile error (one IOPub error, nothing
+else), a name a cell declared is offered for completion, and cells with magic lines are complete.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    from jupyter_kernel_test import KernelTests
+else:
+    KernelTests = object
+
+
+class KernelConformance(KernelTests):
+    # -- the samples each language gives -------------------------------------------------------------
+
+    code_exit_status_3: ClassVar[str]  # a cell whose program exits with status 3
+    remembered_declaration: ClassVar[str]  # a declaration-only cell defining the name below
+    remembered_completion: ClassVar[tuple[str, str]]  # (prefix typed, the one name it completes to)
+    complete_with_magics_samples: ClassVar[tuple[str, ...]]  # complete cells with magic lines or %%
+    language_info: ClassVar[dict[str, str]]  # kernel_info's language_info has these items
+    version_pattern: ClassVar[str | None] = None  # and its version matches this
+    supported_features: ClassVar[list[str] | None] = None  # exactly these, where a language says
+    code_expression_statement: ClassVar[str]  # ends in an expression, which is not an Out[n]
+    code_print_html: ClassVar[str]  # prints "<b>html?</b>" to stdout
+    code_print_carriage_return: ClassVar[str]  # prints "\rline\n" to stdout
+    inspect_sample: ClassVar[tuple[str, int]]  # (code, cursor) for inspect_request
+
+    # -- beyond the suite --------------------------------------------------------------------------------
+
+    def _assert_one_error(self, code: str, ename: str) -> dict:
+        self.flush_channels()
+        reply, outputs = self.execute_helper(code)
+        self.assertEqual(reply["content"]["status"], "error")
+        self.assertEqual(reply["content"]["ename"], ename)
+        self.assertEqual([m["msg_type"] for m in outputs], ["error"])
+        content = outputs[0]["content"]
+        self.assertEqual(content["traceback"][0], f"{content['ename']}: {content['evalue']}")
+        return content
+
+    def test_error_exit_status(self) -> None:
+        content = self._assert_one_error(self.code_exit_status_3, "ExitStatus")
+        self.assertEqual(content["evalue"], "exit status 3")
+
+    def test_error_unknown_magic(self) -> None:
+        content = self._assert_one_error("%no_such_magic", "MagicError")
+        self.assertIn("%help", content["evalue"])
+
+    def test_completion_of_a_remembered_name(self) -> None:
+        prefix, name = self.remembered_completion
+        self.flush_channels()
+        reply, _ = self.execute_helper(self.remembered_declaration)
+        self.assertEqual(reply["content"]["status"], "ok")
+        self.kc.complete(prefix)
+        reply = self.get_non_kernel_info_reply(timeout=15)
+        assert reply is not None
+        content = reply["content"]
+        self.assertEqual(content["matches"], [name])
+        self.assertEqual((content["cursor_start"], content["cursor_end"]), (0, len(prefix)))
+
+    def test_is_complete_with_magics_and_body(self) -> None:
+        """Cells that run as they are (CELL_MODEL 6) are complete, also with magic lines and %%."""
+        for sample in self.complete_with_magics_samples:
+            with self.subTest(sample=sample):
+                self.check_is_complete(sample, "complete")
+
+    def test_kernel_info_language_and_no_subshells_or_debugger(self) -> None:
+        self.flush_channels()
+        self.kc.kernel_info()
+        reply = self.kc.get_shell_msg(timeout=15)
+        content = reply["content"]
+        info = content["language_info"]
+        self.assertEqual({k: info[k] for k in self.language_info}, self.language_info)
+        if self.version_pattern is not None:
+            self.assertRegex(info["version"], self.version_pattern)
+        self.assertNotIn("kernel subshells", content.get("supported_features", []))
+        self.assertNotIn("debugger", content.get("supported_features", []))
+        if self.supported_features is not None:
+            self.assertEqual(content.get("supported_features", []), self.supported_features)
+        self.assertFalse(content.get("debugger", False))
+
+    # -- the suite's six feature tests, for features these kernels do not have: they must not pretend --
+
+    def _outputs(self, code: str) -> tuple[dict, list[str]]:
+        self.flush_channels()
+        reply, outputs = self.execute_helper(code)
+        self.assertEqual(reply["content"]["status"], "ok")
+        return reply["content"], [m["msg_type"] for m in outputs]
+
+    def test_execute_result(self) -> None:
+        # a trailing expression is a statement: it runs, and has no Out[n] (a later feature)
+        _, kinds = self._outputs(self.code_expression_statement)
+        self.assertNotIn("execute_result", kinds)
+
+    def test_display_data(self) -> None:
+        _, kinds = self._outputs(self.code_print_html)
+        self.assertEqual(kinds, ["stream"])
+
+    def test_clear_output(self) -> None:
+        _, kinds = self._outputs(self.code_print_carriage_return)
+        self.assertNotIn("clear_output", kinds)
+
+    def test_pager(self) -> None:
+        content, kinds = self._outputs("%help")
+        self.assertEqual(content["payload"], [])  # help is printed, not paged
+        self.assertEqual(kinds, ["stream"])
+
+    def test_history(self) -> None:
+        self.flush_channels()
+        self.kc.history(session=0, raw=True, output=False, hist_access_type="tail", n=5)
+        reply = self.get_non_kernel_info_reply(timeout=15)
+        assert reply is not None
+        self.assertEqual(reply["msg_type"], "history_reply")
+        self.assertEqual(reply["content"]["history"], [])
+
+    def test_inspect(self) -> None:
+        code, cursor = self.inspect_sample
+        self.flush_channels()
+        self.kc.inspect(code, cursor)
+        reply = self.get_non_kernel_info_reply(timeout=15)
+        assert reply is not None
+        self.assertEqual(reply["msg_type"], "inspect_reply")
+        self.assertFalse(reply["content"]["found"])
