@@ -221,6 +221,14 @@ def launch(toolchain: str, argv: list[str]) -> None:
 
             self.displayhook = import_item(str(self.displayhook_class))(self.session, self.iopub_socket)
 
-    CCellKernelApp.launch_instance(
-        argv=[*argv, f"--CCellKernel.toolchain_name={toolchain}"], kernel_class=CCellKernel
-    )
+    app = CCellKernelApp.instance(kernel_class=CCellKernel)
+    app.initialize([*argv, f"--CCellKernel.toolchain_name={toolchain}"])
+    app.start()
+    # After a shutdown_request the main loop stops while the control thread still publishes the
+    # request's "idle" status. At exit, atexit stops the IOPub thread before the app's close()
+    # joins the control thread (ipykernel registers them in that order), and that publish then
+    # blocks for ever: the kernel never exits (seen under load, about one shutdown in fifty). Let
+    # the control thread finish while IOPub still runs; its loop was told to stop by the request.
+    control = app.control_thread
+    if control is not None and control.is_alive() and getattr(app.kernel, "_shutdown_message", None):
+        control.join(timeout=5)
