@@ -9,10 +9,6 @@ initializers that are not constant (run by a constructor, before ``main``), and 
 from __future__ import annotations
 
 import hashlib
-import os
-import shlex
-import shutil
-import subprocess
 from importlib import resources
 from typing import Any, ClassVar
 
@@ -20,9 +16,9 @@ import tree_sitter
 import tree_sitter_c
 
 from ccellkernel.diagnostics import parse_gnu
-from ccellkernel.errors import ToolchainNotFound
+from ccellkernel.gnu import compile_only, find_compiler, line_directives
 from ccellkernel.memory import Declaration, Fragment, Memory
-from ccellkernel.program import CellParts, Origin, Program, ProgramWriter, cell_label, order_by_uses
+from ccellkernel.program import CellParts, Program, ProgramWriter, order_by_uses
 from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Toolchain
 
 from .classify import KEYWORDS, split_cell
@@ -62,7 +58,7 @@ class CToolchain(Toolchain):
         return split_cell(self._language, source, cell)
 
     def render(self, memory: Memory, cell: CellParts) -> Program:
-        out = ProgramWriter(_line_directive)
+        out = ProgramWriter(line_directives("cell.c"))
         decls = list(memory)
         section = lambda *kinds: [d for d in decls if d.kind in kinds]  # noqa: E731
         for decl in section("include", "define", "preprocessor"):
@@ -100,7 +96,7 @@ class CToolchain(Toolchain):
 
     def find_compiler(self) -> Compiler:
         if self._compiler is None:
-            self._compiler = _find_compiler()
+            self._compiler = find_compiler("CC", CANDIDATES, "C", "e.g. `apt-get install gcc`")
         return self._compiler
 
     def flags_for(self, compiler: Compiler) -> list[str]:
@@ -122,7 +118,7 @@ class CToolchain(Toolchain):
             argv += ["-o", str(binary), str(source), str(prelude.binary), *ctx.flags, "-lm"]
         else:  # declarations only: compile, do not link (a later cell may define what they call)
             binary = ctx.workdir / "cell.o"
-            argv += ["-c", "-o", str(binary), str(source), *_compile_only(ctx.flags)]
+            argv += ["-c", "-o", str(binary), str(source), *compile_only(ctx.flags, INPUT_FILES)]
         result = await ctx.run_tool(argv, cwd=ctx.cwd)
         output = result.stderr + result.stdout
         diagnostics = tuple(d for d in parse_gnu(output) if not d.message.startswith(BOILERPLATE))
@@ -142,7 +138,8 @@ class CToolchain(Toolchain):
             source = ctx.workdir / "prelude.c"
             source.write_text(resources.files(__name__).joinpath("prelude.c").read_text())
             result = await ctx.run_tool(
-                [*compiler.argv, "-c", "-o", str(obj), str(source), *_compile_only(ctx.flags)], cwd=ctx.cwd
+                [*compiler.argv, "-c", "-o", str(obj), str(source), *compile_only(ctx.flags, INPUT_FILES)],
+                cwd=ctx.cwd,
             )
             if result.returncode != 0:
                 obj.unlink(missing_ok=True)
@@ -154,63 +151,6 @@ class CToolchain(Toolchain):
 INPUT_FILES = (".c", ".o", ".a", ".so", ".s", ".S")
 
 
-def _compile_only(flags: tuple[str, ...]) -> list[str]:
-    """``flags`` without what only the linker takes (-l, -L, -Wl, and input files like mylib.c)."""
-    kept: list[str] = []
-    skip_value = False
-    for flag in flags:
-        if skip_value:
-            skip_value = False
-        elif flag in ("-l", "-L"):
-            skip_value = True
-        elif not flag.startswith(("-l", "-L", "-Wl,")) and not (
-            not flag.startswith("-") and flag.endswith(INPUT_FILES)
-        ):
-            kept.append(flag)
-    return kept
-
-
 def _deferred(decl: Declaration) -> tuple[Fragment, ...]:
     inits = decl.data.get("deferred", ())
     return inits if isinstance(inits, tuple) else ()
-
-
-def _line_directive(origin: Origin | None, line: int) -> str:
-    if origin is None:
-        return f'#line {line} "cell.c"'
-    return f'#line {origin.line} "{cell_label(origin.cell)}"'
-
-
-def _find_compiler() -> Compiler:
-    looked: list[str] = []
-    env_cc = os.environ.get("CC", "").strip()
-    if env_cc:  # the user's explicit choice: no silent fallback to another compiler
-        argv = shlex.split(env_cc)
-        if argv and shutil.which(argv[0]):
-            return Compiler(tuple(argv), _version(argv))
-        raise ToolchainNotFound(
-            f"CC is set to {env_cc!r}, which is not an executable on PATH. Fix or unset CC "
-            "before starting Jupyter, then restart the kernel."
-        )
-    looked.append("$CC (unset)")
-    for name in CANDIDATES:
-        looked.append(name)
-        path = shutil.which(name)
-        if path:
-            return Compiler((path,), _version([path]))
-    raise ToolchainNotFound(
-        f"no C compiler found: looked for {', '.join(looked)} on PATH. Install one "
-        "(e.g. `apt-get install gcc`) or set CC before starting Jupyter, then restart the kernel."
-    )
-
-
-def _version(argv: list[str]) -> str:
-    for flag in ("--version", "-v"):
-        try:
-            done = subprocess.run([*argv, flag], capture_output=True, text=True, timeout=10, check=False)
-        except (OSError, subprocess.SubprocessError):
-            continue
-        text = (done.stdout or done.stderr).strip()
-        if done.returncode == 0 and text:
-            return text.splitlines()[0]
-    return "unknown version"

@@ -17,10 +17,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
-import shlex
-import shutil
-import subprocess
 from importlib import resources
 from typing import Any, ClassVar
 
@@ -28,9 +24,9 @@ import tree_sitter
 import tree_sitter_cpp
 
 from ccellkernel.diagnostics import parse_gnu
-from ccellkernel.errors import ToolchainNotFound
+from ccellkernel.gnu import compile_only, find_compiler, line_directives
 from ccellkernel.memory import Declaration, Fragment, Memory
-from ccellkernel.program import CellParts, Origin, Program, ProgramWriter, cell_label, order_by_uses
+from ccellkernel.program import CellParts, Program, ProgramWriter, order_by_uses
 from ccellkernel.syntax import bracket_depth, parse
 from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Toolchain
 
@@ -92,7 +88,7 @@ class CppToolchain(Toolchain):
         return status, indent
 
     def render(self, memory: Memory, cell: CellParts) -> Program:
-        out = ProgramWriter(_line_directive)
+        out = ProgramWriter(line_directives("cell.cpp"))
         decls = list(memory)
         for decl in decls:
             if decl.kind in FIRST:
@@ -120,7 +116,7 @@ class CppToolchain(Toolchain):
 
     def find_compiler(self) -> Compiler:
         if self._compiler is None:
-            self._compiler = _find_compiler()
+            self._compiler = find_compiler("CXX", CANDIDATES, "C++", "e.g. `apt-get install g++`")
         return self._compiler
 
     async def build(self, program: Program, ctx: BuildContext) -> BuildResult:
@@ -137,7 +133,7 @@ class CppToolchain(Toolchain):
             argv += ["-o", str(binary), str(source), str(prelude.binary), *ctx.flags]
         else:  # declarations only: compile, do not link (a later cell may define what they call)
             binary = ctx.workdir / "cell.o"
-            argv += ["-c", "-o", str(binary), str(source), *_compile_only(ctx.flags)]
+            argv += ["-c", "-o", str(binary), str(source), *compile_only(ctx.flags, INPUT_FILES)]
         result = await ctx.run_tool(argv, cwd=ctx.cwd)
         output = result.stderr + result.stdout
         return BuildResult(binary if result.returncode == 0 else None, tuple(parse_gnu(output)), output)
@@ -148,7 +144,7 @@ class CppToolchain(Toolchain):
         std::cout and std::cin go through C's stdout and stdin (they are synchronised with stdio
         unless the program says otherwise), so line-buffering those is enough for C++ streams too.
         """
-        flags = [*standard, *_compile_only(ctx.flags)]
+        flags = [*standard, *compile_only(ctx.flags, INPUT_FILES)]
         obj = ctx.workdir / f"prelude-{hashlib.sha256(chr(0).join(flags).encode()).hexdigest()[:12]}.o"
         if not obj.exists():
             source = ctx.workdir / "prelude.cpp"
@@ -178,52 +174,3 @@ def _declared(decl: Declaration) -> Declaration:
     if isinstance(prototype, Fragment):
         return _by_names(decl, prototype, decl.data.get("header_uses"))
     return _by_names(decl)
-
-
-def _compile_only(flags: tuple[str, ...]) -> list[str]:
-    """``flags`` without what only the linker takes (-l, -L, -Wl, and input files like util.cpp)."""
-    kept: list[str] = []
-    skip_value = False
-    for flag in flags:
-        if skip_value:
-            skip_value = False
-        elif flag in ("-l", "-L"):
-            skip_value = True
-        elif not flag.startswith(("-l", "-L", "-Wl,")) and not flag.endswith(INPUT_FILES):
-            kept.append(flag)
-    return kept
-
-
-def _line_directive(origin: Origin | None, line: int) -> str:
-    if origin is None:
-        return f'#line {line} "cell.cpp"'
-    return f'#line {origin.line} "{cell_label(origin.cell)}"'
-
-
-def _find_compiler() -> Compiler:
-    env_cxx = os.environ.get("CXX", "").strip()
-    if env_cxx:  # the user's explicit choice: no silent fallback to another compiler
-        argv = shlex.split(env_cxx)
-        if argv and shutil.which(argv[0]):
-            return Compiler(tuple(argv), _version(argv))
-        raise ToolchainNotFound(
-            f"CXX is set to {env_cxx!r}, which is not an executable on PATH. Fix or unset CXX "
-            "before starting Jupyter, then restart the kernel."
-        )
-    for name in CANDIDATES:
-        path = shutil.which(name)
-        if path:
-            return Compiler((path,), _version([path]))
-    raise ToolchainNotFound(
-        f"no C++ compiler found: looked for $CXX (unset), {', '.join(CANDIDATES)} on PATH. Install one "
-        "(e.g. `apt-get install g++`) or set CXX before starting Jupyter, then restart the kernel."
-    )
-
-
-def _version(argv: list[str]) -> str:
-    try:
-        done = subprocess.run([*argv, "--version"], capture_output=True, text=True, timeout=10, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return "unknown version"
-    lines = (done.stdout or done.stderr).strip().splitlines()
-    return lines[0] if done.returncode == 0 and lines else "unknown version"

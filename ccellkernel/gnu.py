@@ -1,0 +1,83 @@
+"""Helpers for toolchains whose compiler takes gcc-style command lines (gcc, clang, tcc, g++, ...).
+
+Public plugin API, like ``toolchain``: the C toolchain and the C++ example plugin both use it.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+from collections.abc import Callable, Sequence
+
+from .errors import ToolchainNotFound
+from .program import Origin, cell_label
+from .toolchain import Compiler
+
+
+def find_compiler(env_var: str, candidates: Sequence[str], language: str, install_hint: str) -> Compiler:
+    """``$env_var`` if set (it may carry flags; one that names no executable is an error, not a
+    silent fallback), else the first of ``candidates`` on PATH. ``ToolchainNotFound`` says what was
+    looked for: ``language`` names the language, ``install_hint`` how to get a compiler."""
+    chosen = os.environ.get(env_var, "").strip()
+    if chosen:
+        argv = shlex.split(chosen)
+        if argv and shutil.which(argv[0]):
+            return Compiler(tuple(argv), compiler_version(argv))
+        raise ToolchainNotFound(
+            f"{env_var} is set to {chosen!r}, which is not an executable on PATH. Fix or unset "
+            f"{env_var} before starting Jupyter, then restart the kernel."
+        )
+    for name in candidates:
+        path = shutil.which(name)
+        if path:
+            return Compiler((path,), compiler_version([path]))
+    raise ToolchainNotFound(
+        f"no {language} compiler found: looked for ${env_var} (unset), {', '.join(candidates)} on PATH. "
+        f"Install one ({install_hint}) or set {env_var} before starting Jupyter, then restart the kernel."
+    )
+
+
+def compiler_version(argv: Sequence[str]) -> str:
+    """The first line the compiler prints about its version (``--version``, or tcc's ``-v``)."""
+    for flag in ("--version", "-v"):
+        try:
+            done = subprocess.run([*argv, flag], capture_output=True, text=True, timeout=10, check=False)
+        except (OSError, subprocess.SubprocessError):
+            continue
+        text = (done.stdout or done.stderr).strip()
+        if done.returncode == 0 and text:
+            return text.splitlines()[0]
+    return "unknown version"
+
+
+def compile_only(flags: Sequence[str], input_suffixes: Sequence[str]) -> list[str]:
+    """``flags`` without what only the linker takes: ``-l``, ``-L`` (with a separate value too),
+    ``-Wl,...``, and input files (``mylib.c``: words ending in one of ``input_suffixes``)."""
+    kept: list[str] = []
+    skip_value = False
+    for flag in flags:
+        if skip_value:
+            skip_value = False
+        elif flag in ("-l", "-L"):
+            skip_value = True
+        elif flag.startswith(("-l", "-L", "-Wl,")):
+            continue
+        elif not flag.startswith("-") and flag.endswith(tuple(input_suffixes)):
+            continue
+        else:
+            kept.append(flag)
+    return kept
+
+
+def line_directives(source_name: str) -> Callable[[Origin | None, int], str]:
+    """``#line`` directives for ``ProgramWriter``: cell lines name ``Cell In[N]``, generated lines
+    go back to ``source_name`` (the file the compiler is given)."""
+
+    def directive(origin: Origin | None, line: int) -> str:
+        if origin is None:
+            return f'#line {line} "{source_name}"'
+        return f'#line {origin.line} "{cell_label(origin.cell)}"'
+
+    return directive
