@@ -1,6 +1,7 @@
 """Helpers for toolchains whose compiler takes gcc-style command lines (gcc, clang, tcc, g++, ...).
 
-Public plugin API, like ``toolchain``: the C toolchain and the C++ example plugin both use it.
+Public plugin API, like ``toolchain``: the built-in C toolchain uses it, and so may any plugin for a
+language compiled by such a compiler.
 """
 
 from __future__ import annotations
