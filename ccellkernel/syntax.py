@@ -7,6 +7,8 @@ from functools import cache
 
 from tree_sitter import Language, Node, Parser, Tree
 
+from .memory import Fragment
+
 OPENERS = {"(": ")", "[": "]", "{": "}"}
 CLOSERS = set(OPENERS.values())
 _IDENT_TYPES = ("identifier", "type_identifier", "field_identifier", "package_identifier")
@@ -64,6 +66,32 @@ def is_complete(language: Language, code: str) -> tuple[str, str]:
     if depth < 0 or tree.root_node.has_error:
         return "invalid", ""
     return "complete", ""
+
+
+def node_text(node: Node | None) -> str:
+    """The source text of ``node`` ("" for no node)."""
+    return "" if node is None or node.text is None else node.text.decode("utf-8", "replace")
+
+
+def descendants(node: Node, *kinds: str) -> list[Node]:
+    """Every node under ``node`` (itself included) whose type is one of ``kinds``, in source order."""
+    found: list[Node] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type in kinds:
+            found.append(current)
+        stack.extend(reversed(current.children))
+    return found
+
+
+def fragment_between(data: bytes, first: Node, last: Node, cell: int) -> Fragment:
+    """The cell text from ``first`` to ``last`` (``data`` is the cell's UTF-8), without a final line
+    end, starting at ``first``'s line and column (counted in characters)."""
+    line_start = first.start_byte - first.start_point.column
+    column = len(data[line_start : first.start_byte].decode("utf-8", "replace"))
+    text = data[first.start_byte : last.end_byte].decode("utf-8", "replace").rstrip("\n")
+    return Fragment(text, cell, first.start_point.row + 1, column)
 
 
 def identifiers(node: Node, limit: int = 5000) -> set[str]:

@@ -14,7 +14,7 @@ from tree_sitter import Language, Node
 
 from ccellkernel.memory import Declaration, Fragment
 from ccellkernel.program import CellParts
-from ccellkernel.syntax import parse
+from ccellkernel.syntax import descendants, fragment_between, node_text, parse
 
 TAGS = {"struct_specifier": "struct", "union_specifier": "union", "enum_specifier": "enum"}
 PREPROCESSOR_BLOCKS = ("preproc_if", "preproc_ifdef")
@@ -37,7 +37,7 @@ def split_cell(language: Language, source: str, cell: int) -> CellParts:
     statements: list[Fragment] = []
     main: Fragment | None = None
     for first, node, last in _items(tree.root_node):
-        fragment = _fragment(data, first, last, cell)
+        fragment = fragment_between(data, first, last, cell)
         if node.type == "function_definition" and _function_name(node) == "main":
             main = fragment
             continue
@@ -68,26 +68,15 @@ def _items(root: Node) -> Iterator[tuple[Node, Node, Node]]:
         comments = []
 
 
-def _fragment(data: bytes, first: Node, last: Node, cell: int) -> Fragment:
-    line_start = first.start_byte - first.start_point.column
-    column = len(data[line_start : first.start_byte].decode("utf-8", "replace"))
-    text = data[first.start_byte : last.end_byte].decode("utf-8", "replace")
-    return Fragment(text, cell, first.start_point.row + 1, column)
-
-
-def _text(node: Node | None) -> str:
-    return "" if node is None or node.text is None else node.text.decode("utf-8", "replace")
-
-
 def _declaration(node: Node, fragment: Fragment, data: bytes, cell: int) -> Declaration | None:
     kind = node.type
     if kind == "preproc_include":
-        return Declaration((_text(node.child_by_field_name("path")),), "include", fragment)
+        return Declaration((node_text(node.child_by_field_name("path")),), "include", fragment)
     if kind in ("preproc_def", "preproc_function_def"):
-        return Declaration((_text(node.child_by_field_name("name")),), "define", fragment)
-    if kind == "preproc_call" and _text(node.child_by_field_name("directive")) == "#undef":
+        return Declaration((node_text(node.child_by_field_name("name")),), "define", fragment)
+    if kind == "preproc_call" and node_text(node.child_by_field_name("directive")) == "#undef":
         # keyed like the macro it removes: #define X, #undef X, #define X leaves X defined
-        name = _text(node.child_by_field_name("argument")).strip()
+        name = node_text(node.child_by_field_name("argument")).strip()
         return Declaration((name,), "define", fragment)
     if kind in PREPROCESSOR_BLOCKS or kind == "preproc_call":
         # a conditional block holding code goes after the types and globals it may use
@@ -95,7 +84,7 @@ def _declaration(node: Node, fragment: Fragment, data: bytes, cell: int) -> Decl
             not child.type.startswith("preproc") and child.type != "comment"
             for child in node.named_children[1:]
         )
-        key = " ".join(_text(node).split())
+        key = " ".join(node_text(node).split())
         return Declaration((key,), "block" if code else "preprocessor", fragment)
     if kind == "function_definition":
         name = _function_name(node)
@@ -103,7 +92,7 @@ def _declaration(node: Node, fragment: Fragment, data: bytes, cell: int) -> Decl
         if name is None or body is None:
             return None
         header = data[node.start_byte : body.start_byte].decode("utf-8", "replace").rstrip()
-        prototype = _fragment(data, node, node, cell)
+        prototype = fragment_between(data, node, node, cell)
         prototype = Fragment(header + ";", prototype.cell, prototype.line, prototype.column)
         return Declaration((name,), "function", fragment, data={"prototype": prototype})
     if kind in TAGS:
@@ -114,7 +103,7 @@ def _declaration(node: Node, fragment: Fragment, data: bytes, cell: int) -> Decl
         tag = _tag_key(type_node, with_body=True)
         keys += [tag] if tag else _enum_constants(type_node)
         return Declaration(
-            tuple(keys) or (_text(node),),
+            tuple(keys) or (node_text(node),),
             "typedef",
             fragment,
             uses=_uses(node),
@@ -127,9 +116,11 @@ def _declaration(node: Node, fragment: Fragment, data: bytes, cell: int) -> Decl
 def _tagged(node: Node, fragment: Fragment) -> Declaration:
     tag = _tag_key(node, with_body=True)
     if tag is None and node.child_by_field_name("body") is None:
-        return Declaration((_tag_key(node, with_body=False) or _text(node),), "forward", fragment, weak=True)
+        return Declaration(
+            (_tag_key(node, with_body=False) or node_text(node),), "forward", fragment, weak=True
+        )
     if tag is None:  # an anonymous enum: keyed by its constants
-        keys = tuple(_enum_constants(node)) or (" ".join(_text(node).split()),)
+        keys = tuple(_enum_constants(node)) or (" ".join(node_text(node).split()),)
         return Declaration(keys, "enum", fragment, uses=_uses(node))
     return Declaration((tag,), TAGS[node.type], fragment, uses=_uses(node))
 
@@ -139,7 +130,7 @@ def _enum_constants(node: Node | None) -> list[str]:
     if node is None or node.type != "enum_specifier" or node.child_by_field_name("name") is not None:
         return []
     body = node.child_by_field_name("body")
-    names = [_text(e.child_by_field_name("name")) for e in (body.named_children if body else [])]
+    names = [node_text(e.child_by_field_name("name")) for e in (body.named_children if body else [])]
     return [n for n in names if n]
 
 
@@ -150,7 +141,7 @@ def _tag_key(node: Node | None, *, with_body: bool) -> str | None:
     name = node.child_by_field_name("name")
     if name is None or (with_body and node.child_by_field_name("body") is None):
         return None
-    return f"{TAGS[node.type]} {_text(name)}"
+    return f"{TAGS[node.type]} {node_text(name)}"
 
 
 def _variable_or_prototype(node: Node, fragment: Fragment, data: bytes) -> Declaration | None:
@@ -204,11 +195,11 @@ def _defer_initializers(
         drop_const |= target.type == "identifier"
         row, col = value.start_point.row, value.start_point.column
         deferred.append(
-            Fragment(f"{name} = ({_text(value)});", fragment.cell, row + 1, max(0, col - len(name) - 4))
+            Fragment(f"{name} = ({node_text(value)});", fragment.cell, row + 1, max(0, col - len(name) - 4))
         )
     if drop_const:  # assigned once, before main: it cannot stay const
         for child in node.children:
-            if child.type == "type_qualifier" and _text(child) == "const":
+            if child.type == "type_qualifier" and node_text(child) == "const":
                 edits.append((child.start_byte, child.end_byte, b" " * 5))
     start = node.end_byte - len(fragment.text.encode("utf-8"))  # the fragment ends with the node
     rewritten = bytearray(data[start : node.end_byte])
@@ -226,22 +217,11 @@ def _needs_code(value: Node, target: Node) -> bool:
     """
     if value.type == "initializer_list" or target.type == "array_declarator":
         return False
-    if value.has_error or _text(value).lstrip().startswith("&"):
+    if value.has_error or node_text(value).lstrip().startswith("&"):
         return False
-    if any(_text(q) == "const" for q in _descendants(target, "type_qualifier")):
+    if any(node_text(q) == "const" for q in descendants(target, "type_qualifier")):
         return False
-    return _contains(value, "call_expression") or _contains(value, "identifier")
-
-
-def _descendants(node: Node, kind: str) -> list[Node]:
-    found: list[Node] = []
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if current.type == kind:
-            found.append(current)
-        stack.extend(current.children)
-    return found
+    return bool(descendants(value, "call_expression")) or bool(descendants(value, "identifier"))
 
 
 def _declared_name(declarator: Node) -> tuple[str | None, bool]:
@@ -250,7 +230,7 @@ def _declared_name(declarator: Node) -> tuple[str | None, bool]:
     parent_type = ""
     while current is not None:
         if current.type in ("identifier", "type_identifier", "field_identifier"):
-            return _text(current), parent_type == "function_declarator"
+            return node_text(current), parent_type == "function_declarator"
         parent_type = current.type
         if current.type == "parenthesized_declarator":
             current = current.named_children[0] if current.named_children else None
@@ -263,10 +243,6 @@ def _function_name(node: Node) -> str | None:
     return _declared_name(node.child_by_field_name("declarator"))[0]  # type: ignore[arg-type]
 
 
-def _contains(node: Node, kind: str) -> bool:
-    return bool(_descendants(node, kind))
-
-
 _WORD = re.compile(r"[A-Za-z_]\w*")
 
 
@@ -277,10 +253,10 @@ def _uses(node: Node) -> frozenset[str]:
     while stack:
         current = stack.pop()
         if current.type in TAGS and current.child_by_field_name("name") is not None:
-            found.add(f"{TAGS[current.type]} {_text(current.child_by_field_name('name'))}")
+            found.add(f"{TAGS[current.type]} {node_text(current.child_by_field_name('name'))}")
         elif current.type in NAMES:
-            found.add(_text(current))
+            found.add(node_text(current))
         elif current.type in ("preproc_arg",):
-            found.update(_WORD.findall(_text(current)))
+            found.update(_WORD.findall(node_text(current)))
         stack.extend(current.children)
     return frozenset(found)

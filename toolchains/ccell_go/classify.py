@@ -24,7 +24,7 @@ from tree_sitter import Language, Node, Tree
 
 from ccellkernel.memory import Declaration, Fragment
 from ccellkernel.program import CellParts
-from ccellkernel.syntax import parse
+from ccellkernel.syntax import descendants, node_text, parse
 
 KEYWORDS = frozenset(
     """break case chan const continue default defer else fallthrough for func go goto if import
@@ -83,7 +83,7 @@ def split_cell(language: Language, source: str, cell: int) -> CellParts:
         if node.type == "package_clause":  # always package main
             continue
         fragment = _fragment(data, first, last, cell)
-        if node.type == "function_declaration" and _text(node.child_by_field_name("name")) == "main":
+        if node.type == "function_declaration" and node_text(node.child_by_field_name("name")) == "main":
             main = fragment
             continue
         found = _declarations(node, fragment, data, cell)
@@ -130,17 +130,13 @@ def _fragment(data: bytes, first: Node, last: Node, cell: int) -> Fragment:
     return Fragment(text, cell, first.start_point.row + 1, first.start_point.column)
 
 
-def _text(node: Node | None) -> str:
-    return "" if node is None or node.text is None else node.text.decode("utf-8", "replace")
-
-
 def _declarations(node: Node, fragment: Fragment, data: bytes, cell: int) -> list[Declaration] | None:
     kind = node.type
     if kind == "function_declaration":
-        return [_declaration((_text(node.child_by_field_name("name")),), "func", fragment, node)]
+        return [_declaration((node_text(node.child_by_field_name("name")),), "func", fragment, node)]
     if kind == "method_declaration":
         receiver = _receiver_type(node.child_by_field_name("receiver"))
-        key = f"{receiver}.{_text(node.child_by_field_name('name'))}"
+        key = f"{receiver}.{node_text(node.child_by_field_name('name'))}"
         return [_declaration((key,), "method", fragment, node)]
     if kind not in SPEC_TYPES:
         return None
@@ -152,7 +148,7 @@ def _declarations(node: Node, fragment: Fragment, data: bytes, cell: int) -> lis
     specs = [child for child in container.named_children if child.type in SPEC_TYPES[kind]]
     grouped = container is not node or any(child.type == "(" for child in node.children)
     if not specs:  # a group the grammar could not take apart: one declaration for all of it
-        specs = _descendants(node, SPEC_TYPES[kind])
+        specs = descendants(node, *SPEC_TYPES[kind])
         keys = [k for spec in specs for k in _spec_keys(spec)] or [" ".join(fragment.text.split())]
         return [_declaration(tuple(dict.fromkeys(keys)), word, fragment, node)]
     if not grouped:
@@ -173,7 +169,7 @@ def _spec_declaration(
     extra: dict[str, object] = {"group": group} if group else {}
     if word == "import":
         path = _import_path(spec)
-        alias = _text(spec.child_by_field_name("name"))
+        alias = node_text(spec.child_by_field_name("name"))
         key = f'{alias} "{path}"' if alias in ("_", ".") else alias or default_name(path)
         extra |= {"path": path, "alias": alias}
         return Declaration((key,), word, fragment, data=MappingProxyType(extra))
@@ -191,20 +187,20 @@ def _declaration(
 def _spec_keys(spec: Node) -> list[str]:
     """A spec's names; ``_`` binds none, so a spec of blanks only (``var _ Shape = Rect{}``) goes by
     its text, and two different ones do not replace each other."""
-    return _bound_names(spec) or [" ".join(_text(spec).split())]
+    return _bound_names(spec) or [" ".join(node_text(spec).split())]
 
 
 def _bound_names(spec: Node) -> list[str]:
-    return [n for name in spec.children_by_field_name("name") if (n := _text(name)) != "_"]
+    return [n for name in spec.children_by_field_name("name") if (n := node_text(name)) != "_"]
 
 
 def _order_matters(specs: list[Node]) -> bool:
     """Whether a const group means something only as a whole: iota, or a spec without a value."""
-    return any(spec.child_by_field_name("value") is None or _descendants(spec, ("iota",)) for spec in specs)
+    return any(spec.child_by_field_name("value") is None or descendants(spec, "iota") for spec in specs)
 
 
 def _import_path(spec: Node) -> str:
-    return _text(spec.child_by_field_name("path")).strip('"`')
+    return node_text(spec.child_by_field_name("path")).strip('"`')
 
 
 def default_name(path: str) -> str:
@@ -222,7 +218,7 @@ def _receiver_type(receiver: Node | None) -> str:
     current: Node | None = receiver
     while current is not None:
         if current.type == "type_identifier":
-            return _text(current)
+            return node_text(current)
         if current.type in ("parameter_list", "parenthesized_type"):
             current = next((c for c in current.named_children if c.type != "comment"), None)
         elif current.type == "parameter_declaration":
@@ -233,7 +229,7 @@ def _receiver_type(receiver: Node | None) -> str:
             current = current.child_by_field_name("type")
         else:
             break
-    return _text(receiver).strip("()* ") or "?"
+    return node_text(receiver).strip("()* ") or "?"
 
 
 def references(node: Node) -> tuple[set[str], set[str]]:
@@ -248,10 +244,10 @@ def references(node: Node) -> tuple[set[str], set[str]]:
         if kind == "selector_expression":
             operand = current.child_by_field_name("operand")
             if operand is not None and operand.type == "identifier":
-                selectors.add(_text(operand))
+                selectors.add(node_text(operand))
         elif kind == "package_identifier" and current.parent is not None:
             if current.parent.type != "import_spec":
-                selectors.add(_text(current))
+                selectors.add(node_text(current))
         elif kind in DECLARING_FIELDS:
             for field in DECLARING_FIELDS[kind]:
                 for named in current.children_by_field_name(field):
@@ -262,16 +258,5 @@ def references(node: Node) -> tuple[set[str], set[str]]:
 
 def _identifiers(node: Node) -> list[str]:
     if node.type in ("identifier", "type_identifier"):
-        return [_text(node)]
-    return [_text(c) for c in node.named_children if c.type in ("identifier", "type_identifier")]
-
-
-def _descendants(node: Node, kinds: tuple[str, ...]) -> list[Node]:
-    found: list[Node] = []
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if current.type in kinds:
-            found.append(current)
-        stack.extend(reversed(current.children))
-    return found
+        return [node_text(node)]
+    return [node_text(c) for c in node.named_children if c.type in ("identifier", "type_identifier")]

@@ -16,7 +16,7 @@ from tree_sitter import Language, Node
 
 from ccellkernel.memory import Declaration, Fragment
 from ccellkernel.program import CellParts
-from ccellkernel.syntax import CLOSERS, OPENERS, leaves, parse
+from ccellkernel.syntax import CLOSERS, OPENERS, fragment_between, leaves, node_text, parse
 
 NAMED_ITEMS = {
     "function_item": "fn",
@@ -69,9 +69,9 @@ def split_cell(language: Language, source: str, cell: int) -> CellParts:
     main: Fragment | None = None
     problems: list[tuple[Fragment, str]] = []
     for item in _items(tree.root_node):
-        fragment = _fragment(data, item.first, item.last, cell)
+        fragment = fragment_between(data, item.first, item.last, cell)
         node = item.node
-        if node.type == "function_item" and _text(node.child_by_field_name("name")) == "main":
+        if node.type == "function_item" and node_text(node.child_by_field_name("name")) == "main":
             if main is not None:
                 problems.append((fragment, "this cell defines main twice"))
             main = fragment
@@ -100,12 +100,14 @@ def _unbalanced(root: Node, data: bytes, cell: int) -> list[tuple[Fragment, str]
             stack.append(leaf)
         elif leaf.type in CLOSERS:
             if not stack:
-                return [(_fragment(data, leaf, leaf, cell), f"unexpected closing delimiter `{leaf.type}`")]
+                return [
+                    (fragment_between(data, leaf, leaf, cell), f"unexpected closing delimiter `{leaf.type}`")
+                ]
             opener = stack.pop()
             if OPENERS[opener.type] != leaf.type:
-                return [(_fragment(data, opener, opener, cell), f"unclosed delimiter `{opener.type}`")]
+                return [(fragment_between(data, opener, opener, cell), f"unclosed delimiter `{opener.type}`")]
     if stack:
-        return [(_fragment(data, stack[0], stack[0], cell), f"unclosed delimiter `{stack[0].type}`")]
+        return [(fragment_between(data, stack[0], stack[0], cell), f"unclosed delimiter `{stack[0].type}`")]
     return []
 
 
@@ -131,7 +133,7 @@ def _items(root: Node) -> list[_Item]:
                 items[-1].last = node
             continue
         macro = _item_macro(node)
-        if macro is not None and macro is not node and _text(macro).endswith("}"):
+        if macro is not None and macro is not node and node_text(macro).endswith("}"):
             node = macro  # `thread_local! { ... };`: among items that `;` is an error (not after `(...)`)
         items.append(_Item(pending[0] if pending else node, node, node))
         pending = []
@@ -145,7 +147,7 @@ def _item_macro(node: Node) -> Node | None:
     """The invocation of an item macro (``thread_local!``) that ``node`` is, or holds with its ``;``."""
     if node.type == "expression_statement" and node.named_children:
         node = node.named_children[0]
-    if node.type == "macro_invocation" and _text(node.child_by_field_name("macro")) in ITEM_MACROS:
+    if node.type == "macro_invocation" and node_text(node.child_by_field_name("macro")) in ITEM_MACROS:
         return node
     return None
 
@@ -158,45 +160,34 @@ def _is_inner_doc(node: Node) -> bool:
     return node.type in COMMENTS and node.child_by_field_name("inner") is not None
 
 
-def _fragment(data: bytes, first: Node, last: Node, cell: int) -> Fragment:
-    line_start = first.start_byte - first.start_point.column
-    column = len(data[line_start : first.start_byte].decode("utf-8", "replace"))
-    text = data[first.start_byte : last.end_byte].decode("utf-8", "replace").rstrip("\n")
-    return Fragment(text, cell, first.start_point.row + 1, column)
-
-
-def _text(node: Node | None) -> str:
-    return "" if node is None or node.text is None else node.text.decode("utf-8", "replace")
-
-
 def _declaration(node: Node, fragment: Fragment, data: bytes) -> Declaration | None:
     kind = node.type
     if kind in NAMED_ITEMS:
-        name = _text(node.child_by_field_name("name"))
+        name = node_text(node.child_by_field_name("name"))
         if not name or name == "_":  # `const _: () = ...;` may appear any number of times
-            name = normalize(_text(node))
+            name = normalize(node_text(node))
         return Declaration((name,), NAMED_ITEMS[kind], fragment)
     if kind == "use_declaration":
-        return Declaration((normalize(_text(node.child_by_field_name("argument"))),), "use", fragment)
+        return Declaration((normalize(node_text(node.child_by_field_name("argument"))),), "use", fragment)
     if kind == "impl_item":
         body = node.child_by_field_name("body")
         end = body.start_byte if body is not None else node.end_byte
         header = data[node.start_byte : end].decode("utf-8", "replace")
         return Declaration((normalize(header),), "impl", fragment)
     if kind == "inner_attribute_item" or _is_inner_doc(node):
-        return Declaration((normalize(_text(node)),), CRATE_LEVEL, fragment)
+        return Declaration((normalize(node_text(node)),), CRATE_LEVEL, fragment)
     if kind == "extern_crate_declaration":
         name = node.child_by_field_name("alias") or node.child_by_field_name("name")
-        return Declaration((_text(name) or normalize(_text(node)),), "extern crate", fragment)
+        return Declaration((node_text(name) or normalize(node_text(node)),), "extern crate", fragment)
     if kind == "foreign_mod_item":
         body = node.child_by_field_name("body")
-        names = [_text(c.child_by_field_name("name")) for c in (body.named_children if body else [])]
-        keys = tuple(n for n in names if n) or (normalize(_text(node)),)
+        names = [node_text(c.child_by_field_name("name")) for c in (body.named_children if body else [])]
+        keys = tuple(n for n in names if n) or (normalize(node_text(node)),)
         return Declaration(keys, "extern", fragment)
     macro = _item_macro(node)
     if macro is not None:
-        keys = tuple(_STATIC_NAME.findall(_text(macro))) or (normalize(_text(macro)),)
-        return Declaration(keys, _text(macro.child_by_field_name("macro")), fragment)
+        keys = tuple(_STATIC_NAME.findall(node_text(macro))) or (normalize(node_text(macro)),)
+        return Declaration(keys, node_text(macro.child_by_field_name("macro")), fragment)
     return None
 
 

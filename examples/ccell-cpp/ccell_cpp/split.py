@@ -35,7 +35,7 @@ from tree_sitter import Language, Node
 
 from ccellkernel.memory import Declaration, Fragment
 from ccellkernel.program import CellParts
-from ccellkernel.syntax import leaves, parse
+from ccellkernel.syntax import fragment_between, leaves, node_text, parse
 
 TAGS = {
     "class_specifier": "class",
@@ -55,8 +55,8 @@ def split_cell(language: Language, source: str, cell: int) -> CellParts:
     statements: list[Fragment] = []
     main: Fragment | None = None
     for first, node, last in _items(parse(language, source).root_node):
-        fragment = _fragment(data, first, last, cell)
-        if node.type == "function_definition" and _text(_function_name(node)) == "main":
+        fragment = fragment_between(data, first, last, cell)
+        if node.type == "function_definition" and node_text(_function_name(node)) == "main":
             main = fragment
             continue
         decl = _declaration(node, fragment, data)
@@ -90,17 +90,6 @@ def _items(root: Node) -> Iterator[tuple[Node, Node, Node]]:
         comments = []
 
 
-def _fragment(data: bytes, first: Node, last: Node, cell: int) -> Fragment:
-    line_start = first.start_byte - first.start_point.column
-    column = len(data[line_start : first.start_byte].decode("utf-8", "replace"))
-    text = data[first.start_byte : last.end_byte].decode("utf-8", "replace").rstrip("\n")
-    return Fragment(text, cell, first.start_point.row + 1, column)
-
-
-def _text(node: Node | None) -> str:
-    return "" if node is None or node.text is None else node.text.decode("utf-8", "replace")
-
-
 def _squeeze(text: str) -> str:
     """Whitespace normalised, none around punctuation: ``const std::string &`` -> ``const std::string&``."""
     return _PUNCTUATION.sub(r"\1", " ".join(text.split())).replace(")const", ") const")
@@ -109,16 +98,16 @@ def _squeeze(text: str) -> str:
 def _declaration(node: Node, fragment: Fragment, data: bytes) -> Declaration | None:
     kind = node.type
     if kind == "preproc_include":
-        return Declaration((_text(node.child_by_field_name("path")),), "include", fragment)
+        return Declaration((node_text(node.child_by_field_name("path")),), "include", fragment)
     if kind in ("preproc_def", "preproc_function_def"):
-        return Declaration((_text(node.child_by_field_name("name")),), "define", fragment)
+        return Declaration((node_text(node.child_by_field_name("name")),), "define", fragment)
     if kind in PREPROCESSOR or kind in PREPROCESSOR_BLOCKS:
         # a conditional block holding code goes with the declarations (it may use their types)
         code = kind in PREPROCESSOR_BLOCKS and any(
             not c.type.startswith("preproc") for c in node.named_children[1:]
         )
         return Declaration(
-            (_squeeze(_text(node)),), "block" if code else "preprocessor", fragment, _uses(node)
+            (_squeeze(node_text(node)),), "block" if code else "preprocessor", fragment, _uses(node)
         )
     if kind == "template_declaration":
         inner = next((c for c in reversed(node.named_children) if c.type != "template_parameter_list"), None)
@@ -136,28 +125,28 @@ def _declaration(node: Node, fragment: Fragment, data: bytes) -> Declaration | N
     if kind in TAGS:
         tag = _tag(node)
         if node.child_by_field_name("body") is None:  # class Point;
-            return Declaration((tag or _squeeze(_text(node)),), "forward", fragment, weak=True)
+            return Declaration((tag or _squeeze(node_text(node)),), "forward", fragment, weak=True)
         keys = [tag] if tag else _enum_constants(node)
         return Declaration(
-            tuple(keys) or (_squeeze(_text(node)),), TAGS[kind], fragment, _uses(node), data=_names(node)
+            tuple(keys) or (_squeeze(node_text(node)),), TAGS[kind], fragment, _uses(node), data=_names(node)
         )
     if kind == "namespace_definition":
-        name = _text(node.child_by_field_name("name"))
-        key = f"namespace {name}" if name else _squeeze(_text(node))
+        name = node_text(node.child_by_field_name("name"))
+        key = f"namespace {name}" if name else _squeeze(node_text(node))
         names = (name,) if name else ()
         return Declaration((key,), "namespace", fragment, _uses(node), data=_data({"names": names}))
     if kind in ("alias_declaration", "namespace_alias_definition", "concept_definition"):
-        name = _text(node.child_by_field_name("name"))
+        name = node_text(node.child_by_field_name("name"))
         return Declaration((name,), "alias", fragment, _uses(node), data=_data({"names": (name,)}))
     if kind == "using_declaration":
-        return Declaration((_squeeze(_text(node)).rstrip(";"),), "using", fragment, _uses(node))
+        return Declaration((_squeeze(node_text(node)).rstrip(";"),), "using", fragment, _uses(node))
     if kind == "type_definition":
         names = tuple(n for d in node.children_by_field_name("declarator") if (n := _declared_name(d)))
         return Declaration(
-            names or (_squeeze(_text(node)),), "typedef", fragment, _uses(node), data=_names(node)
+            names or (_squeeze(node_text(node)),), "typedef", fragment, _uses(node), data=_names(node)
         )
     if kind in ("static_assert_declaration", "linkage_specification", "template_instantiation"):
-        return Declaration((_squeeze(_text(node)),), "block", fragment, _uses(node))
+        return Declaration((_squeeze(node_text(node)),), "block", fragment, _uses(node))
     if kind == "declaration":
         return _variable_or_prototype(node, fragment)
     return None
@@ -172,8 +161,8 @@ def _function(node: Node, fragment: Fragment, data: bytes) -> Declaration | None
     if name.type in ("qualified_identifier", "destructor_name"):  # int Point::norm() const { ... }
         return Declaration((key,), "method", fragment, _uses(node))
     plain = name.child_by_field_name("name") if name.type == "template_function" else name
-    extra: dict[str, object] = {"names": (_text(plain),)}
-    returns = _text(node.child_by_field_name("type"))
+    extra: dict[str, object] = {"names": (node_text(plain),)}
+    returns = node_text(node.child_by_field_name("type"))
     parameters = declarator.child_by_field_name("parameters")
     defaults = parameters is not None and any(
         p.type == "optional_parameter_declaration" for p in parameters.named_children
@@ -198,7 +187,7 @@ def _signature(name: Node, declarator: Node) -> str:
     """``square(int)``: the name and the parameter list without parameter names and default values."""
     parameters = declarator.child_by_field_name("parameters")
     if parameters is None:
-        return _text(name)
+        return node_text(name)
     cuts: list[tuple[int, int]] = []
     for parameter in parameters.named_children:
         inner = parameter.child_by_field_name("declarator")
@@ -211,8 +200,8 @@ def _signature(name: Node, declarator: Node) -> str:
     text = parameters.text or b""
     for begin, end in sorted(cuts, reverse=True):
         text = text[: begin - parameters.start_byte] + text[end - parameters.start_byte :]
-    qualifiers = [_text(c) for c in declarator.children if c.type in ("type_qualifier", "ref_qualifier")]
-    return _squeeze(_text(name) + text.decode("utf-8", "replace") + " " + " ".join(qualifiers))
+    qualifiers = [node_text(c) for c in declarator.children if c.type in ("type_qualifier", "ref_qualifier")]
+    return _squeeze(node_text(name) + text.decode("utf-8", "replace") + " " + " ".join(qualifiers))
 
 
 def _variable_or_prototype(node: Node, fragment: Fragment) -> Declaration | None:
@@ -225,7 +214,7 @@ def _variable_or_prototype(node: Node, fragment: Fragment) -> Declaration | None
         and all(n is not None and n.type != "parenthesized_declarator" for _, n in named)
     ):  # int square(int);  a prototype: weak, it never replaces a definition
         keys = tuple(_signature(n, f) for f, n in named if n is not None)
-        names = tuple(_text(n) for _, n in named)
+        names = tuple(node_text(n) for _, n in named)
         if "main" in names:
             return None
         return Declaration(keys, "prototype", fragment, _uses(node), weak=True, data=_data({"names": names}))
@@ -269,7 +258,7 @@ def _innermost_name(node: Node | None) -> Node | None:
 
 
 def _declared_name(declarator: Node) -> str:
-    return _text(_innermost_name(declarator))
+    return node_text(_innermost_name(declarator))
 
 
 def _declared_names(declarator: Node) -> list[str]:
@@ -278,7 +267,7 @@ def _declared_names(declarator: Node) -> list[str]:
         declarator.child_by_field_name("declarator") if declarator.type == "init_declarator" else declarator
     )
     if target is not None and target.type == "structured_binding_declarator":
-        return [_text(c) for c in target.named_children if c.type == "identifier"]
+        return [node_text(c) for c in target.named_children if c.type == "identifier"]
     name = _declared_name(declarator)
     return [name] if name else []
 
@@ -287,13 +276,13 @@ def _tag(node: Node | None) -> str | None:
     """``class NAME`` for a class/struct/union/enum node with a name."""
     if node is None or node.type not in TAGS or node.child_by_field_name("name") is None:
         return None
-    return f"{TAGS[node.type]} {_squeeze(_text(node.child_by_field_name('name')))}"
+    return f"{TAGS[node.type]} {_squeeze(node_text(node.child_by_field_name('name')))}"
 
 
 def _enum_constants(node: Node) -> list[str]:
     body = node.child_by_field_name("body") if node.type == "enum_specifier" else None
     return [
-        _text(e.child_by_field_name("name"))
+        node_text(e.child_by_field_name("name"))
         for e in (body.named_children if body else [])
         if e.type == "enumerator"
     ]
@@ -306,7 +295,7 @@ def _names(node: Node) -> MappingProxyType[str, object]:
     while stack:
         current = stack.pop()
         if current.type in TAGS and current.child_by_field_name("name") is not None:
-            found.append(_text(current.child_by_field_name("name")))
+            found.append(node_text(current.child_by_field_name("name")))
         found += _enum_constants(current) if current.type == "enum_specifier" else []
         if current.type in ("type_definition", "declaration"):
             found += [n for d in current.children_by_field_name("declarator") for n in _declared_names(d)]
@@ -319,7 +308,7 @@ def _uses(node: Node, stop: Node | None = None) -> frozenset[str]:
     """Plain names appearing in ``node`` (before ``stop``), for ordering declarations."""
     end = stop.start_byte if stop is not None else node.end_byte
     return frozenset(
-        _text(leaf) for leaf in leaves(node) if leaf.type in NAME_LEAVES and leaf.start_byte < end
+        node_text(leaf) for leaf in leaves(node) if leaf.type in NAME_LEAVES and leaf.start_byte < end
     )
 
 
