@@ -8,12 +8,13 @@ them as ``Cell In[N], line M: error: ...`` with the source line and a caret.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 
 from .errors import CompileError
-from .program import Diagnostic
+from .program import Diagnostic, cell_position
 
 _LABEL = re.compile(r"Cell In\[(\d+)\]")
+_POSITION = re.compile(r"Cell In\[(\d+)\]:(\d+)(?::\d+)?")  # what line directives make programs print
 _LINKER = re.compile(r"^(?:\S*/)?(?:ld|ld\.\w+|lld)(?:\.exe)?: (?P<msg>.*)$")
 _GNU = re.compile(
     r"^(?P<file>[^:\n]+?):(?P<line>\d+):(?:(?P<col>\d+):)?\s*"
@@ -55,24 +56,29 @@ def parse_gnu(text: str) -> list[Diagnostic]:
             found.append(Diagnostic("error", message, raw=raw))
         elif re.search(r"\berror:", raw) and not raw.startswith("collect2:"):
             found.append(Diagnostic("error", raw.strip(), raw=raw.strip()))
-    return _unique(found)
+    # gcc repeats a note for two warnings on one line: keep each message once
+    return unique(found, lambda d: (d.severity, d.message, d.cell, d.line))
 
 
-def _unique(diags: list[Diagnostic]) -> list[Diagnostic]:
-    """Compilers repeat themselves (the same note for two warnings); keep each message once."""
-    seen: set[tuple[object, ...]] = set()
+def unique(diags: Iterable[Diagnostic], key: Callable[[Diagnostic], Hashable]) -> list[Diagnostic]:
+    """``diags`` in order, without those whose ``key`` came before (compilers repeat themselves)."""
+    seen: set[Hashable] = set()
     kept: list[Diagnostic] = []
     for diag in diags:
-        key = (diag.severity, diag.message, diag.cell, diag.line)
-        if key not in seen:
-            seen.add(key)
+        if (k := key(diag)) not in seen:
+            seen.add(k)
             kept.append(diag)
     return kept
 
 
+def name_cells(text: str) -> str:
+    """``Cell In[3]:5`` and ``Cell In[3]:5:9`` in program output as ``Cell In[3], line 5``."""
+    return _POSITION.sub(lambda m: cell_position(int(m.group(1)), int(m.group(2))), text)
+
+
 def header(diag: Diagnostic) -> str:
     if diag.cell is not None and diag.line is not None:
-        return f"Cell In[{diag.cell}], line {diag.line}: {diag.severity}: {diag.message}"
+        return f"{cell_position(diag.cell, diag.line)}: {diag.severity}: {diag.message}"
     return diag.raw or f"{diag.severity}: {diag.message}"
 
 

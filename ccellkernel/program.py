@@ -99,6 +99,11 @@ def cell_label(cell: int) -> str:
     return f"Cell In[{cell}]"
 
 
+def cell_position(cell: int, line: int) -> str:
+    """A line of a cell as errors and runtime messages name it: ``Cell In[3], line 5``."""
+    return f"{cell_label(cell)}, line {line}"
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     """One compiler message, mapped back to a cell where it could be (``cell`` is None otherwise)."""

@@ -114,6 +114,13 @@ class Execution:
             timer.daemon = True
             timer.start()
 
+    def abort(self) -> None:
+        """Like ``interrupt``, but SIGKILL at once (shutdown: nothing is waited for)."""
+        with self._lock:
+            self.interrupted = True
+        self.cancelled.set()
+        self.kill()
+
     def kill(self) -> None:
         """SIGKILL every group still running (interrupt grace over, or shutdown)."""
         with self._lock:

@@ -25,7 +25,7 @@ from .errors import CompileError, ExitStatus, Interrupted, MagicError, ProgramSi
 from .magics import Magic, help_text, split_magics
 from .memory import Fragment, Memory
 from .output import OutputBuffer
-from .program import CellParts, Program
+from .program import CellParts, Program, cell_label
 from .runner import Execution, run_program, run_tool
 from .toolchain import BuildResult, Toolchain, ToolResult
 
@@ -102,9 +102,7 @@ class Session:
         """Kill whatever runs and remove the build directory."""
         for execution in (self._execution, self._warm_up):
             if execution is not None:
-                execution.interrupted = True
-                execution.cancelled.set()
-                execution.kill()
+                execution.abort()
         shutil.rmtree(self.workdir, ignore_errors=True)
 
     async def warm_up(self) -> None:
@@ -280,7 +278,7 @@ class Session:
     def listing(self) -> str:
         if not len(self.memory):
             return "(nothing remembered)"
-        rows = [(", ".join(d.keys), d.kind, f"Cell In[{d.cell}]") for d in self.memory]
+        rows = [(", ".join(d.keys), d.kind, cell_label(d.cell)) for d in self.memory]
         widths = [max(len(r[i]) for r in rows) for i in range(2)]
         return "\n".join(f"{k.ljust(widths[0])}  {kind.ljust(widths[1])}  {c}" for k, kind, c in rows)
 

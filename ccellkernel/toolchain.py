@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import abc
 import importlib.resources
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.abc import Traversable
@@ -25,7 +24,7 @@ from typing import Any, ClassVar, Protocol
 
 import tree_sitter
 
-from . import syntax
+from . import diagnostics, syntax
 from .memory import Memory
 from .program import CellParts, Diagnostic, Program
 
@@ -87,9 +86,6 @@ class BuildContext(Protocol):
     ) -> ToolResult:
         """Run a build tool to completion and capture its output. Raises ``Interrupted`` on interrupt."""
         ...
-
-
-_CELL_POSITION = re.compile(r"Cell In\[(\d+)\]:(\d+)(?::\d+)?")
 
 
 class Toolchain(abc.ABC):
@@ -165,7 +161,7 @@ class Toolchain(abc.ABC):
         assertions, panics and stack traces print) into ``Cell In[3], line 5``. A toolchain whose
         language has no line directives maps its own file positions through ``program.origin``.
         """
-        return lambda text: _CELL_POSITION.sub(r"Cell In[\1], line \2", text)
+        return diagnostics.name_cells
 
     async def warm_up(self, ctx: BuildContext) -> None:
         """Prepare caches once, in the background, when the kernel starts (e.g. build the standard

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ccellkernel.diagnostics import SHOWN, cell_of, compile_error, parse_gnu
+from ccellkernel.diagnostics import SHOWN, cell_of, compile_error, name_cells, parse_gnu, unique
 from ccellkernel.program import Diagnostic
 
 SOURCES = {
@@ -213,3 +213,20 @@ def test_many_errors_are_counted():
     err = compile_error(diags, "", SOURCES)
     assert err.traceback[-1] == "... and 3 more"
     assert sum("error:" in line for line in err.traceback) == SHOWN
+
+
+def test_unique_keeps_the_first_of_each_key_in_order():
+    a, b, c = (
+        Diagnostic("note", "same", 1, 2, 5),
+        Diagnostic("note", "same", 1, 2, 9),
+        Diagnostic("error", "x", 1, 3),
+    )
+    assert unique([a, b, c], lambda d: (d.message, d.line)) == [a, c]
+    assert unique([a, b, c], lambda d: (d.message, d.column)) == [a, b, c]
+
+
+def test_name_cells_rewrites_positions_that_line_directives_make_programs_print():
+    text = "cell: Cell In[3]:2: main: Assertion `x' failed.\nat Cell In[12]:7:5\nCell In[4] alone\n"
+    assert name_cells(text) == (
+        "cell: Cell In[3], line 2: main: Assertion `x' failed.\nat Cell In[12], line 7\nCell In[4] alone\n"
+    )

@@ -17,9 +17,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ccellkernel.diagnostics import cell_of
+from ccellkernel.diagnostics import cell_of, unique
 from ccellkernel.errors import ToolchainNotFound
-from ccellkernel.program import Diagnostic
+from ccellkernel.program import Diagnostic, cell_position
 
 # Builds never touch the network (no module proxy, no checksum database, no toolchain download)
 # and always use the module directory's own go.mod.
@@ -170,7 +170,7 @@ _QUIET = ("go: finding module for package", "go: downloading", "# ")
 
 def name_cells(text: str) -> str:
     """Positions in ``text`` as ``Cell In[3], line 5``, without a directory or a frame offset."""
-    return _CELL_POSITION.sub(r"Cell In[\1], line \2", text)
+    return _CELL_POSITION.sub(lambda m: cell_position(int(m.group(1)), int(m.group(2))), text)
 
 
 def parse_messages(text: str, std: StandardLibrary) -> list[Diagnostic]:
@@ -202,7 +202,11 @@ def parse_messages(text: str, std: StandardLibrary) -> list[Diagnostic]:
             raw=raw.strip().removeprefix("./"),
         )
         found.append((diag, []))
-    return _unique([_with_details(diag, details) for diag, details in found])
+    # go build prints module errors once per package load: keep each message once
+    return unique(
+        (_with_details(diag, details) for diag, details in found),
+        lambda d: (d.message, d.cell, d.line, d.column),
+    )
 
 
 def _with_details(diag: Diagnostic, details: list[str]) -> Diagnostic:
@@ -225,15 +229,3 @@ def _explain(message: str, std: StandardLibrary) -> str:
         listed = ", ".join(paths[:-1]) + " and " + paths[-1]
         return f"{message} (not imported automatically: {listed} are all named {name}; import one)"
     return message
-
-
-def _unique(diags: list[Diagnostic]) -> list[Diagnostic]:
-    """go build prints module errors once per package load; keep each message once."""
-    seen: set[tuple[object, ...]] = set()
-    kept: list[Diagnostic] = []
-    for diag in diags:
-        key = (diag.message, diag.cell, diag.line, diag.column)
-        if key not in seen:
-            seen.add(key)
-            kept.append(diag)
-    return kept

@@ -16,7 +16,8 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from ccellkernel.program import Diagnostic, Program, cell_label
+from ccellkernel.diagnostics import unique
+from ccellkernel.program import Diagnostic, Program, cell_position
 
 SOURCE = "main.rs"
 # rustc's closing remarks, not diagnostics of the program.
@@ -41,7 +42,7 @@ def parse_json(output: str, program: Program, source: str) -> tuple[list[Diagnos
             continue  # artifact notifications and the like
         rendered.append(str(message.get("rendered") or ""))
         found.extend(_convert(message, program, lines, source))
-    return _unique(found), "".join(rendered)
+    return unique(found, lambda d: (d.severity, d.message, d.cell, d.line, d.raw)), "".join(rendered)
 
 
 def _json(raw: str) -> dict[str, Any] | None:
@@ -163,17 +164,6 @@ def _diagnostic(
     return Diagnostic(severity, text, origin.cell, origin.line, len(before.encode("utf-8")) + 1)
 
 
-def _unique(diags: list[Diagnostic]) -> list[Diagnostic]:
-    seen: set[tuple[object, ...]] = set()
-    kept = []
-    for diag in diags:
-        key = (diag.severity, diag.message, diag.cell, diag.line, diag.raw)
-        if key not in seen:
-            seen.add(key)
-            kept.append(diag)
-    return kept
-
-
 def stderr_rewriter(program: Program) -> Callable[[str], str]:
     """Turns ``main.rs:7:5`` in a program's stderr into ``Cell In[N], line M`` where line 7 came from."""
 
@@ -181,6 +171,6 @@ def stderr_rewriter(program: Program) -> Callable[[str], str]:
         origin = program.origin(int(match.group(1)))
         if origin is None:
             return match.group(0)
-        return f"{cell_label(origin.cell)}, line {origin.line}"
+        return cell_position(origin.cell, origin.line)
 
     return lambda text: _LOCATION.sub(place, text)
