@@ -17,6 +17,7 @@ import atexit
 import os
 import signal
 import threading
+from collections.abc import Mapping
 from typing import Any
 
 import zmq
@@ -24,6 +25,7 @@ from ipykernel.kernelbase import Kernel
 from traitlets import Integer, Unicode, default
 
 from . import __version__
+from .display import Display
 from .errors import CellError, ToolchainNotFound
 from .plugins import load_toolchain
 from .session import DEFAULT_OUTPUT_LIMIT, Session
@@ -118,7 +120,7 @@ class CCellKernel(Kernel):
             failure.ename = "InternalError"
             return self._reply_error(failure, silent)
         count = self.execution_count
-        return {"status": "ok", "execution_count": count, "payload": [], "user_expressions": {}}
+        return {"status": "ok", "execution_count": count, "payload": io.payloads, "user_expressions": {}}
 
     def finish_metadata(self, parent: Any, metadata: dict[str, Any], reply_content: Any) -> dict[str, Any]:
         # Seconds per phase (parse, render, compile, run) of this cell, for benchmarks and tools.
@@ -195,10 +197,30 @@ class _KernelIO:
         self.allow_stdin = allow_stdin
         self._ident = kernel._get_shell_context_var(kernel._shell_parent_ident)
         self._parent = kernel.get_parent("shell")
+        self.payloads: list[dict[str, Any]] = []
 
     def stream(self, name: str, text: str) -> None:
         if not self._silent and text:
-            self._kernel.send_response(self._kernel.iopub_socket, "stream", {"name": name, "text": text})
+            self._send("stream", {"name": name, "text": text})
+
+    def display(self, item: Display) -> None:
+        if self._silent:
+            return
+        if item.kind == "clear":
+            self._send("clear_output", {"wait": item.wait})
+            return
+        content: dict[str, Any] = {"data": dict(item.data), "metadata": {}}
+        if item.kind == "result":
+            self._send("execute_result", {"execution_count": self._kernel.execution_count, **content})
+            return
+        content["transient"] = {"display_id": item.display_id} if item.display_id else {}
+        self._send("update_display_data" if item.kind == "update" else "display_data", content)
+
+    def payload(self, item: Mapping[str, Any]) -> None:
+        self.payloads.append(dict(item))
+
+    def _send(self, msg_type: str, content: dict[str, Any]) -> None:
+        self._kernel.send_response(self._kernel.iopub_socket, msg_type, content)
 
     async def read_input(self, cancel: threading.Event) -> str | None:
         return await asyncio.to_thread(self._kernel.ask, "", cancel, self._ident, self._parent)

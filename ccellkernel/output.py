@@ -86,10 +86,16 @@ class OutputBuffer:
             if timed and fresh and not was_held and not text.endswith("\n"):
                 cut = text.rfind("\n") + 1
                 text, self._held = text[:cut], text[cut:]
+            text = self._rewrite(text) if text else ""
             if text:
-                self._emit("stderr", clean(self._rewrite(text)))
+                self._emit("stderr", clean(text))
         elif fresh and self._name is not None:
             self._emit(self._name, clean(fresh))
+
+    def notice(self, text: str) -> None:
+        """A message of the kernel's own on stderr (not counted against the limit), in order."""
+        self.flush()
+        self._emit("stderr", text)
 
     def close(self) -> None:
         """Flush everything, including an incomplete character at the end (as U+FFFD)."""

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from .memory import Declaration, Fragment
 
@@ -37,10 +38,14 @@ class Origin:
 
 @dataclass(frozen=True)
 class Program:
-    """A rendered program: its text and, per line (0-based), the origin of that line or None."""
+    """A rendered program: its text and, per line (0-based), the origin of that line or None.
+
+    ``data`` is the toolchain's own (what its ``build`` wants to know about how it rendered).
+    """
 
     text: str
     origins: tuple[Origin | None, ...]
+    data: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}), compare=False)
 
     def origin(self, line: int) -> Origin | None:
         """The origin of 1-based ``line`` of the text, if it came from a cell."""

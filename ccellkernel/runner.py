@@ -31,6 +31,8 @@ import threading
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 
+from . import display
+from .display import Display
 from .errors import Interrupted
 from .output import OutputBuffer
 from .toolchain import ToolResult
@@ -38,6 +40,7 @@ from .toolchain import ToolResult
 GRACE = 1.0  # seconds between SIGINT and SIGKILL on interrupt
 POLL = 0.05  # seconds between output flushes and stdin checks
 READ = 1 << 16
+DRAIN = 0.25  # seconds to wait for the pipes' end-of-file once the program has exited
 # The number of read(2) in /proc/PID/task/TID/syscall; without /proc (not Linux) no input is offered
 # and programs read end-of-file rather than wait on a pipe that nobody would fill.
 _READ_SYSCALLS = {"x86_64": "0", "amd64": "0", "aarch64": "63", "arm64": "63", "riscv64": "63"}
@@ -197,20 +200,41 @@ async def run_program(
     cwd: Path | None,
     env: Mapping[str, str] | None,
     read_input: ReadInput | None,
+    on_display: Callable[[Display], None] | None = None,
 ) -> int:
     """Run a program to its end, streaming its output; its return code (negative: killed by a signal).
 
     ``read_input`` asks the frontend for a line (None: end-of-file); without it stdin is /dev/null.
+    With ``on_display`` the program gets the display side channel (``display.py``): each frame is
+    handed over in order with the output, after everything printed before it has been sent.
     """
     interactive = read_input is not None and _READ_SYSCALL is not None
     stdin = asyncio.subprocess.PIPE if interactive else asyncio.subprocess.DEVNULL
-    proc = await _spawn(execution, argv, cwd=cwd, env=env, stdin=stdin)
+    pipes = _Pipes(output, on_display)
+    env = dict(env if env is not None else os.environ)
+    if pipes.display_w is not None and pipes.ack_r is not None:
+        env[display.ENV] = str(pipes.display_w)
+        env[display.ACK_ENV] = str(pipes.ack_r)
+    try:
+        execution.check()
+        proc = await asyncio.create_subprocess_exec(
+            *argv,
+            stdin=stdin,
+            stdout=pipes.stdout_w,
+            stderr=pipes.stderr_w,
+            cwd=cwd,
+            env=env,
+            start_new_session=True,
+            pass_fds=pipes.passed(),
+        )
+    except BaseException:
+        pipes.close_write_ends()
+        pipes.close()
+        raise
+    execution._add(proc.pid)
+    pipes.close_write_ends()
     pgid = proc.pid
-    assert proc.stdout is not None and proc.stderr is not None
-    readers = [
-        asyncio.ensure_future(_pump(proc.stdout, "stdout", output)),
-        asyncio.ensure_future(_pump(proc.stderr, "stderr", output)),
-    ]
+    pipes.start()
     helpers = [asyncio.ensure_future(_flush_every(output))]
     if interactive:
         assert read_input is not None
@@ -219,18 +243,158 @@ async def run_program(
         returncode = await proc.wait()
     finally:
         execution._discard(pgid)
-        # A daemon that escaped the group may hold the pipes open: do not wait for it forever.
-        _, stuck = await asyncio.wait(readers, timeout=2.0)
-        for task in [*stuck, *helpers]:
+        # Whatever is still in the pipes was written before the end; a process that escaped the
+        # group may hold them open for ever, so wait for end-of-file only a moment.
+        await pipes.finish(DRAIN)
+        for task in helpers:
             task.cancel()
-        await asyncio.gather(*stuck, *helpers, return_exceptions=True)
+        await asyncio.gather(*helpers, return_exceptions=True)
         output.close()
     return returncode
 
 
-async def _pump(stream: asyncio.StreamReader, name: str, output: OutputBuffer) -> None:
-    while data := await stream.read(READ):
-        output.feed(name, data)
+class _Pipes:
+    """A program's stdout, stderr and display channel, read as they fill, in the order they were written.
+
+    The display channel's frames wait for what the program printed before them: when a frame is
+    complete, stdout and stderr are drained first (the binding flushed them before writing the frame,
+    so it is all in the pipes by then), and the output buffer is flushed.
+    """
+
+    def __init__(self, output: OutputBuffer, on_display: Callable[[Display], None] | None) -> None:
+        self._output = output
+        self._on_display = on_display
+        self._frames = display.FrameReader(lambda text: output.notice(text))
+        self._loop = asyncio.get_running_loop()
+        self._read: dict[int, str] = {}
+        self._eof = asyncio.Event()
+        out_r, self.stdout_w = os.pipe2(os.O_CLOEXEC)
+        err_r, self.stderr_w = os.pipe2(os.O_CLOEXEC)
+        self._read[out_r] = "stdout"
+        self._read[err_r] = "stderr"
+        self.display_w: int | None = None
+        self.ack_r: int | None = None
+        self._ack_w: int | None = None
+        if on_display is not None:
+            disp_r, self.display_w = os.pipe2(os.O_CLOEXEC)
+            self.ack_r, self._ack_w = os.pipe2(os.O_CLOEXEC)
+            self._read[disp_r] = "display"
+            os.set_blocking(self._ack_w, False)
+        for fd in self._read:
+            os.set_blocking(fd, False)
+
+    def passed(self) -> tuple[int, ...]:
+        return tuple(fd for fd in (self.display_w, self.ack_r) if fd is not None)
+
+    def close_write_ends(self) -> None:
+        """Close the program's ends (it has them now), so that its exit gives end-of-file."""
+        for fd in (self.stdout_w, self.stderr_w, self.display_w, self.ack_r):
+            if fd is not None:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+        self.display_w = self.ack_r = None
+
+    def start(self) -> None:
+        for fd in self._read:
+            self._loop.add_reader(fd, self._readable, fd)
+
+    def _readable(self, fd: int) -> None:
+        name = self._read.get(fd)
+        if name is None:
+            return
+        try:
+            data = os.read(fd, READ)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        if not data:
+            self._closed(fd)
+            return
+        if name == "display":
+            self._frames_arrived(data)
+        else:
+            self._output.feed(name, data)
+
+    def _frames_arrived(self, data: bytes) -> None:
+        found = self._frames.feed(data)
+        if found:
+            self._drain_streams()
+            self._output.flush()
+            assert self._on_display is not None
+            for item in found:
+                self._on_display(item)
+        self._acknowledge()
+
+    def _acknowledge(self) -> None:
+        """Let the binding go on: one byte per frame taken; end-of-file once frames are ignored."""
+        if self._ack_w is None:
+            return
+        owed = self._frames.take_acks()
+        try:
+            if owed:
+                os.write(self._ack_w, b"\x06" * owed)
+        except OSError:
+            pass  # nobody waits any more (the program closed its end)
+        if self._frames.broken:
+            self._close_acks()
+
+    def _close_acks(self) -> None:
+        if self._ack_w is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._ack_w)
+            self._ack_w = None
+
+    def _drain_streams(self) -> None:
+        for fd, name in list(self._read.items()):
+            if name == "display":
+                continue
+            while fd in self._read:
+                try:
+                    data = os.read(fd, READ)
+                except BlockingIOError:
+                    break
+                except OSError:
+                    data = b""
+                if not data:
+                    self._closed(fd)
+                    break
+                self._output.feed(name, data)
+
+    def _closed(self, fd: int) -> None:
+        self._loop.remove_reader(fd)
+        del self._read[fd]
+        os.close(fd)
+        if not self._read:
+            self._eof.set()
+
+    async def finish(self, timeout: float) -> None:
+        """Read until every pipe is at end-of-file, for ``timeout`` seconds at most; then close them."""
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(self._eof.wait(), timeout)
+        # Writers that outlive the program may still hold a pipe: take what is in it now.
+        for fd, name in list(self._read.items()):
+            while name == "display" and fd in self._read:
+                try:
+                    data = os.read(fd, READ)
+                except BlockingIOError:
+                    break
+                except OSError:
+                    data = b""
+                if not data:
+                    self._closed(fd)
+                    break
+                self._frames_arrived(data)
+        self._drain_streams()
+        self.close()
+
+    def close(self) -> None:
+        for fd in list(self._read):
+            self._loop.remove_reader(fd)
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self._read.clear()
+        self._close_acks()
 
 
 async def _flush_every(output: OutputBuffer) -> None:

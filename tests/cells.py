@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Mapping
+from typing import Any
 
+from ccellkernel.display import Display
 from ccellkernel.errors import CellError
 from ccellkernel.memory import Memory
 from ccellkernel.session import Session
@@ -17,9 +20,26 @@ class ListIO:
         self.allow_stdin = answers is not None
         self.answers = list(answers or [])
         self.streams: list[tuple[str, str]] = []
+        self.displays: list[Display] = []
+        self.events: list[tuple[str, object]] = []  # streams and displays, in the order they came
+        self.payloads: list[dict[str, Any]] = []
 
     def stream(self, name: str, text: str) -> None:
         self.streams.append((name, text))
+        self.events.append((name, text))
+
+    def display(self, item: Display) -> None:
+        self.displays.append(item)
+        self.events.append((item.kind, item))
+
+    def payload(self, item: Mapping[str, Any]) -> None:
+        self.payloads.append(dict(item))
+
+    @property
+    def result(self) -> str | None:
+        """The text/plain of the cell's Out[n], if it had one."""
+        found = [d for d in self.displays if d.kind == "result"]
+        return str(found[-1].data.get("text/plain")) if found else None
 
     async def read_input(self, cancel: threading.Event) -> str | None:
         return self.answers.pop(0) if self.answers else None
