@@ -8,6 +8,7 @@ One tree, mapped to Jupyter's ``error`` reply in exactly one place (``CCellKerne
     ├── ProgramSignal         the program died from a signal (ename is the signal's name)
     ├── Interrupted           the user interrupted (ename KeyboardInterrupt)
     ├── MagicError            a magic line is wrong
+    ├── TestFailure           %test ran, and some tests failed
     └── ToolchainNotFound     no compiler, or no toolchain of that name
 
 The traceback always starts with ``ename: evalue`` because JupyterLab shows only the traceback.
@@ -53,12 +54,12 @@ class ExitStatus(CellError):
 class ProgramSignal(CellError):
     """The program was killed by a signal, e.g. ``SIGSEGV: Segmentation fault``."""
 
-    def __init__(self, signum: int) -> None:
+    def __init__(self, signum: int, details: Sequence[str] = ()) -> None:
         try:
             name = signal.Signals(signum).name
         except ValueError:
             name = f"signal {signum}"
-        super().__init__(signal.strsignal(signum) or name)
+        super().__init__(signal.strsignal(signum) or name, details)
         self.ename = name
         self.signum = signum
 
@@ -76,6 +77,12 @@ class MagicError(CellError):
     """A magic line is unknown or malformed."""
 
     ename = "MagicError"
+
+
+class TestFailure(CellError):
+    """``%test`` ran the tests in memory and at least one failed (each is reported above)."""
+
+    ename = "TestFailure"
 
 
 class ToolchainNotFound(CellError):

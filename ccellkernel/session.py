@@ -3,6 +3,7 @@
 ``Session.execute`` takes a cell through CELL_MODEL.md section 1: magics, split, merge into a copy
 of the memory, render, build, commit (only if it compiled), run. It speaks to the notebook only
 through a ``CellIO`` (the kernel's IOPub in production, a list in tests) and never imports Jupyter.
+The magics' actions are ``commands.py``.
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Protocol
+from typing import Any, Protocol
 
 from . import diagnostics, syntax
+from .display import Display
 from .errors import CompileError, ExitStatus, Interrupted, MagicError, ProgramSignal
-from .magics import Magic, help_text, split_magics
+from .magics import split_magics
 from .memory import Fragment, Memory
 from .output import OutputBuffer
 from .program import CellParts, Program, cell_label
@@ -30,6 +32,7 @@ from .runner import Execution, run_program, run_tool
 from .toolchain import BuildResult, Toolchain, ToolResult
 
 DEFAULT_OUTPUT_LIMIT = 4_000_000  # bytes of program output per cell
+PHASES = ("parse", "render", "compile", "run")
 
 
 class CellIO(Protocol):
@@ -39,6 +42,12 @@ class CellIO(Protocol):
 
     def stream(self, name: str, text: str) -> None:
         """Send text to the cell's ``stdout`` or ``stderr``."""
+
+    def display(self, item: Display) -> None:
+        """Send a display, an update of one, a clear, or the cell's result (``Out[n]``)."""
+
+    def payload(self, item: Mapping[str, Any]) -> None:
+        """Add a payload to the cell's reply (``ask_exit``, ``page``)."""
 
     async def read_input(self, cancel: threading.Event) -> str | None:
         """Ask the user for a line; None for end-of-file. Give up (None) once ``cancel`` is set."""
@@ -60,11 +69,20 @@ class _BuildContext:
     cwd: Path
     will_run: bool
     execution: Execution
+    tests: bool = False
 
     async def run_tool(
         self, argv: Sequence[str], *, cwd: Path | None = None, env: Mapping[str, str] | None = None
     ) -> ToolResult:
         return await run_tool(self.execution, argv, cwd=cwd, env=env)
+
+
+@dataclass
+class _Run:
+    """What a program run left for after it: its result frame, and a crash report if it died."""
+
+    result: Display | None = None
+    crash: bytes | None = None
 
 
 class Session:
@@ -77,6 +95,8 @@ class Session:
         cwd: Path | None = None,
         output_limit: int = DEFAULT_OUTPUT_LIMIT,
     ) -> None:
+        from .commands import Commands
+
         self.toolchain = toolchain
         self.cwd = cwd or Path.cwd()
         self.output_limit = output_limit
@@ -85,6 +105,7 @@ class Session:
         self.options = Options()
         self.sources: dict[int, list[str]] = {}
         self.timings: dict[str, float] = {}  # seconds per phase of the last cell
+        self.commands = Commands(self)
         self._execution: Execution | None = None
         self._warm_up: Execution | None = None
 
@@ -125,25 +146,41 @@ class Session:
         execution = Execution()
         self._execution = execution
         self.timings = {}
+        start = time.perf_counter()
+        timed = False
         try:
-            await self._execute(code, cell, io, execution)
+            split = split_magics(code, self.toolchain.line_comment)
+            timed = any(m.name == "time" for m in split.magics)
+            await self._execute(split, code, cell, io, execution)
         finally:
             self._execution = None
+            if timed:
+                io.stream("stdout", self.timing_line(time.perf_counter() - start))
+
+    def timing_line(self, total: float) -> str:
+        """What ``%time`` prints after the cell: each phase it went through, and the whole."""
+        shown = [f"{name} {self.timings[name] * 1000:.1f} ms" for name in PHASES if name in self.timings]
+        return f"time: {', '.join([*shown, f'total {total * 1000:.1f} ms'])}\n"
 
     @contextmanager
-    def _phase(self, name: str):  # type: ignore[no-untyped-def]
+    def phase(self, name: str):  # type: ignore[no-untyped-def]
         start = time.perf_counter()
         try:
             yield
         finally:
             self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
 
-    async def _execute(self, code: str, cell: int, io: CellIO, execution: Execution) -> None:
-        split = split_magics(code)
+    async def _execute(self, split, code: str, cell: int, io: CellIO, execution: Execution) -> None:  # type: ignore[no-untyped-def]
+        if split.exit:
+            io.payload({"source": "ask_exit", "keepkernel": False})
+            return
         for magic in split.magics:
-            await self._magic(magic, io, execution)
+            await self.commands.line(magic, io, execution)
+        if split.cell_magic is not None:
+            await self.commands.cell(split.cell_magic, io, execution)
+            return
         self.sources[cell] = code.split("\n")
-        with self._phase("parse"):
+        with self.phase("parse"):
             parts = self.toolchain.split(split.code, cell)
         if split.body is not None and split.body.strip():
             assert split.body_line is not None
@@ -154,7 +191,7 @@ class Session:
             self._forget_sources(keep=cell)
             return
         candidate = self.memory.merge(parts.declarations)
-        program, result = await self._build(candidate, parts, execution)
+        program, result = await self.build(candidate, parts, execution)
         self.memory = candidate
         self._forget_sources(keep=cell)
         warnings = [d for d in result.diagnostics if d.severity == "warning" and d.cell == cell]
@@ -163,9 +200,8 @@ class Session:
         if parts.runs:
             assert result.binary is not None
             argv = self.toolchain.run_command(result.binary, self.options.args)
-            rewrite = self.toolchain.stderr_filter(program)
-            with self._phase("run"):
-                await self._run(argv, io, execution, rewrite, self.toolchain.run_environment())
+            with self.phase("run"):
+                await self.run_built(program, result.binary, argv, io, execution)
 
     def _check(self, parts: CellParts) -> None:
         problems = list(parts.problems)
@@ -185,32 +221,68 @@ class Session:
             ]
             raise diagnostics.compile_error(found, "", self.sources)
 
-    async def _build(
+    async def build(
         self, memory: Memory, parts: CellParts, execution: Execution
     ) -> tuple[Program, BuildResult]:
-        with self._phase("render"):
+        """Render and build the program for ``parts`` on ``memory``; ``CompileError`` if it fails."""
+        with self.phase("render"):
             program = self.toolchain.render(memory, parts)
+        result = await self.build_program(program, execution, will_run=parts.runs)
+        return program, result
+
+    async def build_program(
+        self, program: Program, execution: Execution, *, will_run: bool, tests: bool = False
+    ) -> BuildResult:
         self.toolchain.find_compiler()
-        ctx = _BuildContext(self.workdir, self.options.flags, self.cwd, parts.runs, execution)
-        with self._phase("compile"):
+        ctx = _BuildContext(self.workdir, self.options.flags, self.cwd, will_run, execution, tests)
+        with self.phase("compile"):
             result = await self.toolchain.build(program, ctx)
         execution.check()
         if not result.ok:
             raise diagnostics.compile_error(result.diagnostics, result.output, self.sources)
-        return program, result
+        return result
 
-    async def _run(
+    async def run_built(
+        self, program: Program, binary: Path, argv: Sequence[str], io: CellIO, execution: Execution
+    ) -> None:
+        """Run a built program as the cell's; its last value becomes ``Out[n]`` if it exits cleanly."""
+        run = _Run()
+
+        def on_display(item: Display) -> None:
+            if item.kind == "result":
+                run.result = item
+            elif item.kind == "crash":
+                run.crash = item.raw
+            else:
+                io.display(item)
+
+        rewrite = self.toolchain.stderr_filter(program)
+        try:
+            await self.run(argv, io, execution, rewrite, self.toolchain.run_environment(), on_display)
+        except ProgramSignal as err:
+            if run.crash is not None:
+                err.details.extend(self.toolchain.explain_crash(program, binary, run.crash))
+            raise
+        if run.result is not None:
+            io.display(run.result)
+
+    async def run(
         self,
         argv: Sequence[str],
         io: CellIO,
         execution: Execution,
         rewrite: Callable[[str], str] | None = None,
         extra_env: Mapping[str, str] | None = None,
+        on_display: Callable[[Display], None] | None = None,
+        emit: Callable[[str, str], None] | None = None,
     ) -> None:
-        output = OutputBuffer(io.stream, self.output_limit, rewrite)
+        """Run ``argv`` streaming its output to ``io`` (or to ``emit``); a non-zero end is a CellError."""
+        output = OutputBuffer(emit or io.stream, self.output_limit, rewrite)
         env = {**os.environ, **(extra_env or {}), **self.options.env}
         read_input = io.read_input if io.allow_stdin else None
-        returncode = await run_program(execution, argv, output, cwd=self.cwd, env=env, read_input=read_input)
+        returncode = await run_program(
+            execution, argv, output, cwd=self.cwd, env=env, read_input=read_input, on_display=on_display
+        )
         if execution.interrupted:
             raise Interrupted()
         if returncode < 0:
@@ -225,55 +297,16 @@ class Session:
             if cell not in needed:
                 del self.sources[cell]
 
+    def forget(self, keys: Sequence[str]) -> None:
+        self.memory = self.memory.remove(keys)
+        self._forget_sources()
+
+    def reset(self) -> None:
+        self.memory = Memory()
+        self.sources.clear()
+
     def render_now(self) -> Program:
         return self.toolchain.render(self.memory, CellParts())
-
-    # -- magics ---------------------------------------------------------------------------------
-
-    async def _magic(self, magic: Magic, io: CellIO, execution: Execution) -> None:
-        say = lambda text: io.stream("stdout", text if text.endswith("\n") else text + "\n")  # noqa: E731
-        name, args = magic.name, magic.args
-        if name == "!":
-            await self._run(["/bin/sh", "-c", magic.text], io, execution)
-        elif name == "help":
-            say(help_text(self.toolchain.display_name, str(self.workdir)))
-        elif name == "list":
-            say(self.listing())
-        elif name == "show":
-            say(self.render_now().text)
-        elif name == "rm":
-            keys = _join_keys(args, self.memory)
-            if not keys:
-                raise MagicError("%rm needs the keys to forget, e.g. %rm square; see %list")
-            missing = self.memory.missing(keys)
-            if missing:
-                raise MagicError(f"not remembered: {', '.join(missing)}; see %list for the keys")
-            self.memory = self.memory.remove(keys)
-            self._forget_sources()
-            say(f"forgot {', '.join(keys)}")
-        elif name == "reset":
-            self.memory = Memory()
-            self.sources.clear()
-            say("memory cleared (flags, args and env kept)")
-        elif name in ("flags", "args"):
-            current: tuple[str, ...] = getattr(self.options, name)
-            if args == ("--clear",):
-                current = ()
-            elif args:
-                current = args
-            self.options = dataclasses.replace(self.options, **{name: current})
-            say(f"{name}: {' '.join(current) if current else '(none)'}")
-        elif name == "env":
-            env = dict(self.options.env)
-            if args == ("--clear",):
-                env.clear()
-            for arg in args if args != ("--clear",) else ():
-                key, eq, value = arg.partition("=")
-                if not eq or not key:
-                    raise MagicError(f"%env takes NAME=VALUE, not {arg!r}")
-                env[key] = value
-            self.options = dataclasses.replace(self.options, env=MappingProxyType(env))
-            say("\n".join(f"{k}={v}" for k, v in env.items()) or "env: (nothing set)")
 
     def listing(self) -> str:
         if not len(self.memory):
@@ -297,25 +330,15 @@ class Session:
     def is_complete(self, code: str) -> tuple[str, str]:
         """Judged on the code as the cell would compile it: magic lines blanked, ``%%`` removed."""
         try:
-            split = split_magics(code)
+            split = split_magics(code, self.toolchain.line_comment)
         except MagicError:
             return "complete", ""  # run it: the user sees what is wrong with the magic
+        if split.cell_magic is not None or split.exit:
+            return "complete", ""
         if not (split.code.strip() or (split.body or "").strip()):
             return "complete", ""
         # a grammar may need the last statement's line end (tree-sitter-go does)
         return self.toolchain.is_complete(split.code + "\n" + (split.body or "") + "\n")
-
-
-def _join_keys(words: Sequence[str], memory: Memory) -> list[str]:
-    """``%rm struct S`` means the key ``struct S``: quoting is not needed where words joined by
-    spaces make a remembered key (the longest such run wins)."""
-    keys: list[str] = []
-    i = 0
-    while i < len(words):
-        end = next((j for j in range(len(words), i + 1, -1) if " ".join(words[i:j]) in memory), i + 1)
-        keys.append(" ".join(words[i:end]))
-        i = end
-    return keys
 
 
 __all__ = ["CellIO", "CompileError", "Options", "Session"]

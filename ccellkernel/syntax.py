@@ -94,6 +94,18 @@ def fragment_between(data: bytes, first: Node, last: Node, cell: int) -> Fragmen
     return Fragment(text, cell, first.start_point.row + 1, column)
 
 
+def piece(fragment: Fragment, text: str, start: int, stop: int) -> Fragment | None:
+    """The part of ``text`` (the fragment's text as rendered, UTF-8 byte offsets ``start:stop``) as a
+    fragment of its own, at its own line and column (in characters); None if it is only blanks."""
+    data = text.encode("utf-8")
+    if not data[start:stop].strip():
+        return None
+    before = data[:start].decode("utf-8", "replace")
+    line = fragment.line + before.count("\n")
+    column = len(before) - before.rfind("\n") - 1 if "\n" in before else fragment.column + len(before)
+    return Fragment(data[start:stop].decode("utf-8", "replace"), fragment.cell, line, column)
+
+
 def identifiers(node: Node, limit: int = 5000) -> set[str]:
     """Names appearing under ``node`` (identifiers of every flavour), at most ``limit`` of them."""
     names: set[str] = set()

@@ -10,6 +10,11 @@ The kernel core calls, per cell: ``split`` (sort the cell's top-level nodes), ``
 from the memory and the cell), ``build`` (compile it, through ``BuildContext.run_tool`` so that an
 interrupt stops the compiler) and ``run_command`` (how to start the binary). Everything else — magics,
 memory, running, output, interrupts, the Jupyter protocol — is the core's.
+
+Optional hooks opt a toolchain into the core's other mechanisms: the display side channel
+(``display.py``; a toolchain ships a binding that writes its frames, and renders the cell's last
+expression as a *result* frame for ``Out[n]``), crash reports (``explain_crash``), and ``%test``
+(``render_tests``, ``testing.py``).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import tree_sitter
 from . import diagnostics, syntax
 from .memory import Memory
 from .program import CellParts, Diagnostic, Program
+from .testing import TestPlan
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,9 @@ class BuildContext(Protocol):
     """False when the cell only declares: checking that it compiles is enough (no linking, so a
     function may call one that a later cell defines)."""
 
+    tests: bool
+    """True when building the program of ``render_tests`` for ``%test`` (Rust adds ``--test``)."""
+
     async def run_tool(
         self, argv: Sequence[str], *, cwd: Path | None = None, env: Mapping[str, str] | None = None
     ) -> ToolResult:
@@ -107,6 +116,9 @@ class Toolchain(abc.ABC):
 
     keywords: ClassVar[frozenset[str]] = frozenset()
     """Words offered by completion in every cell."""
+
+    line_comment: ClassVar[str | None] = None
+    """How a line comment starts (``//``): comment lines may come before a cell's magic lines."""
 
     @property
     def kernel_name(self) -> str:
@@ -162,6 +174,18 @@ class Toolchain(abc.ABC):
         language has no line directives maps its own file positions through ``program.origin``.
         """
         return diagnostics.name_cells
+
+    def explain_crash(self, program: Program, binary: Path, report: bytes) -> list[str]:
+        """Lines for the error of a program that died from a signal, from the crash report its runtime
+        wrote to the display channel (a frame of kind ``crash``; C sends the return addresses of the
+        stack). The C toolchain answers ``Cell In[4], line 2, in crash`` for each frame in a cell.
+        Default: nothing."""
+        return []
+
+    def render_tests(self, memory: Memory) -> TestPlan | None:
+        """The program that runs the tests in ``memory``, for ``%test`` (``testing.py``); None when
+        this language has no tests. It is built with ``BuildContext.tests`` set."""
+        return None
 
     async def warm_up(self, ctx: BuildContext) -> None:
         """Prepare caches once, in the background, when the kernel starts (e.g. build the standard

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ccellkernel.errors import MagicError
-from ccellkernel.magics import KNOWN, MAGICS, Magic, help_text, split_magics
+from ccellkernel.magics import CELL_MAGICS, KNOWN, MAGICS, Magic, help_text, split_magics
 
 
 def test_cell_without_magics_is_unchanged():
@@ -104,8 +104,12 @@ def test_arguments_are_split_like_a_shell(line, args):
 
 
 def test_every_documented_magic_is_known():
-    documented = {m.split()[0].lstrip("%") for m in MAGICS} - {"", "!command"}
-    assert documented == set(KNOWN)
+    words = [m.split()[0] for m in MAGICS]
+    line = {w[1:] for w in words if w.startswith("%") and not w.startswith("%%")}
+    cell = {w[2:] for w in words if w.startswith("%%") and w != "%%"}
+    assert line == set(KNOWN)
+    assert cell == set(CELL_MAGICS)
+    assert set(words) - {f"%{w}" for w in line} - {f"%%{w}" for w in cell} == {"%%", "!command", "exit"}
     for name in KNOWN:
         (magic,) = split_magics(f"%{name}").magics
         assert magic.name == name

@@ -1,0 +1,181 @@
+"""What the magics do (CELL_MODEL.md section 6), once ``magics.py`` has parsed them.
+
+``Commands`` acts on a ``Session``: line magics (``%flags``, ``%rm``, ``%test``, ``!cmd``...) run before
+the cell's code, in order; a cell magic (``%%writefile``, ``%%bash``) takes the rest of the cell.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+from .display import Display
+from .errors import ExitStatus, MagicError, ProgramSignal, TestFailure
+from .magics import Magic, help_text
+from .memory import Memory
+from .runner import Execution
+from .testing import Report, TestOutcome
+
+if TYPE_CHECKING:
+    from .session import CellIO, Session
+
+
+def shell() -> list[str]:
+    """The shell for ``!`` and ``%%bash``: bash when there is one, else sh."""
+    return [shutil.which("bash") or "/bin/sh", "-c"]
+
+
+class Commands:
+    """The magics' actions on one session."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    async def line(self, magic: Magic, io: CellIO, execution: Execution) -> None:
+        say = _say(io)
+        session = self.session
+        name, args = magic.name, magic.args
+        if name == "!":
+            await session.run([*shell(), magic.text], io, execution)
+        elif name == "help":
+            say(help_text(session.toolchain.display_name, str(session.workdir)))
+        elif name == "list":
+            say(session.listing())
+        elif name == "show":
+            say(session.render_now().text)
+        elif name == "rm":
+            keys = _join_keys(args, session.memory)
+            if not keys:
+                raise MagicError("%rm needs the keys to forget, e.g. %rm square; see %list")
+            missing = session.memory.missing(keys)
+            if missing:
+                raise MagicError(f"not remembered: {', '.join(missing)}; see %list for the keys")
+            session.forget(keys)
+            say(f"forgot {', '.join(keys)}")
+        elif name == "reset":
+            session.reset()
+            say("memory cleared (flags, args and env kept)")
+        elif name in ("flags", "args"):
+            current: tuple[str, ...] = getattr(session.options, name)
+            if args == ("--clear",):
+                current = ()
+            elif args:
+                current = args
+            session.options = dataclasses.replace(session.options, **{name: current})
+            say(f"{name}: {' '.join(current) if current else '(none)'}")
+        elif name == "flags+":  # jupyter-c-kernel's //%cflags: and //%ldflags: add to %flags
+            added = tuple(a for a in args if a not in session.options.flags)
+            session.options = dataclasses.replace(session.options, flags=session.options.flags + added)
+        elif name == "env":
+            self._env(args, say)
+        elif name == "test":
+            await self.test(io, execution)
+        # "time" is the session's: it prints the phases after the cell
+
+    def _env(self, args: Sequence[str], say) -> None:  # type: ignore[no-untyped-def]
+        session = self.session
+        env = dict(session.options.env)
+        if args == ("--clear",):
+            env.clear()
+        for arg in args if args != ("--clear",) else ():
+            key, eq, value = arg.partition("=")
+            if not eq or not key:
+                raise MagicError(f"%env takes NAME=VALUE, not {arg!r}")
+            env[key] = value
+        session.options = dataclasses.replace(session.options, env=MappingProxyType(env))
+        say("\n".join(f"{k}={v}" for k, v in env.items()) or "env: (nothing set)")
+
+    async def cell(self, magic: Magic, io: CellIO, execution: Execution) -> None:
+        body = magic.body or ""
+        if magic.name == "writefile":
+            self._writefile(magic.args, body, _say(io))
+        elif magic.name == "bash":
+            await self.session.run([*shell(), body], io, execution)
+        elif magic.name == "sh":
+            await self.session.run(["/bin/sh", "-c", body], io, execution)
+
+    def _writefile(self, args: Sequence[str], body: str, say) -> None:  # type: ignore[no-untyped-def]
+        append = bool(args) and args[0] in ("-a", "--append")
+        names = list(args[1:] if append else args)
+        if len(names) != 1:
+            raise MagicError("%%writefile takes one file name (and -a to append): %%writefile hello.c")
+        path = Path(names[0]).expanduser()
+        if not path.is_absolute():
+            path = self.session.cwd / path
+        existed = path.exists()
+        text = body if body.endswith("\n") or not body else body + "\n"
+        try:
+            with open(path, "a" if append else "w", encoding="utf-8", errors="surrogateescape") as f:
+                f.write(text)
+        except OSError as err:
+            raise MagicError(f"%%writefile could not write {names[0]}: {err.strerror or err}") from None
+        verb = "Appending to" if append else "Overwriting" if existed else "Writing"
+        say(f"{verb} {names[0]}")
+
+    async def test(self, io: CellIO, execution: Execution) -> None:
+        """``%test``: build the toolchain's test program, run it, report each test with its place."""
+        session = self.session
+        toolchain = session.toolchain
+        plan = toolchain.render_tests(session.memory)
+        if plan is None:
+            raise MagicError(f"{toolchain.display_name} has no %test")
+        say = _say(io)
+        if not plan.tests:
+            say("no tests in memory")
+            return
+        result = await session.build_program(plan.program, execution, will_run=True, tests=True)
+        assert result.binary is not None
+        report = Report(plan, say, toolchain.stderr_filter(plan.program))
+        reader = plan.reader()
+
+        def on_display(item: Display) -> None:
+            if item.kind == "crash":
+                report.crashes.extend(toolchain.explain_crash(plan.program, result.binary, item.raw))
+            elif item.kind == "test":
+                report.add(reader.frame(item))
+            elif item.kind != "result":
+                io.display(item)
+
+        argv = toolchain.run_command(result.binary, plan.arguments)
+        returncode = 0
+        with session.phase("run"):
+            try:
+                await session.run(
+                    argv,
+                    io,
+                    execution,
+                    extra_env={**toolchain.run_environment(), **plan.environment},
+                    on_display=on_display,
+                    emit=lambda name, text: report.add(reader.feed(name, text)),
+                )
+            except ExitStatus as err:
+                returncode = err.status
+            except ProgramSignal as err:
+                returncode = -err.signum
+        report.add(reader.finish(returncode))
+        ended = "did not finish: the test program ended before it"
+        report.add([TestOutcome(name, False, ended) for name in report.missing()])
+        say(report.summary())
+        if report.failed:
+            total = len(plan.tests)
+            raise TestFailure(f"{len(report.failed)} of {total} tests failed: {', '.join(report.failed)}")
+
+
+def _say(io: CellIO):  # type: ignore[no-untyped-def]
+    return lambda text: io.stream("stdout", text if text.endswith("\n") else text + "\n")
+
+
+def _join_keys(words: Sequence[str], memory: Memory) -> list[str]:
+    """``%rm struct S`` means the key ``struct S``: quoting is not needed where words joined by
+    spaces make a remembered key (the longest such run wins)."""
+    keys: list[str] = []
+    i = 0
+    while i < len(words):
+        end = next((j for j in range(len(words), i + 1, -1) if " ".join(words[i:j]) in memory), i + 1)
+        keys.append(" ".join(words[i:end]))
+        i = end
+    return keys
