@@ -4,12 +4,19 @@ Registered like any third-party toolchain, under the entry point ``c`` of ``ccel
 Splitting follows CELL_MODEL.md's C keys (``classify.py``); rendering puts preprocessor lines first,
 then types in dependency order, a prototype for every function, globals, function bodies, the
 initializers that are not constant (run by a constructor, before ``main``), and ``main``.
+
+Every program is linked with the runtime (``runtime/ccell.c``, compiled once per set of flags): it
+line-buffers stdio, implements ``<ccell.h>`` (``include/``, on the include path of every cell) over the
+display channel, shows a cell's last expression as ``Out[n]`` (``value.py``), reports crashes with the
+cells' lines (``crash.py``) and runs ``%test`` (``tests.py``). Programs are built with ``-g`` so that a
+crash can name its line.
 """
 
 from __future__ import annotations
 
 import hashlib
 from importlib import resources
+from pathlib import Path
 from typing import Any, ClassVar
 
 import tree_sitter
@@ -18,15 +25,18 @@ import tree_sitter_c
 from ccellkernel.diagnostics import parse_gnu
 from ccellkernel.gnu import compile_only, find_compiler, line_directives
 from ccellkernel.memory import Declaration, Fragment, Memory
-from ccellkernel.program import CellParts, Program, ProgramWriter, order_by_uses
+from ccellkernel.program import CellParts, Diagnostic, Program, ProgramWriter, order_by_uses
+from ccellkernel.testing import TestPlan
 from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Toolchain
 
+from . import crash, tests, value
 from .classify import KEYWORDS, split_cell
 
 CANDIDATES = ("cc", "gcc", "clang", "tcc")
 # Warnings about unused code are noise in a notebook, where most code is not finished (CELL_MODEL 3).
 QUIET = ("-Wno-unused-function", "-Wno-unused-variable", "-Wno-unused-but-set-variable")
 BOILERPLATE = ("each undeclared identifier is reported only once",)  # gcc's note after every such error
+SOURCE = "cell.c"
 
 
 class CToolchain(Toolchain):
@@ -43,11 +53,11 @@ class CToolchain(Toolchain):
         "codemirror_mode": "text/x-csrc",
     }
     keywords: ClassVar[frozenset[str]] = KEYWORDS
+    line_comment: ClassVar[str | None] = "//"
 
     def __init__(self) -> None:
         self._language = tree_sitter.Language(tree_sitter_c.language())
         self._compiler: Compiler | None = None
-        self._preludes: dict[str, str] = {}
 
     def grammar(self) -> tree_sitter.Language:
         return self._language
@@ -58,7 +68,30 @@ class CToolchain(Toolchain):
         return split_cell(self._language, source, cell)
 
     def render(self, memory: Memory, cell: CellParts) -> Program:
-        out = ProgramWriter(line_directives("cell.c"))
+        out = ProgramWriter(line_directives(SOURCE))
+        self._declarations(out, memory)
+        if cell.main is not None:
+            out.fragment(cell.main)
+            return out.program()
+        statements = list(cell.statements)
+        last = value.trailing_value(self._language, statements[-1]) if statements else None
+        if last is not None:
+            out.generated(value.DEFINITION)
+        out.generated("int main(int argc, char **argv) {\n(void)argc; (void)argv;")
+        for statement in statements[:-1] if last is not None else statements:
+            out.fragment(statement)
+        if last is not None:
+            if last.before is not None:
+                out.fragment(last.before)
+            out.generated(value.WRAP_OPEN)
+            out.fragment(last.expression)
+            out.generated(value.WRAP_CLOSE)
+            if last.after is not None:
+                out.fragment(last.after)
+        out.generated("return 0;\n}")
+        return out.program()
+
+    def _declarations(self, out: ProgramWriter, memory: Memory) -> None:
         decls = list(memory)
         section = lambda *kinds: [d for d in decls if d.kind in kinds]  # noqa: E731
         for decl in section("include", "define", "preprocessor"):
@@ -83,14 +116,11 @@ class CToolchain(Toolchain):
             for init in deferred:
                 out.fragment(init)
             out.generated("}")
-        if cell.main is not None:
-            out.fragment(cell.main)
-        else:
-            out.generated("int main(int argc, char **argv) {\n(void)argc; (void)argv;")
-            for statement in cell.statements:
-                out.fragment(statement)
-            out.generated("return 0;\n}")
-        return out.program()
+
+    def render_tests(self, memory: Memory) -> TestPlan:
+        out = ProgramWriter(line_directives(SOURCE))
+        self._declarations(out, memory)
+        return tests.plan(out, memory)
 
     # -- compiling --------------------------------------------------------------------------------
 
@@ -100,22 +130,36 @@ class CToolchain(Toolchain):
         return self._compiler
 
     def flags_for(self, compiler: Compiler) -> list[str]:
+        include = f"-I{_package_dir() / 'include'}"
         if "tcc" in compiler.version.lower():
-            return []
+            return ["-g", include]
         extra = ["-Wno-unknown-warning-option"] if "clang" in compiler.version.lower() else []
-        return ["-fdiagnostics-color=never", "-Wall", *QUIET, *extra]
+        return ["-fdiagnostics-color=never", "-g", "-Wall", *QUIET, *extra, include]
 
     async def build(self, program: Program, ctx: BuildContext) -> BuildResult:
+        result = await self._compile(program.text, ctx)
+        where = _value_position(program) if not result.ok else None
+        if where is not None:
+            errors = [d for d in result.diagnostics if d.severity == "error"]
+            if any(value.is_void_error(d.message) for d in errors):
+                # a call that returns nothing: it runs, and has no Out[n]
+                return await self._compile(program.text.replace(value.WRAP_OPEN, value.WRAP_VOID), ctx)
+            if any(value.is_struct_error(d.message) for d in errors):
+                said = Diagnostic("error", value.STRUCT_MESSAGE, *where)
+                return BuildResult(None, (said,), result.output)
+        return result
+
+    async def _compile(self, text: str, ctx: BuildContext) -> BuildResult:
         compiler = self.find_compiler()
-        source = ctx.workdir / "cell.c"
-        source.write_text(program.text, encoding="utf-8")
+        source = ctx.workdir / SOURCE
+        source.write_text(text, encoding="utf-8")
         argv = [*compiler.argv, *self.flags_for(compiler), f"-I{ctx.cwd}"]
         if ctx.will_run:
-            prelude = await self._prelude(compiler, ctx)
-            if not prelude.ok:
-                return prelude
+            runtime = await self._runtime(compiler, ctx)
+            if not runtime.ok:
+                return runtime
             binary = ctx.workdir / "cell"
-            argv += ["-o", str(binary), str(source), str(prelude.binary), *ctx.flags, "-lm"]
+            argv += ["-o", str(binary), str(source), str(runtime.binary), *ctx.flags, "-lm"]
         else:  # declarations only: compile, do not link (a later cell may define what they call)
             binary = ctx.workdir / "cell.o"
             argv += ["-c", "-o", str(binary), str(source), *compile_only(ctx.flags, INPUT_FILES)]
@@ -126,29 +170,46 @@ class CToolchain(Toolchain):
             return BuildResult(None, diagnostics, output)
         return BuildResult(binary, diagnostics, output)
 
-    async def _prelude(self, compiler: Compiler, ctx: BuildContext) -> BuildResult:
-        """Compile (once per set of flags) the object that makes stdio line-buffered on pipes.
-
-        It is its own translation unit, so it adds no names to the user's program. Reading stdin
-        with stdin line-buffered also flushes stdout, so a prompt shows before the input box.
-        """
-        digest = hashlib.sha256("\0".join(ctx.flags).encode()).hexdigest()[:12]
-        obj = ctx.workdir / f"prelude-{digest}.o"
+    async def _runtime(self, compiler: Compiler, ctx: BuildContext) -> BuildResult:
+        """Compile (once per set of flags) the runtime object every program is linked with."""
+        flags = compile_only(ctx.flags, INPUT_FILES)
+        source_text = resources.files(__name__).joinpath("runtime/ccell.c").read_text()
+        key = "\0".join([*compiler.argv, compiler.version, *flags, source_text])
+        obj = ctx.workdir / f"ccell-runtime-{hashlib.sha256(key.encode()).hexdigest()[:12]}.o"
         if not obj.exists():
-            source = ctx.workdir / "prelude.c"
-            source.write_text(resources.files(__name__).joinpath("prelude.c").read_text())
-            result = await ctx.run_tool(
-                [*compiler.argv, "-c", "-o", str(obj), str(source), *compile_only(ctx.flags, INPUT_FILES)],
-                cwd=ctx.cwd,
-            )
+            source = ctx.workdir / "ccell-runtime.c"
+            source.write_text(source_text)
+            partial = obj.with_suffix(".partial.o")
+            argv = [*compiler.argv, *self.flags_for(compiler), "-c", "-o", str(partial), str(source), *flags]
+            result = await ctx.run_tool(argv, cwd=ctx.cwd)
             if result.returncode != 0:
-                obj.unlink(missing_ok=True)
+                partial.unlink(missing_ok=True)
                 output = result.stderr + result.stdout
                 return BuildResult(None, tuple(parse_gnu(output)), output)
+            partial.replace(obj)
         return BuildResult(obj)
+
+    def explain_crash(self, program: Program, binary: Path, report: bytes) -> list[str]:
+        return crash.explain(report)
 
 
 INPUT_FILES = (".c", ".o", ".a", ".so", ".s", ".S")
+
+
+def _package_dir() -> Path:
+    return Path(str(resources.files(__name__)))
+
+
+def _value_position(program: Program) -> tuple[int, int, int] | None:
+    """Where the expression wrapped for Out[n] starts: cell, line, column (1-based)."""
+    lines = program.text.split("\n")
+    for i, text in enumerate(lines):
+        if text != value.WRAP_OPEN:
+            continue
+        for later, origin in zip(lines[i + 1 :], program.origins[i + 1 :], strict=False):
+            if origin is not None:
+                return origin.cell, origin.line, len(later) - len(later.lstrip()) + 1
+    return None
 
 
 def _deferred(decl: Declaration) -> tuple[Fragment, ...]:

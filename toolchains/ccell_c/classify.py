@@ -14,7 +14,7 @@ from tree_sitter import Language, Node
 
 from ccellkernel.memory import Declaration, Fragment
 from ccellkernel.program import CellParts
-from ccellkernel.syntax import descendants, fragment_between, node_text, parse
+from ccellkernel.syntax import descendants, fragment_between, leaves, node_text, parse
 
 TAGS = {"struct_specifier": "struct", "union_specifier": "union", "enum_specifier": "enum"}
 PREPROCESSOR_BLOCKS = ("preproc_if", "preproc_ifdef")
@@ -35,6 +35,7 @@ def split_cell(language: Language, source: str, cell: int) -> CellParts:
     tree = parse(language, source)
     declarations: list[Declaration] = []
     statements: list[Fragment] = []
+    problems: list[tuple[Fragment, str]] = []
     main: Fragment | None = None
     for first, node, last in _items(tree.root_node):
         fragment = fragment_between(data, first, last, cell)
@@ -43,10 +44,29 @@ def split_cell(language: Language, source: str, cell: int) -> CellParts:
             continue
         decl = _declaration(node, fragment, data, cell)
         if decl is not None:
+            missing = _missing_semicolon(node, last)
+            if missing is not None:
+                # gcc would point at whatever follows: another cell's line, or generated code
+                at = fragment_between(data, missing, missing, cell)
+                problems.append((at, f"expected ';' at the end of this {decl.kind} (after `{_tail(node)}`)"))
             declarations.append(decl)
         elif node.type not in (";", "declaration"):
             statements.append(fragment)
-    return CellParts(tuple(declarations), tuple(statements), main)
+    return CellParts(tuple(declarations), tuple(statements), main, tuple(problems))
+
+
+def _missing_semicolon(node: Node, last: Node) -> Node | None:
+    """The last real token of an item whose final ``;`` the parser had to make up, if it is so."""
+    tokens = list(leaves(node)) + ([last] if last is not node else [])
+    if not tokens or not (tokens[-1].is_missing and tokens[-1].type == ";"):
+        return None
+    real = [token for token in tokens if not token.is_missing]
+    return real[-1] if real else None
+
+
+def _tail(node: Node) -> str:
+    text = " ".join(node_text(node).split())
+    return text if len(text) <= 30 else "..." + text[-27:]
 
 
 def _items(root: Node) -> Iterator[tuple[Node, Node, Node]]:
