@@ -4,17 +4,22 @@ Registered like any third-party toolchain, under the entry point ``go`` of ``cce
 Splitting follows CELL_MODEL.md's Go keys (``classify.py``); rendering, with its import handling
 and unused-variable guards, is ``render.py``; the ``go`` command itself is ``gocmd.py``.
 
-Builds happen in one module directory per kernel (``module ccell``, ``go`` line of the toolchain's
-version), so the build cache stays warm, never with the network. A cell that only declares is
-compiled without linking (``go list -export``: about 60 ms here against 200 ms for ``go build``, and
-``go vet`` is slower still); a cell that runs is built with ``go build -trimpath``. Line directives
-name ``Cell In[N]`` as the file, so compiler errors and panic traces point at cells.
+Builds happen in one module directory per kernel (``module ccellkernel``, ``go`` line of the
+toolchain's version), so the build cache stays warm, never with the network. The module also holds
+the display binding (``display/display.go``, import path ``ccellkernel/display``, imported for the user
+like a standard package), through which a cell's last expression becomes ``Out[n]`` (``value.py``).
+``%test`` runs ``TestX`` functions with the testing package's own harness (``tests.py``). A cell that
+only declares is compiled without linking (``go list -export``: about 60 ms here against 200 ms for
+``go build``, and ``go vet`` is slower still); a cell that runs is built with ``go build -trimpath``.
+Line directives name ``Cell In[N]`` as the file, so compiler errors and panic traces point at cells.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
+from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -24,13 +29,16 @@ import tree_sitter_go
 from ccellkernel.errors import ToolchainNotFound
 from ccellkernel.memory import Memory
 from ccellkernel.program import CellParts, Diagnostic, Origin, Program
+from ccellkernel.testing import TestPlan
 from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Toolchain
 
+from . import tests, value
 from .classify import KEYWORDS, split_cell
 from .gocmd import GoInstall, StandardLibrary, find_go, list_std_argv, load_std, name_cells, parse_messages
 from .render import SOURCE, render_program
 
-MODULE = "ccell"
+MODULE = "ccellkernel"  # the kernel's module: main, and the display package at ccellkernel/display
+DISPLAY = "ccellkernel/display"
 # -trimpath: runtime paths read "ccell/Cell In[3]:5", the same in every kernel (and cache entry).
 COMMON_FLAGS = ("-trimpath", "-buildvcs=false")
 LINK_FLAGS = ("-ldflags=-s -w",)  # no symbol table or DWARF: a faster link; panics keep their lines
@@ -78,11 +86,13 @@ class GoToolchain(Toolchain):
         "codemirror_mode": "text/x-go",
     }
     keywords: ClassVar[frozenset[str]] = KEYWORDS
+    line_comment: ClassVar[str | None] = "//"
 
     def __init__(self) -> None:
         self._language = tree_sitter.Language(tree_sitter_go.language())
         self._install: GoInstall | None = None
         self._std: StandardLibrary | None = None
+        self._void_calls = value.VoidCalls()
 
     def grammar(self) -> tree_sitter.Language:
         return self._language
@@ -93,7 +103,18 @@ class GoToolchain(Toolchain):
         return split_cell(self._language, source, cell)
 
     def render(self, memory: Memory, cell: CellParts) -> Program:
-        return render_program(self._language, memory, cell, self._standard_library)
+        program = render_program(self._language, memory, cell, self._standard_library)
+        wrapped = None
+        if cell.main is None and cell.statements:
+            wrapped = value.wrap_last(self._language, cell.statements[-1], memory, self._void_calls)
+        if wrapped is None:
+            return program
+        texts = [*(f.text for f in cell.statements[:-1]), wrapped.text]
+        shown = render_program(self._language, memory, cell, self._standard_library, texts=texts)
+        return dataclasses.replace(shown, data={"without_value": program, "callee": wrapped.callee})
+
+    def render_tests(self, memory: Memory) -> TestPlan:
+        return tests.plan(self._language, memory, self._standard_library)
 
     def _standard_library(self) -> StandardLibrary:
         """Package names of the standard library, listed once (empty without a Go toolchain)."""
@@ -102,7 +123,7 @@ class GoToolchain(Toolchain):
                 install = self.install()
             except ToolchainNotFound:
                 return StandardLibrary()  # the build that follows says what is missing
-            self._std = load_std(install)
+            self._std = load_std(install).with_package(DISPLAY, "display")
         return self._std
 
     # -- compiling --------------------------------------------------------------------------------
@@ -117,6 +138,18 @@ class GoToolchain(Toolchain):
         return Compiler((install.go,), install.version)
 
     async def build(self, program: Program, ctx: BuildContext) -> BuildResult:
+        result = await self._build(program, ctx)
+        plain = program.data.get("without_value")
+        if not result.ok and isinstance(plain, Program):
+            if any(value.is_no_value(d.message) for d in result.diagnostics):
+                # the last call gives no value: it runs, and has no Out[n]
+                callee = program.data.get("callee")
+                if isinstance(callee, str):
+                    self._void_calls.names.add(callee)
+                return await self._build(plain, ctx)
+        return result
+
+    async def _build(self, program: Program, ctx: BuildContext) -> BuildResult:
         install = self.install()
         module = self._module(install, ctx.workdir)
         result = await self._go_build(install, module, program.text, ctx)
@@ -157,6 +190,11 @@ class GoToolchain(Toolchain):
         text = f"module {MODULE}\n\ngo {install.language_version}\n"
         if not go_mod.exists() or go_mod.read_text(encoding="utf-8") != text:
             go_mod.write_text(text, encoding="utf-8")
+        package = module / "display" / "display.go"
+        source = resources.files(__name__).joinpath("display/display.go").read_text(encoding="utf-8")
+        if not package.exists() or package.read_text(encoding="utf-8") != source:
+            package.parent.mkdir(exist_ok=True)
+            package.write_text(source, encoding="utf-8")
         return module
 
     def stderr_filter(self, program: Program) -> Callable[[str], str]:
@@ -171,7 +209,7 @@ class GoToolchain(Toolchain):
         if self._std is None:
             listing = await ctx.run_tool(list_std_argv(install.go), cwd=ctx.workdir, env=env)
             if listing.returncode == 0 and self._std is None:
-                self._std = StandardLibrary.from_listing(listing.stdout)
+                self._std = StandardLibrary.from_listing(listing.stdout).with_package(DISPLAY, "display")
         module = self._module(install, ctx.workdir)
         (module / "main.go").write_text(WARM_UP_PROGRAM, encoding="utf-8")
         argv = [install.go, "build", *COMMON_FLAGS, *LINK_FLAGS, "-o", str(ctx.workdir / "warm"), "."]

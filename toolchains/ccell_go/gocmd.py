@@ -124,6 +124,13 @@ class StandardLibrary:
             by_name.setdefault(name, []).append(path)
         return cls({n: tuple(sorted(p)) for n, p in by_name.items()}, names)
 
+    def with_package(self, path: str, name: str) -> StandardLibrary:
+        """This library and one more package, imported like a standard one (``ccellkernel/display``)."""
+        if not self.names:
+            return self
+        paths = {**self.paths, name: (*self.paths.get(name, ()), path)}
+        return StandardLibrary(paths, {**self.names, path: name})
+
     def unique(self, name: str) -> str | None:
         """The one package named ``name``; None when none is, or several are (rand, template...)."""
         paths = self.paths.get(name, ())

@@ -19,7 +19,7 @@ one gets ``_ = x`` at the end of the line its declaration ends on (so no column 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from tree_sitter import Language, Node
 
@@ -41,13 +41,21 @@ def line_directive(origin: Origin | None, line: int) -> str:
 
 
 def render_program(
-    language: Language, memory: Memory, cell: CellParts, std: Callable[[], StandardLibrary]
+    language: Language,
+    memory: Memory,
+    cell: CellParts,
+    std: Callable[[], StandardLibrary],
+    *,
+    texts: Sequence[str] | None = None,
+    generated_main: str | None = None,
 ) -> Program:
     """The program for ``cell`` on top of ``memory``. ``std`` is called only if an import question
-    needs the standard library's names."""
+    needs the standard library's names. ``texts`` replace the statements' own texts (a wrapped last
+    expression); ``generated_main`` replaces ``main`` (the ``%test`` harness)."""
     imports = [d for d in memory if d.kind == "import"]
     others = [d for d in memory if d.kind != "import"]
-    body = [(fragment, guard_unused(language, fragment.text)) for fragment in cell.statements]
+    texts = [f.text for f in cell.statements] if texts is None else list(texts)
+    body = [(f, guard_unused(language, text)) for f, text in zip(cell.statements, texts, strict=True)]
     own_main = cell.main
 
     # used: every X of X.Y (an import of that name is needed); wanted: those X not declared in
@@ -59,8 +67,9 @@ def render_program(
         wanted |= _names(decl, "selectors") - _names(decl, "locals")
     cell_selectors: set[str] = set()
     cell_locals: set[str] = set()
-    for fragment in [*cell.statements, *([own_main] if own_main else [])]:
-        selectors, locals_ = references(parse_go(language, fragment.text).root_node)
+    main_texts = [*texts, *([own_main.text] if own_main else [])]
+    for text in [*main_texts, *([generated_main] if generated_main else [])]:
+        selectors, locals_ = references(parse_go(language, text).root_node)
         cell_selectors |= selectors
         cell_locals |= locals_
     used |= cell_selectors
@@ -78,10 +87,14 @@ def render_program(
     if added:
         out.generated("import (\n" + "".join(f'\t"{path}"\n' for path in added) + ")\n")
     _declarations(out, others)
-    if own_main is not None:
+    if generated_main is not None:
+        out.generated(generated_main)
+    elif own_main is not None:
         out.fragment(own_main)
     else:
-        out.generated("func main() {")
+        # GoNB parses flags before the body (its %args reach the flag package): so do we
+        parse_flags = "flag" in used and "flag" not in {k for d in others for k in d.keys}
+        out.generated("func main() {" + (" flag.Parse()" if parse_flags else ""))
         for fragment, text in body:
             out.fragment(fragment, text)
         out.generated("}")
