@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from ccellkernel.diagnostics import unique
+from ccellkernel.memory import Fragment
 from ccellkernel.program import Diagnostic, Program, cell_position
 
 SOURCE = "main.rs"
@@ -43,6 +44,26 @@ def parse_json(output: str, program: Program, source: str) -> tuple[list[Diagnos
         rendered.append(str(message.get("rendered") or ""))
         found.extend(_convert(message, program, lines, source))
     return unique(found, lambda d: (d.severity, d.message, d.cell, d.line, d.raw)), "".join(rendered)
+
+
+_NOT_DEBUG = re.compile(r"`(?P<type>.+)` doesn't implement `(?:std::fmt::|core::fmt::)?Debug`")
+
+
+def explain_value(found: list[Diagnostic], value: Fragment) -> list[Diagnostic]:
+    """A tail expression that cannot be shown as Out[n] said so, at the expression, in one error.
+
+    rustc reports it at the wrapper (generated code) or at the expression."""
+    for diag in found:
+        match = _NOT_DEBUG.search(diag.message)
+        at_value = diag.cell is None or (diag.cell, diag.line) == (value.cell, value.line)
+        if diag.severity == "error" and match and at_value:
+            message = (
+                f"the value of this expression cannot be shown as Out[n]: `{match.group('type')}` does not "
+                "implement Debug; add #[derive(Debug)] to its type, or end the line with ;"
+            )
+            said = Diagnostic("error", message, value.cell, value.line, value.column + 1)
+            return [said, *(d for d in found if d is not diag and d.severity != "note")]
+    return found
 
 
 def _json(raw: str) -> dict[str, Any] | None:
@@ -165,7 +186,8 @@ def _diagnostic(
 
 
 def stderr_rewriter(program: Program) -> Callable[[str], str]:
-    """Turns ``main.rs:7:5`` in a program's stderr into ``Cell In[N], line M`` where line 7 came from."""
+    """Turns ``main.rs:7:5`` in a program's stderr into ``Cell In[N], line M`` where line 7 came from,
+    and keeps only the frames of a panic's backtrace that are in cells (``Backtrace``)."""
 
     def place(match: re.Match[str]) -> str:
         origin = program.origin(int(match.group(1)))
@@ -173,4 +195,50 @@ def stderr_rewriter(program: Program) -> Callable[[str], str]:
             return match.group(0)
         return cell_position(origin.cell, origin.line)
 
-    return lambda text: _LOCATION.sub(place, text)
+    backtrace = Backtrace()
+    return lambda text: backtrace(_LOCATION.sub(place, text))
+
+
+_FRAME = re.compile(r"^\s*\d+: (?P<name>.+)$")
+_AT = re.compile(r"^\s+at (?P<place>.+)$")
+_CELL_PLACE = re.compile(r"Cell In\[\d+\], line \d+")
+_OMITTED = "note: Some details are omitted"
+
+
+class Backtrace:
+    """A panic's ``stack backtrace:`` with only the frames in cells, numbered again from 0.
+
+    Text comes in whole lines, in pieces; a frame's name line waits for the ``at`` line after it.
+    The standard library's frames, and Rust's note that some were omitted, are dropped.
+    """
+
+    def __init__(self) -> None:
+        self._inside = False
+        self._name: str | None = None
+        self._count = 0
+
+    def __call__(self, text: str) -> str:
+        kept: list[str] = []
+        for line in text.splitlines(keepends=True):
+            bare = line.rstrip("\n")
+            if bare == "stack backtrace:":
+                self._inside, self._name, self._count = True, None, 0
+                kept.append(line)
+                continue
+            if not self._inside:
+                kept.append(line)
+                continue
+            frame, at = _FRAME.match(bare), _AT.match(bare)
+            if frame:
+                self._name = frame.group("name")
+            elif at:
+                if self._name is not None and _CELL_PLACE.search(at.group("place")):
+                    kept.append(f"{self._count:4}: {self._name}\n             at {at.group('place')}\n")
+                    self._count += 1
+                self._name = None
+            elif bare.startswith(_OMITTED):
+                continue
+            else:  # the backtrace is over
+                self._inside, self._name = False, None
+                kept.append(line)
+        return "".join(kept)

@@ -14,6 +14,7 @@ and runtime and compile-time locations are mapped back through ``Program.origin`
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -23,7 +24,7 @@ from tree_sitter import Language, Node, Query, QueryCursor
 
 from ccellkernel.memory import Fragment, Memory
 from ccellkernel.program import CellParts, Origin, Program, ProgramWriter, cell_label
-from ccellkernel.syntax import parse
+from ccellkernel.syntax import parse, piece
 
 from .split import CRATE_LEVEL
 
@@ -46,6 +47,25 @@ PLAIN_MACROS = frozenset(
     thread_local""".split()
 )
 COMMENTS = ("line_comment", "block_comment")
+# Out[n]: the tail expression is passed to the ccell crate (``ccell.rs``), on lines of its own so
+# that the expression keeps its lines and columns.
+VALUE_OPEN = "::ccell::__value(&("
+VALUE_CLOSE = "));"
+PROBE = "fn ccell_probe() {\n"
+# Tail expressions that never give a value to show (their type is `!` or `()`).
+NOT_VALUES = frozenset(
+    {
+        "return_expression",
+        "break_expression",
+        "continue_expression",
+        "loop_expression",
+        "for_expression",
+        "while_expression",
+        "unit_expression",
+        "empty_statement",
+    }
+)
+DIVERGING_MACROS = frozenset({"panic", "todo", "unimplemented", "unreachable"})
 _ENDS_AN_EXPRESSION = re.compile(r"[\w)\]\"'?]\Z")
 _RESULT_VALUE = re.compile(r"(?:[\w:]*::)?(?:Ok|Err)\Z")
 
@@ -64,10 +84,29 @@ def render(language: Language, memory: Memory, cell: CellParts) -> Program:
         return out.program()
     body = Body.of(language, cell.statements)
     out.generated(RESULT_MAIN if body.result else PLAIN_MAIN)
-    for statement, text in zip(cell.statements, body.texts, strict=True):
-        out.fragment(statement, text)
+    value_at: Fragment | None = None
+    for index, (statement, text) in enumerate(zip(cell.statements, body.texts, strict=True)):
+        if body.value is None or body.value[0] != index:
+            out.fragment(statement, text)
+            continue
+        _, start, stop = body.value
+        before, expression, after = (
+            piece(statement, text, 0, start),
+            piece(statement, text, start, stop),
+            piece(statement, text, stop, len(text.encode("utf-8"))),
+        )
+        if before is not None:
+            out.fragment(before)
+        assert expression is not None
+        out.generated(VALUE_OPEN)
+        out.fragment(expression)
+        out.generated(VALUE_CLOSE)
+        if after is not None:
+            out.fragment(after)
+        value_at = expression
     out.generated(RESULT_END if body.result and not body.returns_value else "}")
-    return out.program()
+    program = out.program()
+    return dataclasses.replace(program, data={"value": value_at}) if value_at else program
 
 
 def _marker(origin: Origin | None, line: int) -> str:
@@ -80,12 +119,14 @@ class Body:
     """``main``'s body: the statements' texts as it needs them, and which ``main`` it needs.
 
     ``result``: ``main`` returns ``Result``; ``returns_value``: the body ends in ``Ok(..)`` or
-    ``Err(..)``, which is then ``main``'s value.
+    ``Err(..)``, which is then ``main``'s value. ``value``: the body's tail expression, shown as
+    ``Out[n]``, as (statement index, start, end) in bytes of that statement's text.
     """
 
     texts: tuple[str, ...]
     result: bool
     returns_value: bool
+    value: tuple[int, int, int] | None = None
 
     @classmethod
     def of(cls, language: Language, statements: tuple[Fragment, ...]) -> Body:
@@ -93,24 +134,64 @@ class Body:
             return cls((), False, False)
         pieces = [s.text.encode("utf-8") for s in statements]
         starts, offset = [], 0
-        for piece in pieces:
+        for chunk in pieces:
             starts.append(offset)
-            offset += len(piece) + 1  # joined by "\n"
+            offset += len(chunk) + 1  # joined by "\n"
         tree = parse(language, b"\n".join(pieces).decode("utf-8"))
         returns, result = _scan(language, tree.root_node)
         last = _last_node(tree.root_node)
         returns_value = last is not None and _is_result_value(last)
         inserts = [(at, b" Ok(())") for at in returns] if result or returns_value else []
-        end = None if returns_value else _unterminated_end(last)
+        shown = not returns_value and tail_expression(language, b"\n".join(pieces)) is not None
+        end = None if returns_value or shown else _unterminated_end(last)
         if end is not None:
             inserts.append((end, b";"))
         texts = []
-        for piece, start in zip(pieces, starts, strict=True):
-            mine = sorted((at - start, text) for at, text in inserts if start <= at <= start + len(piece))
+        for chunk, start in zip(pieces, starts, strict=True):
+            mine = sorted((at - start, text) for at, text in inserts if start <= at <= start + len(chunk))
             for at, text in reversed(mine):
-                piece = piece[:at] + text + piece[at:]
-            texts.append(piece.decode("utf-8", "replace"))
-        return cls(tuple(texts), result or returns_value, returns_value)
+                chunk = chunk[:at] + text + chunk[at:]
+            texts.append(chunk.decode("utf-8", "replace"))
+        value = _locate(language, texts) if shown else None
+        return cls(tuple(texts), result or returns_value, returns_value, value)
+
+
+def tail_expression(language: Language, body: bytes) -> tuple[int, int] | None:
+    """Where the body's tail expression is (the last expression without ``;``), in bytes of ``body``,
+    if it ends in one whose value can be shown: read as the block of a function, the way rustc will."""
+    tree = parse(language, (PROBE + body.decode("utf-8", "replace") + "\n}\n"))
+    function = tree.root_node.children[0] if tree.root_node.children else None
+    block = function.child_by_field_name("body") if function is not None else None
+    if block is None or block.has_error:
+        return None
+    children = [c for c in block.named_children if c.type not in COMMENTS]
+    if not children:
+        return None
+    last = children[-1]
+    if last.type == "expression_statement" and last.children and last.children[-1].type != ";":
+        last = last.named_children[0]  # a block-like expression (`if`, `match`) at the end
+    if last.type in NOT_VALUES or last.type.endswith(("_statement", "_declaration", "_item")):
+        return None
+    if last.type == "macro_invocation":
+        name = last.child_by_field_name("macro")
+        if name is not None and name.text is not None and name.text.decode() in DIVERGING_MACROS:
+            return None
+    offset = len(PROBE.encode("utf-8"))
+    return last.start_byte - offset, last.end_byte - offset
+
+
+def _locate(language: Language, texts: list[str]) -> tuple[int, int, int] | None:
+    """The tail expression of the joined ``texts`` as (index of the text, start, end) in that text."""
+    found = tail_expression(language, "\n".join(texts).encode("utf-8"))
+    if found is None:
+        return None
+    offset = 0
+    for index, text in enumerate(texts):
+        size = len(text.encode("utf-8"))
+        if offset <= found[0] and found[1] <= offset + size:
+            return index, found[0] - offset, found[1] - offset
+        offset += size + 1
+    return None
 
 
 def _scan(language: Language, root: Node) -> tuple[list[int], bool]:
