@@ -5,11 +5,13 @@
 
     class CCellCKernelTests(KernelConformance, jupyter_kernel_test.KernelTests): ...
 
-The suite skips the tests whose samples are left empty. These kernels have no ``execute_result``,
-``display_data``, pager, history, inspect or ``clear_output``, so those six tests are replaced here by
+The suite skips the tests whose samples are left empty, so every language gives them all: its own
+``execute_result`` (``Out[n]``), ``display_data`` and ``clear_output`` tests run with each language's
+samples. These kernels have no pager, history or inspect, so those three tests are replaced here by
 tests that the kernel says so honestly (nothing advertised, empty replies), rather than skipped. Beyond
 the suite: the other error kinds have the same shape as a compile error (one IOPub error, nothing
-else), a name a cell declared is offered for completion, and cells with magic lines are complete.
+else), a name a cell declared is offered for completion, cells with magic lines are complete, a
+statement has no ``Out[n]``, and text a program prints is never taken for a display.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ class KernelConformance(KernelTests):
     language_info: ClassVar[dict[str, str]]  # kernel_info's language_info has these items
     version_pattern: ClassVar[str | None] = None  # and its version matches this
     supported_features: ClassVar[list[str] | None] = None  # exactly these, where a language says
-    code_expression_statement: ClassVar[str]  # ends in an expression, which is not an Out[n]
+    code_expression_statement: ClassVar[str]  # ends in a statement (with its ;): not an Out[n]
     code_print_html: ClassVar[str]  # prints "<b>html?</b>" to stdout
     code_print_carriage_return: ClassVar[str]  # prints "\rline\n" to stdout
     inspect_sample: ClassVar[tuple[str, int]]  # (code, cursor) for inspect_request
@@ -90,26 +92,45 @@ class KernelConformance(KernelTests):
             self.assertEqual(content.get("supported_features", []), self.supported_features)
         self.assertFalse(content.get("debugger", False))
 
-    # -- the suite's six feature tests, for features these kernels do not have: they must not pretend --
-
     def _outputs(self, code: str) -> tuple[dict, list[str]]:
         self.flush_channels()
         reply, outputs = self.execute_helper(code)
         self.assertEqual(reply["content"]["status"], "ok")
         return reply["content"], [m["msg_type"] for m in outputs]
 
-    def test_execute_result(self) -> None:
-        # a trailing expression is a statement: it runs, and has no Out[n] (a later feature)
+    def test_a_statement_has_no_out(self) -> None:
         _, kinds = self._outputs(self.code_expression_statement)
         self.assertNotIn("execute_result", kinds)
 
-    def test_display_data(self) -> None:
+    def test_printed_html_is_text_not_a_display(self) -> None:
         _, kinds = self._outputs(self.code_print_html)
         self.assertEqual(kinds, ["stream"])
 
-    def test_clear_output(self) -> None:
+    def test_a_carriage_return_is_text_not_a_clear(self) -> None:
         _, kinds = self._outputs(self.code_print_carriage_return)
         self.assertNotIn("clear_output", kinds)
+
+    def test_out_counts_like_ipython(self) -> None:
+        """Out[n] carries the execution count of its cell, and comes after what the cell printed."""
+        sample = self.code_execute_result[0]
+        self.flush_channels()
+        msg_id = self.kc.execute(sample["code"])
+        reply = self.kc.get_shell_msg(timeout=30)
+        self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
+        count = reply["content"]["execution_count"]
+        results = []
+        while True:
+            msg = self.kc.get_iopub_msg(timeout=10)
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            if msg["msg_type"] == "execute_result":
+                results.append(msg["content"])
+            if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                break
+        self.assertEqual([r["execution_count"] for r in results], [count])
+        self.assertEqual(results[0]["data"]["text/plain"], sample["result"])
+
+    # -- the suite's feature tests for what these kernels do not have: they must not pretend --
 
     def test_pager(self) -> None:
         content, kinds = self._outputs("%help")

@@ -127,7 +127,9 @@ def test_wheel_ships_kernelspec_logos_and_toolchain(tmp_path):
     for name, _, _ in BUILT_IN:
         shared = f"ccellkernel-0.1.0.data/data/share/jupyter/kernels/ccell-{name}/"
         assert {shared + n for n in ("kernel.json", *LOGOS)} <= names
-    assert {"ccell_c/__init__.py", "ccell_c/classify.py", "ccell_c/prelude.c"} <= names
+    assert {"ccell_c/__init__.py", "ccell_c/classify.py", "ccell_c/runtime/ccell.c"} <= names
+    # the display bindings travel with their toolchains
+    assert {"ccell_c/include/ccell.h", "ccell_go/display/display.go", "ccell_rust/ccell.rs"} <= names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "[ccellkernel.toolchains]\nc = ccell_c:CToolchain\ngo = ccell_go:GoToolchain\n" in text

@@ -56,6 +56,16 @@ class CCellCKernelTests(KernelConformance, jupyter_kernel_test.KernelTests):
     )
     language_info = {"mimetype": "text/x-csrc"}  # noqa: RUF012
     code_expression_statement = "1 + 1;"
+    code_execute_result = [  # noqa: RUF012
+        {"code": "1 + 2", "result": "3"},
+        {"code": 'int n = 6;\n"chars"', "result": '"chars"'},
+        {"code": "2.5 * 2", "result": "5"},
+    ]
+    code_display_data = [  # noqa: RUF012
+        {"code": '#include <ccell.h>\nccell_html("<b>bold</b>");', "mime": "text/html"},
+        {"code": '#include <ccell.h>\nccell_png("\\x89PNG\\r\\n", 6);', "mime": "image/png"},
+    ]
+    code_clear_output = "#include <ccell.h>\nccell_clear();"
     code_print_html = '#include <stdio.h>\nprintf("<b>html?</b>\\n");'
     code_print_carriage_return = '#include <stdio.h>\nprintf("\\rline\\n");'
     inspect_sample = ("printf", 3)

@@ -65,6 +65,15 @@ class CCellGoKernelTests(KernelConformance, jupyter_kernel_test.KernelTests):
     }
     version_pattern = r"^go1\.\d+"
     code_expression_statement = "x := 1 + 1"
+    code_execute_result = [  # noqa: RUF012
+        {"code": "1 + 2", "result": "3"},
+        {"code": 'strings.ToUpper("go")', "result": "GO"},
+    ]
+    code_display_data = [  # noqa: RUF012
+        {"code": 'display.HTML("<b>bold</b>")', "mime": "text/html"},
+        {"code": "display.PNG([]byte{0x89, 'P', 'N', 'G'})", "mime": "image/png"},
+    ]
+    code_clear_output = "display.Clear()"
     code_print_html = 'fmt.Println("<b>html?</b>")'
     code_print_carriage_return = 'fmt.Print("\\rline\\n")'
     inspect_sample = ("fmt.Println", 5)

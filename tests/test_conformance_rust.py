@@ -62,7 +62,17 @@ class CCellRustKernelTests(KernelConformance, jupyter_kernel_test.KernelTests):
         "pygments_lexer": "rust",
         "codemirror_mode": "text/x-rustsrc",
     }
-    code_expression_statement = "let x = 20;\nx * 2 + 2"
+    code_expression_statement = "let x = 20;\nlet _y = x * 2 + 2;"
+    code_execute_result = [  # noqa: RUF012
+        {"code": "1 + 2", "result": "3"},
+        {"code": "vec![1, 2]", "result": "[1, 2]"},
+        {"code": '"text".to_string()', "result": '"text"'},
+    ]
+    code_display_data = [  # noqa: RUF012
+        {"code": 'ccell::html("<b>bold</b>");', "mime": "text/html"},
+        {"code": "ccell::png(&[0x89, b'P', b'N', b'G']);", "mime": "image/png"},
+    ]
+    code_clear_output = "ccell::clear();"
     code_print_html = 'println!("<b>html?</b>");'
     code_print_carriage_return = 'print!("\\rline\\n");'
     inspect_sample = ("println", 3)

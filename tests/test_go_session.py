@@ -220,7 +220,7 @@ def test_module_directory_is_offline_and_versioned(go_cells):
     go_cells.ok("var x = 1")
     module = go_cells.session.workdir / "module"
     install = go_cells.session.toolchain.install()
-    assert (module / "go.mod").read_text() == f"module ccell\n\ngo {install.language_version}\n"
+    assert (module / "go.mod").read_text() == f"module ccellkernel\n\ngo {install.language_version}\n"
     assert install.version.startswith(f"go{install.language_version}")
     env = install.environment(go_cells.session.workdir)
     assert {k: env[k] for k in OFFLINE} == OFFLINE
