@@ -399,6 +399,14 @@ class CCellCppKernelTests(KernelConformance, jupyter_kernel_test.KernelTests):
     version_pattern = r"\d+\.\d+"  # the compiler's
     supported_features = []  # noqa: RUF012
     code_expression_statement = "1 + 1;"
+    code_execute_result = [  # noqa: RUF012
+        {"code": "1 + 2", "result": "3"},
+        {"code": '#include <string>\nstd::string("te") + "xt"', "result": '"text"'},
+    ]
+    code_display_data = [  # noqa: RUF012
+        {"code": '#include <ccell.hpp>\nccell::html("<b>bold</b>");', "mime": "text/html"},
+    ]
+    code_clear_output = "#include <ccell.hpp>\nccell::clear();"
     code_print_html = CPP + 'std::cout << "<b>html?</b>\\n";'
     code_print_carriage_return = CPP + 'std::cout << "\\rline\\n";'
     inspect_sample = ("std::cout", 5)

@@ -8,8 +8,8 @@ initializers that are not constant (run by a constructor, before ``main``), and 
 Every program is linked with the runtime (``runtime/ccell.c``, compiled once per set of flags): it
 line-buffers stdio, implements ``<ccell.h>`` (``include/``, on the include path of every cell) over the
 display channel, shows a cell's last expression as ``Out[n]`` (``value.py``), reports crashes with the
-cells' lines (``crash.py``) and runs ``%test`` (``tests.py``). Programs are built with ``-g`` so that a
-crash can name its line.
+cells' lines (``ccellkernel.crashes``) and runs ``%test`` (``tests.py``). Programs are built with
+``-g`` so that a crash can name its line.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 import tree_sitter
 import tree_sitter_c
 
+from ccellkernel import crashes
 from ccellkernel.diagnostics import parse_gnu
 from ccellkernel.gnu import compile_only, find_compiler, line_directives
 from ccellkernel.memory import Declaration, Fragment, Memory
@@ -29,7 +30,7 @@ from ccellkernel.program import CellParts, Diagnostic, Program, ProgramWriter, o
 from ccellkernel.testing import TestPlan
 from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Toolchain
 
-from . import crash, tests, value
+from . import tests, value
 from .classify import KEYWORDS, split_cell
 
 CANDIDATES = ("cc", "gcc", "clang", "tcc")
@@ -190,7 +191,7 @@ class CToolchain(Toolchain):
         return BuildResult(obj)
 
     def explain_crash(self, program: Program, binary: Path, report: bytes) -> list[str]:
-        return crash.explain(report)
+        return crashes.explain(report)
 
 
 INPUT_FILES = (".c", ".o", ".a", ".so", ".s", ".S")

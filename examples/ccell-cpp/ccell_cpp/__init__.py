@@ -10,7 +10,11 @@ uses only the public core: ``ccellkernel.toolchain`` (the base class), ``ccellke
   usings, namespaces, function prototypes, globals) in an order where each comes after what it
   uses, then function bodies, then ``main``; every line carries a ``#line`` directive naming its cell;
 - ``CppToolchain.build`` compiles it with ``$CXX`` (else c++, g++, clang++), ``-std=c++17`` unless
-  ``%flags`` choose another standard, linked with ``prelude.cpp`` (line-buffered stdio).
+  ``%flags`` choose another standard, linked with ``prelude.cpp`` (line-buffered stdio);
+- rich output: ``include/ccell.hpp`` is this plugin's own binding of the core's display channel
+  (``ccell::html``, ``ccell::png``...), on every cell's include path; a cell's last expression without
+  its ``;`` is passed to ``ccell::value``, which the core shows as ``Out[n]`` (``ccellkernel.clike``
+  finds the expression).
 """
 
 from __future__ import annotations
@@ -23,10 +27,11 @@ from typing import Any, ClassVar
 import tree_sitter
 import tree_sitter_cpp
 
+from ccellkernel.clike import trailing_value
 from ccellkernel.diagnostics import parse_gnu
 from ccellkernel.gnu import compile_only, find_compiler, line_directives
 from ccellkernel.memory import Declaration, Fragment, Memory
-from ccellkernel.program import CellParts, Program, ProgramWriter, order_by_uses
+from ccellkernel.program import CellParts, Diagnostic, Program, ProgramWriter, order_by_uses
 from ccellkernel.syntax import bracket_depth, parse
 from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Toolchain
 
@@ -41,6 +46,12 @@ QUIET = ("-Wno-unused-function", "-Wno-unused-variable", "-Wno-unused-but-set-va
 FIRST = ("include", "define", "preprocessor")  # rendered first, in cell order
 INPUT_FILES = (".c", ".cc", ".cpp", ".cxx", ".o", ".a", ".so")  # given to the linker only
 BODIES = ("function", "method", "function template", "method template")  # after every declaration
+VALUE_OPEN = "ccell::value(("
+VALUE_CLOSE = ", ccell::detail::nothing{}));"
+NOT_PRINTABLE = "CCELL_NOT_PRINTABLE"  # the static_assert of ccell::value
+NOT_PRINTABLE_MESSAGE = (
+    "this value cannot be shown as Out[n]: its type has no operator<<; print it, or end the line with ;"
+)
 KEYWORDS = frozenset(
     """alignas alignof auto bool break case catch char class const constexpr const_cast continue
     decltype default delete do double dynamic_cast else enum explicit extern false float for friend
@@ -66,6 +77,7 @@ class CppToolchain(Toolchain):
         "codemirror_mode": "text/x-c++src",
     }
     keywords: ClassVar[frozenset[str]] = KEYWORDS
+    line_comment: ClassVar[str | None] = "//"
 
     def __init__(self) -> None:
         self._language = tree_sitter.Language(tree_sitter_cpp.language())
@@ -105,12 +117,28 @@ class CppToolchain(Toolchain):
             out.fragment(decl.fragment)
         if cell.main is not None:
             out.fragment(cell.main)
-        else:
-            out.generated("int main(int argc, char **argv) {\n(void)argc; (void)argv;")
-            for statement in cell.statements:
-                out.fragment(statement)
-            out.generated("return 0;\n}")
-        return out.program()
+            return out.program()
+        statements = list(cell.statements)
+        last = trailing_value(self._language, statements[-1]) if statements else None
+        if last is not None:
+            out.generated("#include <ccell.hpp>")
+        out.generated("int main(int argc, char **argv) {\n(void)argc; (void)argv;")
+        for statement in statements[:-1] if last is not None else statements:
+            out.fragment(statement)
+        if last is not None:
+            if last.before is not None:
+                out.fragment(last.before)
+            out.generated(VALUE_OPEN)  # (x, nothing{}) is x, or nothing when x is void
+            out.fragment(last.expression)
+            out.generated(VALUE_CLOSE)
+            if last.after is not None:
+                out.fragment(last.after)
+        out.generated("return 0;\n}")
+        program = out.program()
+        if last is None:
+            return program
+        where = (last.expression.cell, last.expression.line, last.expression.column + 1)
+        return dataclasses.replace(program, data={"value": where})
 
     # -- compiling --------------------------------------------------------------------------------
 
@@ -124,7 +152,9 @@ class CppToolchain(Toolchain):
         source = ctx.workdir / "cell.cpp"
         source.write_text(program.text, encoding="utf-8")
         standard = [] if any(f.startswith("-std=") for f in ctx.flags) else [STANDARD]
-        argv = [*compiler.argv, *standard, "-fdiagnostics-color=never", "-Wall", *QUIET, f"-I{ctx.cwd}"]
+        include = f"-I{resources.files(__name__).joinpath('include')}"  # <ccell.hpp>
+        argv = [*compiler.argv, *standard, "-fdiagnostics-color=never", "-Wall", *QUIET, include]
+        argv.append(f"-I{ctx.cwd}")
         if ctx.will_run:
             prelude = await self._prelude(compiler, standard, ctx)
             if not prelude.ok:
@@ -136,7 +166,11 @@ class CppToolchain(Toolchain):
             argv += ["-c", "-o", str(binary), str(source), *compile_only(ctx.flags, INPUT_FILES)]
         result = await ctx.run_tool(argv, cwd=ctx.cwd)
         output = result.stderr + result.stdout
-        return BuildResult(binary if result.returncode == 0 else None, tuple(parse_gnu(output)), output)
+        found = tuple(parse_gnu(output))
+        where = program.data.get("value")
+        if result.returncode != 0 and isinstance(where, tuple) and NOT_PRINTABLE in output:
+            found = (Diagnostic("error", NOT_PRINTABLE_MESSAGE, *where),)
+        return BuildResult(binary if result.returncode == 0 else None, found, output)
 
     async def _prelude(self, compiler: Compiler, standard: list[str], ctx: BuildContext) -> BuildResult:
         """Compile (once per set of flags) the object that makes stdio line-buffered on pipes.

@@ -1,11 +1,19 @@
-"""Where a crashed C program died, in cell terms: ``Cell In[4], line 2, in divide``.
+"""Where a crashed native program died, in cell terms: ``Cell In[4], line 2, in divide``.
 
-The runtime's signal handler (``runtime/ccell.c``) sends a crash report over the display channel: the
-faulting instruction (``pc``), the stack's return addresses (``frames``) and the process's memory map
-(``maps``). Each address is turned into an offset in the file it was loaded from, and ``addr2line``
-reads the file's debug information (the kernel builds with ``-g``): since the program was written with
-``#line`` directives, the files it names are ``Cell In[N]``. Frames outside the cells (libc, the
-runtime, generated code) are left out.
+Public plugin API, for toolchains that build ELF programs with DWARF debug information and ``#line``
+directives (gcc, clang; the built-in C toolchain). The program's runtime catches the fatal signal and
+sends a crash report over the display channel (a frame of kind ``crash``, see ``display.py``), as
+text::
+
+    pc 0x55d0c3a4b1c9
+    frames 0x7f... 0x7f... 0x55d0c3a4b1c9 0x55d0c3a4b2e0 ...
+    maps
+    <the process's /proc/self/maps>
+
+``pc`` is the faulting instruction, ``frames`` the stack's return addresses (``backtrace(3)``). Each
+address becomes an offset in the file it was loaded from, and ``addr2line`` reads that file's debug
+information; since the program was written with ``#line`` directives, the files it names are ``Cell
+In[N]``. Frames outside the cells (libc, the runtime, generated code) are left out.
 """
 
 from __future__ import annotations
@@ -16,7 +24,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from ccellkernel.program import cell_position
+from .program import cell_position
 
 _MAP = re.compile(r"^([0-9a-f]+)-([0-9a-f]+) (\S+) ([0-9a-f]+) \S+ \d+\s+(/.*)$")
 _CELL = re.compile(r"Cell In\[(\d+)\]:(\d+)")
