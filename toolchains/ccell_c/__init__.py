@@ -135,7 +135,8 @@ class CToolchain(Toolchain):
         if "tcc" in compiler.version.lower():
             return ["-g", include]
         extra = ["-Wno-unknown-warning-option"] if "clang" in compiler.version.lower() else []
-        return ["-fdiagnostics-color=never", "-g", "-Wall", *QUIET, *extra, include]
+        # DWARF 4: binutils' addr2line misreads the file table gcc 12 writes for #line files in DWARF 5
+        return ["-fdiagnostics-color=never", "-gdwarf-4", "-Wall", *QUIET, *extra, include]
 
     async def build(self, program: Program, ctx: BuildContext) -> BuildResult:
         result = await self._compile(program.text, ctx)
