@@ -29,6 +29,11 @@ def show(nb: nbformat.NotebookNode) -> None:
                 print(out.text, end="" if out.text.endswith("\n") else "\n")
             elif out.output_type == "error":
                 print("\n".join(out.traceback))
+            elif out.output_type == "execute_result":
+                print(f"Out[{out.execution_count}]: {out.data['text/plain']}")
+            elif out.output_type == "display_data":
+                for mime, data in out.data.items():
+                    print(f"[display {mime}, {len(data)} characters]")
         print()
 
 

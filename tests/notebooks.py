@@ -63,6 +63,21 @@ def errors(cell: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
     return [o for o in cell.outputs if o.output_type == "error"]
 
 
+def check_rich_tour(cell_with: Callable[[str], nbformat.NotebookNode], value_code: str, value: str) -> None:
+    """A tour's rich cells: a value as Out[n], an HTML table, and an SVG chart after its title."""
+    shown = cell_with(value_code)
+    [result] = [o for o in shown.outputs if o.output_type == "execute_result"]
+    assert (result.execution_count, result.data["text/plain"]) == (shown.execution_count, value)
+    table = cell_with("an HTML table")
+    [html] = [o.data["text/html"] for o in table.outputs if o.output_type == "display_data"]
+    assert html.startswith("<table>") and html.count("<tr>") == 6 and "<td>25</td>" in html
+    chart = cell_with("a bar chart")
+    assert [o.output_type for o in chart.outputs] == ["stream", "display_data"]
+    assert chart.outputs[0].text == "squares of 1 to 8:\n"
+    svg = chart.outputs[1].data["image/svg+xml"]
+    assert svg.startswith("<svg") and svg.count("<rect") == 8
+
+
 def run_tour(
     filename: str, kernel: str, cwd: Path, *, timeout: int
 ) -> Callable[[str], nbformat.NotebookNode]:

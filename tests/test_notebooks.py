@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from notebooks import errors, notebook, run, run_tour, stdout
+from notebooks import check_rich_tour, errors, notebook, run, run_tour, stdout
 
 pytestmark = pytest.mark.slow
 
@@ -32,6 +32,8 @@ def test_c_tour_runs(tmp_path: Path) -> None:
     assert stdout(exits) == "row 0\nrow 1\nrow 2\n"
     [error] = errors(exits)
     assert (error.ename, error.evalue) == ("ExitStatus", "exit status 3")
+
+    check_rich_tour(cell_with, "square(9) + 1", "82")
 
     listing = stdout(cell_with("%list"))
     for key in ("square", "greeting", "counter", "Point", "norm", "<stdio.h>"):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from notebooks import errors, run_tour, stderr, stdout
+from notebooks import check_rich_tour, errors, run_tour, stderr, stdout
 
 pytestmark = pytest.mark.slow
 
@@ -41,6 +41,8 @@ def test_go_tour_runs(tmp_path: Path) -> None:
     assert stdout(exits) == "leaving early\n"
     [error] = errors(exits)
     assert (error.ename, error.evalue) == ("ExitStatus", "exit status 3")
+
+    check_rich_tour(cell_with, 'strings.Repeat("go", 3)', "gogogo")
 
     listing = stdout(cell_with("%list"))
     for key in ("square", "Point.Norm", "Point.String", "counter", "Sunday, Monday, Tuesday", "strings"):

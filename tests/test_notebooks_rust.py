@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from notebooks import errors, run_tour, stderr, stdout
+from notebooks import check_rich_tour, errors, run_tour, stderr, stdout
 
 pytestmark = pytest.mark.slow
 
@@ -43,6 +43,8 @@ def test_rust_tour_runs(tmp_path: Path) -> None:
 
     [error] = errors(cell_with("process::exit(3)"))
     assert (error.ename, error.evalue) == ("ExitStatus", "exit status 3")
+
+    check_rich_tour(cell_with, "collect::<Vec<i32>>()", "[1, 4, 9, 16, 25]")
 
     listing = stdout(cell_with("%list"))
     for key in ("square", "Point", "impl Point", "impl fmt::Display for Point", "COUNTER", "std::fmt"):
