@@ -122,26 +122,32 @@ def _c_compile(cc: list[str], source: str, binary: str) -> list[str]:
 
 
 def _c_kernel_steps(cc: list[str], work: Path, kernel_cwd: Path, shown: str) -> list[Step]:
-    # The kernel's own flags and prelude, read from its toolchain so that this stays in step with it.
+    # The kernel's own flags and runtime, read from its toolchain so that this stays in step with it.
     from ccellkernel.plugins import load_toolchain
 
     toolchain = load_toolchain("c")
     flags = list(toolchain.flags_for(toolchain.find_compiler()))  # type: ignore[attr-defined]
-    prelude_c, prelude_o = work / "prelude.c", str(work / "prelude.o")
-    prelude_c.write_text(resources.files(type(toolchain).__module__).joinpath("prelude.c").read_text())
-    _run([*cc, "-c", "-o", prelude_o, str(prelude_c)], work)
+    debug = [f for f in flags if f.startswith("-g")]
+    plain = [f for f in flags if f not in debug]
+    runtime_c, runtime_o = work / "ccell-runtime.c", str(work / "ccell-runtime.o")
+    package = resources.files(type(toolchain).__module__)
+    runtime_c.write_text(package.joinpath("runtime/ccell.c").read_text())
+    _run([*cc, *flags, "-c", "-o", runtime_o, str(runtime_c)], work)
     # %show renders main empty: put the trivial cell's statement where the kernel puts it.
     head, sep, tail = shown.rpartition("return 0;\n}")
     rendered = work / "cell.c"
     rendered.write_text(f'{head}printf("hello\\n");\n{sep}{tail}' if sep else shown)
     src, out, inc = str(work / "prog.c"), str(work / "prog"), f"-I{kernel_cwd}"
     return [
-        Step("+ the kernel's flags (-Wall ...)", [*cc, *flags, "-o", out, src, "-lm"]),
+        Step("+ the kernel's flags (-Wall ..., <ccell.h>)", [*cc, *plain, "-o", out, src, "-lm"]),
+        Step("+ debug information (" + " ".join(debug) + ")", [*cc, *flags, "-o", out, src, "-lm"]),
         Step("+ -I<kernel cwd>", [*cc, *flags, inc, "-o", out, src, "-lm"]),
-        Step("+ prelude object linked", [*cc, *flags, inc, "-o", out, src, prelude_o, "-lm"]),
+        Step(
+            "+ runtime object linked (display channel)", [*cc, *flags, inc, "-o", out, src, runtime_o, "-lm"]
+        ),
         Step(
             "+ rendered program (#line, prototypes)",
-            [*cc, *flags, inc, "-o", out, str(rendered), prelude_o, "-lm"],
+            [*cc, *flags, inc, "-o", out, str(rendered), runtime_o, "-lm"],
         ),
     ]
 
@@ -392,8 +398,9 @@ def _asyncio(argv: Sequence[str], cwd: Path) -> tuple[float, str]:
     return elapsed, out.decode("utf-8", "replace")
 
 
-def _runner_timers() -> tuple[Timer, Timer]:
-    """Timers that start a command the way the kernel does (ccellkernel.runner), here in this process."""
+def _runner_timers() -> tuple[Timer, Timer, Timer]:
+    """Timers that start a command the way the kernel does (ccellkernel.runner), here in this process:
+    a tool, a program, and a program with the display channel (its two more pipes)."""
     from ccellkernel.output import OutputBuffer
     from ccellkernel.runner import Execution, run_program, run_tool
 
@@ -408,7 +415,7 @@ def _runner_timers() -> tuple[Timer, Timer]:
             raise BenchError(f"exit status {returncode}: {shlex.join(argv)}")
         return elapsed, out
 
-    def program(argv: Sequence[str], cwd: Path) -> tuple[float, str]:
+    def program(argv: Sequence[str], cwd: Path, channel: bool = False) -> tuple[float, str]:
         seen: list[str] = []
 
         async def no_input(cancel: object) -> None:
@@ -417,7 +424,10 @@ def _runner_timers() -> tuple[Timer, Timer]:
         async def timed() -> tuple[float, int]:
             output = OutputBuffer(lambda name, text: seen.append(text) if name == "stdout" else None, 1 << 20)
             start = time.perf_counter()
-            run = run_program(Execution(), argv, output, cwd=cwd, env=None, read_input=no_input)
+            on_display = (lambda item: None) if channel else None
+            run = run_program(
+                Execution(), argv, output, cwd=cwd, env=None, read_input=no_input, on_display=on_display
+            )
             returncode = await asyncio.wait_for(run, CELL_TIMEOUT)
             return time.perf_counter() - start, returncode
 
@@ -426,7 +436,7 @@ def _runner_timers() -> tuple[Timer, Timer]:
             raise BenchError(f"exit status {returncode}: {shlex.join(argv)}")
         return elapsed, "".join(seen)
 
-    return tool, program
+    return tool, program, functools.partial(program, channel=True)
 
 
 # -- one scenario ----------------------------------------------------------------------------------
@@ -462,11 +472,12 @@ def _breakdowns(
     run_steps = [Step(f"by hand: ./{binary}", run_argv)]
     if lang.kernel_steps is not None:
         compile_steps += lang.kernel_steps(cc, work, kernel.cwd, kernel.run("%show").stdout)
-    tool, program = _runner_timers()
+    tool, program, with_channel = _runner_timers()
     for steps, timer in ((compile_steps, tool), (run_steps, program)):
         argv = steps[-1].argv
         steps.append(Step("+ from asyncio, in its own session", argv, _asyncio))
         steps.append(Step("+ as ccellkernel.runner starts it", argv, timer))
+    run_steps.append(Step("+ the display channel (two more pipes)", run_steps[-1].argv, with_channel))
     return [
         Breakdown("compile, rebuilt by hand one addition at a time", "compile", compile_steps, work.parent),
         Breakdown("run, rebuilt the same way", "run", run_steps, work.parent),
