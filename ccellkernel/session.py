@@ -7,6 +7,7 @@ through a ``CellIO`` (the kernel's IOPub in production, a list in tests) and nev
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import os
 import shutil
@@ -16,11 +17,13 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Protocol
 
-from . import diagnostics, syntax
+from . import diagnostics
+from .assist import Completions, EditorHelp, Inspection, help_request
 from .errors import CompileError, ExitStatus, Interrupted, MagicError, ProgramSignal
 from .magics import Magic, help_text, split_magics
 from .memory import Fragment, Memory
@@ -85,6 +88,7 @@ class Session:
         self.options = Options()
         self.sources: dict[int, list[str]] = {}
         self.timings: dict[str, float] = {}  # seconds per phase of the last cell
+        self.page: Inspection | None = None  # what the last cell's `name?` asked for
         self._execution: Execution | None = None
         self._warm_up: Execution | None = None
 
@@ -99,14 +103,17 @@ class Session:
         return True
 
     def close(self) -> None:
-        """Kill whatever runs and remove the build directory."""
+        """Kill whatever runs, stop the editor helpers and remove the build directory."""
         for execution in (self._execution, self._warm_up):
             if execution is not None:
                 execution.abort()
+        if "editor" in self.__dict__:
+            self.editor.close()
         shutil.rmtree(self.workdir, ignore_errors=True)
 
     async def warm_up(self) -> None:
         """Let the toolchain prepare its caches (in the background, at kernel start)."""
+        self.editor.warm()
         execution = Execution()
         self._warm_up = execution
         workdir = self.workdir / "warm-up"
@@ -121,12 +128,26 @@ class Session:
     # -- cells ----------------------------------------------------------------------------------
 
     async def execute(self, code: str, cell: int, io: CellIO) -> None:
-        """Run one cell. Raises a ``CellError`` (the memory is unchanged unless the cell compiled)."""
+        """Run one cell. Raises a ``CellError`` (the memory is unchanged unless the cell compiled).
+
+        A last line ``name?`` (``name??``: more detail) asks, as in IPython, for the inspection of
+        ``name`` after the rest of the cell ran: it becomes ``self.page`` (or a notice on stdout).
+        """
         execution = Execution()
         self._execution = execution
         self.timings = {}
+        self.page = None
+        asked = help_request(code)
         try:
-            await self._execute(code, cell, io, execution)
+            if asked is None:
+                await self._execute(code, cell, io, execution)
+                return
+            rest, name, detail = asked
+            if rest.strip():
+                await self._execute(rest, cell, io, execution)
+            self.page = await asyncio.to_thread(self.inspect, name, len(name), detail)
+            if self.page is None:
+                io.stream("stdout", f"Object `{name}` not found.\n")
         finally:
             self._execution = None
 
@@ -284,15 +305,21 @@ class Session:
 
     # -- editor services --------------------------------------------------------------------------
 
-    def complete(self, code: str, cursor: int) -> tuple[list[str], int, int]:
-        """Completion: remembered names, names in the code so far, keywords. ``(matches, start, end)``."""
-        word = syntax.word_before(code, cursor)
-        names = {name for decl in self.memory for name in decl.identifiers}
-        tree = syntax.parse(self.toolchain.grammar(), code[: cursor - len(word)])
-        names |= syntax.identifiers(tree.root_node)
-        names |= self.toolchain.keywords
-        matches = sorted(n for n in names if n.startswith(word) and n != word)
-        return matches, cursor - len(word), cursor
+    @cached_property
+    def editor(self) -> EditorHelp:
+        """Completion and inspection (``ccellkernel.assist``), with the toolchain's helpers."""
+        return EditorHelp(self.toolchain, self.workdir / "assist")
+
+    def complete(self, code: str, cursor: int | None) -> Completions:
+        """Completion at ``cursor`` on the program the cell would render to (so remembered names
+        count): the toolchain's helper within a second, else remembered names, names in the code so
+        far and keywords. Any text, any cursor: never raises. Safe from a worker thread."""
+        return self.editor.complete(self.memory, code, cursor, self.options.flags, self.cwd)
+
+    def inspect(self, code: str, cursor: int | None, detail: int = 0) -> Inspection | None:
+        """What to show about the name at ``cursor``: a remembered declaration and its cell, else
+        the helper's (man page, go doc, std docs). None if nothing is known. Never raises."""
+        return self.editor.inspect(self.memory, code, cursor, detail, self.options.flags, self.cwd)
 
     def is_complete(self, code: str) -> tuple[str, str]:
         """Judged on the code as the cell would compile it: magic lines blanked, ``%%`` removed."""

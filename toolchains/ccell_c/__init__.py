@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import hashlib
 from importlib import resources
+from pathlib import Path
 from typing import Any, ClassVar
 
 import tree_sitter
 import tree_sitter_c
 
+from ccellkernel.assist.clangd import ClangdAssistant, find_clangd
 from ccellkernel.diagnostics import parse_gnu
 from ccellkernel.gnu import compile_only, find_compiler, line_directives
 from ccellkernel.memory import Declaration, Fragment, Memory
@@ -91,6 +93,13 @@ class CToolchain(Toolchain):
                 out.fragment(statement)
             out.generated("return 0;\n}")
         return out.program()
+
+    def assistant(self, workdir: Path) -> ClangdAssistant | None:
+        """clangd, on the program as rendered (gcc's default dialect), when one is installed."""
+        clangd = find_clangd()
+        if clangd is None:
+            return None
+        return ClangdAssistant(workdir, clangd, "c", "cell.c", ("-xc", "-std=gnu17"))
 
     # -- compiling --------------------------------------------------------------------------------
 
