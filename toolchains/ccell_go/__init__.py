@@ -26,6 +26,7 @@ from ccellkernel.memory import Memory
 from ccellkernel.program import CellParts, Diagnostic, Origin, Program
 from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Toolchain
 
+from .assist import GoAssistant
 from .classify import KEYWORDS, split_cell
 from .gocmd import GoInstall, StandardLibrary, find_go, list_std_argv, load_std, name_cells, parse_messages
 from .render import SOURCE, render_program
@@ -104,6 +105,10 @@ class GoToolchain(Toolchain):
                 return StandardLibrary()  # the build that follows says what is missing
             self._std = load_std(install)
         return self._std
+
+    def assistant(self, workdir: Path) -> GoAssistant:
+        """The Go helper (``assist.py``): built at warm-up, from the standard library alone."""
+        return GoAssistant(self, workdir)
 
     # -- compiling --------------------------------------------------------------------------------
 
