@@ -32,6 +32,7 @@ from ccellkernel.program import CellParts, Program
 from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Toolchain
 
 from . import messages
+from .assist import RustAssistant
 from .render import render as render_program
 from .split import KEYWORDS, split_cell
 
@@ -87,6 +88,10 @@ class RustToolchain(Toolchain):
 
     def stderr_filter(self, program: Program) -> Callable[[str], str]:
         return messages.stderr_rewriter(program)
+
+    def assistant(self, workdir: Path) -> RustAssistant:
+        """rust-analyzer if it works, else the std docs and tree-sitter (``assist.py``)."""
+        return RustAssistant(self, workdir)
 
     # -- compiling --------------------------------------------------------------------------------
 
