@@ -6,10 +6,12 @@
     class CCellCKernelTests(KernelConformance, jupyter_kernel_test.KernelTests): ...
 
 The suite skips the tests whose samples are left empty. These kernels have no ``execute_result``,
-``display_data``, pager, history, inspect or ``clear_output``, so those six tests are replaced here by
-tests that the kernel says so honestly (nothing advertised, empty replies), rather than skipped. Beyond
-the suite: the other error kinds have the same shape as a compile error (one IOPub error, nothing
-else), a name a cell declared is offered for completion, and cells with magic lines are complete.
+``display_data``, pager, history or ``clear_output``, so those five tests are replaced here by tests
+that the kernel says so honestly (nothing advertised, empty replies), rather than skipped; the suite's
+inspect test runs on each language's ``code_inspect_sample``. Beyond the suite: the other error kinds
+have the same shape as a compile error (one IOPub error, nothing else), a name a cell declared is
+offered for completion and inspected with its cell, detail level 1 says more, and cells with magic
+lines are complete.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ class KernelConformance(KernelTests):
     code_expression_statement: ClassVar[str]  # ends in an expression, which is not an Out[n]
     code_print_html: ClassVar[str]  # prints "<b>html?</b>" to stdout
     code_print_carriage_return: ClassVar[str]  # prints "\rline\n" to stdout
-    inspect_sample: ClassVar[tuple[str, int]]  # (code, cursor) for inspect_request
+    code_inspect_sample: ClassVar[str]  # the suite's: a library name that inspection knows
 
     # -- beyond the suite --------------------------------------------------------------------------------
 
@@ -124,11 +126,30 @@ class KernelConformance(KernelTests):
         self.assertEqual(reply["msg_type"], "history_reply")
         self.assertEqual(reply["content"]["history"], [])
 
-    def test_inspect(self) -> None:
-        code, cursor = self.inspect_sample
+    # -- inspection ---------------------------------------------------------------------------------------
+
+    def _inspect(self, code: str, detail: int = 0) -> dict:
         self.flush_channels()
-        self.kc.inspect(code, cursor)
+        self.kc.inspect(code, len(code), detail)
         reply = self.get_non_kernel_info_reply(timeout=15)
         assert reply is not None
         self.assertEqual(reply["msg_type"], "inspect_reply")
-        self.assertFalse(reply["content"]["found"])
+        self.assertEqual(reply["content"]["status"], "ok")
+        return reply["content"]
+
+    def test_inspect_remembered_name_shows_its_cell(self) -> None:
+        self.flush_channels()
+        reply, _ = self.execute_helper(self.remembered_declaration)
+        self.assertEqual(reply["content"]["status"], "ok")
+        name = self.remembered_completion[1]
+        content = self._inspect(name)
+        self.assertTrue(content["found"])
+        self.assertIn(f"Cell In[{reply['content']['execution_count']}]", content["data"]["text/plain"])
+        self.assertIn(name, content["data"]["text/markdown"])
+
+    def test_inspect_detail_level_adds_text(self) -> None:
+        short = self._inspect(self.code_inspect_sample, 0)
+        full = self._inspect(self.code_inspect_sample, 1)
+        self.assertTrue(short["found"] and full["found"])
+        self.assertEqual(set(short["data"]), {"text/plain", "text/markdown"})
+        self.assertGreater(len(full["data"]["text/plain"]), len(short["data"]["text/plain"]))

@@ -65,4 +65,4 @@ class CCellRustKernelTests(KernelConformance, jupyter_kernel_test.KernelTests):
     code_expression_statement = "let x = 20;\nx * 2 + 2"
     code_print_html = 'println!("<b>html?</b>");'
     code_print_carriage_return = 'print!("\\rline\\n");'
-    inspect_sample = ("println", 3)
+    code_inspect_sample = "String::from_utf8"

@@ -401,7 +401,7 @@ class CCellCppKernelTests(KernelConformance, jupyter_kernel_test.KernelTests):
     code_expression_statement = "1 + 1;"
     code_print_html = CPP + 'std::cout << "<b>html?</b>\\n";'
     code_print_carriage_return = CPP + 'std::cout << "\\rline\\n";'
-    inspect_sample = ("std::cout", 5)
+    code_inspect_sample = "printf"
 
     @classmethod
     def setUpClass(cls) -> None:

@@ -103,7 +103,7 @@ class EditorHelp:
         except Exception:
             self.log.warning("ccellkernel: completion failed", exc_info=True)
             return Completions((), cursor, cursor, "none")
-        if answer is None:
+        if answer is None or not answer.items:
             return base
         if _MEMBER.search(code[: answer.start]) or answer.start != base.start:
             return answer
