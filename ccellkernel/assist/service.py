@@ -42,6 +42,7 @@ class EditorHelp:
         self._assistant: Assistant | None = None
         self._made = False
         self._closed = False
+        self._warned = False
 
     def assistant(self) -> Assistant | None:
         """The toolchain's assistant, made on first use (None: tree-sitter only)."""
@@ -98,11 +99,15 @@ class EditorHelp:
             magic = fallback.magic_completions(code, cursor)
             if magic is not None:
                 return magic
-            answer = self._complete(memory, code, cursor, flags, cwd, timeout)
             base = fallback.word_completions(self.toolchain, memory, code, cursor)
         except Exception:
-            self.log.warning("ccellkernel: completion failed", exc_info=True)
+            self._failed("completion")
             return Completions((), cursor, cursor, "none")
+        try:
+            answer = self._complete(memory, code, cursor, flags, cwd, timeout)
+        except Exception:
+            self._failed("the editor helper's completion")
+            answer = None
         if answer is None or not answer.items:
             return base
         if _MEMBER.search(code[: answer.start]) or answer.start != base.start:
@@ -152,8 +157,14 @@ class EditorHelp:
             point = edit_point(self.toolchain, memory, trimmed, start, flags, cwd)
             return None if point is None else assistant.inspect(point, detail, timeout)
         except Exception:
-            self.log.warning("ccellkernel: inspection failed", exc_info=True)
+            self._failed("inspection")
             return None
+
+    def _failed(self, what: str) -> None:
+        """A bug, not bad input: say so once in the kernel's log, then only at debug level."""
+        level = logging.DEBUG if self._warned else logging.WARNING
+        self._warned = True
+        self.log.log(level, "ccellkernel: %s failed", what, exc_info=True)
 
 
 def help_request(code: str) -> tuple[str, str, int] | None:

@@ -7,7 +7,7 @@ hash of its source; where no cache folder is writable, into the kernel's own fol
 built (a few seconds on a cold build cache), tree-sitter answers.
 
 Inspection shows the helper's description of the name and, for names from the standard library,
-the text of ``go doc`` (``go doc -all`` at detail level 1).
+the text of ``go doc`` (with the source, ``go doc -src``, at detail level 1).
 """
 
 from __future__ import annotations
@@ -208,7 +208,8 @@ class GoAssistant(Assistant):
 
     def _go_doc(self, symbol: str, detail: int, timeout: float) -> str:
         assert self._install is not None
-        argv = [self._install.go, "doc", *(["-all"] if detail else []), symbol]
+        # detail 1 is IPython's `??`: the source too
+        argv = [self._install.go, "doc", *(["-src"] if detail else []), symbol]
         try:
             done = subprocess.run(
                 argv,
