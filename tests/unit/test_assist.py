@@ -169,3 +169,18 @@ def test_man_page_summary_and_full_text():
     assert "calculate the length of a string" in short.plain
     assert "DESCRIPTION" in full.plain and "DESCRIPTION" not in short.plain
     assert man_page("no_such_function_here", 0, {}, threading.Lock()) is None
+
+
+def test_a_rust_analyzer_that_fails_to_run_counts_as_absent(tmp_path, monkeypatch):
+    from ccell_rust.assist import find_rust_analyzer
+
+    broken = tmp_path / "rust-analyzer"
+    broken.write_text("#!/bin/sh\necho \"error: Unknown binary 'rust-analyzer'\" >&2\nexit 1\n")
+    broken.chmod(0o755)
+    monkeypatch.setenv("CCELL_RUST_ANALYZER", str(broken))
+    assert find_rust_analyzer() is None
+    working = tmp_path / "working-rust-analyzer"
+    working.write_text("#!/bin/sh\necho rust-analyzer 1.0\n")
+    working.chmod(0o755)
+    monkeypatch.setenv("CCELL_RUST_ANALYZER", str(working))
+    assert find_rust_analyzer() == str(working)

@@ -1,4 +1,4 @@
-"""Editor help for Go: a small language server of our own (``assist/main.go``), built at warm-up.
+"""Editor help for Go: a small language server of our own (``helper/main.go``), built at warm-up.
 
 The helper uses only the standard library's ``go/parser``, ``go/types`` and ``go/importer``, so it
 needs nothing downloaded and no gopls. It is built once per machine into a user cache folder
@@ -47,7 +47,7 @@ HELPER_FILES = ("main.go",)
 
 
 def helper_source() -> dict[str, bytes]:
-    folder = resources.files(__package__) / "assist"
+    folder = resources.files(__package__) / "helper"
     return {name: folder.joinpath(name).read_bytes() for name in HELPER_FILES}
 
 
