@@ -11,6 +11,7 @@ Roles, one per module (data flows down this list):
 - ``diagnostics`` compiler messages mapped back to cells
 - ``runner``      processes, pipes, stdin on demand, interrupts
 - ``output``      decoding, coalescing and capping program output
+- ``assist``      completion and inspection: the cell's program, language servers, tree-sitter fallback
 - ``syntax``      language-agnostic tree-sitter helpers
 - ``errors``      the one exception tree
 - ``cli``         ``ccellkernel install``/``list``/``kernel``

@@ -7,7 +7,9 @@ What ipykernel 7 does not do for a wrapper kernel, done here (see JUPYTER_NOTES.
   so the kernel and its memory survive;
 - ``kernel_info`` advertises no subshells and no debugger;
 - every output is sent with ``send_response``, parented to its request;
-- input is requested only when the program waits for it, and the wait is cancellable.
+- input is requested only when the program waits for it, and the wait is cancellable;
+- completion and inspection are answered while a cell runs (ipykernel would queue them behind it),
+  and a slow one never delays the next cell: they bypass the shell lock (``shell_main``).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import os
 import signal
 import threading
 from collections.abc import Mapping
+from contextvars import copy_context
 from typing import Any
 
 import zmq
@@ -31,6 +34,7 @@ from .plugins import load_toolchain
 from .session import DEFAULT_OUTPUT_LIMIT, Session
 
 PROTOCOL_VERSION = "5.3"
+EDITOR_REQUESTS = frozenset({"complete_request", "inspect_request"})
 
 
 class CCellKernel(Kernel):
@@ -135,9 +139,60 @@ class CCellKernel(Kernel):
         return {"status": "error", "execution_count": self.execution_count, **content}
 
     async def do_complete(self, code: str, cursor_pos: int | None) -> dict[str, Any]:  # type: ignore[override]
-        cursor = len(code) if cursor_pos is None else cursor_pos
-        matches, start, end = self.cells.complete(code, cursor)
-        return {"status": "ok", "matches": matches, "cursor_start": start, "cursor_end": end, "metadata": {}}
+        answer = await asyncio.to_thread(self.cells.complete, code, cursor_pos)
+        span = {"start": answer.start, "end": answer.end}
+        types = [{**span, "text": i.text, "type": i.kind, "signature": i.signature} for i in answer.items]
+        return {
+            "status": "ok",
+            "matches": answer.matches,
+            "cursor_start": answer.start,
+            "cursor_end": answer.end,
+            # who answered (clangd, tree-sitter...): for tests, benchmarks and the curious
+            "metadata": {"_jupyter_types_experimental": types, "ccellkernel": {"source": answer.source}},
+        }
+
+    async def do_inspect(  # type: ignore[override]
+        self, code: str, cursor_pos: int, detail_level: int = 0, omit_sections: Any = ()
+    ) -> dict[str, Any]:
+        found = await asyncio.to_thread(self.cells.inspect, code, cursor_pos, detail_level)
+        data = {} if found is None else {"text/plain": found.plain, "text/markdown": found.markdown}
+        return {"status": "ok", "found": found is not None, "data": data, "metadata": {}}
+
+    async def shell_main(self, subshell_id: str | None, msg: Any) -> None:  # type: ignore[override]
+        """Editor requests skip the lock that keeps shell messages one at a time: a completion
+        while a cell runs is answered now, and a cell never waits behind a slow completion."""
+        if subshell_id is not None or self._shell_msg_type(msg) not in EDITOR_REQUESTS:
+            await super().shell_main(subshell_id, msg)
+            return
+        # As ipykernel does for comms during a cell: a context of its own, the cell's parent after.
+        ident = self._get_shell_context_var(self._shell_parent_ident)
+        parent = self.get_parent("shell")
+        try:
+            await asyncio.create_task(self._editor_request(msg), context=copy_context())
+        finally:
+            self.set_parent(ident, parent, channel="shell")
+        if self._main_asyncio_lock.locked():
+            # JupyterLab shows the kernel idle after any idle status: it is busy again with the cell.
+            self._publish_status("busy", "shell", parent=parent)
+
+    async def _editor_request(self, msg: Any) -> None:
+        header = self._shell_header(msg)
+        request = {"header": header, "parent_header": {}, "metadata": {}, "content": {}}
+        self._publish_status("busy", "shell", parent=request)
+        try:
+            await self.dispatch_shell(msg, concurrent=True)
+        finally:
+            self._publish_status("idle", "shell", parent=request)
+
+    def _shell_header(self, msg: Any) -> dict[str, Any]:
+        try:
+            _, frames = self.session.feed_identities(msg, copy=False)
+            return dict(self.session.deserialize(frames, content=False, copy=False)["header"])
+        except Exception:
+            return {}
+
+    def _shell_msg_type(self, msg: Any) -> str:
+        return str(self._shell_header(msg).get("msg_type", "")) if self.session is not None else ""
 
     async def do_is_complete(self, code: str) -> dict[str, Any]:  # type: ignore[override]
         status, indent = self.cells.is_complete(code)

@@ -8,6 +8,7 @@ The magics' actions are ``commands.py``.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import os
 import shutil
@@ -17,11 +18,13 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Protocol
 
-from . import diagnostics, syntax
+from . import diagnostics
+from .assist import Completions, EditorHelp, Inspection, help_request
 from .display import Display
 from .errors import CompileError, ExitStatus, Interrupted, MagicError, ProgramSignal
 from .magics import split_magics
@@ -120,14 +123,17 @@ class Session:
         return True
 
     def close(self) -> None:
-        """Kill whatever runs and remove the build directory."""
+        """Kill whatever runs, stop the editor helpers and remove the build directory."""
         for execution in (self._execution, self._warm_up):
             if execution is not None:
                 execution.abort()
+        if "editor" in self.__dict__:
+            self.editor.close()
         shutil.rmtree(self.workdir, ignore_errors=True)
 
     async def warm_up(self) -> None:
         """Let the toolchain prepare its caches (in the background, at kernel start)."""
+        self.editor.warm()
         execution = Execution()
         self._warm_up = execution
         workdir = self.workdir / "warm-up"
@@ -142,20 +148,38 @@ class Session:
     # -- cells ----------------------------------------------------------------------------------
 
     async def execute(self, code: str, cell: int, io: CellIO) -> None:
-        """Run one cell. Raises a ``CellError`` (the memory is unchanged unless the cell compiled)."""
+        """Run one cell. Raises a ``CellError`` (the memory is unchanged unless the cell compiled).
+
+        A last line ``name?`` (``name??``: more detail) asks, as in IPython, for the inspection of
+        ``name`` after the rest of the cell ran: it becomes ``self.page`` (or a notice on stdout).
+        """
         execution = Execution()
         self._execution = execution
         self.timings = {}
         start = time.perf_counter()
         timed = False
+        asked = help_request(code)  # `name?`: inspection, paged as IPython does
         try:
+            if asked is not None:
+                code = asked[0]
             split = split_magics(code, self.toolchain.line_comment)
             timed = any(m.name == "time" for m in split.magics)
-            await self._execute(split, code, cell, io, execution)
+            if code.strip() or asked is None:
+                await self._execute(split, code, cell, io, execution)
+            if asked is not None:
+                await self._page(asked[1], asked[2], io)
         finally:
             self._execution = None
             if timed:
                 io.stream("stdout", self.timing_line(time.perf_counter() - start))
+
+    async def _page(self, name: str, detail: int, io: CellIO) -> None:
+        page = await asyncio.to_thread(self.inspect, name, len(name), detail)
+        if page is None:
+            io.stream("stdout", f"Object `{name}` not found.\n")
+        else:
+            data = {"text/plain": page.plain, "text/markdown": page.markdown}
+            io.payload({"source": "page", "data": data, "start": 0})
 
     def timing_line(self, total: float) -> str:
         """What ``%time`` prints after the cell: each phase it went through, and the whole."""
@@ -317,15 +341,21 @@ class Session:
 
     # -- editor services --------------------------------------------------------------------------
 
-    def complete(self, code: str, cursor: int) -> tuple[list[str], int, int]:
-        """Completion: remembered names, names in the code so far, keywords. ``(matches, start, end)``."""
-        word = syntax.word_before(code, cursor)
-        names = {name for decl in self.memory for name in decl.identifiers}
-        tree = syntax.parse(self.toolchain.grammar(), code[: cursor - len(word)])
-        names |= syntax.identifiers(tree.root_node)
-        names |= self.toolchain.keywords
-        matches = sorted(n for n in names if n.startswith(word) and n != word)
-        return matches, cursor - len(word), cursor
+    @cached_property
+    def editor(self) -> EditorHelp:
+        """Completion and inspection (``ccellkernel.assist``), with the toolchain's helpers."""
+        return EditorHelp(self.toolchain, self.workdir / "assist")
+
+    def complete(self, code: str, cursor: int | None) -> Completions:
+        """Completion at ``cursor`` on the program the cell would render to (so remembered names
+        count): the toolchain's helper within a second, else remembered names, names in the code so
+        far and keywords. Any text, any cursor: never raises. Safe from a worker thread."""
+        return self.editor.complete(self.memory, code, cursor, self.options.flags, self.cwd)
+
+    def inspect(self, code: str, cursor: int | None, detail: int = 0) -> Inspection | None:
+        """What to show about the name at ``cursor``: a remembered declaration and its cell, else
+        the helper's (man page, go doc, std docs). None if nothing is known. Never raises."""
+        return self.editor.inspect(self.memory, code, cursor, detail, self.options.flags, self.cwd)
 
     def is_complete(self, code: str) -> tuple[str, str]:
         """Judged on the code as the cell would compile it: magic lines blanked, ``%%`` removed."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import cache
+import threading
 
 from tree_sitter import Language, Node, Parser, Tree
 
@@ -15,9 +15,19 @@ _IDENT_TYPES = ("identifier", "type_identifier", "field_identifier", "package_id
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
-@cache
+_parsers = threading.local()
+
+
 def parser_for(language: Language) -> Parser:
-    return Parser(language)
+    """A parser for ``language``, one per thread: editor requests parse in worker threads while a
+    cell runs, and a tree-sitter parser must not be used by two threads at once."""
+    cache: dict[Language, Parser] | None = getattr(_parsers, "by_language", None)
+    if cache is None:
+        cache = _parsers.by_language = {}
+    parser = cache.get(language)
+    if parser is None:
+        parser = cache[language] = Parser(language)
+    return parser
 
 
 def parse(language: Language, text: str) -> Tree:

@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.abc import Traversable
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import tree_sitter
 
@@ -33,6 +33,9 @@ from . import diagnostics, syntax
 from .memory import Memory
 from .program import CellParts, Diagnostic, Program
 from .testing import TestPlan
+
+if TYPE_CHECKING:
+    from .assist import Assistant
 
 
 @dataclass(frozen=True)
@@ -191,6 +194,19 @@ class Toolchain(abc.ABC):
         """Prepare caches once, in the background, when the kernel starts (e.g. build the standard
         library so the first cell compiles fast). ``ctx.workdir`` is a folder of its own. Failures
         are ignored: the first real build reports them."""
+        return None
+
+    def assistant(self, workdir: Path) -> Assistant | None:
+        """The language's editor helper (``ccellkernel.assist.Assistant``), or None for the core's
+        tree-sitter completion alone.
+
+        Completion and inspection ask it about the program rendered with the cell being edited
+        (``EditPoint``: the cursor mapped into ``render``'s output), with a deadline; whatever it
+        cannot answer in time, tree-sitter answers. Called at most once per session, from a worker
+        thread; it must return at once and start nothing (``Assistant.warm`` starts helpers in the
+        background). ``workdir`` is a private folder of its own. A language server is one line:
+        ``LspAssistant(LanguageServer(name, argv, language_id, file_name), workdir)``.
+        """
         return None
 
     def resources(self) -> Traversable | None:

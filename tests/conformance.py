@@ -6,12 +6,13 @@
     class CCellCKernelTests(KernelConformance, jupyter_kernel_test.KernelTests): ...
 
 The suite skips the tests whose samples are left empty, so every language gives them all: its own
-``execute_result`` (``Out[n]``), ``display_data`` and ``clear_output`` tests run with each language's
-samples. These kernels have no pager, history or inspect, so those three tests are replaced here by
-tests that the kernel says so honestly (nothing advertised, empty replies), rather than skipped. Beyond
-the suite: the other error kinds have the same shape as a compile error (one IOPub error, nothing
-else), a name a cell declared is offered for completion, cells with magic lines are complete, a
-statement has no ``Out[n]``, and text a program prints is never taken for a display.
+``execute_result`` (``Out[n]``), ``display_data``, ``clear_output``, inspect and pager tests run with each
+language's samples (the pager's sample is the inspect sample with ``?``, as in IPython). These kernels
+have no history, so that test is replaced here by one that the kernel says so honestly (an empty
+reply), rather than skipped. Beyond the suite: the other error kinds have the same shape as a compile
+error (one IOPub error, nothing else), a name a cell declared is offered for completion and inspected
+with its cell, detail level 1 says more, cells with magic lines are complete, a statement has no
+``Out[n]``, and text a program prints is never taken for a display.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ class KernelConformance(KernelTests):
     code_expression_statement: ClassVar[str]  # ends in a statement (with its ;): not an Out[n]
     code_print_html: ClassVar[str]  # prints "<b>html?</b>" to stdout
     code_print_carriage_return: ClassVar[str]  # prints "\rline\n" to stdout
-    inspect_sample: ClassVar[tuple[str, int]]  # (code, cursor) for inspect_request
+    code_inspect_sample: ClassVar[str]  # the suite's: a library name that inspection knows
 
     # -- beyond the suite --------------------------------------------------------------------------------
 
@@ -130,12 +131,16 @@ class KernelConformance(KernelTests):
         self.assertEqual([r["execution_count"] for r in results], [count])
         self.assertEqual(results[0]["data"]["text/plain"], sample["result"])
 
-    # -- the suite's feature tests for what these kernels do not have: they must not pretend --
+    @property
+    def code_page_something(self) -> str:  # the suite's pager sample: `name?`, as in IPython
+        return self.code_inspect_sample + "?"
 
-    def test_pager(self) -> None:
+    def test_help_is_printed_not_paged(self) -> None:
         content, kinds = self._outputs("%help")
-        self.assertEqual(content["payload"], [])  # help is printed, not paged
+        self.assertEqual(content["payload"], [])
         self.assertEqual(kinds, ["stream"])
+
+    # -- the suite's feature test for what these kernels do not have: it must not pretend --
 
     def test_history(self) -> None:
         self.flush_channels()
@@ -145,11 +150,30 @@ class KernelConformance(KernelTests):
         self.assertEqual(reply["msg_type"], "history_reply")
         self.assertEqual(reply["content"]["history"], [])
 
-    def test_inspect(self) -> None:
-        code, cursor = self.inspect_sample
+    # -- inspection ---------------------------------------------------------------------------------------
+
+    def _inspect(self, code: str, detail: int = 0) -> dict:
         self.flush_channels()
-        self.kc.inspect(code, cursor)
+        self.kc.inspect(code, len(code), detail)
         reply = self.get_non_kernel_info_reply(timeout=15)
         assert reply is not None
         self.assertEqual(reply["msg_type"], "inspect_reply")
-        self.assertFalse(reply["content"]["found"])
+        self.assertEqual(reply["content"]["status"], "ok")
+        return reply["content"]
+
+    def test_inspect_remembered_name_shows_its_cell(self) -> None:
+        self.flush_channels()
+        reply, _ = self.execute_helper(self.remembered_declaration)
+        self.assertEqual(reply["content"]["status"], "ok")
+        name = self.remembered_completion[1]
+        content = self._inspect(name)
+        self.assertTrue(content["found"])
+        self.assertIn(f"Cell In[{reply['content']['execution_count']}]", content["data"]["text/plain"])
+        self.assertIn(name, content["data"]["text/markdown"])
+
+    def test_inspect_detail_level_adds_text(self) -> None:
+        short = self._inspect(self.code_inspect_sample, 0)
+        full = self._inspect(self.code_inspect_sample, 1)
+        self.assertTrue(short["found"] and full["found"])
+        self.assertEqual(set(short["data"]), {"text/plain", "text/markdown"})
+        self.assertGreater(len(full["data"]["text/plain"]), len(short["data"]["text/plain"]))

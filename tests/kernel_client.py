@@ -305,5 +305,27 @@ def check_interrupts_twice(
         assert k.ok(call) == "7\n"
 
 
+def complete_reply(kc: BlockingKernelClient, code: str, cursor: int | None = None) -> dict[str, Any]:
+    """The content of the complete_reply to ``code`` (cursor at its end by default)."""
+    msg_id = kc.complete(code, len(code) if cursor is None else cursor)
+    deadline = time.monotonic() + CELL_TIMEOUT
+    while time.monotonic() < deadline:
+        reply = kc.get_shell_msg(timeout=CELL_TIMEOUT)
+        if reply["parent_header"].get("msg_id") == msg_id:
+            return dict(reply["content"])
+    raise TimeoutError(f"no complete_reply to {code!r}")
+
+
+def wait_for_helper(kc: BlockingKernelClient, code: str, source: str, timeout: float = 300.0) -> None:
+    """Wait until completion of ``code`` is answered by the editor helper ``source`` (it starts,
+    or is built, in the background at kernel start)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if complete_reply(kc, code)["metadata"].get("ccellkernel", {}).get("source") == source:
+            return
+        time.sleep(0.5)
+    raise TimeoutError(f"{source} did not answer completion of {code!r} in {timeout} s")
+
+
 def _message(msg: dict[str, Any]) -> Message:
     return Message(msg["msg_type"], msg["content"], msg["header"].get("date"), time.monotonic())

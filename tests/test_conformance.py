@@ -68,4 +68,4 @@ class CCellCKernelTests(KernelConformance, jupyter_kernel_test.KernelTests):
     code_clear_output = "#include <ccell.h>\nccell_clear();"
     code_print_html = '#include <stdio.h>\nprintf("<b>html?</b>\\n");'
     code_print_carriage_return = '#include <stdio.h>\nprintf("\\rline\\n");'
-    inspect_sample = ("printf", 3)
+    code_inspect_sample = "printf"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import jupyter_kernel_test
 import pytest
 from conformance import KernelConformance
+from kernel_client import wait_for_helper
 
 pytestmark = pytest.mark.slow
 
@@ -76,7 +77,7 @@ class CCellGoKernelTests(KernelConformance, jupyter_kernel_test.KernelTests):
     code_clear_output = "display.Clear()"
     code_print_html = 'fmt.Println("<b>html?</b>")'
     code_print_carriage_return = 'fmt.Print("\\rline\\n")'
-    inspect_sample = ("fmt.Println", 5)
+    code_inspect_sample = "strings.ToUpper"
 
     @classmethod
     def setUpClass(cls) -> None:
@@ -84,6 +85,7 @@ class CCellGoKernelTests(KernelConformance, jupyter_kernel_test.KernelTests):
         # The first build waits for the kernel's warm-up (seconds with a cold build cache); the
         # suite gives each cell 15 s.
         cls.kc.execute_interactive('fmt.Println("warm")', timeout=120)
+        wait_for_helper(cls.kc, "strings.To", "ccell-go-assist")  # built at warm-up
 
     # What is particular to Go
 

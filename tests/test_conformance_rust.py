@@ -75,4 +75,4 @@ class CCellRustKernelTests(KernelConformance, jupyter_kernel_test.KernelTests):
     code_clear_output = "ccell::clear();"
     code_print_html = 'println!("<b>html?</b>");'
     code_print_carriage_return = 'print!("\\rline\\n");'
-    inspect_sample = ("println", 3)
+    code_inspect_sample = "String::from_utf8"

@@ -409,7 +409,7 @@ class CCellCppKernelTests(KernelConformance, jupyter_kernel_test.KernelTests):
     code_clear_output = "#include <ccell.hpp>\nccell::clear();"
     code_print_html = CPP + 'std::cout << "<b>html?</b>\\n";'
     code_print_carriage_return = CPP + 'std::cout << "\\rline\\n";'
-    inspect_sample = ("std::cout", 5)
+    code_inspect_sample = "printf"
 
     @classmethod
     def setUpClass(cls) -> None:

@@ -415,8 +415,7 @@ def test_shell_line_failure_is_exit_status(toy):
 
 def test_completion_offers_remembered_names(toy):
     toy.ok("def alpha = 1\ntype Shape")
-    matches, start, end = toy.session.complete("x = al", 6)
-    assert "alpha" in matches
-    assert (start, end) == (4, 6)
-    matches, _, _ = toy.session.complete("Sh", 2)
-    assert "Shape" in matches
+    answer = toy.session.complete("x = al", 6)
+    assert "alpha" in answer.matches
+    assert (answer.start, answer.end) == (4, 6)
+    assert "Shape" in toy.session.complete("Sh", 2).matches

@@ -23,6 +23,7 @@ import tree_sitter
 import tree_sitter_c
 
 from ccellkernel import crashes
+from ccellkernel.assist.clangd import ClangdAssistant, find_clangd
 from ccellkernel.diagnostics import parse_gnu
 from ccellkernel.gnu import compile_only, find_compiler, line_directives
 from ccellkernel.memory import Declaration, Fragment, Memory
@@ -122,6 +123,13 @@ class CToolchain(Toolchain):
         out = ProgramWriter(line_directives(SOURCE))
         self._declarations(out, memory)
         return tests.plan(out, memory)
+
+    def assistant(self, workdir: Path) -> ClangdAssistant | None:
+        """clangd, on the program as rendered (gcc's default dialect), when one is installed."""
+        clangd = find_clangd()
+        if clangd is None:
+            return None
+        return ClangdAssistant(workdir, clangd, "c", "cell.c", ("-xc", "-std=gnu17"))
 
     # -- compiling --------------------------------------------------------------------------------
 

@@ -33,6 +33,7 @@ from ccellkernel.testing import TestPlan
 from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Toolchain
 
 from . import tests, value
+from .assist import GoAssistant
 from .classify import KEYWORDS, split_cell
 from .gocmd import GoInstall, StandardLibrary, find_go, list_std_argv, load_std, name_cells, parse_messages
 from .render import SOURCE, render_program
@@ -109,8 +110,7 @@ class GoToolchain(Toolchain):
             wrapped = value.wrap_last(self._language, cell.statements[-1], memory, self._void_calls)
         if wrapped is None:
             return program
-        texts = [*(f.text for f in cell.statements[:-1]), wrapped.text]
-        shown = render_program(self._language, memory, cell, self._standard_library, texts=texts)
+        shown = render_program(self._language, memory, cell, self._standard_library, value=wrapped)
         return dataclasses.replace(shown, data={"without_value": program, "callee": wrapped.callee})
 
     def render_tests(self, memory: Memory) -> TestPlan:
@@ -125,6 +125,10 @@ class GoToolchain(Toolchain):
                 return StandardLibrary()  # the build that follows says what is missing
             self._std = load_std(install).with_package(DISPLAY, "display")
         return self._std
+
+    def assistant(self, workdir: Path) -> GoAssistant:
+        """The Go helper (``assist.py``): built at warm-up, from the standard library alone."""
+        return GoAssistant(self, workdir)
 
     # -- compiling --------------------------------------------------------------------------------
 

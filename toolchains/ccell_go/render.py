@@ -19,7 +19,7 @@ one gets ``_ = x`` at the end of the line its declaration ends on (so no column 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 
 from tree_sitter import Language, Node
 
@@ -28,6 +28,7 @@ from ccellkernel.program import CellParts, Origin, Program, ProgramWriter, cell_
 
 from .classify import default_name, items, parse_go, references
 from .gocmd import StandardLibrary
+from .value import CLOSE, OPEN, Wrapped
 
 SOURCE = "main.go"
 KEPT_ALIASES = ("_", ".")
@@ -46,16 +47,21 @@ def render_program(
     cell: CellParts,
     std: Callable[[], StandardLibrary],
     *,
-    texts: Sequence[str] | None = None,
+    value: Wrapped | None = None,
     generated_main: str | None = None,
 ) -> Program:
     """The program for ``cell`` on top of ``memory``. ``std`` is called only if an import question
-    needs the standard library's names. ``texts`` replace the statements' own texts (a wrapped last
-    expression); ``generated_main`` replaces ``main`` (the ``%test`` harness)."""
+    needs the standard library's names. ``value``: the last statement, split around the expression
+    that becomes Out[n] (``value.py``); ``generated_main`` replaces ``main`` (the ``%test`` harness)."""
     imports = [d for d in memory if d.kind == "import"]
     others = [d for d in memory if d.kind != "import"]
-    texts = [f.text for f in cell.statements] if texts is None else list(texts)
-    body = [(f, guard_unused(language, text)) for f, text in zip(cell.statements, texts, strict=True)]
+    statements = list(cell.statements[:-1] if value is not None else cell.statements)
+    if value is not None and value.before is not None:
+        statements.append(value.before)
+    texts = [f.text for f in statements]
+    if value is not None:
+        texts.append(f"{OPEN}{value.expression.text}{CLOSE}")  # for the imports: it uses display
+    body = [(f, guard_unused(language, f.text)) for f in statements]
     own_main = cell.main
 
     # used: every X of X.Y (an import of that name is needed); wanted: those X not declared in
@@ -97,6 +103,12 @@ def render_program(
         out.generated("func main() {" + (" flag.Parse()" if parse_flags else ""))
         for fragment, text in body:
             out.fragment(fragment, text)
+        if value is not None:
+            out.generated(OPEN)
+            out.fragment(value.expression, value.expression.text + ",")
+            out.generated(CLOSE)
+            if value.after is not None:
+                out.fragment(value.after)
         out.generated("}")
     return out.program()
 

@@ -2,8 +2,10 @@
 
 When the body of ``main`` ends in an expression statement (``square(7)``, ``x * 2``, ``name``), the
 renderer passes it to ``display.Result`` (package ``ccellkernel/display``), which shows a single value
-that is not nil; a call giving several values (``fmt.Println``'s count and error) shows nothing. An
-inline ``/*line*/`` directive keeps the expression's own line and column.
+that is not nil; a call giving several values (``fmt.Println``'s count and error) shows nothing. The
+wrapper is on generated lines of its own around the expression, which keeps its own line and column
+(``display.Result(``, the expression and a comma, ``)``: a trailing comma is Go's way to break a call
+over lines).
 
 Only the compiler knows whether a call gives any value at all. A call to a function in memory is read
 from its declaration; for any other call the program is built with the wrapper, and if Go answers
@@ -20,12 +22,11 @@ from dataclasses import dataclass, field
 from tree_sitter import Language
 
 from ccellkernel.memory import Fragment, Memory
-from ccellkernel.program import cell_label
 from ccellkernel.syntax import node_text
 
 from .classify import items, parse_go
 
-CALL = "display.Result("
+OPEN, CLOSE = "display.Result(", ")"
 NO_VALUE = re.compile(r"\(no value\) used as value|used as value")
 BUILTIN_VOID = frozenset({"panic", "print", "println", "close", "delete", "clear"})
 
@@ -39,10 +40,11 @@ class VoidCalls:
 
 @dataclass(frozen=True)
 class Wrapped:
-    """A statement fragment's text with its last expression passed to ``display.Result``."""
+    """The last statement fragment of main's body, split around its trailing expression."""
 
-    text: str
-    plain: str  # the same text without the wrapper
+    before: Fragment | None
+    expression: Fragment
+    after: Fragment | None
     callee: str | None  # the function called, if the expression is a call
 
 
@@ -63,13 +65,20 @@ def wrap_last(language: Language, fragment: Fragment, memory: Memory, void: Void
         if callee in void.names or _declared_void(language, memory, callee):
             return None
     start, end = expression.start_byte, expression.end_byte
-    line = fragment.line + data[:start].count(b"\n")
-    # Go counts columns in bytes, and so does the fragment's column (classify._fragment)
+    found = _piece(fragment, data, start, end)
+    assert found is not None
+    return Wrapped(_piece(fragment, data, 0, start), found, _piece(fragment, data, end, len(data)), callee)
+
+
+def _piece(fragment: Fragment, data: bytes, start: int, stop: int) -> Fragment | None:
+    """Bytes ``start:stop`` of the fragment as a fragment of its own (Go counts columns in bytes, and
+    so does the fragment's column: ``classify._fragment``)."""
+    if not data[start:stop].strip():
+        return None
     line_start = data.rfind(b"\n", 0, start) + 1
-    column = start - line_start + 1 + (fragment.column if line_start == 0 else 0)
-    directive = f"/*line {cell_label(fragment.cell)}:{line}:{column}*/"
-    wrapped = data[:start] + f"{CALL}{directive}".encode() + data[start:end] + b")" + data[end:]
-    return Wrapped(wrapped.decode("utf-8", "replace"), fragment.text, callee)
+    column = start - line_start + (fragment.column if line_start == 0 else 0)
+    line = fragment.line + data[:start].count(b"\n")
+    return Fragment(data[start:stop].decode("utf-8", "replace"), fragment.cell, line, column)
 
 
 def _declared_void(language: Language, memory: Memory, callee: str) -> bool:

@@ -34,6 +34,7 @@ from ccellkernel.testing import TestPlan
 from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Toolchain
 
 from . import messages, tests
+from .assist import RustAssistant
 from .render import render as render_program
 from .split import KEYWORDS, split_cell
 
@@ -98,6 +99,10 @@ class RustToolchain(Toolchain):
 
     def render_tests(self, memory: Memory) -> TestPlan:
         return tests.plan(self._language, memory)
+
+    def assistant(self, workdir: Path) -> RustAssistant:
+        """rust-analyzer if it works, else the std docs and tree-sitter (``assist.py``)."""
+        return RustAssistant(self, workdir)
 
     # -- compiling --------------------------------------------------------------------------------
 

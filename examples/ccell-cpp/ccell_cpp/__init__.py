@@ -22,11 +22,13 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from importlib import resources
+from pathlib import Path
 from typing import Any, ClassVar
 
 import tree_sitter
 import tree_sitter_cpp
 
+from ccellkernel.assist.clangd import ClangdAssistant, find_clangd
 from ccellkernel.clike import trailing_value
 from ccellkernel.diagnostics import parse_gnu
 from ccellkernel.gnu import compile_only, find_compiler, line_directives
@@ -85,6 +87,15 @@ class CppToolchain(Toolchain):
 
     def grammar(self) -> tree_sitter.Language:
         return self._language
+
+    def assistant(self, workdir: Path) -> ClangdAssistant | None:
+        """Editor help from clangd, the same way the C kernel gets it (None without clangd)."""
+        clangd = find_clangd()
+        return (
+            None
+            if clangd is None
+            else ClangdAssistant(workdir, clangd, "cpp", "cell.cpp", ("-xc++", STANDARD))
+        )
 
     # -- splitting and rendering ----------------------------------------------------------------
 

@@ -1,0 +1,178 @@
+"""Completion and inspection for one session: the toolchain's assistant first, tree-sitter always.
+
+Every request works on the program the cell would render to (``point.edit_point``), asks the
+toolchain's assistant with a deadline (``COMPLETE_TIMEOUT``: a slow helper is as good as none), and
+falls back to the word list. Nothing here raises: any text and any cursor give an answer, possibly
+empty. Requests run in worker threads (the kernel's ``asyncio.to_thread``), never blocking a cell.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..memory import Memory
+from . import fallback
+from .base import Assistant
+from .point import clean, edit_point, qualified_before, word_at
+from .process import LOG
+from .values import Completions, Inspection
+
+if TYPE_CHECKING:
+    from ..toolchain import Toolchain
+
+COMPLETE_TIMEOUT = 1.0  # seconds a helper may take to complete before tree-sitter answers
+INSPECT_TIMEOUT = 2.0  # inspection may run a man page or go doc
+_MEMBER = re.compile(r"(\.|->|::)\s*\Z")
+_HELP = re.compile(r"(?P<name>[A-Za-z_][\w]*(?:(?:\.|::|->)[A-Za-z_]\w*)*)\s*(?P<marks>\?\??)\s*\Z")
+
+
+class EditorHelp:
+    """The editor services of one session. ``close`` stops the helpers."""
+
+    def __init__(self, toolchain: Toolchain, workdir: Path, log: logging.Logger = LOG) -> None:
+        self.toolchain = toolchain
+        self.workdir = workdir
+        self.log = log
+        self._lock = threading.Lock()
+        self._assistant: Assistant | None = None
+        self._made = False
+        self._closed = False
+        self._warned = False
+
+    def assistant(self) -> Assistant | None:
+        """The toolchain's assistant, made on first use (None: tree-sitter only)."""
+        with self._lock:
+            if not self._made and not self._closed:
+                self._made = True
+                try:
+                    self.workdir.mkdir(parents=True, exist_ok=True)
+                    self._assistant = self.toolchain.assistant(self.workdir)
+                except Exception:
+                    self.log.warning(
+                        "ccellkernel: the %s editor helper failed to start",
+                        self.toolchain.name,
+                        exc_info=True,
+                    )
+            return self._assistant
+
+    def warm(self) -> None:
+        """Let the assistant get ready in the background (returns at once)."""
+        threading.Thread(target=self._warm, daemon=True).start()
+
+    def _warm(self) -> None:
+        assistant = self.assistant()
+        if assistant is not None:
+            try:
+                assistant.warm()
+            except Exception:
+                self.log.debug("warming the editor helper failed", exc_info=True)
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            assistant, self._assistant = self._assistant, None
+        if assistant is not None:
+            try:
+                assistant.close()
+            except Exception:
+                self.log.debug("closing the editor helper failed", exc_info=True)
+
+    # -- requests ---------------------------------------------------------------------------------
+
+    def complete(
+        self,
+        memory: Memory,
+        code: str,
+        cursor: int | None,
+        flags: Sequence[str] = (),
+        cwd: Path = Path(),
+        timeout: float = COMPLETE_TIMEOUT,
+    ) -> Completions:
+        """Completions at ``cursor`` (an offset in code points) of the cell ``code``."""
+        code, cursor = clean(code, cursor)
+        try:
+            magic = fallback.magic_completions(code, cursor)
+            if magic is not None:
+                return magic
+            base = fallback.word_completions(self.toolchain, memory, code, cursor)
+        except Exception:
+            self._failed("completion")
+            return Completions((), cursor, cursor, "none")
+        try:
+            answer = self._complete(memory, code, cursor, flags, cwd, timeout)
+        except Exception:
+            self._failed("the editor helper's completion")
+            answer = None
+        if answer is None or not answer.items:
+            return base
+        if _MEMBER.search(code[: answer.start]) or answer.start != base.start:
+            return answer
+        known = set(answer.matches)  # a plain word: what the helper found, then the word list's others
+        extra = tuple(item for item in base.items if item.text not in known)
+        return Completions(answer.items + extra, answer.start, answer.end, answer.source)
+
+    def _complete(
+        self, memory: Memory, code: str, cursor: int, flags: Sequence[str], cwd: Path, timeout: float
+    ) -> Completions | None:
+        assistant = self.assistant()
+        if assistant is None:
+            return None
+        point = edit_point(self.toolchain, memory, code, cursor, flags, cwd)
+        if point is None:
+            return None
+        return assistant.complete(point, timeout)
+
+    def inspect(
+        self,
+        memory: Memory,
+        code: str,
+        cursor: int | None,
+        detail: int = 0,
+        flags: Sequence[str] = (),
+        cwd: Path = Path(),
+        timeout: float = INSPECT_TIMEOUT,
+    ) -> Inspection | None:
+        """What to show about the name at ``cursor``: a remembered declaration, else the helper's."""
+        code, cursor = clean(code, cursor)
+        try:
+            name, start, end = word_at(code, cursor)
+            if not name:
+                return None
+            path = qualified_before(code, end)
+            if path == name:
+                found = fallback.remembered(self.toolchain, memory, name, detail)
+                if found is not None:
+                    return found
+            assistant = self.assistant()
+            if assistant is None:
+                return None
+            # The rest of the name's line goes: a call being typed (``strlen(``) would not parse.
+            line_end = code.find("\n", end)
+            trimmed = code[:end] + ("" if line_end < 0 else code[line_end:])
+            point = edit_point(self.toolchain, memory, trimmed, start, flags, cwd)
+            return None if point is None else assistant.inspect(point, detail, timeout)
+        except Exception:
+            self._failed("inspection")
+            return None
+
+    def _failed(self, what: str) -> None:
+        """A bug, not bad input: say so once in the kernel's log, then only at debug level."""
+        level = logging.DEBUG if self._warned else logging.WARNING
+        self._warned = True
+        self.log.log(level, "ccellkernel: %s failed", what, exc_info=True)
+
+
+def help_request(code: str) -> tuple[str, str, int] | None:
+    """``name?`` (or ``name??``) as the last line of a cell, as in IPython: ``(the cell without that
+    line, the name, detail level)``; None for any other cell."""
+    stripped = code.rstrip()
+    line_start = stripped.rfind("\n") + 1
+    match = _HELP.fullmatch(stripped[line_start:].strip())
+    if match is None:
+        return None
+    return code[:line_start], match.group("name"), len(match.group("marks")) - 1

@@ -1,0 +1,186 @@
+"""The editor-help core without real helpers: cursor mapping, the LSP client's lifecycle against a
+fake server (restart once, then off with one notice; a hang; SIGINT), ``name?`` parsing, man pages."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import signal
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from ccellkernel.assist import (
+    EditorHelp,
+    LanguageServer,
+    LspAssistant,
+    edit_point,
+    help_request,
+    lsp,
+)
+from ccellkernel.assist.clangd import man_page
+from ccellkernel.assist.point import clean, qualified_before, word_at
+from ccellkernel.memory import Memory
+from ccellkernel.plugins import load_toolchain
+
+FAKE = Path(__file__).with_name("fake_lsp.py")
+
+
+def server(mode: str) -> LanguageServer:
+    return LanguageServer("fake", (sys.executable, str(FAKE), mode), "c", "cell.c")
+
+
+def memory_of(toolchain, code: str) -> Memory:
+    return Memory().merge(toolchain.split(code, 1).declarations)
+
+
+# -- where the cursor is ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "remembered", "code", "line_has"),
+    [
+        ("c", "#include <stdio.h>\nint total;", "int x = 1; tot", "tot"),
+        ("c", "", "int f(void) {\n    return 1 +", "return 1 +"),
+        ("go", "", "x := 1; x.", "x."),  # one cell line, two program lines: the second holds it
+        ("go", "var a = 1", "%%\ny := a\ny", "y"),
+        ("rust", "fn g() {}", "let s = String::new(); s.", "s."),
+    ],
+)
+def test_cursor_maps_into_the_rendered_program(lang, remembered, code, line_has):
+    toolchain = load_toolchain(lang)
+    memory = memory_of(toolchain, remembered) if remembered else Memory()
+    point = edit_point(toolchain, memory, code, len(code))
+    assert point is not None
+    assert point.before.endswith(line_has)
+    assert point.program.text.split("\n")[point.line] == point.line_text
+    assert point.to_cell(point.line, point.column) == len(code)
+    for decl in memory:  # remembered declarations are in the program the helper sees
+        assert decl.fragment.text.split("\n")[0] in point.program.text
+
+
+def test_words_paths_and_surrogates():
+    assert word_at('printf("%d", x', 12) == ("printf", 0, 6)
+    assert word_at("strings.ToUpper", 10) == ("ToUpper", 8, 15)
+    assert qualified_before("x = std::mem::swap", 18) == "std::mem::swap"
+    assert clean("a\ud800b", 99) == ("a\ufffdb", 3)
+    assert help_request("int x;\nprintf?") == ("int x;\n", "printf", 0)
+    assert help_request("strings.ToUpper??\n") == ("", "strings.ToUpper", 1)
+    assert help_request("x ? a : b") is None
+    assert help_request("int y = x ?") is None
+
+
+# -- the LSP client and the helper's lifecycle -------------------------------------------------------
+
+
+def test_lsp_completion_filters_by_what_is_typed_and_keeps_signatures(tmp_path):
+    toolchain = load_toolchain("c")
+    assistant = LspAssistant(server("ok"), tmp_path)
+    try:
+        point = edit_point(toolchain, Memory(), "int y = al", 10)
+        answer = assistant.complete(point, 5.0)
+        assert answer is not None
+        assert answer.matches == ["alpha", "alps"]
+        assert (answer.start, answer.end) == (8, 10)
+        assert answer.items[0].kind == "function" and answer.items[0].signature == "int alpha(void)"
+        hover = assistant.inspect(point, 0, 5.0)
+        assert hover is not None and hover.plain == "alpha int" and hover.markdown == "**alpha** `int`"
+    finally:
+        assistant.close()
+
+
+def test_helper_survives_sigint_in_our_group(tmp_path):
+    assistant = LspAssistant(server("ok"), tmp_path)
+    try:
+        assert assistant.client.ready(5.0)
+        proc = assistant.client.helper.process
+        assert proc is not None
+        assert os.getpgid(proc.pid) == os.getpgid(0)
+        os.kill(proc.pid, signal.SIGINT)
+        time.sleep(0.3)
+        assert proc.poll() is None
+    finally:
+        assistant.close()
+    assert proc.poll() is not None
+
+
+def test_a_crashing_helper_restarts_once_then_stays_off_with_one_notice(tmp_path, caplog):
+    toolchain = load_toolchain("c")
+    assistant = LspAssistant(server("crash"), tmp_path)
+    point = edit_point(toolchain, Memory(), "al", 2)
+    try:
+        with caplog.at_level(logging.WARNING, logger="ccellkernel.assist"):
+            for _ in range(4):
+                assert assistant.complete(point, 2.0) is None
+        helper = assistant.client.helper
+        assert helper.generation == 2 and helper.disabled
+        notices = [r for r in caplog.records if "fake" in r.getMessage()]
+        assert len(notices) == 1, [r.getMessage() for r in caplog.records]
+    finally:
+        assistant.close()
+
+
+def test_a_hung_helper_is_killed_and_restarted(tmp_path, monkeypatch):
+    monkeypatch.setattr(lsp, "HANG", 0.5)
+    toolchain = load_toolchain("c")
+    assistant = LspAssistant(server("hang"), tmp_path)
+    point = edit_point(toolchain, Memory(), "al", 2)
+    try:
+        start = time.monotonic()
+        assert assistant.complete(point, 0.3) is None
+        assert time.monotonic() - start < 2
+        first = assistant.client.helper.process
+        time.sleep(0.6)
+        assert assistant.complete(point, 0.3) is None  # finds the old request unanswered: kills it
+        assert first is not None and first.poll() is not None
+        assert assistant.complete(point, 0.3) is None
+        assert assistant.client.helper.generation == 2
+    finally:
+        assistant.close()
+
+
+def test_editor_help_falls_back_and_never_raises(tmp_path):
+    toolchain = load_toolchain("c")
+
+    class Broken:
+        def __getattr__(self, name):
+            raise RuntimeError("broken")
+
+    help_ = EditorHelp(toolchain, tmp_path)
+    help_._made, help_._assistant = True, Broken()  # type: ignore[assignment]
+    memory = memory_of(toolchain, "int remembered_total;")
+    assert help_.complete(memory, "remembered_t", None).matches == ["remembered_total"]
+    assert help_.complete(memory, "%fl", 3).matches == ["%flags"]
+    assert help_.inspect(memory, "remembered_total", 3) is not None
+    assert help_.inspect(memory, "p.x", 3) is None
+
+
+@pytest.mark.skipif(shutil.which("man") is None, reason="needs man")
+def test_man_page_summary_and_full_text():
+    import threading
+
+    short = man_page("strlen", 0, {}, threading.Lock())
+    full = man_page("strlen", 1, {}, threading.Lock())
+    assert short is not None and full is not None
+    assert "size_t strlen(const char *s);" in short.plain
+    assert "calculate the length of a string" in short.plain
+    assert "DESCRIPTION" in full.plain and "DESCRIPTION" not in short.plain
+    assert man_page("no_such_function_here", 0, {}, threading.Lock()) is None
+
+
+def test_a_rust_analyzer_that_fails_to_run_counts_as_absent(tmp_path, monkeypatch):
+    from ccell_rust.assist import find_rust_analyzer
+
+    broken = tmp_path / "rust-analyzer"
+    broken.write_text("#!/bin/sh\necho \"error: Unknown binary 'rust-analyzer'\" >&2\nexit 1\n")
+    broken.chmod(0o755)
+    monkeypatch.setenv("CCELL_RUST_ANALYZER", str(broken))
+    assert find_rust_analyzer() is None
+    working = tmp_path / "working-rust-analyzer"
+    working.write_text("#!/bin/sh\necho rust-analyzer 1.0\n")
+    working.chmod(0o755)
+    monkeypatch.setenv("CCELL_RUST_ANALYZER", str(working))
+    assert find_rust_analyzer() == str(working)
