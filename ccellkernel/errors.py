@@ -8,7 +8,11 @@ One tree, mapped to Jupyter's ``error`` reply in exactly one place (``CCellKerne
     ├── ProgramSignal         the program died from a signal (ename is the signal's name)
     ├── Interrupted           the user interrupted (ename KeyboardInterrupt)
     ├── MagicError            a magic line is wrong
-    └── ToolchainNotFound     no compiler, or no toolchain of that name
+    ├── ToolchainNotFound     no compiler, or no toolchain of that name
+    └── ExportError           a project could not be exported (%%export, nbconvert)
+
+    ParameterError            (a ValueError, raised in papermill, not in a cell) a parameter
+                              has no declaration in the notebook's language
 
 The traceback always starts with ``ename: evalue`` because JupyterLab shows only the traceback.
 """
@@ -82,3 +86,13 @@ class ToolchainNotFound(CellError):
     """No compiler for this language on this machine, or no toolchain of that name."""
 
     ename = "ToolchainNotFound"
+
+
+class ExportError(CellError):
+    """The program could not be written as a project (the folder, the toolchain, the notebook)."""
+
+    ename = "ExportError"
+
+
+class ParameterError(ValueError):
+    """A papermill parameter cannot be declared in the notebook's language (its name or its value)."""

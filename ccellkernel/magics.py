@@ -23,18 +23,25 @@ MAGICS: dict[str, str] = {
     "%args ARG ...": "program arguments for the following runs; alone: show them; --clear: clear",
     "%env NAME=VALUE ...": "environment of the following runs; alone: show what was set",
     "!command": "run a shell command in the kernel's working directory",
+    "%%export DIR": "write the program as a project that builds without the kernel (make, go build, "
+    "cargo build); the rest of the cell is its main, else the last cell that ran",
 }
 KNOWN = ("help", "list", "show", "rm", "reset", "flags", "args", "env")
+CELL_MAGICS = ("export",)  # %%NAME: the rest of the cell is the magic's own (Magic.body)
 
 
 @dataclass(frozen=True)
 class Magic:
-    """One magic line: ``name`` without the ``%`` (``"!"`` for a shell line), its words, its text."""
+    """One magic line: ``name`` without the ``%`` (``"!"`` for a shell line), its words, its text.
+
+    A cell magic (``%%export DIR``) has a ``body``: the rest of the cell, from line ``line + 1``.
+    """
 
     name: str
     args: tuple[str, ...]
     line: int
     text: str
+    body: str | None = None
 
 
 @dataclass(frozen=True)
@@ -42,12 +49,14 @@ class MagicSplit:
     """A cell taken apart: its magics, its code (magic lines blanked), and the body after ``%%``.
 
     ``body_line`` is the 1-based cell line where the body starts (None when there is no ``%%``).
+    ``cell_magic`` is a ``%%NAME`` line that takes the rest of the cell (then ``code`` is empty).
     """
 
     magics: tuple[Magic, ...]
     code: str
     body: str | None
     body_line: int | None
+    cell_magic: Magic | None = None
 
 
 def known_magics() -> str:
@@ -66,6 +75,10 @@ def split_magics(cell: str) -> MagicSplit:
         if text == "%%":
             code_start = i
             break
+        if text.startswith("%%"):
+            magic = _parse(text[1:], i + 1, CELL_MAGICS, "%%")
+            body = Magic(magic.name, magic.args, magic.line, text, "\n".join(lines[i + 1 :]))
+            return MagicSplit(tuple(magics), "", None, None, body)
         if text.startswith("!"):
             magics.append(Magic("!", (), i + 1, text[1:].strip()))
         elif text.startswith("%"):
@@ -81,15 +94,15 @@ def split_magics(cell: str) -> MagicSplit:
     return MagicSplit(tuple(magics), code, "\n".join(lines[body_at + 1 :]), body_at + 2)
 
 
-def _parse(text: str, line: int) -> Magic:
+def _parse(text: str, line: int, known: tuple[str, ...] = KNOWN, prefix: str = "%") -> Magic:
     parts = text[1:].split(None, 1)
     word, rest = [*parts, "", ""][:2]
-    if word not in KNOWN:
-        raise MagicError(f"unknown magic %{word} on line {line}; known: {known_magics()}")
+    if word not in known:
+        raise MagicError(f"unknown magic {prefix}{word} on line {line}; known: {known_magics()}")
     try:
         args = tuple(shlex.split(rest))
     except ValueError as err:
-        raise MagicError(f"cannot split the arguments of %{word} on line {line}: {err}") from None
+        raise MagicError(f"cannot split the arguments of {prefix}{word} on line {line}: {err}") from None
     return Magic(word, args, line, text)
 
 

@@ -20,9 +20,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Protocol
 
-from . import diagnostics, syntax
+from . import diagnostics, export, syntax
 from .errors import CompileError, ExitStatus, Interrupted, MagicError, ProgramSignal
-from .magics import Magic, help_text, split_magics
+from .magics import Magic, MagicSplit, help_text, split_magics
 from .memory import Fragment, Memory
 from .output import OutputBuffer
 from .program import CellParts, Program, cell_label
@@ -85,6 +85,7 @@ class Session:
         self.options = Options()
         self.sources: dict[int, list[str]] = {}
         self.timings: dict[str, float] = {}  # seconds per phase of the last cell
+        self.last_run: CellParts | None = None  # the last cell that ran: what %%export runs by default
         self._execution: Execution | None = None
         self._warm_up: Execution | None = None
 
@@ -142,20 +143,20 @@ class Session:
         split = split_magics(code)
         for magic in split.magics:
             await self._magic(magic, io, execution)
+        if split.cell_magic is not None:  # it takes the rest of the cell: nothing to compile here
+            await self._cell_magic(split.cell_magic, cell, io, execution)
+            return
         self.sources[cell] = code.split("\n")
         with self._phase("parse"):
-            parts = self.toolchain.split(split.code, cell)
-        if split.body is not None and split.body.strip():
-            assert split.body_line is not None
-            body = Fragment(split.body, cell, split.body_line)
-            parts = dataclasses.replace(parts, statements=(*parts.statements, body))
-        self._check(parts)
+            parts = self._parts(split, cell)
         if not (parts.declarations or parts.runs):
             self._forget_sources(keep=cell)
             return
         candidate = self.memory.merge(parts.declarations)
         program, result = await self._build(candidate, parts, execution)
         self.memory = candidate
+        if parts.runs:
+            self.last_run = parts
         self._forget_sources(keep=cell)
         warnings = [d for d in result.diagnostics if d.severity == "warning" and d.cell == cell]
         if warnings:
@@ -166,6 +167,16 @@ class Session:
             rewrite = self.toolchain.stderr_filter(program)
             with self._phase("run"):
                 await self._run(argv, io, execution, rewrite, self.toolchain.run_environment())
+
+    def _parts(self, split: MagicSplit, cell: int) -> CellParts:
+        """The cell's code split by the toolchain, with the part after ``%%`` as statements; checked."""
+        parts = self.toolchain.split(split.code, cell)
+        if split.body is not None and split.body.strip():
+            assert split.body_line is not None
+            body = Fragment(split.body, cell, split.body_line)
+            parts = dataclasses.replace(parts, statements=(*parts.statements, body))
+        self._check(parts)
+        return parts
 
     def _check(self, parts: CellParts) -> None:
         problems = list(parts.problems)
@@ -186,12 +197,13 @@ class Session:
             raise diagnostics.compile_error(found, "", self.sources)
 
     async def _build(
-        self, memory: Memory, parts: CellParts, execution: Execution
+        self, memory: Memory, parts: CellParts, execution: Execution, *, link: bool | None = None
     ) -> tuple[Program, BuildResult]:
         with self._phase("render"):
             program = self.toolchain.render(memory, parts)
         self.toolchain.find_compiler()
-        ctx = _BuildContext(self.workdir, self.options.flags, self.cwd, parts.runs, execution)
+        will_run = parts.runs if link is None else link
+        ctx = _BuildContext(self.workdir, self.options.flags, self.cwd, will_run, execution)
         with self._phase("compile"):
             result = await self.toolchain.build(program, ctx)
         execution.check()
@@ -228,6 +240,72 @@ class Session:
     def render_now(self) -> Program:
         return self.toolchain.render(self.memory, CellParts())
 
+    # -- export (ccellkernel.export writes the files) -------------------------------------------
+
+    async def remember(self, code: str, cell: int, *, check: bool) -> CellParts:
+        """Take a saved cell into the memory as ``execute`` would, running nothing (no program, no
+        shell line): how an exporter replays a notebook. Only the magics that change the memory or
+        the options apply; a cell magic's cell changes nothing. ``check``: build first, and raise
+        ``CompileError`` (memory unchanged) if that fails; else the cell is trusted to compile."""
+        split = split_magics(code)
+        execution = Execution()
+        for magic in split.magics:
+            if magic.name in ("rm", "reset", "flags", "args", "env"):
+                await self._magic(magic, _Quiet(), execution)
+        if split.cell_magic is not None:
+            return CellParts()
+        self.sources[cell] = code.split("\n")
+        try:
+            parts = self._parts(split, cell)
+            candidate = self.memory.merge(parts.declarations)
+            if check and (parts.declarations or parts.runs):
+                await self._build(candidate, parts, execution)
+        finally:
+            self._forget_sources(keep=cell)
+        self.memory = candidate
+        if parts.runs:
+            self.last_run = parts
+        return parts
+
+    async def program_for(self, parts: CellParts, execution: Execution | None = None) -> Program:
+        """The whole program for ``parts`` on top of the memory, compiled and linked (raises
+        ``CompileError``); the memory does not change."""
+        candidate = self.memory.merge(parts.declarations)
+        program, _ = await self._build(candidate, parts, execution or Execution(), link=True)
+        return program
+
+    async def _cell_magic(self, magic: Magic, cell: int, io: CellIO, execution: Execution) -> None:
+        if magic.name == "export":
+            await self._export(magic, cell, io, execution)
+
+    async def _export(self, magic: Magic, cell: int, io: CellIO, execution: Execution) -> None:
+        """``%%export DIR``: the rest of the cell is the exported program's main (declarations in it
+        join the program, not the memory); without statements, main is the last cell that ran."""
+        if len(magic.args) != 1:
+            raise MagicError("%%export takes one folder, relative to the notebook's: %%export DIR")
+        code = "\n" * magic.line + (magic.body or "")  # the body keeps the cell's line numbers
+        self.sources[cell] = code.split("\n")
+        try:
+            parts = self._parts(MagicSplit((), code, None, None), cell)
+            last = self.last_run
+            if not parts.runs and last is not None:
+                parts = dataclasses.replace(parts, statements=last.statements, main=last.main)
+            program = await self.program_for(parts, execution)
+        finally:
+            self._forget_sources()
+        runs = parts.statements[0].cell if parts.statements else parts.main.cell if parts.main else None
+        options = self.options
+        written = export.write_project(
+            self.toolchain,
+            program,
+            self.cwd / magic.args[0],
+            main_cell=runs,
+            flags=options.flags,
+            args=options.args,
+            env=options.env,
+        )
+        io.stream("stdout", written.summary() + "\n")
+
     # -- magics ---------------------------------------------------------------------------------
 
     async def _magic(self, magic: Magic, io: CellIO, execution: Execution) -> None:
@@ -253,6 +331,7 @@ class Session:
             say(f"forgot {', '.join(keys)}")
         elif name == "reset":
             self.memory = Memory()
+            self.last_run = None
             self.sources.clear()
             say("memory cleared (flags, args and env kept)")
         elif name in ("flags", "args"):
@@ -304,6 +383,18 @@ class Session:
             return "complete", ""
         # a grammar may need the last statement's line end (tree-sitter-go does)
         return self.toolchain.is_complete(split.code + "\n" + (split.body or "") + "\n")
+
+
+class _Quiet:
+    """A CellIO for replayed magics: what they say goes nowhere, and there is no input."""
+
+    allow_stdin = False
+
+    def stream(self, name: str, text: str) -> None:
+        pass
+
+    async def read_input(self, cancel: threading.Event) -> str | None:
+        return None
 
 
 def _join_keys(words: Sequence[str], memory: Memory) -> list[str]:

@@ -9,7 +9,8 @@ A toolchain is a ``Toolchain`` subclass registered under the entry-point group
 The kernel core calls, per cell: ``split`` (sort the cell's top-level nodes), ``render`` (one program
 from the memory and the cell), ``build`` (compile it, through ``BuildContext.run_tool`` so that an
 interrupt stops the compiler) and ``run_command`` (how to start the binary). Everything else — magics,
-memory, running, output, interrupts, the Jupyter protocol — is the core's.
+memory, running, output, interrupts, the Jupyter protocol — is the core's. ``project_files`` (optional)
+turns a rendered program into a project that builds without the kernel (``%%export``, nbconvert).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any, ClassVar, Protocol
 import tree_sitter
 
 from . import diagnostics, syntax
+from .errors import ExportError
 from .memory import Memory
 from .program import CellParts, Diagnostic, Program
 
@@ -63,6 +65,27 @@ class BuildResult:
     @property
     def ok(self) -> bool:
         return self.binary is not None
+
+
+@dataclass(frozen=True)
+class Project:
+    """What ``Toolchain.project_files`` returns: the files of a project that builds one program with
+    the language's own tools, and how to build and run it (the README says so; tests do it)."""
+
+    files: Mapping[str, str | bytes]
+    """Relative path (``/``-separated, inside the project) -> content."""
+
+    source: str
+    """Which of ``files`` is the program itself (``nbconvert --to script`` writes only that one)."""
+
+    build: tuple[tuple[str, ...], ...]
+    """The commands, run in the project's folder, that build it: ``(("make",),)``."""
+
+    run: tuple[str, ...]
+    """The command that runs what was built, before the program's arguments: ``("./hello",)``."""
+
+    notes: tuple[str, ...] = ()
+    """Sentences for the README about this language's project (flags, line directives...)."""
 
 
 class BuildContext(Protocol):
@@ -180,6 +203,14 @@ class Toolchain(abc.ABC):
         except (ModuleNotFoundError, TypeError):
             return None
         return folder if folder.is_dir() else None
+
+    def project_files(self, program: Program, name: str, flags: Sequence[str] = ()) -> Project:
+        """A project that builds ``program`` (as ``render`` wrote it) with the language's usual tool
+        and no kernel, and prints what the notebook printed: the source, the build file (Makefile,
+        go.mod, Cargo.toml...). ``name`` is safe as a file, binary, module and package name;
+        ``flags`` are the notebook's ``%flags``. The core adds a README and writes the files.
+        Raises ``ExportError`` when the language has no such project (the default)."""
+        raise ExportError(f"the {self.display_name} toolchain cannot export a project")
 
     def kernelspec(self, python: str = "python") -> dict[str, Any]:
         """The kernel.json for this toolchain's kernel."""
