@@ -9,6 +9,7 @@ initializers that are not constant (run by a constructor, before ``main``), and 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from importlib import resources
 from typing import Any, ClassVar
 
@@ -19,14 +20,16 @@ from ccellkernel.diagnostics import parse_gnu
 from ccellkernel.gnu import compile_only, find_compiler, line_directives
 from ccellkernel.memory import Declaration, Fragment, Memory
 from ccellkernel.program import CellParts, Program, ProgramWriter, order_by_uses
-from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Toolchain
+from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Project, Toolchain
 
+from . import project
 from .classify import KEYWORDS, split_cell
 
 CANDIDATES = ("cc", "gcc", "clang", "tcc")
 # Warnings about unused code are noise in a notebook, where most code is not finished (CELL_MODEL 3).
 QUIET = ("-Wno-unused-function", "-Wno-unused-variable", "-Wno-unused-but-set-variable")
 BOILERPLATE = ("each undeclared identifier is reported only once",)  # gcc's note after every such error
+SOURCE = "cell.c"  # the file the program is compiled as (generated lines' #line directives name it)
 
 
 class CToolchain(Toolchain):
@@ -41,6 +44,7 @@ class CToolchain(Toolchain):
         "file_extension": ".c",
         "pygments_lexer": "c",
         "codemirror_mode": "text/x-csrc",
+        "nbconvert_exporter": "ccell-script",  # --to script writes the rendered program
     }
     keywords: ClassVar[frozenset[str]] = KEYWORDS
 
@@ -58,7 +62,7 @@ class CToolchain(Toolchain):
         return split_cell(self._language, source, cell)
 
     def render(self, memory: Memory, cell: CellParts) -> Program:
-        out = ProgramWriter(line_directives("cell.c"))
+        out = ProgramWriter(line_directives(SOURCE))
         decls = list(memory)
         section = lambda *kinds: [d for d in decls if d.kind in kinds]  # noqa: E731
         for decl in section("include", "define", "preprocessor"):
@@ -107,7 +111,7 @@ class CToolchain(Toolchain):
 
     async def build(self, program: Program, ctx: BuildContext) -> BuildResult:
         compiler = self.find_compiler()
-        source = ctx.workdir / "cell.c"
+        source = ctx.workdir / SOURCE
         source.write_text(program.text, encoding="utf-8")
         argv = [*compiler.argv, *self.flags_for(compiler), f"-I{ctx.cwd}"]
         if ctx.will_run:
@@ -125,6 +129,10 @@ class CToolchain(Toolchain):
         if result.returncode != 0:
             return BuildResult(None, diagnostics, output)
         return BuildResult(binary, diagnostics, output)
+
+    def project_files(self, program: Program, name: str, flags: Sequence[str] = ()) -> Project:
+        """``NAME.c`` and a Makefile; see ``project.py``."""
+        return project.project_files(program, name, flags, warnings=("-Wall", *QUIET), rendered_as=SOURCE)
 
     async def _prelude(self, compiler: Compiler, ctx: BuildContext) -> BuildResult:
         """Compile (once per set of flags) the object that makes stdio line-buffered on pipes.

@@ -14,7 +14,7 @@ name ``Cell In[N]`` as the file, so compiler errors and panic traces point at ce
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -24,8 +24,9 @@ import tree_sitter_go
 from ccellkernel.errors import ToolchainNotFound
 from ccellkernel.memory import Memory
 from ccellkernel.program import CellParts, Diagnostic, Origin, Program
-from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Toolchain
+from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Project, Toolchain
 
+from . import project
 from .classify import KEYWORDS, split_cell
 from .gocmd import GoInstall, StandardLibrary, find_go, list_std_argv, load_std, name_cells, parse_messages
 from .render import SOURCE, render_program
@@ -76,6 +77,7 @@ class GoToolchain(Toolchain):
         "file_extension": ".go",
         "pygments_lexer": "go",
         "codemirror_mode": "text/x-go",
+        "nbconvert_exporter": "ccell-script",  # --to script writes the rendered program
     }
     keywords: ClassVar[frozenset[str]] = KEYWORDS
 
@@ -158,6 +160,14 @@ class GoToolchain(Toolchain):
         if not go_mod.exists() or go_mod.read_text(encoding="utf-8") != text:
             go_mod.write_text(text, encoding="utf-8")
         return module
+
+    def project_files(self, program: Program, name: str, flags: Sequence[str] = ()) -> Project:
+        """``main.go`` and ``go.mod``; see ``project.py``."""
+        try:
+            version = self.install().language_version
+        except ToolchainNotFound:  # exporting a saved notebook needs no Go; any recent one builds it
+            version = project.DEFAULT_GO
+        return project.project_files(program, name, flags, language_version=version)
 
     def stderr_filter(self, program: Program) -> Callable[[str], str]:
         """Runtime positions as ``Cell In[3], line 5``, without the module path or the frame offset."""

@@ -29,9 +29,9 @@ import tree_sitter_rust
 from ccellkernel.errors import ToolchainNotFound
 from ccellkernel.memory import Memory
 from ccellkernel.program import CellParts, Program
-from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Toolchain
+from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Project, Toolchain
 
-from . import messages
+from . import messages, project
 from .render import render as render_program
 from .split import KEYWORDS, split_cell
 
@@ -66,6 +66,7 @@ class RustToolchain(Toolchain):
         "file_extension": ".rs",
         "pygments_lexer": "rust",
         "codemirror_mode": "text/x-rustsrc",
+        "nbconvert_exporter": "ccell-script",  # --to script writes the rendered program
     }
     keywords: ClassVar[frozenset[str]] = KEYWORDS
 
@@ -87,6 +88,10 @@ class RustToolchain(Toolchain):
 
     def stderr_filter(self, program: Program) -> Callable[[str], str]:
         return messages.stderr_rewriter(program)
+
+    def project_files(self, program: Program, name: str, flags: Sequence[str] = ()) -> Project:
+        """``src/main.rs`` and ``Cargo.toml``; see ``project.py``."""
+        return project.project_files(program, name, flags, edition=EDITION)
 
     # -- compiling --------------------------------------------------------------------------------
 
