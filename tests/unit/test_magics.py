@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ccellkernel.errors import MagicError
-from ccellkernel.magics import KNOWN, MAGICS, Magic, help_text, split_magics
+from ccellkernel.magics import CELL_MAGICS, KNOWN, MAGICS, Magic, help_text, split_magics
 
 
 def test_cell_without_magics_is_unchanged():
@@ -105,10 +105,13 @@ def test_arguments_are_split_like_a_shell(line, args):
 
 def test_every_documented_magic_is_known():
     documented = {m.split()[0].lstrip("%") for m in MAGICS} - {"", "!command"}
-    assert documented == set(KNOWN)
+    assert documented == set(KNOWN) | set(CELL_MAGICS)
     for name in KNOWN:
         (magic,) = split_magics(f"%{name}").magics
         assert magic.name == name
+    for name in CELL_MAGICS:
+        cell_magic = split_magics(f"%%{name} x\nbody").cell_magic
+        assert cell_magic is not None and cell_magic.name == name and cell_magic.body == "body"
 
 
 def test_help_text_mentions_every_magic():
