@@ -98,7 +98,7 @@ def make_project(
     libraries: Sequence[str] = (),
 ) -> Project:
     """A project of one source, ``NAME`` + ``suffix``, and a Makefile building the binary ``NAME``
-    with make's ``$(compiler)`` (``CC``, ``CXX``), ``$(flags_var)`` defaulting to ``flags``, the
+    with make's ``$(compiler)`` (``CC``, say), ``$(flags_var)`` defaulting to ``flags``, the
     notebook's ``%flags`` and ``libraries``.
 
     The program keeps its line directives, so diagnostics and assertions still name ``Cell In[N]``;
