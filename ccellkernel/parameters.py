@@ -216,8 +216,16 @@ class DeclarationTranslator:
                 match = _ASSIGNMENT(key).search(text)
                 default = match.group("value") if match else ""
                 help_text = (match.group("help") or "").strip() if match else ""
-                found.append(Parameter(name=key, inferred_type_name="None", default=default, help=help_text))
+                declared = cls.declared_type(text, key) or "None"  # papermill's word for unknown
+                found.append(
+                    Parameter(name=key, inferred_type_name=declared, default=default, help=help_text)
+                )
         return found
+
+    @classmethod
+    def declared_type(cls, declaration: str, name: str) -> str | None:
+        """The type a declaration of the ``parameters`` cell gives ``name``, if it spells one."""
+        return None
 
 
 def _ASSIGNMENT(name: str) -> re.Pattern[str]:

@@ -9,6 +9,7 @@ and must print what the notebook's last cell printed.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -176,3 +177,16 @@ def test_without_check_a_notebook_whose_cells_ran_needs_no_compiler(
     exporter.check = False
     text, _ = exporter.from_notebook_node(nb, {"unique_key": "unchecked"})
     assert 'printf("hi\\n");' in text and "#include <stdio.h>" in text
+
+
+def test_an_exporter_called_from_a_running_event_loop(tmp_path: Path) -> None:
+    """A Jupyter server converts a notebook from inside its event loop: the replay runs beside it."""
+    nb = notebook("c", "#include <stdio.h>", 'printf("from a loop\\n");')
+
+    async def convert() -> str:
+        text, _ = ScriptExporter().from_notebook_node(nb, {"unique_key": "looped"})
+        return str(text)
+
+    (tmp_path / "looped.c").write_text(asyncio.run(convert()))
+    run(["cc", "-o", "looped", "looped.c"], tmp_path)
+    assert run(["./looped"], tmp_path).stdout == "from a loop\n"

@@ -111,6 +111,13 @@ def test_export_needs_one_folder_and_a_folder(toy: ToyCells, tmp_path: Path) -> 
     assert (tmp_path / "taken").read_text() == "a file"
 
 
+def test_the_readme_runs_it_with_the_notebooks_args_and_env(toy: ToyCells, tmp_path: Path) -> None:
+    toy.ok("%args one 'two words'\n%env 'GREETING=hi there'")
+    toy.ok("echo $GREETING $1")
+    toy.ok("%%export out")
+    assert "    'GREETING=hi there' sh out.sh one 'two words'\n" in (tmp_path / "out/README.md").read_text()
+
+
 def test_export_after_reset_has_a_main_that_does_nothing(toy: ToyCells, tmp_path: Path) -> None:
     toy.ok("def greeting = hello")
     toy.ok("echo @greeting")

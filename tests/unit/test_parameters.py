@@ -219,7 +219,7 @@ def test_the_extremes_of_64_bit_integers() -> None:
 
 PARAMETERS_CELLS = {
     "c": 'int n = 3;  // how many\nconst char *name = "world";\n#include <stdio.h>\nint f(void);',
-    "go": 'var n = 3 // how many\nvar name = "world"\nfunc f() int { return 1 }',
+    "go": 'var n = 3 // how many\nvar name string = "world"\nfunc f() int { return 1 }',
     "rust": 'const n: i64 = 3; // how many\nstatic name: &str = "world";\nfn f() -> i64 { 1 }',
 }
 
@@ -228,6 +228,8 @@ PARAMETERS_CELLS = {
 def test_help_notebook_reads_the_parameters_cell(language: str) -> None:
     found = TRANSLATORS[language].inspect({"source": PARAMETERS_CELLS[language]})
     assert [(p.name, p.default, p.help) for p in found] == [("n", "3", "how many"), ("name", '"world"', "")]
+    types = {"c": ["int", "const char *"], "go": ["None", "string"], "rust": ["i64", "&str"]}[language]
+    assert [p.inferred_type_name for p in found] == types
 
 
 def test_help_notebook_ignores_what_it_cannot_read() -> None:

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import ClassVar
 
@@ -37,6 +38,12 @@ class CTranslator(DeclarationTranslator):
     keywords: ClassVar[frozenset[str]] = KEYWORDS
     variable_kinds: ClassVar[frozenset[str]] = frozenset({"global"})
     ascii_names: ClassVar[bool] = True
+
+    @classmethod
+    def declared_type(cls, declaration: str, name: str) -> str | None:
+        # the words before the name, on its line: ``const char *name = ...``
+        match = re.search(rf"(?m)^\s*(?P<type>[^=;,/\n]*?)\s*\b{re.escape(name)}\b\s*=", declaration)
+        return match.group("type") if match and match.group("type") else None
 
     @classmethod
     def preamble(cls, shapes: Mapping[str, Shape]) -> list[str]:

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import ClassVar
 
@@ -38,6 +39,11 @@ class GoTranslator(DeclarationTranslator):
     toolchain: ClassVar[str] = "go"
     keywords: ClassVar[frozenset[str]] = KEYWORDS
     variable_kinds: ClassVar[frozenset[str]] = frozenset({"var", "const"})
+
+    @classmethod
+    def declared_type(cls, declaration: str, name: str) -> str | None:
+        match = re.search(rf"\b{re.escape(name)}\s+(?P<type>[^=\s][^=\n]*?)\s*=", declaration)
+        return match.group("type") if match else None
 
     @classmethod
     def declare(cls, name: str, value: object, shape: Shape) -> str:

@@ -15,6 +15,7 @@ A name that is not upper case gets ``#[allow(non_upper_case_globals)]``, so that
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import ClassVar
 
@@ -37,6 +38,11 @@ class RustTranslator(DeclarationTranslator):
     toolchain: ClassVar[str] = "rust"
     keywords: ClassVar[frozenset[str]] = KEYWORDS
     variable_kinds: ClassVar[frozenset[str]] = frozenset({"const", "static"})
+
+    @classmethod
+    def declared_type(cls, declaration: str, name: str) -> str | None:
+        match = re.search(rf"\b{re.escape(name)}\s*:\s*(?P<type>[^=\n]+?)\s*=", declaration)
+        return match.group("type") if match else None
 
     @classmethod
     def declare(cls, name: str, value: object, shape: Shape) -> str:
