@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -21,6 +22,7 @@ from .program import Program, cell_label
 from .toolchain import Project, Toolchain
 
 README = "README.md"
+WIDTH = 100  # of the README's lines
 _NOT_NAME = re.compile(r"[^A-Za-z0-9_-]+")
 
 
@@ -53,38 +55,38 @@ def readme(
     name: str,
     *,
     main_cell: int | None,
+    main_is_export_cell: bool = False,
     args: Sequence[str] = (),
     env: Mapping[str, str] | None = None,
     notebook: str | None = None,
 ) -> str:
     """The README: where the program came from, what its main runs, how to build and run it."""
     origin = f"the notebook `{notebook}`" if notebook else f"a `{toolchain.kernel_name}` kernel"
-    runs = (
-        f"`main` runs the statements of {cell_label(main_cell)}, the last cell that ran, so the "
-        "program prints what that cell printed"
-        if main_cell is not None
-        else "`main` does nothing (no cell had statements to run)"
-    )
+    if main_cell is None:
+        runs = "`main` does nothing (no cell had statements to run)."
+    elif main_is_export_cell:
+        runs = f"`main` runs the statements of {cell_label(main_cell)}, the `%%export` cell."
+    else:
+        runs = (
+            f"`main` runs the statements of {cell_label(main_cell)}, the last cell that ran, so the "
+            "program prints what that cell printed."
+        )
     run_line = shlex.join([*project.run, *args])
     if env:
         run_line = " ".join(shlex.quote(f"{k}={v}") for k, v in env.items()) + " " + run_line
-    steps = "\n".join(f"    {shlex.join(step)}" for step in project.build)
-    notes = "".join(f"\n{note}\n" for note in project.notes)
-    said = " (the `%args` and `%env` the notebook had)" if args or env else ""
-    return f"""\
-# {name}
-
-Exported by ccellkernel from {origin} ({toolchain.display_name}). `{project.source}` is the
-program as the kernel renders it: every declaration the notebook remembers, in the order the kernel
-puts them, and {runs}.
-
-## Build and run
-
-{steps}
-    {run_line}
-
-The last line runs it{said}. Nothing here needs Jupyter or ccellkernel.
-{notes}"""
+    steps = "".join(f"    {shlex.join(step)}\n" for step in project.build)
+    said = " (with the `%args` and `%env` the notebook had)" if args or env else ""
+    paragraphs = [
+        f"Exported by ccellkernel from {origin} ({toolchain.display_name}). `{project.source}` is the "
+        "program as the kernel renders it: every declaration the notebook remembers, in the order the "
+        f"kernel puts them, and a `main`. {runs}",
+        f"The last line runs it{said}. Nothing here needs Jupyter or ccellkernel.",
+        *project.notes,
+    ]
+    intro, after, *notes = (textwrap.fill(p, WIDTH, break_on_hyphens=False) for p in paragraphs)
+    return f"# {name}\n\n{intro}\n\n## Build and run\n\n{steps}    {run_line}\n\n{after}\n" + "".join(
+        f"\n{note}\n" for note in notes
+    )
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,7 @@ def project_outputs(
     name: str,
     *,
     main_cell: int | None,
+    main_is_export_cell: bool = False,
     flags: Sequence[str] = (),
     args: Sequence[str] = (),
     env: Mapping[str, str] | None = None,
@@ -118,7 +121,16 @@ def project_outputs(
     project = project_for(toolchain, program, name, flags)
     files = {path: _bytes(content) for path, content in project.files.items()}
     if README not in files:
-        text = readme(toolchain, project, name, main_cell=main_cell, args=args, env=env, notebook=notebook)
+        text = readme(
+            toolchain,
+            project,
+            name,
+            main_cell=main_cell,
+            main_is_export_cell=main_is_export_cell,
+            args=args,
+            env=env,
+            notebook=notebook,
+        )
         files[README] = text.encode("utf-8")
     return project, files
 
@@ -129,6 +141,7 @@ def write_project(
     folder: Path,
     *,
     main_cell: int | None,
+    main_is_export_cell: bool = False,
     flags: Sequence[str] = (),
     args: Sequence[str] = (),
     env: Mapping[str, str] | None = None,
@@ -138,7 +151,15 @@ def write_project(
     are replaced, others left alone). The project is named after the folder."""
     name = project_name(folder.resolve().name)
     project, files = project_outputs(
-        toolchain, program, name, main_cell=main_cell, flags=flags, args=args, env=env, notebook=notebook
+        toolchain,
+        program,
+        name,
+        main_cell=main_cell,
+        main_is_export_cell=main_is_export_cell,
+        flags=flags,
+        args=args,
+        env=env,
+        notebook=notebook,
     )
     if folder.exists() and not folder.is_dir():
         raise ExportError(f"{folder} exists and is not a folder; %%export needs a folder to write into")

@@ -287,8 +287,9 @@ class Session:
         self.sources[cell] = code.split("\n")
         try:
             parts = self._parts(MagicSplit((), code, None, None), cell)
+            own = parts.runs
             last = self.last_run
-            if not parts.runs and last is not None:
+            if not own and last is not None:
                 parts = dataclasses.replace(parts, statements=last.statements, main=last.main)
             program = await self.program_for(parts, execution)
         finally:
@@ -300,6 +301,7 @@ class Session:
             program,
             self.cwd / magic.args[0],
             main_cell=runs,
+            main_is_export_cell=own,
             flags=options.flags,
             args=options.args,
             env=options.env,

@@ -90,6 +90,10 @@ def test_the_rest_of_an_export_cell_is_main_and_is_not_remembered(toy: ToyCells,
     script = (tmp_path / "out/out.sh").read_text()
     assert "def extra = only here" in script and "echo @greeting @extra" in script
     assert "# cell 2, line 3" in script  # the body keeps its lines in the export cell
+    assert (
+        "`main` runs the statements of Cell In[2], the `%%export` cell."
+        in (tmp_path / "out/README.md").read_text()
+    )
     assert toy.keys() == ["greeting"]
     assert toy.session.last_run is None  # an export runs nothing
 
