@@ -5,7 +5,8 @@ program, no shell line (``Session.remember``). Whether a cell joins the memory f
 notebook saved about it, and the kernel's rule that only a cell that compiled changes the memory:
 
 - an ``error`` output named ``CompileError`` (or ``MagicError``, ``ToolchainNotFound``: the cell
-  stopped before compiling) means the kernel kept nothing of it: it is left out, not rebuilt;
+  stopped before compiling) means the kernel kept none of its code: it is left out, not rebuilt
+  (its ``%flags`` and other magics had been carried out before, and still are);
 - a cell that ran otherwise (no error, or a runtime one: ``ExitStatus``, ``SIGSEGV``...) compiled,
   and is taken as it is;
 - a cell with no saved outcome (never run, outputs cleared, interrupted, an internal error) is
@@ -116,13 +117,16 @@ async def replay(toolchain: Toolchain, cells: Iterable[SavedCell], *, cwd: Path 
     left_out: list[tuple[int, str]] = []
     try:
         for cell in cells:
-            if cell.outcome == "failed":
-                left_out.append((cell.number, "it did not compile when the notebook ran"))
-                continue
+            failed = cell.outcome == "failed"
             try:
-                await session.remember(cell.source, cell.number, check=cell.outcome == "unknown")
+                await session.remember(
+                    cell.source, cell.number, check=cell.outcome == "unknown", failed=failed
+                )
             except CellError as err:
                 left_out.append((cell.number, f"{err.ename}: {err.evalue}"))
+                continue
+            if failed:
+                left_out.append((cell.number, "it did not compile when the notebook ran"))
     except BaseException:
         session.close()
         raise

@@ -242,17 +242,18 @@ class Session:
 
     # -- export (ccellkernel.export writes the files) -------------------------------------------
 
-    async def remember(self, code: str, cell: int, *, check: bool) -> CellParts:
+    async def remember(self, code: str, cell: int, *, check: bool, failed: bool = False) -> CellParts:
         """Take a saved cell into the memory as ``execute`` would, running nothing (no program, no
         shell line): how an exporter replays a notebook. Only the magics that change the memory or
         the options apply; a cell magic's cell changes nothing. ``check``: build first, and raise
-        ``CompileError`` (memory unchanged) if that fails; else the cell is trusted to compile."""
+        ``CompileError`` (memory unchanged) if that fails; else the cell is trusted to compile.
+        ``failed``: the cell is known not to have compiled; only its magics (run before) apply."""
         split = split_magics(code)
         execution = Execution()
         for magic in split.magics:
             if magic.name in ("rm", "reset", "flags", "args", "env"):
                 await self._magic(magic, _Quiet(), execution)
-        if split.cell_magic is not None:
+        if split.cell_magic is not None or failed:
             return CellParts()
         self.sources[cell] = code.split("\n")
         try:

@@ -205,7 +205,7 @@ def test_replay_trusts_saved_outcomes_and_builds_the_others(tmp_path: Path) -> N
     cells = saved_cells(
         [
             code_cell("def a = 1", 1),
-            code_cell("def b = 2", 2, error("CompileError")),  # it compiles now, but did not then
+            code_cell("%args kept\ndef b = 2", 2, error("CompileError")),  # it compiles now, not then
             code_cell("def c = 3\nexit 3", 3, error("ExitStatus")),  # it compiled, then failed
             code_cell("def d = bad"),  # never ran: built, and it fails
             code_cell("!touch ran-a-shell-line\ndef e = 5"),  # never ran: built, and it compiles
@@ -218,6 +218,7 @@ def test_replay_trusts_saved_outcomes_and_builds_the_others(tmp_path: Path) -> N
     session = replayed.session
     try:
         assert session.memory.keys() == ["c", "e"]
+        assert session.options.args == ("kept",)  # the failed cell's magics had been carried out
         assert [number for number, _ in replayed.left_out] == [2, 4]
         assert replayed.left_out[1][1].startswith("CompileError: Cell In[4], line 1: error: 'bad'")
         assert session.last_run is not None and session.last_run.statements[0].text == "echo @c @e"
