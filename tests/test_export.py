@@ -110,7 +110,7 @@ def test_papermill_rejects_a_parameter_that_is_no_identifier(tmp_path: Path) -> 
             str(EXAMPLES / "c-parameters.ipynb"),
             "out.ipynb",
             "-p",
-            "my-n",
+            "a-b",
             "1",
         ],
         cwd=tmp_path,
