@@ -15,6 +15,14 @@ Roles, one per module (data flows down this list):
 - ``syntax``      language-agnostic tree-sitter helpers
 - ``errors``      the one exception tree
 - ``cli``         ``ccellkernel install``/``list``/``kernel``
+
+Beside the cell pipeline, for the tools around a notebook:
+
+- ``export``      a rendered program as a project folder (``%%export``, nbconvert)
+- ``replay``      a saved notebook replayed into a ``Session`` (the memory its kernel would have)
+- ``exporters``   the nbconvert exporters ``ccell-project`` and ``ccell-script``
+- ``parameters``  papermill parameters as declarations (the translators' base class)
+- ``papermill_plugin``  papermill's entry point: hands it the ``papermill.translators`` group
 """
 
 from .errors import (
@@ -28,7 +36,7 @@ from .errors import (
 )
 from .memory import Declaration, Fragment, Memory
 from .program import CellParts, Diagnostic, Origin, Program, ProgramWriter
-from .toolchain import BuildContext, BuildResult, Compiler, Toolchain, ToolResult
+from .toolchain import BuildContext, BuildResult, Compiler, Project, Toolchain, ToolResult
 
 __version__ = "0.1.0"
 
@@ -50,6 +58,7 @@ __all__ = [
     "Program",
     "ProgramSignal",
     "ProgramWriter",
+    "Project",
     "ToolResult",
     "Toolchain",
     "ToolchainNotFound",

@@ -13,9 +13,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from . import export
 from .display import Display
 from .errors import ExitStatus, MagicError, ProgramSignal, TestFailure
-from .magics import Magic, help_text
+from .magics import Magic, MagicSplit, help_text
 from .memory import Memory
 from .runner import Execution
 from .testing import Report, TestOutcome
@@ -89,7 +90,7 @@ class Commands:
         session.options = dataclasses.replace(session.options, env=MappingProxyType(env))
         say("\n".join(f"{k}={v}" for k, v in env.items()) or "env: (nothing set)")
 
-    async def cell(self, magic: Magic, io: CellIO, execution: Execution) -> None:
+    async def cell(self, magic: Magic, cell: int, io: CellIO, execution: Execution) -> None:
         body = magic.body or ""
         if magic.name == "writefile":
             self._writefile(magic.args, body, _say(io))
@@ -97,6 +98,39 @@ class Commands:
             await self.session.run([*shell(), body], io, execution)
         elif magic.name == "sh":
             await self.session.run(["/bin/sh", "-c", body], io, execution)
+        elif magic.name == "export":
+            await self._export(magic, cell, io, execution)
+
+    async def _export(self, magic: Magic, cell: int, io: CellIO, execution: Execution) -> None:
+        """``%%export DIR``: the rest of the cell is the exported program's main (declarations in it
+        join the program, not the memory); without statements, main is the last cell that ran."""
+        session = self.session
+        if len(magic.args) != 1:
+            raise MagicError("%%export takes one folder, relative to the notebook's: %%export DIR")
+        code = "\n" * magic.line + (magic.body or "")  # the body keeps the cell's line numbers
+        session.sources[cell] = code.split("\n")
+        try:
+            parts = session.parts(MagicSplit((), code, None, None), cell)
+            own = parts.runs
+            last = session.last_run
+            if not own and last is not None:
+                parts = dataclasses.replace(parts, statements=last.statements, main=last.main)
+            program = await session.program_for(parts, execution)
+        finally:
+            session.forget_sources()
+        runs = parts.statements[0].cell if parts.statements else parts.main.cell if parts.main else None
+        options = session.options
+        written = export.write_project(
+            session.toolchain,
+            program,
+            session.cwd / magic.args[0],
+            main_cell=runs,
+            main_is_export_cell=own,
+            flags=options.flags,
+            args=options.args,
+            env=options.env,
+        )
+        io.stream("stdout", written.summary() + "\n")
 
     def _writefile(self, args: Sequence[str], body: str, say) -> None:  # type: ignore[no-untyped-def]
         append = bool(args) and args[0] in ("-a", "--append")

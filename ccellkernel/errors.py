@@ -9,7 +9,11 @@ One tree, mapped to Jupyter's ``error`` reply in exactly one place (``CCellKerne
     ├── Interrupted           the user interrupted (ename KeyboardInterrupt)
     ├── MagicError            a magic line is wrong
     ├── TestFailure           %test ran, and some tests failed
-    └── ToolchainNotFound     no compiler, or no toolchain of that name
+    ├── ToolchainNotFound     no compiler, or no toolchain of that name
+    └── ExportError           a project could not be exported (%%export, nbconvert)
+
+    ParameterError            (a ValueError, raised in papermill, not in a cell) a parameter
+                              has no declaration in the notebook's language
 
 The traceback always starts with ``ename: evalue`` because JupyterLab shows only the traceback.
 """
@@ -89,3 +93,13 @@ class ToolchainNotFound(CellError):
     """No compiler for this language on this machine, or no toolchain of that name."""
 
     ename = "ToolchainNotFound"
+
+
+class ExportError(CellError):
+    """The program could not be written as a project (the folder, the toolchain, the notebook)."""
+
+    ename = "ExportError"
+
+
+class ParameterError(ValueError):
+    """A papermill parameter cannot be declared in the notebook's language (its name or its value)."""

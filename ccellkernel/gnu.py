@@ -7,14 +7,15 @@ language compiled by such a compiler.
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import subprocess
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from .errors import ToolchainNotFound
-from .program import Origin, cell_label
-from .toolchain import Compiler
+from .program import Origin, Program, cell_label
+from .toolchain import Compiler, Project
 
 
 def find_compiler(env_var: str, candidates: Sequence[str], language: str, install_hint: str) -> Compiler:
@@ -82,3 +83,66 @@ def line_directives(source_name: str) -> Callable[[Origin | None, int], str]:
         return f'#line {origin.line} "{cell_label(origin.cell)}"'
 
     return directive
+
+
+def make_project(
+    program: Program,
+    name: str,
+    *,
+    suffix: str,
+    rendered_as: str,
+    compiler: str,
+    flags_var: str,
+    flags: Sequence[str],
+    notebook_flags: Sequence[str],
+    libraries: Sequence[str] = (),
+    support: Mapping[str, str] | None = None,
+) -> Project:
+    """A project of one source, ``NAME`` + ``suffix``, and a Makefile building the binary ``NAME``
+    with make's ``$(compiler)`` (``CC``, say), ``$(flags_var)`` defaulting to ``flags``, the
+    notebook's ``%flags`` and ``libraries``. ``support``: files written beside it (a binding's
+    header and runtime, say); those with the source's suffix are compiled with it, and the
+    project's folder is on the include path.
+
+    The program keeps its line directives, so diagnostics and assertions still name ``Cell In[N]``;
+    those of generated lines named ``rendered_as`` (the kernel's file) and now name the source.
+    """
+    source = f"{name}{suffix}"
+    generated = re.compile(rf'^#line (\d+) "{re.escape(rendered_as)}"$')
+    lines = program.text.split("\n")
+    for i, line in enumerate(lines):
+        match = generated.match(line) if program.origin(i + 1) is None else None
+        if match:
+            lines[i] = f'#line {match.group(1)} "{source}"'
+    words = lambda items: " ".join(_make_word(item) for item in items)  # noqa: E731
+    support = dict(support or {})
+    sources = [source, *(f for f in support if f.endswith(suffix))]
+    include = " -I." if support else ""
+    makefile = f"""\
+# Builds {name} from {source}, as ccellkernel exported it: `make`, then `./{name}`.
+# make's own $({compiler}) is the compiler; `make {compiler}=clang` picks another.
+{flags_var} ?= {words(flags)}
+# The notebook's %flags (paths in them were relative to the notebook's folder).
+NOTEBOOK_FLAGS = {words(notebook_flags)}
+LDLIBS = {words(libraries)}
+
+{name}: {" ".join([*sources, *(f for f in support if f not in sources)])}
+\t$({compiler}) $({flags_var}){include} -o $@ {" ".join(sources)} $(NOTEBOOK_FLAGS) $(LDLIBS)
+
+clean:
+\trm -f {name}
+
+.PHONY: clean
+"""
+    notes = (
+        f"`{source}` keeps the kernel's `#line` directives, so compiler messages and failed "
+        "assertions name the notebook's cells (`Cell In[3]:5`); `sed -i '/^#line /d' "
+        f"{source}` takes them out.",
+    )
+    files = {source: "\n".join(lines), "Makefile": makefile, **support}
+    return Project(files, source, (("make",),), (f"./{name}",), notes)
+
+
+def _make_word(word: str) -> str:
+    """One shell word in a Makefile recipe: quoted for the shell, ``$`` and ``#`` kept from make."""
+    return shlex.quote(word).replace("$", "$$").replace("#", "\\#")

@@ -37,10 +37,12 @@ MAGICS: dict[str, str] = {
     "%%writefile [-a] NAME": "write (-a: append) the rest of the cell to a file in the working directory",
     "%%bash": "run the rest of the cell as a bash script (streaming, interruptible)",
     "%%sh": "run the rest of the cell as a sh script",
+    "%%export DIR": "write the program as a project that builds without the kernel (make, go build, "
+    "cargo build); the rest of the cell is its main, else the last cell that ran",
     "exit": "alone in a cell (or quit): close the frontend, as in IPython (jupyter console)",
 }
 KNOWN = ("help", "list", "show", "rm", "reset", "flags", "args", "env", "time", "test")
-CELL_MAGICS = ("writefile", "bash", "sh", "time")
+CELL_MAGICS = ("writefile", "bash", "sh", "time", "export")  # %%NAME: the rest of the cell is its body
 ALIASES = {"goflags": "flags"}  # GoNB
 
 # Magics of other kernels, and what to use here instead.
@@ -207,8 +209,8 @@ def _parse(text: str, line: int, *, cell_magic: bool = False) -> Magic:
     word, rest = [*parts, "", ""][:2]
     word = ALIASES.get(word, word)
     known = CELL_MAGICS if cell_magic else KNOWN
+    prefix = "%%" if cell_magic else "%"
     if word not in known:
-        prefix = "%%" if cell_magic else "%"
         if f"{prefix}{word}" in PEER_MAGICS:
             raise MagicError(_peer_advice(f"{prefix}{word}", line))
         kind = "cell magic" if cell_magic else "magic"
@@ -216,7 +218,7 @@ def _parse(text: str, line: int, *, cell_magic: bool = False) -> Magic:
     try:
         args = tuple(shlex.split(rest))
     except ValueError as err:
-        raise MagicError(f"cannot split the arguments of %{word} on line {line}: {err}") from None
+        raise MagicError(f"cannot split the arguments of {prefix}{word} on line {line}: {err}") from None
     return Magic(word, args, line, text)
 
 

@@ -27,7 +27,7 @@ from . import diagnostics
 from .assist import Completions, EditorHelp, Inspection, help_request
 from .display import Display
 from .errors import CompileError, ExitStatus, Interrupted, MagicError, ProgramSignal
-from .magics import split_magics
+from .magics import MagicSplit, split_magics
 from .memory import Fragment, Memory
 from .output import OutputBuffer
 from .program import CellParts, Program, cell_label
@@ -109,6 +109,7 @@ class Session:
         self.sources: dict[int, list[str]] = {}
         self.timings: dict[str, float] = {}  # seconds per phase of the last cell
         self.commands = Commands(self)
+        self.last_run: CellParts | None = None  # the last cell that ran: what %%export runs by default
         self._execution: Execution | None = None
         self._warm_up: Execution | None = None
 
@@ -200,32 +201,41 @@ class Session:
             return
         for magic in split.magics:
             await self.commands.line(magic, io, execution)
-        if split.cell_magic is not None:
-            await self.commands.cell(split.cell_magic, io, execution)
+        if split.cell_magic is not None:  # it takes the rest of the cell: nothing to compile here
+            await self.commands.cell(split.cell_magic, cell, io, execution)
             return
         self.sources[cell] = code.split("\n")
         with self.phase("parse"):
-            parts = self.toolchain.split(split.code, cell)
+            parts = self.parts(split, cell)
+        self._check(parts)
+        if not (parts.declarations or parts.runs):
+            self.forget_sources(keep=cell)
+            return
+        candidate = self.memory.merge(parts.declarations)
+        program, result = await self.build(candidate, parts, execution)
+        self.memory = candidate
+        if parts.runs:
+            self.last_run = parts
+        self.forget_sources(keep=cell)
+        warnings = [d for d in result.diagnostics if d.severity == "warning" and d.cell == cell]
+        if warnings:
+            io.stream("stderr", "\n".join(diagnostics.describe(warnings, self.sources)) + "\n")
+        if parts.runs:
+            self.last_run = parts
+            assert result.binary is not None
+            argv = self.toolchain.run_command(result.binary, self.options.args)
+            with self.phase("run"):
+                await self.run_built(program, result.binary, argv, io, execution)
+
+    def _parts(self, split: MagicSplit, cell: int) -> CellParts:
+        """The cell's code split by the toolchain, with the part after ``%%`` as statements; checked."""
+        parts = self.toolchain.split(split.code, cell)
         if split.body is not None and split.body.strip():
             assert split.body_line is not None
             body = Fragment(split.body, cell, split.body_line)
             parts = dataclasses.replace(parts, statements=(*parts.statements, body))
         self._check(parts)
-        if not (parts.declarations or parts.runs):
-            self._forget_sources(keep=cell)
-            return
-        candidate = self.memory.merge(parts.declarations)
-        program, result = await self.build(candidate, parts, execution)
-        self.memory = candidate
-        self._forget_sources(keep=cell)
-        warnings = [d for d in result.diagnostics if d.severity == "warning" and d.cell == cell]
-        if warnings:
-            io.stream("stderr", "\n".join(diagnostics.describe(warnings, self.sources)) + "\n")
-        if parts.runs:
-            assert result.binary is not None
-            argv = self.toolchain.run_command(result.binary, self.options.args)
-            with self.phase("run"):
-                await self.run_built(program, result.binary, argv, io, execution)
+        return parts
 
     def _check(self, parts: CellParts) -> None:
         problems = list(parts.problems)
@@ -246,12 +256,14 @@ class Session:
             raise diagnostics.compile_error(found, "", self.sources)
 
     async def build(
-        self, memory: Memory, parts: CellParts, execution: Execution
+        self, memory: Memory, parts: CellParts, execution: Execution, *, link: bool | None = None
     ) -> tuple[Program, BuildResult]:
-        """Render and build the program for ``parts`` on ``memory``; ``CompileError`` if it fails."""
+        """Render and build the program for ``parts`` on ``memory``; ``CompileError`` if it fails.
+        ``link``: build a whole program even if the cell only declares."""
         with self.phase("render"):
             program = self.toolchain.render(memory, parts)
-        result = await self.build_program(program, execution, will_run=parts.runs)
+        will_run = parts.runs if link is None else link
+        result = await self.build_program(program, execution, will_run=will_run)
         return program, result
 
     async def build_program(
@@ -314,7 +326,7 @@ class Session:
         if returncode > 0:
             raise ExitStatus(returncode)
 
-    def _forget_sources(self, keep: int | None = None) -> None:
+    def forget_sources(self, keep: int | None = None) -> None:
         """Keep the text of cells the memory still holds (for carets), and of cell ``keep``."""
         needed = self.memory.cells() | {keep}
         for cell in list(self.sources):
@@ -323,14 +335,59 @@ class Session:
 
     def forget(self, keys: Sequence[str]) -> None:
         self.memory = self.memory.remove(keys)
-        self._forget_sources()
+        self.forget_sources()
 
     def reset(self) -> None:
         self.memory = Memory()
+        self.last_run = None
         self.sources.clear()
 
     def render_now(self) -> Program:
         return self.toolchain.render(self.memory, CellParts())
+
+    # -- export (ccellkernel.export writes the files) -------------------------------------------
+
+    def parts(self, split: MagicSplit, cell: int) -> CellParts:
+        """The cell's code split by the toolchain, with the ``%%`` body added to the statements."""
+        parts = self.toolchain.split(split.code, cell)
+        if split.body is not None and split.body.strip():
+            assert split.body_line is not None
+            body = Fragment(split.body, cell, split.body_line)
+            parts = dataclasses.replace(parts, statements=(*parts.statements, body))
+        return parts
+
+    async def remember(self, code: str, cell: int, *, check: bool, failed: bool = False) -> CellParts:
+        """Take a saved cell into the memory as ``execute`` would, running nothing (no program, no
+        shell line): how an exporter replays a notebook. Only the magics that change the memory or
+        the options apply; a cell magic's cell changes nothing. ``check``: build first, and raise
+        ``CompileError`` (memory unchanged) if that fails; else the cell is trusted to compile.
+        ``failed``: the cell is known not to have compiled; only its magics (run before) apply."""
+        split = split_magics(code, self.toolchain.line_comment)
+        execution = Execution()
+        for magic in split.magics:
+            if magic.name in ("rm", "reset", "flags", "flags+", "args", "env"):
+                await self.commands.line(magic, _Quiet(), execution)
+        if split.cell_magic is not None or split.exit or failed:
+            return CellParts()
+        self.sources[cell] = code.split("\n")
+        try:
+            parts = self.parts(split, cell)
+            candidate = self.memory.merge(parts.declarations)
+            if check and (parts.declarations or parts.runs):
+                await self.build(candidate, parts, execution)
+        finally:
+            self.forget_sources(keep=cell)
+        self.memory = candidate
+        if parts.runs:
+            self.last_run = parts
+        return parts
+
+    async def program_for(self, parts: CellParts, execution: Execution | None = None) -> Program:
+        """The whole program for ``parts`` on top of the memory, compiled and linked (raises
+        ``CompileError``); the memory does not change."""
+        candidate = self.memory.merge(parts.declarations)
+        program, _ = await self.build(candidate, parts, execution or Execution(), link=True)
+        return program
 
     def listing(self) -> str:
         if not len(self.memory):
@@ -369,6 +426,24 @@ class Session:
             return "complete", ""
         # a grammar may need the last statement's line end (tree-sitter-go does)
         return self.toolchain.is_complete(split.code + "\n" + (split.body or "") + "\n")
+
+
+class _Quiet:
+    """A CellIO for replayed magics: what they say goes nowhere, and there is no input."""
+
+    allow_stdin = False
+
+    def stream(self, name: str, text: str) -> None:
+        pass
+
+    def display(self, item: Display) -> None:
+        pass
+
+    def payload(self, item: Mapping[str, Any]) -> None:
+        pass
+
+    async def read_input(self, cancel: threading.Event) -> str | None:
+        return None
 
 
 __all__ = ["CellIO", "CompileError", "Options", "Session"]

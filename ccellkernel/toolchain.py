@@ -15,6 +15,8 @@ Optional hooks opt a toolchain into the core's other mechanisms: the display sid
 (``display.py``; a toolchain ships a binding that writes its frames, and renders the cell's last
 expression as a *result* frame for ``Out[n]``), crash reports (``explain_crash``), and ``%test``
 (``render_tests``, ``testing.py``).
+``project_files`` turns a rendered program into a project that builds without the kernel (``%%export``,
+nbconvert).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 import tree_sitter
 
 from . import diagnostics, syntax
+from .errors import ExportError
 from .memory import Memory
 from .program import CellParts, Diagnostic, Program
 from .testing import TestPlan
@@ -72,6 +75,27 @@ class BuildResult:
     @property
     def ok(self) -> bool:
         return self.binary is not None
+
+
+@dataclass(frozen=True)
+class Project:
+    """What ``Toolchain.project_files`` returns: the files of a project that builds one program with
+    the language's own tools, and how to build and run it (the README says so; tests do it)."""
+
+    files: Mapping[str, str | bytes]
+    """Relative path (``/``-separated, inside the project) -> content."""
+
+    source: str
+    """Which of ``files`` is the program itself (``nbconvert --to script`` writes only that one)."""
+
+    build: tuple[tuple[str, ...], ...]
+    """The commands, run in the project's folder, that build it: ``(("make",),)``."""
+
+    run: tuple[str, ...]
+    """The command that runs what was built, before the program's arguments: ``("./hello",)``."""
+
+    notes: tuple[str, ...] = ()
+    """Sentences for the README about this language's project (flags, line directives...)."""
 
 
 class BuildContext(Protocol):
@@ -220,6 +244,14 @@ class Toolchain(abc.ABC):
         except (ModuleNotFoundError, TypeError):
             return None
         return folder if folder.is_dir() else None
+
+    def project_files(self, program: Program, name: str, flags: Sequence[str] = ()) -> Project:
+        """A project that builds ``program`` (as ``render`` wrote it) with the language's usual tool
+        and no kernel, and prints what the notebook printed: the source, the build file (Makefile,
+        go.mod, Cargo.toml...). ``name`` is safe as a file, binary, module and package name;
+        ``flags`` are the notebook's ``%flags``. The core adds a README and writes the files.
+        Raises ``ExportError`` when the language has no such project (the default)."""
+        raise ExportError(f"the {self.display_name} toolchain cannot export a project")
 
     def kernelspec(self, python: str = "python") -> dict[str, Any]:
         """The kernel.json for this toolchain's kernel."""

@@ -347,6 +347,17 @@ def test_show_is_the_real_program(cpp: RunningKernel, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
 
 
+def test_export_writes_a_project_that_make_builds(cpp: RunningKernel, tmp_path: Path) -> None:
+    cpp.ok(code(CPP, "#include <string>", 'std::string greet(std::string who) { return "hi " + who; }'))
+    assert cpp.ok('std::cout << greet("make") << "\\n";') == "hi make\n"
+    folder = tmp_path / "exported"
+    assert cpp.ok(f"%%export {folder}").startswith(f"exported to {folder}: exported.cpp, Makefile, README.md")
+    for argv in (["make"], ["./exported"]):
+        done = subprocess.run(argv, cwd=folder, capture_output=True, text=True, timeout=120, check=False)
+        assert done.returncode == 0, done.stderr
+    assert done.stdout == "hi make\n"
+
+
 # -- the Jupyter conformance suite ---------------------------------------------------------------------
 
 

@@ -15,6 +15,7 @@ cells' lines (``ccellkernel.crashes``) and runs ``%test`` (``tests.py``). Progra
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar
@@ -29,16 +30,16 @@ from ccellkernel.gnu import compile_only, find_compiler, line_directives
 from ccellkernel.memory import Declaration, Fragment, Memory
 from ccellkernel.program import CellParts, Diagnostic, Program, ProgramWriter, order_by_uses
 from ccellkernel.testing import TestPlan
-from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Toolchain
+from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Project, Toolchain
 
-from . import tests, value
+from . import project, tests, value
 from .classify import KEYWORDS, split_cell
 
 CANDIDATES = ("cc", "gcc", "clang", "tcc")
 # Warnings about unused code are noise in a notebook, where most code is not finished (CELL_MODEL 3).
 QUIET = ("-Wno-unused-function", "-Wno-unused-variable", "-Wno-unused-but-set-variable")
 BOILERPLATE = ("each undeclared identifier is reported only once",)  # gcc's note after every such error
-SOURCE = "cell.c"
+SOURCE = "cell.c"  # the file the program is compiled as (generated lines' #line directives name it)
 
 
 class CToolchain(Toolchain):
@@ -53,6 +54,7 @@ class CToolchain(Toolchain):
         "file_extension": ".c",
         "pygments_lexer": "c",
         "codemirror_mode": "text/x-csrc",
+        "nbconvert_exporter": "ccell-script",  # --to script writes the rendered program
     }
     keywords: ClassVar[frozenset[str]] = KEYWORDS
     line_comment: ClassVar[str | None] = "//"
@@ -179,6 +181,10 @@ class CToolchain(Toolchain):
         if result.returncode != 0:
             return BuildResult(None, diagnostics, output)
         return BuildResult(binary, diagnostics, output)
+
+    def project_files(self, program: Program, name: str, flags: Sequence[str] = ()) -> Project:
+        """``NAME.c`` and a Makefile; see ``project.py``."""
+        return project.project_files(program, name, flags, warnings=("-Wall", *QUIET), rendered_as=SOURCE)
 
     async def _runtime(self, compiler: Compiler, ctx: BuildContext) -> BuildResult:
         """Compile (once per set of flags) the runtime object every program is linked with."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar
@@ -30,9 +30,9 @@ from ccellkernel.errors import ToolchainNotFound
 from ccellkernel.memory import Memory
 from ccellkernel.program import CellParts, Diagnostic, Origin, Program
 from ccellkernel.testing import TestPlan
-from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Toolchain
+from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Project, Toolchain
 
-from . import tests, value
+from . import project, tests, value
 from .assist import GoAssistant
 from .classify import KEYWORDS, split_cell
 from .gocmd import GoInstall, StandardLibrary, find_go, list_std_argv, load_std, name_cells, parse_messages
@@ -85,6 +85,7 @@ class GoToolchain(Toolchain):
         "file_extension": ".go",
         "pygments_lexer": "go",
         "codemirror_mode": "text/x-go",
+        "nbconvert_exporter": "ccell-script",  # --to script writes the rendered program
     }
     keywords: ClassVar[frozenset[str]] = KEYWORDS
     line_comment: ClassVar[str | None] = "//"
@@ -200,6 +201,14 @@ class GoToolchain(Toolchain):
             package.parent.mkdir(exist_ok=True)
             package.write_text(source, encoding="utf-8")
         return module
+
+    def project_files(self, program: Program, name: str, flags: Sequence[str] = ()) -> Project:
+        """``main.go`` and ``go.mod``; see ``project.py``."""
+        try:
+            version = self.install().language_version
+        except ToolchainNotFound:  # exporting a saved notebook needs no Go; any recent one builds it
+            version = project.DEFAULT_GO
+        return project.project_files(program, name, flags, language_version=version)
 
     def stderr_filter(self, program: Program) -> Callable[[str], str]:
         """Runtime positions as ``Cell In[3], line 5``, without the module path or the frame offset."""

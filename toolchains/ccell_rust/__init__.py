@@ -31,9 +31,9 @@ from ccellkernel.errors import ToolchainNotFound
 from ccellkernel.memory import Fragment, Memory
 from ccellkernel.program import CellParts, Program
 from ccellkernel.testing import TestPlan
-from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Toolchain
+from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Project, Toolchain
 
-from . import messages, tests
+from . import messages, project, tests
 from .assist import RustAssistant
 from .render import render as render_program
 from .split import KEYWORDS, split_cell
@@ -69,6 +69,7 @@ class RustToolchain(Toolchain):
         "file_extension": ".rs",
         "pygments_lexer": "rust",
         "codemirror_mode": "text/x-rustsrc",
+        "nbconvert_exporter": "ccell-script",  # --to script writes the rendered program
     }
     keywords: ClassVar[frozenset[str]] = KEYWORDS
     line_comment: ClassVar[str | None] = "//"
@@ -103,6 +104,10 @@ class RustToolchain(Toolchain):
     def assistant(self, workdir: Path) -> RustAssistant:
         """rust-analyzer if it works, else the std docs and tree-sitter (``assist.py``)."""
         return RustAssistant(self, workdir)
+
+    def project_files(self, program: Program, name: str, flags: Sequence[str] = ()) -> Project:
+        """``src/main.rs`` and ``Cargo.toml``; see ``project.py``."""
+        return project.project_files(program, name, flags, edition=EDITION)
 
     # -- compiling --------------------------------------------------------------------------------
 

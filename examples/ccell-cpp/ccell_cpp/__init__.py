@@ -15,12 +15,15 @@ uses only the public core: ``ccellkernel.toolchain`` (the base class), ``ccellke
   (``ccell::html``, ``ccell::png``...), on every cell's include path; a cell's last expression without
   its ``;`` is passed to ``ccell::value``, which the core shows as ``Out[n]`` (``ccellkernel.clike``
   finds the expression).
+- ``CppToolchain.project_files`` exports the program (``%%export``, nbconvert) as ``NAME.cpp`` and
+  a Makefile, with ``ccellkernel.gnu.make_project``.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar
@@ -31,11 +34,11 @@ import tree_sitter_cpp
 from ccellkernel.assist.clangd import ClangdAssistant, find_clangd
 from ccellkernel.clike import trailing_value
 from ccellkernel.diagnostics import parse_gnu
-from ccellkernel.gnu import compile_only, find_compiler, line_directives
+from ccellkernel.gnu import compile_only, find_compiler, line_directives, make_project
 from ccellkernel.memory import Declaration, Fragment, Memory
 from ccellkernel.program import CellParts, Diagnostic, Program, ProgramWriter, order_by_uses
 from ccellkernel.syntax import bracket_depth, parse
-from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Toolchain
+from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Project, Toolchain
 
 from .split import split_cell
 
@@ -43,6 +46,7 @@ __all__ = ["CppToolchain"]
 
 CANDIDATES = ("c++", "g++", "clang++")
 STANDARD = "-std=c++17"
+SOURCE = "cell.cpp"  # the file the program is compiled as (generated lines' #line directives name it)
 # Warnings about unused code are noise in a notebook, where most code is not finished.
 QUIET = ("-Wno-unused-function", "-Wno-unused-variable", "-Wno-unused-but-set-variable")
 FIRST = ("include", "define", "preprocessor")  # rendered first, in cell order
@@ -77,6 +81,7 @@ class CppToolchain(Toolchain):
         "file_extension": ".cpp",
         "pygments_lexer": "cpp",
         "codemirror_mode": "text/x-c++src",
+        "nbconvert_exporter": "ccell-script",  # --to script writes the rendered program
     }
     keywords: ClassVar[frozenset[str]] = KEYWORDS
     line_comment: ClassVar[str | None] = "//"
@@ -111,7 +116,7 @@ class CppToolchain(Toolchain):
         return status, indent
 
     def render(self, memory: Memory, cell: CellParts) -> Program:
-        out = ProgramWriter(line_directives("cell.cpp"))
+        out = ProgramWriter(line_directives(SOURCE))
         decls = list(memory)
         for decl in decls:
             if decl.kind in FIRST:
@@ -160,7 +165,7 @@ class CppToolchain(Toolchain):
 
     async def build(self, program: Program, ctx: BuildContext) -> BuildResult:
         compiler = self.find_compiler()
-        source = ctx.workdir / "cell.cpp"
+        source = ctx.workdir / SOURCE
         source.write_text(program.text, encoding="utf-8")
         standard = [] if any(f.startswith("-std=") for f in ctx.flags) else [STANDARD]
         include = f"-I{resources.files(__name__).joinpath('include')}"  # <ccell.hpp>
@@ -182,6 +187,20 @@ class CppToolchain(Toolchain):
         if result.returncode != 0 and isinstance(where, tuple) and NOT_PRINTABLE in output:
             found = (Diagnostic("error", NOT_PRINTABLE_MESSAGE, *where),)
         return BuildResult(binary if result.returncode == 0 else None, found, output)
+
+    def project_files(self, program: Program, name: str, flags: Sequence[str] = ()) -> Project:
+        """``NAME.cpp`` and a Makefile building it with make's ``$(CXX)``, as ``build`` does."""
+        standard = [] if any(f.startswith("-std=") for f in flags) else [STANDARD]
+        return make_project(
+            program,
+            name,
+            suffix=".cpp",
+            rendered_as=SOURCE,
+            compiler="CXX",
+            flags_var="CXXFLAGS",
+            flags=(*standard, "-Wall", *QUIET),
+            notebook_flags=flags,
+        )
 
     async def _prelude(self, compiler: Compiler, standard: list[str], ctx: BuildContext) -> BuildResult:
         """Compile (once per set of flags) the object that makes stdio line-buffered on pipes.
