@@ -37,10 +37,18 @@ class CCellKernel(Kernel):
     implementation = "ccellkernel"
     implementation_version = __version__
 
-    toolchain_name = Unicode("c", help="Entry-point name of the toolchain (c, ...).").tag(config=True)
+    toolchain_name = Unicode(
+        help="Entry-point name of the toolchain (c, go, rust, ...); default: env CCELL_TOOLCHAIN, else c."
+    ).tag(config=True)
     output_limit = Integer(
         help="Bytes of program output per cell before it is cut (env CCELL_OUTPUT_LIMIT)."
     ).tag(config=True)
+
+    @default("toolchain_name")
+    def _default_toolchain_name(self) -> str:
+        # Launchers that start a kernel by its class name alone (Enterprise Gateway's) cannot pass
+        # --CCellKernel.toolchain_name; the kernelspec's env chooses the language instead.
+        return os.environ.get("CCELL_TOOLCHAIN", "c")
 
     @default("output_limit")
     def _default_output_limit(self) -> int:
