@@ -61,6 +61,20 @@ class CCellKernel(Kernel):
         self.cells = Session(self.toolchain, output_limit=self.output_limit)
         self._compiler_version: str | None = None
         atexit.register(self.cells.close)
+        atexit.register(self._let_control_thread_finish)
+
+    def _let_control_thread_finish(self) -> None:
+        """At exit after a shutdown_request, wait (5 s at most) for the control thread to publish
+        the request's last status, while the IOPub thread still runs.
+
+        atexit runs this before the handlers that ipykernel registered earlier (stop IOPub, then
+        close the app, which joins the control thread): in the other order the control thread's
+        last publish or flush waits on a stopped IOPub thread, 10 s or for ever. ``launch`` does
+        the same after the app returns; this covers launchers that start a plain ``IPKernelApp``
+        with this class (Enterprise Gateway's)."""
+        control = self.control_thread
+        if control is not None and control.is_alive() and self._shutdown_message is not None:
+            control.join(timeout=5)
 
     # -- what the kernel says about itself -------------------------------------------------------
 
