@@ -22,7 +22,7 @@ import sys
 import urllib.request
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -223,7 +223,8 @@ class Notebook:
         try:
             yield
         except BaseException:
-            self.page.screenshot(path=f"{shot}-failed.png")
+            with suppress(Exception):  # a page that cannot be shot must not hide why the step failed
+                self.page.screenshot(path=f"{shot}-failed.png")
             raise
         self.page.screenshot(path=f"{shot}.png")
 
@@ -232,6 +233,8 @@ class Notebook:
 def notebook(request: pytest.FixtureRequest, lab: Lab, browser: Browser) -> Iterator[Notebook]:
     language: Language = request.param
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for old in ARTIFACTS.glob(f"{language.id}-*.png"):  # a screenshot of an earlier run would mislead
+        old.unlink()
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     page.set_default_timeout(STEP_TIMEOUT)
     opened = Notebook(page, language)
