@@ -114,7 +114,11 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def console(home: Path) -> Iterator[Terminal]:
     env = jupyter_env(home, TERM="xterm-256color", PROMPT_TOOLKIT_NO_CPR="1")
-    terminal = Terminal([str(BIN / "jupyter"), "console", "--kernel", "ccell-c"], env=env, cwd=home)
+    # The console gives up on is_complete after 1 s and then guesses line by line; on a loaded CI
+    # machine that second would test the machine, not the kernel.
+    argv = [str(BIN / "jupyter"), "console", "--kernel", "ccell-c"]
+    argv.append("--ZMQTerminalInteractiveShell.kernel_is_complete_timeout=5")
+    terminal = Terminal(argv, env=env, cwd=home)
     yield terminal
     terminal.close()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

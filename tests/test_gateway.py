@@ -58,7 +58,8 @@ class Gateway:
         env = jupyter_env(home)
         signal_spec = Path(env["JUPYTER_DATA_DIR"]) / "kernels" / "ccell-c-signal"
         signal_spec.mkdir(parents=True)
-        spec = KernelSpecManager().get_kernel_spec("ccell-c").to_dict()
+        installed = KernelSpecManager(kernel_dirs=[str(Path(sys.prefix) / "share" / "jupyter" / "kernels")])
+        spec = installed.get_kernel_spec("ccell-c").to_dict()  # this checkout's, as the gateway finds it
         (signal_spec / "kernel.json").write_text(json.dumps({**spec, "interrupt_mode": "signal"}))
         argv = [
             sys.executable,
