@@ -298,6 +298,7 @@ def test_tab_opens_the_completer_with_remembered_names(notebook: Notebook) -> No
         items = notebook.page.locator(".jp-Completer .jp-Completer-item")
         for name in language.completions:
             expect(items.filter(has_text=name).first).to_be_visible()
+        notebook.page.screenshot(path=ARTIFACTS / f"{language.id}-completer-open.png")
         items.filter(has_text=language.completions[0]).first.click()
         expect(cell.locator(".cm-content")).to_have_text(language.completions[0])
 
