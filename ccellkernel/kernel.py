@@ -43,10 +43,18 @@ class CCellKernel(Kernel):
     implementation = "ccellkernel"
     implementation_version = __version__
 
-    toolchain_name = Unicode("c", help="Entry-point name of the toolchain (c, ...).").tag(config=True)
+    toolchain_name = Unicode(
+        help="Entry-point name of the toolchain (c, go, rust, ...); default: env CCELL_TOOLCHAIN, else c."
+    ).tag(config=True)
     output_limit = Integer(
         help="Bytes of program output per cell before it is cut (env CCELL_OUTPUT_LIMIT)."
     ).tag(config=True)
+
+    @default("toolchain_name")
+    def _default_toolchain_name(self) -> str:
+        # Launchers that start a kernel by its class name alone (Enterprise Gateway's) cannot pass
+        # --CCellKernel.toolchain_name; the kernelspec's env chooses the language instead.
+        return os.environ.get("CCELL_TOOLCHAIN", "c")
 
     @default("output_limit")
     def _default_output_limit(self) -> int:
@@ -59,6 +67,20 @@ class CCellKernel(Kernel):
         self.cells = Session(self.toolchain, output_limit=self.output_limit)
         self._compiler_version: str | None = None
         atexit.register(self.cells.close)
+        atexit.register(self._let_control_thread_finish)
+
+    def _let_control_thread_finish(self) -> None:
+        """At exit after a shutdown_request, wait (5 s at most) for the control thread to publish
+        the request's last status, while the IOPub thread still runs.
+
+        atexit runs this before the handlers that ipykernel registered earlier (stop IOPub, then
+        close the app, which joins the control thread): in the other order the control thread's
+        last publish or flush waits on a stopped IOPub thread, 10 s or for ever. ``launch`` does
+        the same after the app returns; this covers launchers that start a plain ``IPKernelApp``
+        with this class (Enterprise Gateway's)."""
+        control = self.control_thread
+        if control is not None and control.is_alive() and self._shutdown_message is not None:
+            control.join(timeout=5)
 
     # -- what the kernel says about itself -------------------------------------------------------
 
