@@ -1,8 +1,10 @@
 """One notebook: its memory, its options, and the pipeline a cell goes through.
 
 ``Session.execute`` takes a cell through CELL_MODEL.md section 1: magics, split, merge into a copy
-of the memory, render, build, commit (only if it compiled), run. It speaks to the notebook only
-through a ``CellIO`` (the kernel's IOPub in production, a list in tests) and never imports Jupyter.
+of the memory, render, build, commit (only if it compiled), run. Merging and building go through
+``pending.settle``, which also keeps the pending declarations of order-free languages (section 4).
+It speaks to the notebook only through a ``CellIO`` (the kernel's IOPub in production, a list in
+tests) and never imports Jupyter.
 """
 
 from __future__ import annotations
@@ -21,10 +23,12 @@ from types import MappingProxyType
 from typing import Protocol
 
 from . import diagnostics, syntax
+from .carryover import Locals
 from .errors import CompileError, ExitStatus, Interrupted, MagicError, ProgramSignal
-from .magics import Magic, help_text, split_magics
-from .memory import Fragment, Memory
+from .magics import Magic, MagicSplit, help_text, split_magics
+from .memory import Fragment, Memory, per_cell_keys
 from .output import OutputBuffer
+from .pending import Pending, settle
 from .program import CellParts, Program, cell_label
 from .runner import Execution, run_program, run_tool
 from .toolchain import BuildResult, Toolchain, ToolResult
@@ -82,6 +86,8 @@ class Session:
         self.output_limit = output_limit
         self.workdir = Path(tempfile.mkdtemp(prefix=f"ccell-{toolchain.name}-"))  # mode 0700
         self.memory = Memory()
+        self.pending = Pending()  # declarations waiting for names (order-free toolchains)
+        self.locals = Locals()  # names that earlier cells' statements declared
         self.options = Options()
         self.sources: dict[int, list[str]] = {}
         self.timings: dict[str, float] = {}  # seconds per phase of the last cell
@@ -120,13 +126,16 @@ class Session:
 
     # -- cells ----------------------------------------------------------------------------------
 
-    async def execute(self, code: str, cell: int, io: CellIO) -> None:
-        """Run one cell. Raises a ``CellError`` (the memory is unchanged unless the cell compiled)."""
+    async def execute(self, code: str, cell: int, io: CellIO, *, cell_id: str | None = None) -> None:
+        """Run one cell. Raises a ``CellError`` (the memory is unchanged unless the cell compiled).
+
+        ``cell_id`` is the frontend's id of the cell, when it sends one: running the same cell again
+        replaces what only one cell may hold (a Go ``func init``)."""
         execution = Execution()
         self._execution = execution
         self.timings = {}
         try:
-            await self._execute(code, cell, io, execution)
+            await self._execute(code, cell, io, execution, cell_id)
         finally:
             self._execution = None
 
@@ -138,25 +147,39 @@ class Session:
         finally:
             self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
 
-    async def _execute(self, code: str, cell: int, io: CellIO, execution: Execution) -> None:
+    async def _execute(
+        self, code: str, cell: int, io: CellIO, execution: Execution, cell_id: str | None = None
+    ) -> None:
         split = split_magics(code)
         for magic in split.magics:
             await self._magic(magic, io, execution)
         self.sources[cell] = code.split("\n")
         with self._phase("parse"):
-            parts = self.toolchain.split(split.code, cell)
-        if split.body is not None and split.body.strip():
-            assert split.body_line is not None
-            body = Fragment(split.body, cell, split.body_line)
-            parts = dataclasses.replace(parts, statements=(*parts.statements, body))
+            parts = self._parts(split, cell, cell_id)
         self._check(parts)
         if not (parts.declarations or parts.runs):
             self._forget_sources(keep=cell)
             return
-        candidate = self.memory.merge(parts.declarations)
-        program, result = await self._build(candidate, parts, execution)
-        self.memory = candidate
+        settled = await settle(
+            self.toolchain,
+            self.memory,
+            self.pending,
+            parts,
+            cell,
+            lambda memory, cell_parts: self._build(memory, cell_parts, execution),
+            locals_=self.locals,
+            sources=self.sources,
+        )
+        self.memory, self.pending = settled.memory, settled.pending
         self._forget_sources(keep=cell)
+        if settled.notice:
+            io.stream("stderr", settled.notice + "\n")
+        if settled.program is None or settled.result is None:
+            return  # the cell waits: nothing was built that could run
+        program, result = settled.program, settled.result
+        self.locals = self.locals.record(
+            cell, (name for s in parts.statements for name in self.toolchain.statement_locals(s))
+        )
         warnings = [d for d in result.diagnostics if d.severity == "warning" and d.cell == cell]
         if warnings:
             io.stream("stderr", "\n".join(diagnostics.describe(warnings, self.sources)) + "\n")
@@ -166,6 +189,16 @@ class Session:
             rewrite = self.toolchain.stderr_filter(program)
             with self._phase("run"):
                 await self._run(argv, io, execution, rewrite, self.toolchain.run_environment())
+
+    def _parts(self, split: MagicSplit, cell: int, cell_id: str | None) -> CellParts:
+        """The cell split by the toolchain, looked at again with the memory, and the ``%%`` body."""
+        parts = self.toolchain.refine(self.toolchain.split(split.code, cell), self.memory)
+        parts = dataclasses.replace(parts, declarations=per_cell_keys(parts.declarations, cell_id))
+        if split.body is not None and split.body.strip():
+            assert split.body_line is not None
+            body = Fragment(split.body, cell, split.body_line)
+            parts = dataclasses.replace(parts, statements=(*parts.statements, body))
+        return parts
 
     def _check(self, parts: CellParts) -> None:
         problems = list(parts.problems)
@@ -195,8 +228,6 @@ class Session:
         with self._phase("compile"):
             result = await self.toolchain.build(program, ctx)
         execution.check()
-        if not result.ok:
-            raise diagnostics.compile_error(result.diagnostics, result.output, self.sources)
         return program, result
 
     async def _run(
@@ -219,8 +250,8 @@ class Session:
             raise ExitStatus(returncode)
 
     def _forget_sources(self, keep: int | None = None) -> None:
-        """Keep the text of cells the memory still holds (for carets), and of cell ``keep``."""
-        needed = self.memory.cells() | {keep}
+        """Keep the text of cells the memory still holds or that wait (for carets), and of ``keep``."""
+        needed = self.memory.cells() | self.pending.cells() | {keep}
         for cell in list(self.sources):
             if cell not in needed:
                 del self.sources[cell]
@@ -242,17 +273,11 @@ class Session:
         elif name == "show":
             say(self.render_now().text)
         elif name == "rm":
-            keys = _join_keys(args, self.memory)
-            if not keys:
-                raise MagicError("%rm needs the keys to forget, e.g. %rm square; see %list")
-            missing = self.memory.missing(keys)
-            if missing:
-                raise MagicError(f"not remembered: {', '.join(missing)}; see %list for the keys")
-            self.memory = self.memory.remove(keys)
-            self._forget_sources()
-            say(f"forgot {', '.join(keys)}")
+            say(self._forget(args))
         elif name == "reset":
             self.memory = Memory()
+            self.pending = Pending()
+            self.locals = Locals()
             self.sources.clear()
             say("memory cleared (flags, args and env kept)")
         elif name in ("flags", "args"):
@@ -275,12 +300,35 @@ class Session:
             self.options = dataclasses.replace(self.options, env=MappingProxyType(env))
             say("\n".join(f"{k}={v}" for k, v in env.items()) or "env: (nothing set)")
 
+    def _forget(self, words: Sequence[str]) -> str:
+        """``%rm``: forget remembered or pending declarations by key."""
+        known = set(self.memory.keys()) | set(self.pending.keys())
+        keys = _join_keys(words, known)
+        if not keys:
+            raise MagicError("%rm needs the keys to forget, e.g. %rm square; see %list")
+        missing = [k for k in keys if k not in known]
+        if missing:
+            raise MagicError(f"not remembered: {', '.join(missing)}; see %list for the keys")
+        self.memory = self.memory.remove(k for k in keys if k in self.memory)
+        self.pending = self.pending.remove(keys)
+        self._forget_sources()
+        return f"forgot {', '.join(keys)}"
+
     def listing(self) -> str:
-        if not len(self.memory):
+        """``%list``: key, kind and cell of each declaration; pending ones say what they wait for."""
+        rows = [(", ".join(d.keys), d.kind, cell_label(d.cell), "") for d in self.memory]
+        rows += [
+            (", ".join(d.keys), d.kind, cell_label(d.cell), f"pending, waits for: {', '.join(p.waits)}")
+            for p, d in self.pending.declarations()
+        ]
+        if not rows:
             return "(nothing remembered)"
-        rows = [(", ".join(d.keys), d.kind, cell_label(d.cell)) for d in self.memory]
-        widths = [max(len(r[i]) for r in rows) for i in range(2)]
-        return "\n".join(f"{k.ljust(widths[0])}  {kind.ljust(widths[1])}  {c}" for k, kind, c in rows)
+        widths = [max(len(r[i]) for r in rows) for i in range(3)]
+        lines = []
+        for key, kind, cell, note in rows:
+            line = f"{key.ljust(widths[0])}  {kind.ljust(widths[1])}  {cell}"
+            lines.append(f"{line.ljust(sum(widths) + 4)}  {note}" if note else line)
+        return "\n".join(lines)
 
     # -- editor services --------------------------------------------------------------------------
 
@@ -288,6 +336,7 @@ class Session:
         """Completion: remembered names, names in the code so far, keywords. ``(matches, start, end)``."""
         word = syntax.word_before(code, cursor)
         names = {name for decl in self.memory for name in decl.identifiers}
+        names |= {name for _, decl in self.pending.declarations() for name in decl.identifiers}
         tree = syntax.parse(self.toolchain.grammar(), code[: cursor - len(word)])
         names |= syntax.identifiers(tree.root_node)
         names |= self.toolchain.keywords
@@ -306,13 +355,13 @@ class Session:
         return self.toolchain.is_complete(split.code + "\n" + (split.body or "") + "\n")
 
 
-def _join_keys(words: Sequence[str], memory: Memory) -> list[str]:
+def _join_keys(words: Sequence[str], known: set[str]) -> list[str]:
     """``%rm struct S`` means the key ``struct S``: quoting is not needed where words joined by
     spaces make a remembered key (the longest such run wins)."""
     keys: list[str] = []
     i = 0
     while i < len(words):
-        end = next((j for j in range(len(words), i + 1, -1) if " ".join(words[i:j]) in memory), i + 1)
+        end = next((j for j in range(len(words), i + 1, -1) if " ".join(words[i:j]) in known), i + 1)
         keys.append(" ".join(words[i:end]))
         i = end
     return keys

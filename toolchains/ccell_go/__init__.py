@@ -22,10 +22,11 @@ import tree_sitter
 import tree_sitter_go
 
 from ccellkernel.errors import ToolchainNotFound
-from ccellkernel.memory import Memory
+from ccellkernel.memory import Fragment, Memory
 from ccellkernel.program import CellParts, Diagnostic, Origin, Program
 from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Toolchain
 
+from . import names
 from .classify import KEYWORDS, split_cell
 from .gocmd import GoInstall, StandardLibrary, find_go, list_std_argv, load_std, name_cells, parse_messages
 from .render import SOURCE, render_program
@@ -78,6 +79,7 @@ class GoToolchain(Toolchain):
         "codemirror_mode": "text/x-go",
     }
     keywords: ClassVar[frozenset[str]] = KEYWORDS
+    order_free: ClassVar[bool] = True  # a declaration may use one declared further down
 
     def __init__(self) -> None:
         self._language = tree_sitter.Language(tree_sitter_go.language())
@@ -94,6 +96,15 @@ class GoToolchain(Toolchain):
 
     def render(self, memory: Memory, cell: CellParts) -> Program:
         return render_program(self._language, memory, cell, self._standard_library)
+
+    def missing_names(self, diagnostic: Diagnostic) -> frozenset[str] | None:
+        return names.missing_names(diagnostic)
+
+    def statement_locals(self, statement: Fragment) -> tuple[str, ...]:
+        return names.statement_locals(self._language, statement.text)
+
+    def keep_hint(self, name: str) -> str:
+        return names.keep_hint(name)
 
     def _standard_library(self) -> StandardLibrary:
         """Package names of the standard library, listed once (empty without a Go toolchain)."""

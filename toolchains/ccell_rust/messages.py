@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import Any
 
 from ccellkernel.diagnostics import unique
@@ -83,6 +84,9 @@ def _convert(
     if diag.cell is None:  # generated code, or no place at all: rustc's own words
         at = f" --> {SOURCE}:{where['line_start']}:{where['column_start']}" if where is not None else ""
         diag = Diagnostic(severity, text, raw=f"{tag}: {text}{at}")
+    else:  # rustc's words, with its advice: whether it suggests an import tells a missing `use`
+        advice = [str(c.get("message", "")) for c in message.get("children") or [] if isinstance(c, dict)]
+        diag = replace(diag, raw="\n".join([f"{tag}: {text}", *(f"= {a}" for a in advice if a)]))
     yield diag
     if severity != "error":
         return  # the session shows a warning's own line only
