@@ -364,7 +364,7 @@ def _subjects(decls: Sequence[Declaration], errors: Sequence[Diagnostic]) -> tup
     """The keys of the declarations that the errors point into, in cell order."""
     lines = {d.line for d in errors if d.line is not None}
     return tuple(
-        decl.key
+        decl.identifiers[0] if decl.per_cell else decl.key  # `init`, not its key per cell
         for decl in decls
         if any(decl.fragment.line <= line <= decl.fragment.end_line for line in lines)
     )

@@ -28,6 +28,16 @@ from ccellkernel.syntax import node_text, parse
 
 # Traits one derives: a missing impl of these wants #[derive(...)], as rustc says, not a later cell.
 DERIVABLE = frozenset("Debug Clone Copy PartialEq Eq PartialOrd Ord Hash Default Send Sync Sized".split())
+# No cell can implement a trait of std for a type of std (the orphan rule): no use waiting for it.
+STD_TRAITS = DERIVABLE | frozenset(
+    """Display Add Sub Mul Div Rem Neg Not AddAssign SubAssign MulAssign DivAssign Index IndexMut
+    Iterator IntoIterator FromIterator Extend From Into TryFrom TryInto AsRef AsMut Borrow Deref
+    DerefMut Drop Fn FnMut FnOnce ToString FromStr Error Write Read""".split()
+)
+STD_TYPES = frozenset(
+    """bool char str i8 i16 i32 i64 i128 isize u8 u16 u32 u64 u128 usize f32 f64 String Vec Option
+    Result Box Rc Arc HashMap HashSet BTreeMap BTreeSet VecDeque""".split()
+)
 OPERATORS = {
     "add": "Add",
     "subtract": "Sub",
@@ -82,7 +92,7 @@ def _names(name: str) -> frozenset[str] | None:
 
 def _impl(trait: str, type_text: str) -> frozenset[str] | None:
     owner = _plain_type(type_text)
-    if owner is None or trait in DERIVABLE:
+    if owner is None or trait in DERIVABLE or (owner in STD_TYPES and trait in STD_TRAITS):
         return None
     return frozenset({f"impl {trait} for {owner}"})
 
