@@ -167,7 +167,7 @@ async def settle(
         program, result = await build(candidate, parts)
         if result.ok:
             return Settled(candidate, pending.drop(p.cell for p in group), program, result)
-        failure = _Failure(toolchain, result, cell, candidate, pending, locals_)
+        failure = _Failure(toolchain, result, cell, candidate, pending, locals_, own)
 
         stuck = [p for p in joined if failure.only_waiting(p.cell)]
         if stuck:  # they go on waiting, for what is still missing; try again without them
@@ -240,6 +240,7 @@ class _Failure:
         candidate: Memory,
         pending: Pending,
         locals_: carryover.Locals,
+        own: Sequence[Declaration],
     ) -> None:
         self.result = result
         self.cell = cell
@@ -249,6 +250,12 @@ class _Failure:
         self.missing = [toolchain.missing_names(d) for d in self.errors]
         self.declared = declared_names(candidate)
         self.pending_cells = pending.cells()
+        # where each cell's declarations are: an error beside a missing name may follow from it
+        self.spans: dict[int, list[tuple[int, int]]] = {}
+        for decl in (*own, *(d for _, d in pending.declarations())):
+            self.spans.setdefault(decl.cell, []).append((decl.fragment.line, decl.fragment.end_line))
+        waiting = [d for i, d in enumerate(self.errors) if self._waiting(i)]
+        self.waiting_spans = {span for d in waiting if (span := self._span(d)) is not None}
 
     def errors_in(self, cell: int) -> list[Diagnostic]:
         return [d for d in self.errors if d.cell == cell]
@@ -263,9 +270,26 @@ class _Failure:
             self.locals.cell_of(name, before=cell) is not None for name in names
         )
 
+    def _span(self, diag: Diagnostic) -> tuple[int, int, int] | None:
+        """The declaration (cell, first line, last line) that ``diag`` points into, if any."""
+        if diag.cell is None or diag.line is None:
+            return None
+        for first, last in self.spans.get(diag.cell, ()):
+            if first <= diag.line <= last:
+                return diag.cell, first, last
+        return None
+
+    def _excused(self, index: int) -> bool:
+        """Waiting, or following from a missing name in the same declaration (``missing_names``
+        gave no names: Go's "type parameter T cannot use operator >" when T's constraint is not
+        declared yet)."""
+        if self._waiting(index):
+            return True
+        return self.missing[index] == frozenset() and self._span(self.errors[index]) in self.waiting_spans
+
     def only_waiting(self, cell: int) -> bool:
         found = [i for i, d in enumerate(self.errors) if d.cell == cell]
-        return bool(found) and all(self._waiting(i) for i in found)
+        return any(self._waiting(i) for i in found) and all(self._excused(i) for i in found)
 
     def waits(self, cell: int) -> tuple[str, ...]:
         names: dict[str, None] = {}
@@ -277,10 +301,10 @@ class _Failure:
     def pendable(self) -> bool:
         """Every error only misses names, and the cell has some of them; none is in code that
         compiled before (a remembered cell, generated code)."""
-        if not self.errors_in(self.cell):
+        if not self.only_waiting(self.cell):
             return False
         allowed = {self.cell} | self.pending_cells
-        return all(d.cell in allowed and self._waiting(i) for i, d in enumerate(self.errors))
+        return all(d.cell in allowed and self._excused(i) for i, d in enumerate(self.errors))
 
     def wanted(self) -> set[str]:
         """The names the cell's own errors say are missing."""
@@ -314,10 +338,11 @@ def _decl_words(decls: Iterable[Declaration]) -> set[str]:
 
 
 def _ready(pending: Pending, memory: Memory, own: Sequence[Declaration]) -> list[PendingCell]:
-    """The pending cells this cell lets compile: every word of what they wait for is declared, and
-    some of it by this cell (or by another ready cell). Words, not whole names, so that a method
-    waited for as ``List.Push`` or ``impl Display for Point`` is found in the declarations that
-    define it; a false match costs one build, which then says the cell still waits."""
+    """The pending cells this cell may let compile: one of the names they wait for is now declared,
+    by this cell (or by another ready cell). Words, not whole names, so that a method waited for as
+    ``List.Push`` or ``impl Display for Point`` is found in the declarations that define it. One
+    name is enough (the compiler may have named one that only follows from another); a cell that
+    still misses names after the build goes on waiting for those."""
     declared = _decl_words(memory) | _decl_words(own)
     contributed = _decl_words(own)
     ready: list[PendingCell] = []
@@ -327,8 +352,7 @@ def _ready(pending: Pending, memory: Memory, own: Sequence[Declaration]) -> list
         for p in pending:
             if p in ready:
                 continue
-            words = _words(p.waits)
-            if words and words <= declared and words & contributed:
+            if any((w := _words([name])) and w <= declared and w & contributed for name in p.waits):
                 ready.append(p)
                 mine = _decl_words(p.declarations)
                 declared |= mine

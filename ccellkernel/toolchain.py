@@ -168,9 +168,12 @@ class Toolchain(abc.ABC):
         ``undefined: element`` gives ``{"element"}``; a method that no declaration has yet may be
         named ``Type.Method`` (any spelling whose words are those of the declaration that will
         define it: ``List.Push``, ``impl Display for Point``). A name that the toolchain can tell
-        is not a forward reference (the compiler suggests an import) is None. The core uses this
-        for pending declarations (``order_free``) and for the hint about a statement's local from
-        an earlier cell; the default knows no diagnostic."""
+        is not a forward reference (the compiler suggests an import) is None. An empty set says
+        the error may follow from a missing name in the same declaration (Go's "type parameter T
+        cannot use operator >" while T's constraint is not declared): it does not keep that
+        declaration from waiting. The core uses this for pending declarations (``order_free``)
+        and for the hint about a statement's local from an earlier cell; the default knows no
+        diagnostic."""
         return None
 
     def statement_locals(self, statement: Fragment) -> tuple[str, ...]:

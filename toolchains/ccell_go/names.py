@@ -8,6 +8,9 @@ not exist yet (Go is order-free: in one file, a declaration may use one further 
   waited for as ``List.Push``, the key its declaration will have;
 - ``... Circle does not implement Shape (missing method Area)``: the same, ``Circle.Area``.
 
+What Go goes on to say about a generic function whose constraint is missing (``a > b (type
+parameter T cannot use operator >)``) names nothing: it follows from the missing name.
+
 ``statement_locals`` names what a statement declares at the top of ``main``'s body (``x := 1``,
 ``var y = 2``, and after ``%%`` also ``const`` and ``type``), which the next cell does not have.
 """
@@ -33,6 +36,11 @@ _MISSING_METHOD = re.compile(
     r"(?P<type>\*?[\w.]+(?:\[[^\]]*\])?) does not (?:implement|satisfy) \S+ "
     r"\(missing method (?P<method>\w+)\)"
 )
+# What Go says about a generic declaration whose constraint is not declared yet.
+_FOLLOWS = re.compile(
+    r"type parameter \w+ cannot use operator|mismatched types \w+ and |missing comparable constraint"
+    r"|type \w+ has no field or method"
+)
 _DECLARING = ("short_var_declaration", "var_declaration", "const_declaration", "type_declaration")
 
 
@@ -47,6 +55,8 @@ def missing_names(diagnostic: Diagnostic) -> frozenset[str] | None:
         owner = _local_type(match.group("type"))
         if owner is not None:
             return frozenset({f"{owner}.{match.group('method')}"})
+    if _FOLLOWS.search(message):
+        return frozenset()  # it may follow from a missing constraint in the same declaration
     return None
 
 
