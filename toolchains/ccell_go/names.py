@@ -9,7 +9,8 @@ not exist yet (Go is order-free: in one file, a declaration may use one further 
 - ``... Circle does not implement Shape (missing method Area)``: the same, ``Circle.Area``.
 
 What Go goes on to say about a generic function whose constraint is missing (``a > b (type
-parameter T cannot use operator >)``) names nothing: it follows from the missing name.
+parameter T cannot use operator >)``), and its "too many errors" after ten, name nothing: they
+follow from the missing names.
 
 ``statement_locals`` names what a statement declares at the top of ``main``'s body (``x := 1``,
 ``var y = 2``, and after ``%%`` also ``const`` and ``type``), which the next cell does not have.
@@ -39,7 +40,7 @@ _MISSING_METHOD = re.compile(
 # What Go says about a generic declaration whose constraint is not declared yet.
 _FOLLOWS = re.compile(
     r"type parameter \w+ cannot use operator|mismatched types \w+ and |missing comparable constraint"
-    r"|type \w+ has no field or method"
+    r"|type \w+ has no field or method|^too many errors$"
 )
 _DECLARING = ("short_var_declaration", "var_declaration", "const_declaration", "type_declaration")
 
