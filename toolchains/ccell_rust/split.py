@@ -250,9 +250,9 @@ def _starts_an_item(tokens: list[Node]) -> bool:
             i += 2
         elif text == "pub" or token.type in ("metavariable", "$", "visibility_modifier"):
             i += 1
-        elif token.type == "token_tree" and text.startswith("("):  # `pub(crate)`, or `$( ... )*`
-            if i > 0 and node_text(tokens[i - 1]) == "$":
-                return _starts_an_item(token.children[1:])
+        elif token.type == "token_repetition":  # `$( impl ... )*`
+            return _starts_an_item(token.children[2:])
+        elif token.type == "token_tree" and text.startswith("("):  # `pub(crate)`
             i += 1
         else:
             return text in ITEM_WORDS
