@@ -9,6 +9,7 @@ item macros, and each language's hint for a statement's local (C's too, and its 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -506,3 +507,27 @@ def test_go_kernel_pending_reply_list_and_cell_ids(go_kernel: RunningKernel) -> 
     k.execute('func init() { order = append(order, "two") }', cell_id="cell-b")
     k.execute('func init() { order = append(order, "ONE") }', cell_id="cell-a")
     assert k.ok("fmt.Println(order)") == "[ONE two]\n"
+
+
+@pytest.mark.slow
+def test_go_kernel_two_hundred_pending_cells(go_kernel: RunningKernel) -> None:
+    k = go_kernel
+    k.ok("%reset\nvar kept = 7")
+    first = None
+    for i in range(200):
+        result = k.execute(f"type T{i} struct{{ next *U{i} }}")
+        first = first or count_of(result)
+        if i < pending.MAX_PENDING:
+            assert result.status == "ok" and result.stderr == f"T{i} waits for: U{i}\n", result.describe()
+        else:
+            assert result.status == "error" and result.ename == "CompileError", result.describe()
+            assert result.error["evalue"].endswith(f"error: undefined: U{i}")
+            assert result.error["traceback"][-1].startswith(
+                f"Cell In[{count_of(result)}] cannot wait for U{i}: 100 cells already wait for names no cell "
+                f"declares (Cell In[{first}], Cell In[{first + 1}],"
+            )
+    start = time.monotonic()
+    rows = listing(k)
+    assert time.monotonic() - start < 2.0, "%list answers at once"
+    assert sum("pending" in row for row in rows) == pending.MAX_PENDING
+    assert k.ok("fmt.Println(kept)") == "7\n", "the memory of everything else is unchanged"
