@@ -343,6 +343,8 @@ def _ready(pending: Pending, memory: Memory, own: Sequence[Declaration]) -> list
     ``List.Push`` or ``impl Display for Point`` is found in the declarations that define it. One
     name is enough (the compiler may have named one that only follows from another); a cell that
     still misses names after the build goes on waiting for those."""
+    if not pending or not own:
+        return []  # the common case costs nothing
     declared = _decl_words(memory) | _decl_words(own)
     contributed = _decl_words(own)
     ready: list[PendingCell] = []
