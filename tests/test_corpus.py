@@ -14,6 +14,7 @@ deterministic output.
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import time
@@ -58,7 +59,7 @@ def by_hand(language: str, source: Path, workdir: Path) -> str:
     source, binary = source.resolve(), workdir / source.stem
     env = {**os.environ, "GOTOOLCHAIN": "local", "GOPROXY": "off", "GOFLAGS": "", "GO111MODULE": "on"}
     if language == "c":
-        argv = [os.environ.get("CC", "cc"), "-w", "-o", str(binary), str(source), "-lm"]
+        argv = [*shlex.split(os.environ.get("CC", "cc")), "-w", "-o", str(binary), str(source), "-lm"]
     elif language == "go":
         argv = [shutil.which("go") or "go", "build", "-o", str(binary), str(source)]
     else:
@@ -71,6 +72,7 @@ def by_hand(language: str, source: Path, workdir: Path) -> str:
         [str(binary)], capture_output=True, text=True, cwd=workdir, timeout=RUN_TIMEOUT, check=False
     )
     assert ran.returncode == 0, f"{source.name} exits with {ran.returncode} by hand:\n{ran.stderr}"
+    assert ran.stdout.strip(), f"{source.name} prints nothing: it would match without telling anything"
     return ran.stdout
 
 
@@ -94,7 +96,7 @@ def describe(outcome: Outcome) -> str:
     return f"{outcome.program}: printed\n{outcome.got}\ninstead of\n{outcome.expected}"
 
 
-def test_splitting_a_program(tmp_path: Path) -> None:
+def test_splitting_a_program() -> None:
     go = "\n".join(['package main\n\nimport "fmt"\n', "// Hi greets.", 'func hi() { fmt.Println("hi") }'])
     go += "\nfunc main() {\n\thi()\n}\n"
     assert split_program("go", go) == [
