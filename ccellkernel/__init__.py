@@ -6,6 +6,8 @@ Roles, one per module (data flows down this list):
 - ``session``     one notebook: memory, options, the cell pipeline (split, merge, render, build, run)
 - ``magics``      parsing ``%`` and ``!`` lines
 - ``memory``      remembered declarations, keyed, immutable
+- ``pending``     declarations of order-free languages that wait for names a later cell declares
+- ``carryover``   saying so when a name was a statement's local in an earlier cell
 - ``program``     split cells and rendered programs with per-line origins
 - ``toolchain``   the plugin API (``Toolchain``); ``plugins`` finds toolchains by entry point
 - ``diagnostics`` compiler messages mapped back to cells

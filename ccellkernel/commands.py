@@ -17,7 +17,6 @@ from . import export
 from .display import Display
 from .errors import ExitStatus, MagicError, ProgramSignal, TestFailure
 from .magics import Magic, MagicSplit, help_text
-from .memory import Memory
 from .runner import Execution
 from .testing import Report, TestOutcome
 
@@ -49,14 +48,7 @@ class Commands:
         elif name == "show":
             say(session.render_now().text)
         elif name == "rm":
-            keys = _join_keys(args, session.memory)
-            if not keys:
-                raise MagicError("%rm needs the keys to forget, e.g. %rm square; see %list")
-            missing = session.memory.missing(keys)
-            if missing:
-                raise MagicError(f"not remembered: {', '.join(missing)}; see %list for the keys")
-            session.forget(keys)
-            say(f"forgot {', '.join(keys)}")
+            say(session.forget(args))
         elif name == "reset":
             session.reset()
             say("memory cleared (flags, args and env kept)")
@@ -201,15 +193,3 @@ class Commands:
 
 def _say(io: CellIO):  # type: ignore[no-untyped-def]
     return lambda text: io.stream("stdout", text if text.endswith("\n") else text + "\n")
-
-
-def _join_keys(words: Sequence[str], memory: Memory) -> list[str]:
-    """``%rm struct S`` means the key ``struct S``: quoting is not needed where words joined by
-    spaces make a remembered key (the longest such run wins)."""
-    keys: list[str] = []
-    i = 0
-    while i < len(words):
-        end = next((j for j in range(len(words), i + 1, -1) if " ".join(words[i:j]) in memory), i + 1)
-        keys.append(" ".join(words[i:end]))
-        i = end
-    return keys

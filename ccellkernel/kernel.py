@@ -137,7 +137,7 @@ class CCellKernel(Kernel):
         self._allow_stdin = allow_stdin
         io = _KernelIO(self, silent, allow_stdin)
         try:
-            await self.cells.execute(code, self.execution_count, io)
+            await self.cells.execute(code, self.execution_count, io, cell_id=cell_id)
         except CellError as err:
             return self._reply_error(err, silent)
         except Exception as err:  # a bug in the kernel must not take the notebook down with it

@@ -6,6 +6,8 @@ copy and become the memory only after the program compiled (CELL_MODEL.md sectio
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -38,6 +40,9 @@ class Declaration:
     ``uses`` are the identifiers its text refers to, for ordering; ``data`` is the toolchain's own.
     ``names`` are the plain identifiers it defines when its keys are not just that (an overload
     keyed ``square(int)`` defines ``square``): completion offers them and ordering matches them.
+    A ``per_cell`` declaration may appear once in every cell (Go's ``func init``): the core adds
+    the cell's identity to its keys (``per_cell_keys``), so each cell keeps its own and running the
+    same cell again replaces it.
     """
 
     keys: tuple[str, ...]
@@ -47,6 +52,7 @@ class Declaration:
     weak: bool = False
     names: tuple[str, ...] = ()
     data: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}), compare=False)
+    per_cell: bool = False
 
     @property
     def key(self) -> str:
@@ -89,8 +95,11 @@ class Memory:
     def cells(self) -> set[int]:
         return {d.cell for d in self._decls}
 
-    def merge(self, declarations: Iterable[Declaration]) -> Memory:
-        """A new memory with ``declarations`` added in order; each replaces every old one sharing a key."""
+    def merge(self, declarations: Iterable[Declaration], *, at_cell: int | None = None) -> Memory:
+        """A new memory with ``declarations`` added in order; each replaces every old one sharing a key.
+
+        A new key goes last, or with ``at_cell`` before the first declaration from a later cell (a
+        pending declaration joins where its cell would have put it: Go runs ``init``s in order)."""
         decls = list(self._decls)
         for new in declarations:
             clashing = [i for i, old in enumerate(decls) if not set(old.keys).isdisjoint(new.keys)]
@@ -100,6 +109,9 @@ class Memory:
                 place = clashing[0]
                 decls = [d for i, d in enumerate(decls) if i not in clashing]
                 decls.insert(place, new)
+            elif at_cell is not None:
+                later = next((i for i, d in enumerate(decls) if d.cell > at_cell), len(decls))
+                decls.insert(later, new)  # the cell's next one then goes after it
             else:
                 decls.append(new)
         return Memory(decls)
@@ -111,3 +123,27 @@ class Memory:
 
     def missing(self, keys: Iterable[str]) -> list[str]:
         return [k for k in keys if k not in self._owner]
+
+
+def per_cell_keys(declarations: Iterable[Declaration], cell_id: str | None) -> tuple[Declaration, ...]:
+    """``declarations`` with each ``per_cell`` one keyed by its cell: ``init@3fa9c2``, then
+    ``init@3fa9c2#2`` for a second one in the same cell.
+
+    The cell is the frontend's cell id when it sent one (running that cell again replaces its own),
+    else the declaration's text with whitespace normalised (running the same text again replaces it).
+    """
+    result: list[Declaration] = []
+    seen: dict[str, int] = {}
+    for decl in declarations:
+        if not decl.per_cell:
+            result.append(decl)
+            continue
+        identity = cell_id if cell_id else " ".join(decl.fragment.text.split())
+        tag = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:6]
+        keys = []
+        for key in decl.keys:
+            seen[key] = seen.get(key, 0) + 1
+            keys.append(f"{key}@{tag}" + (f"#{seen[key]}" if seen[key] > 1 else ""))
+        names = decl.names or tuple(decl.keys)
+        result.append(dataclasses.replace(decl, keys=tuple(keys), names=names))
+    return tuple(result)

@@ -15,17 +15,25 @@ class CellParts:
     """A cell sorted by the toolchain (CELL_MODEL.md sections 2 and 3).
 
     ``statements`` become ``main``'s body in order; ``main`` is the cell's own ``main`` function, if any;
-    ``problems`` are fragments the toolchain rejects outright (``(fragment, message)``).
+    ``problems`` are fragments the toolchain rejects outright (``(fragment, message)``); ``run``: the
+    cell runs even if it only declares, because a declaration does something when the program starts
+    (Go's ``func init``) and the user expects to see it now.
     """
 
     declarations: tuple[Declaration, ...] = ()
     statements: tuple[Fragment, ...] = ()
     main: Fragment | None = None
     problems: tuple[tuple[Fragment, str], ...] = ()
+    run: bool = False
 
     @property
     def runs(self) -> bool:
-        return bool(self.statements) or self.main is not None
+        return bool(self.statements) or self.main is not None or self.run
+
+    @property
+    def declares_only(self) -> bool:
+        """Whether the cell has no statements and no ``main`` (a ``run`` cell may still)."""
+        return not self.statements and self.main is None
 
 
 @dataclass(frozen=True)

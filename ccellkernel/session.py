@@ -1,9 +1,10 @@
 """One notebook: its memory, its options, and the pipeline a cell goes through.
 
 ``Session.execute`` takes a cell through CELL_MODEL.md section 1: magics, split, merge into a copy
-of the memory, render, build, commit (only if it compiled), run. It speaks to the notebook only
-through a ``CellIO`` (the kernel's IOPub in production, a list in tests) and never imports Jupyter.
-The magics' actions are ``commands.py``.
+of the memory, render, build, commit (only if it compiled), run. Merging and building go through
+``pending.settle``, which also keeps the pending declarations of order-free languages (section 4).
+It speaks to the notebook only through a ``CellIO`` (the kernel's IOPub in production, a list in
+tests) and never imports Jupyter. The magics' actions are ``commands.py``.
 """
 
 from __future__ import annotations
@@ -25,11 +26,13 @@ from typing import Any, Protocol
 
 from . import diagnostics
 from .assist import Completions, EditorHelp, Inspection, help_request
+from .carryover import Locals
 from .display import Display
 from .errors import CompileError, ExitStatus, Interrupted, MagicError, ProgramSignal
 from .magics import MagicSplit, split_magics
-from .memory import Fragment, Memory
+from .memory import Fragment, Memory, per_cell_keys
 from .output import OutputBuffer
+from .pending import Pending, settle
 from .program import CellParts, Program, cell_label
 from .runner import Execution, run_program, run_tool
 from .toolchain import BuildResult, Toolchain, ToolResult
@@ -105,6 +108,8 @@ class Session:
         self.output_limit = output_limit
         self.workdir = Path(tempfile.mkdtemp(prefix=f"ccell-{toolchain.name}-"))  # mode 0700
         self.memory = Memory()
+        self.pending = Pending()  # declarations waiting for names (order-free toolchains)
+        self.locals = Locals()  # names that earlier cells' statements declared
         self.options = Options()
         self.sources: dict[int, list[str]] = {}
         self.timings: dict[str, float] = {}  # seconds per phase of the last cell
@@ -148,11 +153,13 @@ class Session:
 
     # -- cells ----------------------------------------------------------------------------------
 
-    async def execute(self, code: str, cell: int, io: CellIO) -> None:
+    async def execute(self, code: str, cell: int, io: CellIO, *, cell_id: str | None = None) -> None:
         """Run one cell. Raises a ``CellError`` (the memory is unchanged unless the cell compiled).
 
-        A last line ``name?`` (``name??``: more detail) asks, as in IPython, for the inspection of
-        ``name`` after the rest of the cell ran: it becomes ``self.page`` (or a notice on stdout).
+        ``cell_id`` is the frontend's id of the cell, when it sends one: running the same cell again
+        replaces what only one cell may hold (a Go ``func init``). A last line ``name?`` (``name??``:
+        more detail) asks, as in IPython, for the inspection of ``name`` after the rest of the cell
+        ran: a ``page`` payload (or a notice on stdout).
         """
         execution = Execution()
         self._execution = execution
@@ -166,7 +173,7 @@ class Session:
             split = split_magics(code, self.toolchain.line_comment)
             timed = any(m.name == "time" for m in split.magics)
             if code.strip() or asked is None:
-                await self._execute(split, code, cell, io, execution)
+                await self._execute(split, code, cell, io, execution, cell_id)
             if asked is not None:
                 await self._page(asked[1], asked[2], io)
         finally:
@@ -195,7 +202,9 @@ class Session:
         finally:
             self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
 
-    async def _execute(self, split, code: str, cell: int, io: CellIO, execution: Execution) -> None:  # type: ignore[no-untyped-def]
+    async def _execute(  # type: ignore[no-untyped-def]
+        self, split, code: str, cell: int, io: CellIO, execution: Execution, cell_id: str | None = None
+    ) -> None:
         if split.exit:
             io.payload({"source": "ask_exit", "keepkernel": False})
             return
@@ -206,17 +215,31 @@ class Session:
             return
         self.sources[cell] = code.split("\n")
         with self.phase("parse"):
-            parts = self.parts(split, cell)
+            parts = self.parts(split, cell, cell_id)
         self._check(parts)
         if not (parts.declarations or parts.runs):
             self.forget_sources(keep=cell)
             return
-        candidate = self.memory.merge(parts.declarations)
-        program, result = await self.build(candidate, parts, execution)
-        self.memory = candidate
-        if parts.runs:
-            self.last_run = parts
+        settled = await settle(
+            self.toolchain,
+            self.memory,
+            self.pending,
+            parts,
+            cell,
+            lambda memory, cell_parts: self.build(memory, cell_parts, execution, check=False),
+            locals_=self.locals,
+            sources=self.sources,
+        )
+        self.memory, self.pending = settled.memory, settled.pending
         self.forget_sources(keep=cell)
+        if settled.notice:
+            io.stream("stderr", settled.notice + "\n")
+        if settled.program is None or settled.result is None:
+            return  # the cell waits: nothing was built that could run
+        program, result = settled.program, settled.result
+        self.locals = self.locals.record(
+            cell, (name for s in parts.statements for name in self.toolchain.statement_locals(s))
+        )
         warnings = [d for d in result.diagnostics if d.severity == "warning" and d.cell == cell]
         if warnings:
             io.stream("stderr", "\n".join(diagnostics.describe(warnings, self.sources)) + "\n")
@@ -227,14 +250,14 @@ class Session:
             with self.phase("run"):
                 await self.run_built(program, result.binary, argv, io, execution)
 
-    def _parts(self, split: MagicSplit, cell: int) -> CellParts:
-        """The cell's code split by the toolchain, with the part after ``%%`` as statements; checked."""
-        parts = self.toolchain.split(split.code, cell)
+    def _parts(self, split: MagicSplit, cell: int, cell_id: str | None) -> CellParts:
+        """The cell split by the toolchain, looked at again with the memory, and the ``%%`` body."""
+        parts = self.toolchain.refine(self.toolchain.split(split.code, cell), self.memory)
+        parts = dataclasses.replace(parts, declarations=per_cell_keys(parts.declarations, cell_id))
         if split.body is not None and split.body.strip():
             assert split.body_line is not None
             body = Fragment(split.body, cell, split.body_line)
             parts = dataclasses.replace(parts, statements=(*parts.statements, body))
-        self._check(parts)
         return parts
 
     def _check(self, parts: CellParts) -> None:
@@ -256,25 +279,38 @@ class Session:
             raise diagnostics.compile_error(found, "", self.sources)
 
     async def build(
-        self, memory: Memory, parts: CellParts, execution: Execution, *, link: bool | None = None
+        self,
+        memory: Memory,
+        parts: CellParts,
+        execution: Execution,
+        *,
+        link: bool | None = None,
+        check: bool = True,
     ) -> tuple[Program, BuildResult]:
-        """Render and build the program for ``parts`` on ``memory``; ``CompileError`` if it fails.
-        ``link``: build a whole program even if the cell only declares."""
+        """Render and build the program for ``parts`` on ``memory``. ``link``: build a whole program
+        even if the cell only declares; ``check``: a failed build is a ``CompileError`` (else the
+        result says why, for ``pending.settle``)."""
         with self.phase("render"):
             program = self.toolchain.render(memory, parts)
         will_run = parts.runs if link is None else link
-        result = await self.build_program(program, execution, will_run=will_run)
+        result = await self.build_program(program, execution, will_run=will_run, check=check)
         return program, result
 
     async def build_program(
-        self, program: Program, execution: Execution, *, will_run: bool, tests: bool = False
+        self,
+        program: Program,
+        execution: Execution,
+        *,
+        will_run: bool,
+        tests: bool = False,
+        check: bool = True,
     ) -> BuildResult:
         self.toolchain.find_compiler()
         ctx = _BuildContext(self.workdir, self.options.flags, self.cwd, will_run, execution, tests)
         with self.phase("compile"):
             result = await self.toolchain.build(program, ctx)
         execution.check()
-        if not result.ok:
+        if check and not result.ok:
             raise diagnostics.compile_error(result.diagnostics, result.output, self.sources)
         return result
 
@@ -327,18 +363,16 @@ class Session:
             raise ExitStatus(returncode)
 
     def forget_sources(self, keep: int | None = None) -> None:
-        """Keep the text of cells the memory still holds (for carets), and of cell ``keep``."""
-        needed = self.memory.cells() | {keep}
+        """Keep the text of cells the memory still holds or that wait (for carets), and of ``keep``."""
+        needed = self.memory.cells() | self.pending.cells() | {keep}
         for cell in list(self.sources):
             if cell not in needed:
                 del self.sources[cell]
 
-    def forget(self, keys: Sequence[str]) -> None:
-        self.memory = self.memory.remove(keys)
-        self.forget_sources()
-
     def reset(self) -> None:
         self.memory = Memory()
+        self.pending = Pending()
+        self.locals = Locals()
         self.last_run = None
         self.sources.clear()
 
@@ -347,9 +381,10 @@ class Session:
 
     # -- export (ccellkernel.export writes the files) -------------------------------------------
 
-    def parts(self, split: MagicSplit, cell: int) -> CellParts:
-        """The cell's code split by the toolchain, with the ``%%`` body added to the statements."""
-        parts = self.toolchain.split(split.code, cell)
+    def parts(self, split: MagicSplit, cell: int, cell_id: str | None = None) -> CellParts:
+        """The cell split by the toolchain, looked at again with the memory, and the ``%%`` body."""
+        parts = self.toolchain.refine(self.toolchain.split(split.code, cell), self.memory)
+        parts = dataclasses.replace(parts, declarations=per_cell_keys(parts.declarations, cell_id))
         if split.body is not None and split.body.strip():
             assert split.body_line is not None
             body = Fragment(split.body, cell, split.body_line)
@@ -389,12 +424,35 @@ class Session:
         program, _ = await self.build(candidate, parts, execution or Execution(), link=True)
         return program
 
+    def forget(self, words: Sequence[str]) -> str:
+        """``%rm``: forget remembered or pending declarations by key; what to say."""
+        known = set(self.memory.keys()) | set(self.pending.keys())
+        keys = _join_keys(words, known)
+        if not keys:
+            raise MagicError("%rm needs the keys to forget, e.g. %rm square; see %list")
+        missing = [k for k in keys if k not in known]
+        if missing:
+            raise MagicError(f"not remembered: {', '.join(missing)}; see %list for the keys")
+        self.memory = self.memory.remove(k for k in keys if k in self.memory)
+        self.pending = self.pending.remove(keys)
+        self.forget_sources()
+        return f"forgot {', '.join(keys)}"
+
     def listing(self) -> str:
-        if not len(self.memory):
+        """``%list``: key, kind and cell of each declaration; pending ones say what they wait for."""
+        rows = [(", ".join(d.keys), d.kind, cell_label(d.cell), "") for d in self.memory]
+        rows += [
+            (", ".join(d.keys), d.kind, cell_label(d.cell), f"pending, waits for: {', '.join(p.waits)}")
+            for p, d in self.pending.declarations()
+        ]
+        if not rows:
             return "(nothing remembered)"
-        rows = [(", ".join(d.keys), d.kind, cell_label(d.cell)) for d in self.memory]
-        widths = [max(len(r[i]) for r in rows) for i in range(2)]
-        return "\n".join(f"{k.ljust(widths[0])}  {kind.ljust(widths[1])}  {c}" for k, kind, c in rows)
+        widths = [max(len(r[i]) for r in rows) for i in range(3)]
+        lines = []
+        for key, kind, cell, note in rows:
+            line = f"{key.ljust(widths[0])}  {kind.ljust(widths[1])}  {cell}"
+            lines.append(f"{line.ljust(sum(widths) + 4)}  {note}" if note else line)
+        return "\n".join(lines)
 
     # -- editor services --------------------------------------------------------------------------
 
@@ -407,12 +465,17 @@ class Session:
         """Completion at ``cursor`` on the program the cell would render to (so remembered names
         count): the toolchain's helper within a second, else remembered names, names in the code so
         far and keywords. Any text, any cursor: never raises. Safe from a worker thread."""
-        return self.editor.complete(self.memory, code, cursor, self.options.flags, self.cwd)
+        return self.editor.complete(self._known(), code, cursor, self.options.flags, self.cwd)
 
     def inspect(self, code: str, cursor: int | None, detail: int = 0) -> Inspection | None:
         """What to show about the name at ``cursor``: a remembered declaration and its cell, else
         the helper's (man page, go doc, std docs). None if nothing is known. Never raises."""
-        return self.editor.inspect(self.memory, code, cursor, detail, self.options.flags, self.cwd)
+        return self.editor.inspect(self._known(), code, cursor, detail, self.options.flags, self.cwd)
+
+    def _known(self) -> Memory:
+        """The memory and the declarations that wait: what the editor may offer and explain."""
+        waiting = [decl for _, decl in self.pending.declarations()]
+        return self.memory.merge(waiting) if waiting else self.memory
 
     def is_complete(self, code: str) -> tuple[str, str]:
         """Judged on the code as the cell would compile it: magic lines blanked, ``%%`` removed."""
@@ -444,6 +507,18 @@ class _Quiet:
 
     async def read_input(self, cancel: threading.Event) -> str | None:
         return None
+
+
+def _join_keys(words: Sequence[str], known: set[str]) -> list[str]:
+    """``%rm struct S`` means the key ``struct S``: quoting is not needed where words joined by
+    spaces make a remembered key (the longest such run wins)."""
+    keys: list[str] = []
+    i = 0
+    while i < len(words):
+        end = next((j for j in range(len(words), i + 1, -1) if " ".join(words[i:j]) in known), i + 1)
+        keys.append(" ".join(words[i:end]))
+        i = end
+    return keys
 
 
 __all__ = ["CellIO", "CompileError", "Options", "Session"]

@@ -9,7 +9,9 @@ A toolchain is a ``Toolchain`` subclass registered under the entry-point group
 The kernel core calls, per cell: ``split`` (sort the cell's top-level nodes), ``render`` (one program
 from the memory and the cell), ``build`` (compile it, through ``BuildContext.run_tool`` so that an
 interrupt stops the compiler) and ``run_command`` (how to start the binary). Everything else — magics,
-memory, running, output, interrupts, the Jupyter protocol — is the core's.
+memory, pending declarations, running, output, interrupts, the Jupyter protocol — is the core's;
+the optional hooks ``refine``, ``missing_names``, ``statement_locals`` and ``keep_hint`` tell it what
+only the language knows.
 
 Optional hooks opt a toolchain into the core's other mechanisms: the display side channel
 (``display.py``; a toolchain ships a binding that writes its frames, and renders the cell's last
@@ -33,7 +35,7 @@ import tree_sitter
 
 from . import diagnostics, syntax
 from .errors import ExportError
-from .memory import Memory
+from .memory import Fragment, Memory
 from .program import CellParts, Diagnostic, Program
 from .testing import TestPlan
 
@@ -147,6 +149,13 @@ class Toolchain(abc.ABC):
     line_comment: ClassVar[str | None] = None
     """How a line comment starts (``//``): comment lines may come before a cell's magic lines."""
 
+    order_free: ClassVar[bool] = False
+    """Whether a declaration may use what is declared further down in one file (Go, Rust; not C).
+
+    Then a declaration-only cell whose only errors are names nothing declares yet is *pending*
+    (CELL_MODEL.md section 4): remembered aside, it joins the program once those names exist. The
+    core needs ``missing_names`` to tell those errors from the rest."""
+
     @property
     def kernel_name(self) -> str:
         """The kernelspec's name: ``ccell-`` and the toolchain's name."""
@@ -184,6 +193,38 @@ class Toolchain(abc.ABC):
         complete, incomplete, invalid. The default judges brackets and errors of the parse; override
         it where the grammar rejects some ordinary top-level statements of the language."""
         return syntax.is_complete(self.grammar(), code)
+
+    def refine(self, cell: CellParts, memory: Memory) -> CellParts:
+        """A second look at a split cell, with the memory in hand: what the memory holds may make a
+        statement a declaration (Rust: ``make_fn!(foo);`` invokes a remembered ``macro_rules!`` that
+        expands to items). Called after ``split``, before the ``%%`` body joins the statements.
+        The default changes nothing."""
+        return cell
+
+    def missing_names(self, diagnostic: Diagnostic) -> frozenset[str] | None:
+        """The names an error diagnostic says do not exist, or None if it says something else.
+
+        ``undefined: element`` gives ``{"element"}``; a method that no declaration has yet may be
+        named ``Type.Method`` (any spelling whose words are those of the declaration that will
+        define it: ``List.Push``, ``impl Display for Point``). A name that the toolchain can tell
+        is not a forward reference (the compiler suggests an import) is None. An empty set says
+        the error may follow from a missing name in the same declaration (Go's "type parameter T
+        cannot use operator >" while T's constraint is not declared): it does not keep that
+        declaration from waiting. The core uses this for pending declarations (``order_free``)
+        and for the hint about a statement's local from an earlier cell; the default knows no
+        diagnostic."""
+        return None
+
+    def statement_locals(self, statement: Fragment) -> tuple[str, ...]:
+        """The names a statement fragment declares at its top level (Rust ``let x``, Go ``x :=``,
+        a C local in a ``%%`` body): they live only in that cell's ``main``. When a later cell
+        fails because such a name is missing, the core says where it came from. Default: none."""
+        return ()
+
+    def keep_hint(self, name: str) -> str:
+        """How to declare ``name`` so that it is remembered, for that hint: Go ``var x = ...``.
+        Default: no suggestion."""
+        return ""
 
     def run_command(self, binary: Path, args: Sequence[str]) -> list[str]:
         """The argument list that runs a built program with the user's ``%args``."""

@@ -109,8 +109,9 @@ CUBE = {
 }
 BROKEN_SQUARE = {
     "c": "int square(int x) { return x * nope; }",
-    "go": "func square(x int) int { return x * nope }",
-    "rust": "fn square(x: i32) -> i32 { x * nope }",
+    # Go and Rust: not a name declared later (that would wait, section 4) but a real error
+    "go": 'func square(x int) int { return x * "nope" }',
+    "rust": "fn square(x: &'nope i32) -> i32 { x * x }",
     "cpp": "int square(int x) { return x * nope; }",
 }
 SQUARE_KEY = {"c": "square", "go": "square", "rust": "square", "cpp": "square(int)"}  # overloads: by types
@@ -388,14 +389,14 @@ CASES: tuple[Case, ...] = (
             c=(fails(code(C, "int broken(void) { return nope; }"), "CompileError", "Cell In[{n}], line 2"),),
             go=(
                 fails(
-                    code("func fine() {}", "func broken() int { return nope }"),
+                    code("func fine() {}", 'func broken() int { return "nope" }'),
                     "CompileError",
                     "Cell In[{n}], line 2",
                 ),
             ),
             rust=(
                 fails(
-                    code("fn fine() {}", "fn broken() -> i32 { nope }"),
+                    code("fn fine() {}", 'fn broken() -> i32 { "nope" }'),
                     "CompileError",
                     "Cell In[{n}], line 2",
                 ),

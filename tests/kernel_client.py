@@ -144,10 +144,22 @@ class RunningKernel:
     def interrupt(self) -> None:
         self.km.interrupt_kernel()
 
-    def submit(self, code: str, *, allow_stdin: bool = False) -> CellResult:
-        """Send an execute_request without waiting for anything."""
-        msg_id = self.kc.execute(code, allow_stdin=allow_stdin, stop_on_error=False)
-        return CellResult(msg_id)
+    def submit(self, code: str, *, allow_stdin: bool = False, cell_id: str | None = None) -> CellResult:
+        """Send an execute_request without waiting for anything (with the cell's id in its metadata,
+        as JupyterLab sends it, when ``cell_id`` is given)."""
+        if cell_id is None:
+            return CellResult(self.kc.execute(code, allow_stdin=allow_stdin, stop_on_error=False))
+        content = {
+            "code": code,
+            "silent": False,
+            "store_history": True,
+            "user_expressions": {},
+            "allow_stdin": allow_stdin,
+            "stop_on_error": False,
+        }
+        msg = self.kc.session.msg("execute_request", content, metadata={"cellId": cell_id})
+        self.kc.shell_channel.send(msg)
+        return CellResult(msg["header"]["msg_id"])
 
     def execute(
         self,
@@ -158,9 +170,10 @@ class RunningKernel:
         interrupt_after: float | None = None,
         interrupt_when: Callable[[CellResult], bool] | None = None,
         timeout: float = CELL_TIMEOUT,
+        cell_id: str | None = None,
     ) -> CellResult:
         """Run a cell to its reply and idle; answer input_requests from ``answers`` in order."""
-        result = self.submit(code, allow_stdin=allow_stdin)
+        result = self.submit(code, allow_stdin=allow_stdin, cell_id=cell_id)
         return self.collect(
             result,
             answers=answers,

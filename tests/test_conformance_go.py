@@ -22,7 +22,7 @@ class CCellGoKernelTests(KernelConformance, jupyter_kernel_test.KernelTests):
     code_hello_world = 'fmt.Println("hello, world")'
     code_stderr = 'fmt.Fprintln(os.Stderr, "to stderr")'
     # Fails to compile: the diagnostic belongs in the error's traceback, with no stream before it.
-    code_generate_error = "func broken() int {\n\treturn notDeclaredAnywhere\n}"
+    code_generate_error = 'func broken() int {\n\treturn "not a number"\n}'
 
     completion_samples = [  # noqa: RUF012 - the suite's own class attributes
         {"text": "fmt.Prin", "matches": {"Print", "Println", "Printf"}},

@@ -21,7 +21,7 @@ class CCellRustKernelTests(KernelConformance, jupyter_kernel_test.KernelTests):
     code_hello_world = 'println!("hello, world");'
     code_stderr = 'eprintln!("to stderr");'
     # Fails to compile: the diagnostic belongs in the error's traceback, with no stream before it.
-    code_generate_error = "fn broken() -> i32 {\n    not_declared_anywhere\n}"
+    code_generate_error = 'fn broken() -> i32 {\n    "not a number"\n}'
 
     completion_samples = [  # noqa: RUF012 - the suite's own class attributes
         {"text": "printl", "matches": {"println"}},

@@ -218,13 +218,16 @@ def test_os_exit_and_return(go: RunningKernel) -> None:
 
 def test_compile_error_shape(go: RunningKernel) -> None:
     go.ok("func before() int { return 1 }")
-    result = go.fails("var fine = 1\nfunc broken() int {\n\treturn notDeclared\n}", "CompileError")
+    result = go.fails('var fine = 1\nfunc broken() int {\n\treturn "text"\n}', "CompileError")
     n = count_of(result)
     assert [m.msg_type for m in result.outputs] == ["error"], "no stream beside the error"
     error = result.error
-    assert error["evalue"] == f"Cell In[{n}], line 3: error: undefined: notDeclared"
+    assert error["evalue"] == (
+        f'Cell In[{n}], line 3: error: cannot use "text" (untyped string constant) as int value'
+        " in return statement"
+    )
     assert error["traceback"][0] == f"CompileError: {error['evalue']}"
-    assert error["traceback"][1] == "    \treturn notDeclared"
+    assert error["traceback"][1] == '    \treturn "text"'
     assert error["traceback"][2] == "    \t       ^"
     assert keys(go) == ["before"], "memory unchanged"
 

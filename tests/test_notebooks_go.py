@@ -26,10 +26,15 @@ def test_go_tour_runs(tmp_path: Path) -> None:
     assert stdout(cell_with("type pair")) == "local type\n"
     assert stdout(cell_with("func main()")) == "row 0\nrow 1\nrow 2\n"
 
-    broken = cell_with("undefinedVariable")
+    waiting = cell_with("type Stack struct")
+    assert (stdout(waiting), errors(waiting)) == ("", [])
+    assert stderr(waiting) == "Stack, Stack.Push wait for: Item\n"
+    assert stdout(cell_with("type Item string")) == "[waited]\n"
+
+    broken = cell_with('"forty-two"')
     [error] = errors(broken)
     assert error.ename == "CompileError"
-    assert error.evalue == f"Cell In[{broken.execution_count}], line 2: error: undefined: undefinedVariable"
+    assert error.evalue.startswith(f"Cell In[{broken.execution_count}], line 2: error: cannot use")
     assert error.traceback[0] == f"CompileError: {error.evalue}"
 
     panics = cell_with("xs[len(xs)]")

@@ -30,7 +30,12 @@ def test_rust_tour_runs(tmp_path: Path) -> None:
     assert (error.ename, error.evalue) == ("ExitStatus", "exit status 1")
     assert "Error: ParseIntError" in stderr(failed)
 
-    broken = cell_with("undefined_variable")
+    waiting = cell_with("struct Stack")
+    assert (stdout(waiting), errors(waiting)) == ("", [])
+    assert stderr(waiting) == "Stack, impl Stack wait for: Item\n"
+    assert stdout(cell_with("type Item")) == '["waited"]\n'
+
+    broken = cell_with('square("seven")')
     [error] = errors(broken)
     assert error.ename == "CompileError"
     assert error.evalue.startswith(f"Cell In[{broken.execution_count}], line 2: error:"), error.evalue

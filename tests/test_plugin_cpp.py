@@ -321,6 +321,13 @@ def test_compile_error_names_the_cell_line_and_column(cpp: RunningKernel) -> Non
     assert "fine" not in listing(cpp), "memory unchanged"
 
 
+def test_cpp_is_not_order_free_a_name_declared_later_is_an_error_at_once(cpp: RunningKernel) -> None:
+    result = cpp.fails(CPP + "struct List {\n    Node *head;\n};", "CompileError")
+    assert "Node" in result.error["evalue"], result.describe()
+    assert "waits for" not in result.text and "pending" not in cpp.ok("%list")
+    cpp.ok("struct Node { int value; };\nstruct List {\n    Node *head;\n};")
+
+
 def test_redefinition_keeps_its_place_so_users_see_the_new_one(cpp: RunningKernel) -> None:
     cpp.ok(CPP + "int base() { return 1; }")
     cpp.ok("struct Widget {\n    int value() const { return base() * 10; }\n};")

@@ -5,13 +5,19 @@ The toy language, one item per line::
     def NAME... = VALUE   a declaration keyed by each NAME (one group); a shell variable per NAME
     type NAME             a declaration keyed ``struct NAME`` (kind ``type``)
     proto NAME            a weak declaration keyed NAME (kind ``proto``)
+    init: COMMAND         a per-cell declaration (like Go's ``func init``): runs first in every run,
+                          and the cell that has one runs
     main: COMMAND         the cell's own main
-    anything else         a statement: a shell command
+    anything else         a statement: a shell command (``NAME=...`` declares a local NAME)
 
-``@NAME`` in a VALUE or a command is a use of a def; the toy compiler rejects an undefined one, any
-line holding the word ``bad`` (an error) and warns about the word ``warn``. "Compiling" translates
-the program into a shell script (checked with ``sh -n`` through ``ctx.run_tool``), which is the
-binary; ``run_command`` runs it with ``/bin/sh``.
+``@NAME`` in a VALUE or a command is a use of a def, ``@NAME+`` one that must be a number; the toy
+compiler rejects an undefined one (``'x' is not defined``: a missing name), a def that is not a
+number where one must be, any line holding the word ``bad`` (an error) and warns about the word
+``warn``. "Compiling" translates the program into a shell script (checked with ``sh -n`` through
+``ctx.run_tool``), which is the binary; ``run_command`` runs it with ``/bin/sh``.
+
+``OrderFreeToy`` is the same language made order-free (pending declarations), and like Go's
+compiler it names only the first undefined use of each line.
 """
 
 from __future__ import annotations
@@ -28,12 +34,14 @@ from cells import Cells
 
 from ccellkernel.errors import ToolchainNotFound
 from ccellkernel.memory import Declaration, Fragment, Memory
-from ccellkernel.program import CellParts, Diagnostic, Origin, Program, ProgramWriter
+from ccellkernel.program import CellParts, Diagnostic, Origin, Program, ProgramWriter, order_by_uses
 from ccellkernel.session import Session
 from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Toolchain
 
 _DEF = re.compile(r"def\s+(?P<names>\w+(?:\s+\w+)*)\s*=\s*(?P<value>.*)")
-_USE = re.compile(r"@(\w+)")
+_USE = re.compile(r"@(\w+)(\+?)")
+_MISSING = re.compile(r"'(\w+)' is not defined")
+_LOCAL = re.compile(r"(\w+)=")
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,8 @@ class ToyToolchain(Toolchain):
         "mimetype": "text/plain",
     }
 
+    first_undefined_only = False
+
     def __init__(self, *, installed: bool = True) -> None:
         self.installed = installed
         self.builds: list[Build] = []
@@ -80,22 +90,31 @@ class ToyToolchain(Toolchain):
             words = text.split()
             match = _DEF.fullmatch(text)
             if match:
-                declarations.append(Declaration(tuple(match["names"].split()), "def", fragment))
+                uses = frozenset(use[1] for use in _USE.finditer(match["value"]))
+                declarations.append(Declaration(tuple(match["names"].split()), "def", fragment, uses))
             elif words[0] == "type" and len(words) == 2:
                 declarations.append(Declaration((f"struct {words[1]}",), "type", fragment))
             elif words[0] == "proto" and len(words) == 2:
                 declarations.append(Declaration((words[1],), "proto", fragment, weak=True))
             elif text.startswith("main:"):
                 main = fragment
+            elif text.startswith("init:"):
+                declarations.append(Declaration(("init",), "init", fragment, per_cell=True))
             else:
                 statements.append(fragment)
-        return CellParts(tuple(declarations), tuple(statements), main)
+        return CellParts(
+            tuple(declarations), tuple(statements), main, run=any(d.per_cell for d in declarations)
+        )
 
     def render(self, memory: Memory, cell: CellParts) -> Program:
         out = ProgramWriter(_directive)
         out.generated("# a toy program")
-        for decl in memory:
+        decls = [d for d in memory if d.kind == "def"]
+        for decl in order_by_uses(decls) if self.order_free else decls:  # a shell needs the order
             out.fragment(decl.fragment)
+        for decl in memory:
+            if decl.kind != "def":
+                out.fragment(decl.fragment)
         if cell.main is not None:
             out.fragment(cell.main)
         for statement in cell.statements:
@@ -110,7 +129,12 @@ class ToyToolchain(Toolchain):
     async def build(self, program: Program, ctx: BuildContext) -> BuildResult:
         self.builds.append(Build(program.text, ctx.flags, ctx.will_run))
         lines = program.text.split("\n")
-        defined = {n for line in lines if (m := _DEF.fullmatch(line.strip())) for n in m["names"].split()}
+        values = {
+            name: m["value"]
+            for line in lines
+            if (m := _DEF.fullmatch(line.strip()))
+            for name in m["names"].split()
+        }
         script: list[str] = []
         diagnostics: list[Diagnostic] = []
         for number, line in enumerate(lines, 1):
@@ -128,9 +152,12 @@ class ToyToolchain(Toolchain):
                     report("error", "'bad' is not allowed", word.start())
                 else:
                     report("warning", "'warn' is suspicious", word.start())
+            undefined = [use for use in _USE.finditer(line) if use[1] not in values]
+            for use in undefined[:1] if self.first_undefined_only else undefined:
+                report("error", f"'{use[1]}' is not defined", use.start())
             for use in _USE.finditer(line):
-                if use[1] not in defined:
-                    report("error", f"'{use[1]}' is not defined", use.start())
+                if use[2] and use[1] in values and not values[use[1]].strip().isdigit():
+                    report("error", f"'{use[1]}' is not a number", use.start())
             script.append(_translate(text))
         output = "".join(f"toy: {d.severity}: {d.message}\n" for d in diagnostics)
         if any(d.severity == "error" for d in diagnostics):
@@ -146,10 +173,29 @@ class ToyToolchain(Toolchain):
         self.runs.append(tuple(args))
         return ["/bin/sh", str(binary), *args]
 
+    def missing_names(self, diagnostic: Diagnostic) -> frozenset[str] | None:
+        match = _MISSING.fullmatch(diagnostic.message)
+        return frozenset({match[1]}) if match else None
+
+    def statement_locals(self, statement: Fragment) -> tuple[str, ...]:
+        return tuple(m[1] for line in statement.text.split("\n") if (m := _LOCAL.match(line.strip())))
+
+    def keep_hint(self, name: str) -> str:
+        return f"def {name} = ..."
+
+
+class OrderFreeToy(ToyToolchain):
+    """The toy language, order-free: a def may use one that a later cell defines."""
+
+    order_free: ClassVar[bool] = True
+    first_undefined_only = True
+
 
 def _translate(text: str) -> str:
     """One toy line as shell."""
     text = _USE.sub(r"${\1}", text)
+    if text.startswith("init:"):
+        return text.removeprefix("init:").strip()
     match = _DEF.fullmatch(text)
     if match:
         return "; ".join(f'{name}="{match["value"]}"' for name in match["names"].split())

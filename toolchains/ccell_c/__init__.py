@@ -32,7 +32,7 @@ from ccellkernel.program import CellParts, Diagnostic, Program, ProgramWriter, o
 from ccellkernel.testing import TestPlan
 from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Project, Toolchain
 
-from . import project, tests, value
+from . import names, project, tests, value
 from .classify import KEYWORDS, split_cell
 
 CANDIDATES = ("cc", "gcc", "clang", "tcc")
@@ -70,6 +70,15 @@ class CToolchain(Toolchain):
 
     def split(self, source: str, cell: int) -> CellParts:
         return split_cell(self._language, source, cell)
+
+    def missing_names(self, diagnostic: Diagnostic) -> frozenset[str] | None:
+        return names.missing_names(diagnostic)
+
+    def statement_locals(self, statement: Fragment) -> tuple[str, ...]:
+        return names.statement_locals(self._language, statement.text)
+
+    def keep_hint(self, name: str) -> str:
+        return names.keep_hint(name)
 
     def render(self, memory: Memory, cell: CellParts) -> Program:
         out = ProgramWriter(line_directives(SOURCE))
@@ -177,7 +186,9 @@ class CToolchain(Toolchain):
             argv += ["-c", "-o", str(binary), str(source), *compile_only(ctx.flags, INPUT_FILES)]
         result = await ctx.run_tool(argv, cwd=ctx.cwd)
         output = result.stderr + result.stdout
-        diagnostics = tuple(d for d in parse_gnu(output) if not d.message.startswith(BOILERPLATE))
+        diagnostics = names.global_notes(
+            d for d in parse_gnu(output) if not d.message.startswith(BOILERPLATE)
+        )
         if result.returncode != 0:
             return BuildResult(None, diagnostics, output)
         return BuildResult(binary, diagnostics, output)

@@ -27,12 +27,12 @@ import tree_sitter
 import tree_sitter_go
 
 from ccellkernel.errors import ToolchainNotFound
-from ccellkernel.memory import Memory
+from ccellkernel.memory import Fragment, Memory
 from ccellkernel.program import CellParts, Diagnostic, Origin, Program
 from ccellkernel.testing import TestPlan
 from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Project, Toolchain
 
-from . import project, tests, value
+from . import names, project, tests, value
 from .assist import GoAssistant
 from .classify import KEYWORDS, split_cell
 from .gocmd import GoInstall, StandardLibrary, find_go, list_std_argv, load_std, name_cells, parse_messages
@@ -89,6 +89,7 @@ class GoToolchain(Toolchain):
     }
     keywords: ClassVar[frozenset[str]] = KEYWORDS
     line_comment: ClassVar[str | None] = "//"
+    order_free: ClassVar[bool] = True  # a declaration may use one declared further down
 
     def __init__(self) -> None:
         self._language = tree_sitter.Language(tree_sitter_go.language())
@@ -116,6 +117,15 @@ class GoToolchain(Toolchain):
 
     def render_tests(self, memory: Memory) -> TestPlan:
         return tests.plan(self._language, memory, self._standard_library)
+
+    def missing_names(self, diagnostic: Diagnostic) -> frozenset[str] | None:
+        return names.missing_names(diagnostic)
+
+    def statement_locals(self, statement: Fragment) -> tuple[str, ...]:
+        return names.statement_locals(self._language, statement.text)
+
+    def keep_hint(self, name: str) -> str:
+        return names.keep_hint(name)
 
     def _standard_library(self) -> StandardLibrary:
         """Package names of the standard library, listed once (empty without a Go toolchain)."""

@@ -3,10 +3,11 @@
 Keys (CELL_MODEL.md section 2): an import spec by its alias, else by the last element of its path
 (a major-version suffix like ``/v2`` is skipped: ``math/rand/v2`` binds ``rand``); a blank or dot
 import by its alias and path (``_ "embed"``), since ``_`` and ``.`` bind no name; a function by its
-name; a method by ``Type.Name`` (``T`` and ``*T`` share it, type parameters stripped); a type, var or
-const spec by each of its names, one group. A parenthesized group is split into its specs, except
-a const group whose meaning depends on order (``iota``, or a spec repeating the one before): that
-stays one declaration with all its names.
+name, except ``func init``, of which every cell may have its own (``per_cell``: the core keys it by
+its cell, and the cell runs so that what it prints shows); a method by ``Type.Name`` (``T`` and
+``*T`` share it, type parameters stripped); a type, var or const spec by each of its names, one
+group. A parenthesized group is split into its specs, except a const group whose meaning depends on
+order (``iota``, or a spec repeating the one before): that stays one declaration with all its names.
 
 Every declaration's ``data`` says what rendering needs: ``group`` (the keyword to wrap a spec taken
 out of a parenthesized group in), for imports ``path`` and ``alias``, for the rest ``selectors`` (the
@@ -16,6 +17,7 @@ which are then not packages).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from types import MappingProxyType
@@ -91,7 +93,8 @@ def split_cell(language: Language, source: str, cell: int) -> CellParts:
             statements.append(fragment)
         else:
             declarations.extend(found)
-    return CellParts(tuple(declarations), tuple(statements), main)
+    runs_init = any(d.per_cell for d in declarations)
+    return CellParts(tuple(declarations), tuple(statements), main, run=runs_init)
 
 
 def parse_go(language: Language, text: str) -> Tree:
@@ -133,7 +136,9 @@ def _fragment(data: bytes, first: Node, last: Node, cell: int) -> Fragment:
 def _declarations(node: Node, fragment: Fragment, data: bytes, cell: int) -> list[Declaration] | None:
     kind = node.type
     if kind == "function_declaration":
-        return [_declaration((node_text(node.child_by_field_name("name")),), "func", fragment, node)]
+        name = node_text(node.child_by_field_name("name"))
+        decl = _declaration((name,), "func", fragment, node)
+        return [dataclasses.replace(decl, per_cell=True) if name == "init" else decl]
     if kind == "method_declaration":
         receiver = _receiver_type(node.child_by_field_name("receiver"))
         key = f"{receiver}.{node_text(node.child_by_field_name('name'))}"

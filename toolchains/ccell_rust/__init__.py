@@ -29,14 +29,14 @@ import tree_sitter_rust
 
 from ccellkernel.errors import ToolchainNotFound
 from ccellkernel.memory import Fragment, Memory
-from ccellkernel.program import CellParts, Program
+from ccellkernel.program import CellParts, Diagnostic, Program
 from ccellkernel.testing import TestPlan
 from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Project, Toolchain
 
-from . import messages, project, tests
+from . import messages, names, project, tests
 from .assist import RustAssistant
 from .render import render as render_program
-from .split import KEYWORDS, split_cell
+from .split import KEYWORDS, refine_cell, split_cell
 
 EDITION = "2021"
 # Warnings about unused code are noise in a notebook, where most code is not finished (CELL_MODEL 3);
@@ -73,6 +73,7 @@ class RustToolchain(Toolchain):
     }
     keywords: ClassVar[frozenset[str]] = KEYWORDS
     line_comment: ClassVar[str | None] = "//"
+    order_free: ClassVar[bool] = True  # an item may use one declared further down
 
     def __init__(self) -> None:
         self._language = tree_sitter.Language(tree_sitter_rust.language())
@@ -88,8 +89,20 @@ class RustToolchain(Toolchain):
     def split(self, source: str, cell: int) -> CellParts:
         return split_cell(self._language, source, cell)
 
+    def refine(self, cell: CellParts, memory: Memory) -> CellParts:
+        return refine_cell(self._language, cell, memory)
+
     def render(self, memory: Memory, cell: CellParts) -> Program:
         return render_program(self._language, memory, cell)
+
+    def missing_names(self, diagnostic: Diagnostic) -> frozenset[str] | None:
+        return names.missing_names(diagnostic)
+
+    def statement_locals(self, statement: Fragment) -> tuple[str, ...]:
+        return names.statement_locals(self._language, statement.text)
+
+    def keep_hint(self, name: str) -> str:
+        return names.keep_hint(name)
 
     def stderr_filter(self, program: Program) -> Callable[[str], str]:
         return messages.stderr_rewriter(program)

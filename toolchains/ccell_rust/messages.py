@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import Any
 
 from ccellkernel.diagnostics import unique
@@ -104,6 +105,10 @@ def _convert(
     if diag.cell is None:  # generated code, or no place at all: rustc's own words
         at = f" --> {SOURCE}:{where['line_start']}:{where['column_start']}" if where is not None else ""
         diag = Diagnostic(severity, text, raw=f"{tag}: {text}{at}")
+    else:  # rustc's words, with its advice (whether it suggests an import tells a missing `use`)
+        advice = [str(c.get("message", "")) for c in message.get("children") or [] if isinstance(c, dict)]
+        advice += [f"called: {callee}" for span in spans if (callee := _callee(span))]
+        diag = replace(diag, raw="\n".join([f"{tag}: {text}", *(f"= {a}" for a in advice if a)]))
     yield diag
     if severity != "error":
         return  # the session shows a warning's own line only
@@ -122,6 +127,18 @@ def _convert(
         text, elsewhere = _child_text(child, span)
         # A suggestion to add a line (a `use` at the top of the crate) is shown at the error.
         yield _diagnostic("note", text, where if elsewhere else span, program, lines)
+
+
+def _callee(span: dict[str, Any]) -> str:
+    """The function a call's arguments do not fit (``Color::from``), from the span rustc labels so."""
+    if span.get("label") != "arguments to this function are incorrect":
+        return ""
+    lines = span.get("text") or []
+    if len(lines) != 1 or not isinstance(lines[0], dict):
+        return ""
+    line = lines[0]
+    start, end = int(line.get("highlight_start") or 0), int(line.get("highlight_end") or 0)
+    return str(line.get("text", ""))[start - 1 : end - 1] if 0 < start < end else ""
 
 
 def _in_source(span: dict[str, Any] | None, source: str) -> dict[str, Any] | None:

@@ -1,7 +1,9 @@
 """Rendering a Rust program: crate attributes, every remembered item, then ``main`` for the cell.
 
-Rust items need no order, so they go in the order the memory keeps (first definition first). The
-cell's statements become the body of ``main``. A body that may end the program with an error (it
+Rust items need no order, so they go in the order the memory keeps (first definition first), except
+``macro_rules!`` definitions: a macro exists only below its definition, so they all come first (and
+a cell that uses one before the cell defining it ran can wait for it). The cell's statements become
+the body of ``main``. A body that may end the program with an error (it
 uses ``?``, returns a value, ends in ``Ok(..)``/``Err(..)``, or calls a macro that might hide a ``?``)
 gets a ``main`` returning ``Result<(), Box<dyn Error>>``, where a bare ``return`` becomes
 ``return Ok(())``; any other body gets a plain ``fn main()``, which compiles faster (~10 ms with
@@ -26,7 +28,9 @@ from ccellkernel.memory import Fragment, Memory
 from ccellkernel.program import CellParts, Origin, Program, ProgramWriter, cell_label
 from ccellkernel.syntax import parse, piece
 
-from .split import CRATE_LEVEL
+from .split import CRATE_LEVEL, NAMED_ITEMS
+
+MACRO = NAMED_ITEMS["macro_definition"]
 
 # Qualified: a cell may define its own `Result` alias (`type Result<T> = ...`). Not `dyn ::std`:
 # edition 2015 reads that as a path starting with `dyn`.
@@ -77,7 +81,10 @@ def render(language: Language, memory: Memory, cell: CellParts) -> Program:
         if decl.kind == CRATE_LEVEL:
             out.fragment(decl.fragment)
     for decl in decls:
-        if decl.kind != CRATE_LEVEL:
+        if decl.kind == MACRO:
+            out.fragment(decl.fragment)
+    for decl in decls:
+        if decl.kind not in (CRATE_LEVEL, MACRO):
             out.fragment(decl.fragment)
     if cell.main is not None:
         out.fragment(cell.main)

@@ -4,19 +4,29 @@ Keys (CELL_MODEL.md section 2): a ``use`` by its path as written, an ``impl`` by
 (``impl Display for Point``), every other item by its name; inner attributes (``#![...]``) and inner
 doc comments (``//!``) are crate level, keyed by their text. Outer attributes, doc comments and plain
 comments go with the node that follows them; a comment on the line where a node ends stays with it.
-Everything else (``let``, expressions, ``for``...) is a statement of the cell's ``main``.
+An item under ``#[cfg(...)]`` has the attribute in its key (``f #[cfg(unix)]``), so that the variants
+for other configurations stay beside it. Everything else (``let``, expressions, ``for``...) is a
+statement of the cell's ``main``; ``refine_cell`` makes an invocation of a remembered item macro
+(``make_fn!(foo);``) a declaration, keyed by its text.
+
+``names`` say what an item brings into scope where its key does not: a ``use`` the names it
+imports, an ``impl`` its methods (what a forward reference to a method waits for).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from tree_sitter import Language, Node
 
-from ccellkernel.memory import Declaration, Fragment
+from ccellkernel.memory import Declaration, Fragment, Memory
 from ccellkernel.program import CellParts
 from ccellkernel.syntax import CLOSERS, OPENERS, fragment_between, leaves, node_text, parse
+
+from .names import use_names
 
 NAMED_ITEMS = {
     "function_item": "fn",
@@ -36,6 +46,10 @@ COMMENTS = ("line_comment", "block_comment")
 PREFIXES = ("attribute_item",)  # outer attributes: they belong to the next node
 STATEMENTS = ("expression_statement", "macro_invocation", "ERROR")  # may need a `;` that follows
 ITEM_MACROS = ("thread_local",)  # macros whose top-level invocation defines items (statics)
+MACRO_ITEM = "macro item"  # the kind of an invocation of a remembered macro that makes items
+# How a macro's expansion starts when it makes items (after attributes, `pub`, `$vis`, `$(`).
+ITEM_WORDS = frozenset("fn struct enum union impl trait type static const mod use extern macro_rules".split())
+IMPL_MEMBERS = ("function_item", "function_signature_item", "const_item", "type_item", "associated_type")
 
 KEYWORDS = frozenset(
     """as async await break const continue crate dyn else enum extern false fn for if impl in let loop
@@ -59,6 +73,7 @@ class _Item:
     first: Node
     node: Node
     last: Node
+    attributes: tuple[Node, ...] = ()
 
 
 def split_cell(language: Language, source: str, cell: int) -> CellParts:
@@ -78,7 +93,7 @@ def split_cell(language: Language, source: str, cell: int) -> CellParts:
             continue
         decl = _declaration(node, fragment, data)
         if decl is not None:
-            declarations.append(decl)
+            declarations.append(_configured(decl, item.attributes))
         elif node.type != "empty_statement":
             statements.append(fragment)
     if tree.root_node.has_error:
@@ -135,7 +150,8 @@ def _items(root: Node) -> list[_Item]:
         macro = _item_macro(node)
         if macro is not None and macro is not node and node_text(macro).endswith("}"):
             node = macro  # `thread_local! { ... };`: among items that `;` is an error (not after `(...)`)
-        items.append(_Item(pending[0] if pending else node, node, node))
+        attributes = tuple(n for n in pending if n.type in PREFIXES)
+        items.append(_Item(pending[0] if pending else node, node, node, attributes))
         pending = []
     # Attributes or doc comments with nothing after them: rustc will say so, at their line.
     if any(n.type in PREFIXES or _is_doc(n) for n in pending):
@@ -160,20 +176,42 @@ def _is_inner_doc(node: Node) -> bool:
     return node.type in COMMENTS and node.child_by_field_name("inner") is not None
 
 
+def _configured(decl: Declaration, attributes: tuple[Node, ...]) -> Declaration:
+    """``decl`` with its ``#[cfg(...)]`` attributes in its keys: ``f #[cfg(unix)]``."""
+    cfgs = [normalize(node_text(a)) for a in attributes if _attribute_name(a) == "cfg"]
+    if not cfgs:
+        return decl
+    keys = tuple(f"{key} {' '.join(cfgs)}" for key in decl.keys)
+    return dataclasses.replace(decl, keys=keys, names=decl.names or decl.keys)
+
+
+def _attribute_name(attribute_item: Node) -> str:
+    attribute = next((c for c in attribute_item.named_children if c.type == "attribute"), None)
+    first = attribute.named_children[0] if attribute is not None and attribute.named_children else None
+    return node_text(first)
+
+
 def _declaration(node: Node, fragment: Fragment, data: bytes) -> Declaration | None:
     kind = node.type
+    if kind == "macro_definition":
+        name = node_text(node.child_by_field_name("name"))
+        extra = {"items": expands_to_items(node)}
+        return Declaration((name,), NAMED_ITEMS[kind], fragment, data=MappingProxyType(extra))
     if kind in NAMED_ITEMS:
         name = node_text(node.child_by_field_name("name"))
         if not name or name == "_":  # `const _: () = ...;` may appear any number of times
             name = normalize(node_text(node))
         return Declaration((name,), NAMED_ITEMS[kind], fragment)
     if kind == "use_declaration":
-        return Declaration((normalize(node_text(node.child_by_field_name("argument"))),), "use", fragment)
+        argument = node.child_by_field_name("argument")
+        return Declaration((normalize(node_text(argument)),), "use", fragment, names=use_names(argument))
     if kind == "impl_item":
         body = node.child_by_field_name("body")
         end = body.start_byte if body is not None else node.end_byte
         header = data[node.start_byte : end].decode("utf-8", "replace")
-        return Declaration((normalize(header),), "impl", fragment)
+        members = [c for c in (body.named_children if body else []) if c.type in IMPL_MEMBERS]
+        names = tuple(dict.fromkeys(n for c in members if (n := node_text(c.child_by_field_name("name")))))
+        return Declaration((normalize(header),), "impl", fragment, names=names)
     if kind == "inner_attribute_item" or _is_inner_doc(node):
         return Declaration((normalize(node_text(node)),), CRATE_LEVEL, fragment)
     if kind == "extern_crate_declaration":
@@ -189,6 +227,84 @@ def _declaration(node: Node, fragment: Fragment, data: bytes) -> Declaration | N
         keys = tuple(_STATIC_NAME.findall(node_text(macro))) or (normalize(node_text(macro)),)
         return Declaration(keys, node_text(macro.child_by_field_name("macro")), fragment)
     return None
+
+
+def expands_to_items(macro: Node) -> bool:
+    """Whether a ``macro_rules!`` makes items: some rule's expansion starts like an item does
+    (``fn $name() ...``, ``pub struct``, ``#[derive(..)] struct``, ``$(impl ... )*``)."""
+    for rule in macro.named_children:
+        if rule.type != "macro_rule":
+            continue
+        right = rule.child_by_field_name("right")
+        if right is not None and _starts_an_item(right.children[1:]):
+            return True
+    return False
+
+
+def _starts_an_item(tokens: list[Node]) -> bool:
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        text = node_text(token)
+        if token.type == "#":  # an attribute: `#` and its `[...]`
+            i += 2
+        elif text == "pub" or token.type in ("metavariable", "$", "visibility_modifier"):
+            i += 1
+        elif token.type == "token_repetition":  # `$( impl ... )*`
+            return _starts_an_item(token.children[2:])
+        elif token.type == "token_tree" and text.startswith("("):  # `pub(crate)`
+            i += 1
+        else:
+            return text in ITEM_WORDS
+    return False
+
+
+def refine_cell(language: Language, cell: CellParts, memory: Memory) -> CellParts:
+    """Statements that invoke a macro making items (remembered, or defined in this cell) become
+    declarations, keyed by the invocation's text (``make_fn!(foo)``)."""
+    macros = {
+        d.key: d
+        for d in (*memory, *cell.declarations)
+        if d.kind == NAMED_ITEMS["macro_definition"] and d.data.get("items")
+    }
+    if not macros:
+        return cell
+    declarations = list(cell.declarations)
+    statements = []
+    for statement in cell.statements:
+        decl = _macro_item(language, statement, macros)
+        if decl is None:
+            statements.append(statement)
+        else:
+            declarations.append(decl)
+    if len(statements) == len(cell.statements):
+        return cell
+    declarations.sort(key=lambda d: (d.fragment.line, d.fragment.column))
+    return dataclasses.replace(cell, declarations=tuple(declarations), statements=tuple(statements))
+
+
+def _macro_item(
+    language: Language, statement: Fragment, macros: dict[str, Declaration]
+) -> Declaration | None:
+    nodes = [n for n in parse(language, statement.text).root_node.children if n.type not in COMMENTS]
+    if len(nodes) != 1:
+        return None
+    node = nodes[0]
+    invocation = (
+        node.named_children[0] if node.type == "expression_statement" and node.named_children else node
+    )
+    if invocation.type != "macro_invocation":
+        return None
+    name = node_text(invocation.child_by_field_name("macro"))
+    if name not in macros:
+        return None
+    text = statement.text
+    body = invocation.named_children[-1] if invocation.named_children else None
+    if body is not None and node_text(body).startswith("{") and node.type == "expression_statement":
+        end = invocation.end_byte  # `make! { .. };`: among items that `;` is an error
+        text = statement.text.encode("utf-8")[:end].decode("utf-8", "replace")
+    fragment = Fragment(text, statement.cell, statement.line, statement.column)
+    return Declaration((normalize(node_text(invocation)),), MACRO_ITEM, fragment, names=(f"{name}!",))
 
 
 _STATIC_NAME = re.compile(r"(?<!')\bstatic\s+(?:mut\s+)?([A-Za-z_]\w*)\s*:")
