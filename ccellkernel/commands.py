@@ -13,7 +13,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from . import export
+from . import export, magics
 from .display import Display
 from .errors import ExitStatus, MagicError, ProgramSignal, TestFailure
 from .magics import Magic, MagicSplit, help_text
@@ -42,7 +42,7 @@ class Commands:
         if name == "!":
             await session.run([*shell(), magic.text], io, execution)
         elif name == "help":
-            say(help_text(session.toolchain.display_name, str(session.workdir)))
+            say(help_text(session.toolchain.display_name, str(session.workdir), self._runs()))
         elif name == "list":
             say(session.listing())
         elif name == "show":
@@ -67,7 +67,35 @@ class Commands:
             self._env(args, say)
         elif name == "test":
             await self.test(io, execution)
+        elif name == "state":
+            say(self._state(args))
         # "time" is the session's: it prints the phases after the cell
+
+    def _runs(self) -> str:
+        live = self.session.live
+        if live is None:
+            return magics.FRESH_RUNS
+        return magics.LIVE_RUNS if live.mode == "live" else magics.FRESH_CHOSEN
+
+    def _state(self, args: Sequence[str]) -> str:
+        """``%state live`` (one program whose globals live on), ``%state fresh`` (a new program per
+        cell); alone: which."""
+        live = self.session.live
+        if live is None:
+            why = self.session.live_unavailable
+            if why is not None:
+                raise MagicError(f"%state: no live program here ({why}); every cell runs as a fresh process")
+            raise MagicError(
+                f"%state: {self.session.toolchain.display_name} runs every cell as a fresh program "
+                "(CELL_MODEL section 1); a live program is what the C kernel has"
+            )
+        if args:
+            if tuple(args) not in (("live",), ("fresh",)):
+                raise MagicError(f"%state takes live or fresh, not {' '.join(args)!r}")
+            live.set_mode(args[0])
+        if live.mode == "live":
+            return "state: live (globals keep their values from cell to cell; a failed cell is rolled back)"
+        return "state: fresh (every cell runs in a new process: globals start from their initializers)"
 
     def _env(self, args: Sequence[str], say) -> None:  # type: ignore[no-untyped-def]
         session = self.session

@@ -86,10 +86,19 @@ def explain(report: bytes) -> list[str]:
             if place is not None:
                 places[index] = place
     lines = [
-        f"  {cell_position(int(cell), line)}, in {function}"
+        f"  {cell_position(int(cell), line)}, in {_function(function)}"
         for _, (cell, line, function) in sorted(places.items(), reverse=True)
     ]
     return ["Traceback (most recent call last):", *lines] if lines else []
+
+
+def _function(name: str) -> str:
+    """A function as the user wrote it: a cell's statements (the live program's ``ccell_run_...``)
+    run as ``main``; a remembered function's symbol (``ccell_f_NAME_KEY``) is NAME."""
+    if name.startswith("ccell_run_"):
+        return "main"
+    match = re.match(r"^ccell_f_(\w+?)_[0-9a-f]{16}$", name)
+    return match.group(1) if match else name
 
 
 def _bases(mappings: list[Mapping]) -> dict[str, int]:

@@ -12,7 +12,8 @@ A frame is a fixed 16-byte header, then the MIME type, the display id and the da
     offset  size  field
     0       4     magic b"CCD1"
     4       1     kind: 1 display, 2 update, 3 clear, 4 result (the cell's Out[n]), 5 crash report,
-                  6 test outcome (id: the test's name; data: its status line, then its output)
+                  6 test outcome (id: the test's name; data: its status line, then its output),
+                  7 answer of the live program's host to a command (id: ok, error, exit...)
     5       1     flags: for clear, bit 0 = wait until new output arrives
     6       2     length of the MIME type (little-endian), at most 255
     8       2     length of the display id, at most 1024
@@ -55,7 +56,7 @@ MAX_BYTES = 256 * 1024 * 1024  # bytes of frames in one run
 ENV = "CCELL_DISPLAY_FD"
 ACK_ENV = "CCELL_DISPLAY_ACK"
 
-DISPLAY, UPDATE, CLEAR, RESULT, CRASH, TEST = 1, 2, 3, 4, 5, 6
+DISPLAY, UPDATE, CLEAR, RESULT, CRASH, TEST, ANSWER = 1, 2, 3, 4, 5, 6, 7
 KINDS = {
     DISPLAY: "display",
     UPDATE: "update",
@@ -63,6 +64,7 @@ KINDS = {
     RESULT: "result",
     CRASH: "crash",
     TEST: "test",
+    ANSWER: "answer",
 }
 
 
@@ -189,7 +191,7 @@ class FrameReader:
 
     def _decode(self, kind: int, flags: int, mime_b: bytes, id_b: bytes, data: bytes) -> Display | None:
         self._frames += 1
-        if (self._frames > MAX_DISPLAYS or self._bytes > MAX_BYTES) and kind not in (CRASH, TEST):
+        if (self._frames > MAX_DISPLAYS or self._bytes > MAX_BYTES) and kind not in (CRASH, TEST, ANSWER):
             if not self._full:
                 self._full = True
                 self._notice(
@@ -206,7 +208,7 @@ class FrameReader:
         name = KINDS[kind]
         if kind == CLEAR:
             return Display(name, wait=bool(flags & 1))
-        if kind in (CRASH, TEST):
+        if kind in (CRASH, TEST, ANSWER):
             return Display(name, display_id=display_id, raw=data)
         if kind == UPDATE and not display_id:
             self._notice("[ccellkernel: an update without a display id was dropped]\n")

@@ -10,6 +10,7 @@ One tree, mapped to Jupyter's ``error`` reply in exactly one place (``CCellKerne
     ├── MagicError            a magic line is wrong
     ├── TestFailure           %test ran, and some tests failed
     ├── ToolchainNotFound     no compiler, or no toolchain of that name
+    ├── LiveProgramError      a cell broke the live program's pipes to the kernel (C, section 1a)
     └── ExportError           a project could not be exported (%%export, nbconvert)
 
     ParameterError            (a ValueError, raised in papermill, not in a cell) a parameter
@@ -75,6 +76,13 @@ class Interrupted(CellError):
 
     def __init__(self, evalue: str = "interrupted by the user; memory kept") -> None:
         super().__init__(evalue)
+
+
+class LiveProgramError(CellError):
+    """The cell closed or replaced what the live program talks to the kernel through; it was rolled
+    back (``live.py``)."""
+
+    ename = "LiveProgramError"
 
 
 class MagicError(CellError):

@@ -297,7 +297,10 @@ class _KernelIO:
         self.payloads.append(dict(item))
 
     def _send(self, msg_type: str, content: dict[str, Any]) -> None:
-        self._kernel.send_response(self._kernel.iopub_socket, msg_type, content)
+        # With this cell's own parent, not the current one: a live program's threads may print
+        # between cells, and what they print then goes to the last cell that ran.
+        kernel = self._kernel
+        kernel.session.send(kernel.iopub_socket, msg_type, content, self._parent)
 
     async def read_input(self, cancel: threading.Event) -> str | None:
         return await asyncio.to_thread(self._kernel.ask, "", cancel, self._ident, self._parent)

@@ -32,6 +32,8 @@ MAGICS: dict[str, str] = {
     "%env NAME=VALUE ...": "environment of the following runs; alone: show what was set",
     "%time": "after the cell, its time per phase (parse, render, compile, run)",
     "%test": "run the tests in memory, each reported with its cell and line",
+    "%state [live|fresh]": "C: one live program whose globals keep their values (live, the default), "
+    "or a new process per cell (fresh)",
     "!command": "run a shell command (bash) in the working directory; a line ending in \\ continues",
     "%%time": "like %time, on its own line at the top of the cell",
     "%%writefile [-a] NAME": "write (-a: append) the rest of the cell to a file in the working directory",
@@ -41,7 +43,7 @@ MAGICS: dict[str, str] = {
     "cargo build); the rest of the cell is its main, else the last cell that ran",
     "exit": "alone in a cell (or quit): close the frontend, as in IPython (jupyter console)",
 }
-KNOWN = ("help", "list", "show", "rm", "reset", "flags", "args", "env", "time", "test")
+KNOWN = ("help", "list", "show", "rm", "reset", "flags", "args", "env", "time", "test", "state")
 CELL_MAGICS = ("writefile", "bash", "sh", "time", "export")  # %%NAME: the rest of the cell is its body
 ALIASES = {"goflags": "flags"}  # GoNB
 
@@ -233,7 +235,29 @@ def _peer_advice(word: str, line: int) -> str:
     return f"{word} on line {line} is {owner}'s command, not this kernel's: {advice}"
 
 
-def help_text(language: str, workdir: str) -> str:
+FRESH_RUNS = """\
+compiled — its declarations are remembered. Then the program runs as a fresh process: globals start
+from their initializers every time. A cell may define main itself."""
+
+LIVE_RUNS = """\
+compiled — its declarations are remembered. Then it runs in the notebook's one live program
+(%state live, now): each cell is loaded into the same process, so globals keep their values from
+cell to cell and a non-constant initializer runs once, when declared; a redefined global with other
+text starts again, a redefined function is what every later call reaches. A cell that crashes,
+calls exit, fails an assert or is interrupted is rolled back: the state is as before that cell.
+%state fresh runs each cell as a fresh process instead (globals from their initializers every
+time); %state live comes back to a new live program. A cell may define main itself: it runs as a
+separate whole program."""
+
+FRESH_CHOSEN = FRESH_RUNS.replace(
+    "from their initializers every time.",
+    "from their initializers every time (%state fresh, now;\n"
+    "%state live: one live program whose globals keep their values).",
+)
+
+
+def help_text(language: str, workdir: str, runs: str = FRESH_RUNS) -> str:
+    """``%help``; ``runs`` says how a compiled cell runs (``LIVE_RUNS`` for a live program)."""
     width = max(len(m) for m in MAGICS)
     rows = "\n".join(f"  {m.ljust(width)}  {what}" for m, what in MAGICS.items())
     return f"""\
@@ -242,8 +266,7 @@ ccellkernel — {language}, compiled a cell at a time.
 Top-level declarations (functions, types, globals, includes...) are remembered across cells by name;
 a newer one replaces an older one. The other top-level statements become main's body for this run.
 Each cell is rendered into one program with everything remembered, compiled, and — only if it
-compiled — its declarations are remembered. Then the program runs as a fresh process: globals start
-from their initializers every time. A cell may define main itself.
+{runs}
 
 The value of a cell's last expression is shown as Out[n] (C: leave off its final ;). Programs show
 HTML, Markdown, SVG and PNG through the display bindings: C #include <ccell.h> (ccell_html, ...),

@@ -135,6 +135,18 @@ class Execution:
         if self.interrupted:
             raise Interrupted()
 
+    def track(self, pgid: int) -> None:
+        """Interrupt ``pgid`` with this cell, but leave it alone when the cell ends (the live host)."""
+        with self._lock:
+            self._groups.add(pgid)
+            late = self.interrupted
+        if late:
+            _signal_group(pgid, signal.SIGINT)
+
+    def untrack(self, pgid: int) -> None:
+        with self._lock:
+            self._groups.discard(pgid)
+
     def _add(self, pgid: int) -> None:
         _watchdog.tell("+", pgid)
         with self._lock:
@@ -235,7 +247,7 @@ async def run_program(
     pipes.close_write_ends()
     pgid = proc.pid
     pipes.start()
-    helpers = [asyncio.ensure_future(_flush_every(output))]
+    helpers = [asyncio.ensure_future(flush_every(output))]
     if interactive:
         assert read_input is not None
         helpers.append(asyncio.ensure_future(_feed_stdin(proc, output, read_input, execution)))
@@ -397,13 +409,13 @@ class _Pipes:
         self._close_acks()
 
 
-async def _flush_every(output: OutputBuffer) -> None:
+async def flush_every(output: OutputBuffer) -> None:
     while True:
         await asyncio.sleep(POLL)
         output.flush(timed=True)
 
 
-def _waiting_on_stdin(pid: int) -> bool:
+def waiting_on_stdin(pid: int) -> bool:
     """Is a thread of ``pid`` blocked in read(0, ...)?"""
     for path in glob.glob(f"/proc/{pid}/task/*/syscall"):
         try:
@@ -416,7 +428,8 @@ def _waiting_on_stdin(pid: int) -> bool:
     return False
 
 
-def _unread(fd: int) -> int:
+def unread(fd: int) -> int:
+    """How many bytes the pipe ``fd`` holds unread."""
     buf = array.array("i", [0])
     try:
         fcntl.ioctl(fd, termios.FIONREAD, buf)
@@ -438,7 +451,7 @@ async def _feed_stdin(
     try:
         while proc.returncode is None and not execution.interrupted:
             await asyncio.sleep(POLL)
-            if _unread(fd) or not _waiting_on_stdin(proc.pid):
+            if unread(fd) or not waiting_on_stdin(proc.pid):
                 continue
             output.flush()
             answer = await _first(read_input(stop), proc, execution)

@@ -28,9 +28,10 @@ from . import diagnostics
 from .assist import Completions, EditorHelp, Inspection, help_request
 from .carryover import Locals
 from .display import Display
-from .errors import CompileError, ExitStatus, Interrupted, MagicError, ProgramSignal
+from .errors import CellError, CompileError, ExitStatus, Interrupted, MagicError, ProgramSignal
+from .live import Live
 from .magics import MagicSplit, split_magics
-from .memory import Fragment, Memory, per_cell_keys
+from .memory import Declaration, Fragment, Memory, per_cell_keys
 from .output import OutputBuffer
 from .pending import Pending, settle
 from .program import CellParts, Program, cell_label
@@ -115,6 +116,7 @@ class Session:
         self.timings: dict[str, float] = {}  # seconds per phase of the last cell
         self.commands = Commands(self)
         self.last_run: CellParts | None = None  # the last cell that ran: what %%export runs by default
+        self.live, self.live_unavailable = _live(toolchain, self.workdir)  # C: ``live.py``
         self._execution: Execution | None = None
         self._warm_up: Execution | None = None
 
@@ -135,6 +137,8 @@ class Session:
                 execution.abort()
         if "editor" in self.__dict__:
             self.editor.close()
+        if self.live is not None:
+            self.live.close()
         shutil.rmtree(self.workdir, ignore_errors=True)
 
     async def warm_up(self) -> None:
@@ -146,6 +150,8 @@ class Session:
         try:
             workdir.mkdir(exist_ok=True)
             await self.toolchain.warm_up(_BuildContext(workdir, (), self.cwd, True, execution))
+            if self.live is not None:
+                await self.live.warm_up(self, execution)
         except Exception:  # a cache that stays cold is no error: the first real build reports it
             pass
         finally:
@@ -220,13 +226,25 @@ class Session:
         if not (parts.declarations or parts.runs):
             self.forget_sources(keep=cell)
             return
+        live = self.live if self.live is not None and parts.main is None else None
+        if live is not None:  # the cell is a unit of the live program (or of a fresh host)
+
+            async def build(memory: Memory, cell_parts: CellParts) -> tuple[Program, BuildResult]:
+                with self.phase("compile"):
+                    return await live.build(self, memory, cell_parts, cell, execution)
+
+        else:
+
+            def build(memory: Memory, cell_parts: CellParts):  # type: ignore[no-untyped-def]
+                return self.build(memory, cell_parts, execution, check=False)
+
         settled = await settle(
             self.toolchain,
             self.memory,
             self.pending,
             parts,
             cell,
-            lambda memory, cell_parts: self.build(memory, cell_parts, execution, check=False),
+            build,
             locals_=self.locals,
             sources=self.sources,
         )
@@ -245,20 +263,15 @@ class Session:
             io.stream("stderr", "\n".join(diagnostics.describe(warnings, self.sources)) + "\n")
         if parts.runs:
             self.last_run = parts
+        if live is not None:
+            with self.phase("run"):
+                await live.run(self, parts, cell, io, execution)
+            return
+        if parts.runs:
             assert result.binary is not None
             argv = self.toolchain.run_command(result.binary, self.options.args)
             with self.phase("run"):
                 await self.run_built(program, result.binary, argv, io, execution)
-
-    def _parts(self, split: MagicSplit, cell: int, cell_id: str | None) -> CellParts:
-        """The cell split by the toolchain, looked at again with the memory, and the ``%%`` body."""
-        parts = self.toolchain.refine(self.toolchain.split(split.code, cell), self.memory)
-        parts = dataclasses.replace(parts, declarations=per_cell_keys(parts.declarations, cell_id))
-        if split.body is not None and split.body.strip():
-            assert split.body_line is not None
-            body = Fragment(split.body, cell, split.body_line)
-            parts = dataclasses.replace(parts, statements=(*parts.statements, body))
-        return parts
 
     def _check(self, parts: CellParts) -> None:
         problems = list(parts.problems)
@@ -315,9 +328,18 @@ class Session:
         return result
 
     async def run_built(
-        self, program: Program, binary: Path, argv: Sequence[str], io: CellIO, execution: Execution
+        self,
+        program: Program,
+        binary: Path,
+        argv: Sequence[str],
+        io: CellIO,
+        execution: Execution,
+        *,
+        answers: Callable[[str, str], None] | None = None,
+        rewrite: Callable[[str], str] | None = None,
     ) -> None:
-        """Run a built program as the cell's; its last value becomes ``Out[n]`` if it exits cleanly."""
+        """Run a built program as the cell's; its last value becomes ``Out[n]`` if it exits cleanly.
+        ``answers``: what a live host says (frames of kind ``answer``: word, text)."""
         run = _Run()
 
         def on_display(item: Display) -> None:
@@ -325,10 +347,13 @@ class Session:
                 run.result = item
             elif item.kind == "crash":
                 run.crash = item.raw
+            elif item.kind == "answer":
+                if answers is not None:
+                    answers(item.display_id, item.raw.decode("utf-8", "replace"))
             else:
                 io.display(item)
 
-        rewrite = self.toolchain.stderr_filter(program)
+        rewrite = rewrite or self.toolchain.stderr_filter(program)
         try:
             await self.run(argv, io, execution, rewrite, self.toolchain.run_environment(), on_display)
         except ProgramSignal as err:
@@ -350,7 +375,7 @@ class Session:
     ) -> None:
         """Run ``argv`` streaming its output to ``io`` (or to ``emit``); a non-zero end is a CellError."""
         output = OutputBuffer(emit or io.stream, self.output_limit, rewrite)
-        env = {**os.environ, **(extra_env or {}), **self.options.env}
+        env = self.environment(extra_env)
         read_input = io.read_input if io.allow_stdin else None
         returncode = await run_program(
             execution, argv, output, cwd=self.cwd, env=env, read_input=read_input, on_display=on_display
@@ -362,6 +387,17 @@ class Session:
         if returncode > 0:
             raise ExitStatus(returncode)
 
+    def context(self, execution: Execution, *, will_run: bool = True) -> _BuildContext:
+        """The build context of this session's cells."""
+        return _BuildContext(self.workdir, self.options.flags, self.cwd, will_run, execution)
+
+    def environment(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+        """A program's environment: the kernel's, the toolchain's ``extra``, then ``%env``."""
+        return {**os.environ, **(extra or {}), **self.options.env}
+
+    def program_args(self) -> tuple[str, ...]:
+        return self.options.args
+
     def forget_sources(self, keep: int | None = None) -> None:
         """Keep the text of cells the memory still holds or that wait (for carets), and of ``keep``."""
         needed = self.memory.cells() | self.pending.cells() | {keep}
@@ -370,6 +406,8 @@ class Session:
                 del self.sources[cell]
 
     def reset(self) -> None:
+        if self.live is not None:
+            self.live.reset()
         self.memory = Memory()
         self.pending = Pending()
         self.locals = Locals()
@@ -435,12 +473,14 @@ class Session:
             raise MagicError(f"not remembered: {', '.join(missing)}; see %list for the keys")
         self.memory = self.memory.remove(k for k in keys if k in self.memory)
         self.pending = self.pending.remove(keys)
+        if self.live is not None:
+            self.live.forget(keys)
         self.forget_sources()
         return f"forgot {', '.join(keys)}"
 
     def listing(self) -> str:
         """``%list``: key, kind and cell of each declaration; pending ones say what they wait for."""
-        rows = [(", ".join(d.keys), d.kind, cell_label(d.cell), "") for d in self.memory]
+        rows = [(", ".join(d.keys), d.kind, cell_label(d.cell), self._value_note(d)) for d in self.memory]
         rows += [
             (", ".join(d.keys), d.kind, cell_label(d.cell), f"pending, waits for: {', '.join(p.waits)}")
             for p, d in self.pending.declarations()
@@ -453,6 +493,15 @@ class Session:
             line = f"{key.ljust(widths[0])}  {kind.ljust(widths[1])}  {cell}"
             lines.append(f"{line.ljust(sum(widths) + 4)}  {note}" if note else line)
         return "\n".join(lines)
+
+    def _value_note(self, decl: Declaration) -> str:
+        """A global's type, and whether its value lives on (the live program) or starts again."""
+        live = self.live
+        if live is None or live.support.role(decl) != "data":
+            return ""
+        shown = live.support.value_type(decl)
+        kept = "keeps its value" if live.mode == "live" else "starts from its initializer each run"
+        return f"{shown}; {kept}" if shown else kept
 
     # -- editor services --------------------------------------------------------------------------
 
@@ -489,6 +538,21 @@ class Session:
             return "complete", ""
         # a grammar may need the last statement's line end (tree-sitter-go does)
         return self.toolchain.is_complete(split.code + "\n" + (split.body or "") + "\n")
+
+
+def _live(toolchain: Toolchain, workdir: Path) -> tuple[Live | None, str | None]:
+    """The toolchain's live program, if it has one and it can work here; else why not (None: the
+    toolchain has none)."""
+    try:
+        support = toolchain.live_support()
+        if support is None:
+            return None, None
+        why = support.available()
+        if why is not None:
+            return None, why
+    except CellError as err:  # no compiler: every build will say so
+        return None, err.evalue
+    return Live(support, toolchain, workdir), None
 
 
 class _Quiet:

@@ -40,6 +40,9 @@ from .program import CellParts, Diagnostic, Program
 from .testing import TestPlan
 
 if TYPE_CHECKING:
+    from .live import Support
+
+if TYPE_CHECKING:
     from .assist import Assistant
 
 
@@ -249,6 +252,12 @@ class Toolchain(abc.ABC):
         stack). The C toolchain answers ``Cell In[4], line 2, in crash`` for each frame in a cell.
         Default: nothing."""
         return []
+
+    def live_support(self) -> Support | None:
+        """The live program's hooks (``live.py``) for a toolchain whose cells can be shared objects
+        loaded into one process (C): then state lives from cell to cell (``%state live``, the
+        default) and every cell compiles only what changed. None (the default): fresh programs."""
+        return None
 
     def render_tests(self, memory: Memory) -> TestPlan | None:
         """The program that runs the tests in ``memory``, for ``%test`` (``testing.py``); None when

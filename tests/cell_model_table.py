@@ -168,8 +168,12 @@ CASES: tuple[Case, ...] = (
         "declaration_only_cell_prints_nothing",
         "1",
         per_language(
-            # The initializers print when a program starts: these cells must not run one.
-            c=(quiet(code(C, 'int noisy = printf("ran\\n");')), ok(print_call("noisy")["c"], "ran\n4\n")),
+            # The initializers print when a program starts: these cells must not run one. (C is one
+            # live program, section 1a: its initializers run once, when declared; a function then.)
+            c=(
+                quiet(code(C, 'int noisy(void) { return printf("ran\\n"); }')),
+                ok(print_call("noisy()")["c"], "ran\n4\n"),
+            ),
             go=(
                 quiet(
                     code(GO, 'func announce() int { fmt.Println("ran"); return 4 }', "var noisy = announce()")
@@ -191,10 +195,11 @@ CASES: tuple[Case, ...] = (
         "globals_start_from_their_initializer_in_every_run",
         "1",
         per_language(
+            # section 1a: C's globals live on (tests/test_live_c.py); %state fresh gives section 1
             c=(
                 quiet(code(C, "int counter = 10;")),
                 ok('counter++; printf("%d\\n", counter);', "11\n"),
-                ok('counter++; printf("%d\\n", counter);', "11\n"),
+                ok('counter++; printf("%d\\n", counter);', "12\n"),
             ),
             go=(
                 quiet(code(GO, "var counter = 10")),

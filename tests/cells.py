@@ -54,6 +54,8 @@ class Cells:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.count = 0
+        # one loop for all the cells, as a kernel has: the live program's pipes belong to it
+        self.loop = asyncio.new_event_loop()
 
     @property
     def memory(self) -> Memory:
@@ -66,7 +68,7 @@ class Cells:
         self.count += 1
         io = ListIO(answers)
         try:
-            asyncio.run(self.session.execute(code, self.count, io))
+            self.loop.run_until_complete(self.session.execute(code, self.count, io))
         except CellError as err:
             return io, err
         return io, None

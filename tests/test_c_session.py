@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from cells import Cells
+
 from ccellkernel.errors import CompileError, ExitStatus, ProgramSignal
+from ccellkernel.plugins import load_toolchain
+from ccellkernel.session import Session
 
 PRELUDE = "#include <stdio.h>\n#include <string.h>\n"
 
 
-def test_globals_start_fresh_in_every_run(c_cells):
+def test_globals_keep_their_values_in_the_live_program(c_cells):
     c_cells.ok(PRELUDE + "int counter = 10;")
+    assert c_cells.ok('counter++; printf("%d\\n", counter);') == "11\n"
+    assert c_cells.ok('counter++; printf("%d\\n", counter);') == "12\n"
+
+
+def test_globals_start_fresh_in_every_run_in_state_fresh(c_cells):
+    c_cells.ok("%state fresh\n" + PRELUDE + "int counter = 10;")
     assert c_cells.ok('counter++; printf("%d\\n", counter);') == "11\n"
     assert c_cells.ok('counter++; printf("%d\\n", counter);') == "11\n"
 
@@ -83,3 +93,18 @@ def test_assert_message_names_the_cell_and_line(c_cells):
     assert isinstance(err, ProgramSignal) and err.ename == "SIGABRT"
     assert f"Cell In[{c_cells.count}], line 2" in io.text("stderr")
     assert "Assertion `x == 2' failed" in io.text("stderr")
+
+
+def test_tcc_runs_every_cell_as_a_fresh_process_and_says_why(tmp_path, monkeypatch):
+    # tcc builds whole programs, but not the live program's units (they name symbols with asm labels)
+    monkeypatch.setenv("CC", "tcc")
+    session = Session(load_toolchain("c"), cwd=tmp_path)
+    cells = Cells(session)
+    try:
+        cells.ok(PRELUDE + "int counter = 10;")
+        assert cells.ok('counter++; printf("%d\\n", counter);') == "11\n"
+        assert cells.ok('counter++; printf("%d\\n", counter);') == "11\n"
+        err = cells.fails("%state live")
+        assert "tcc" in err.evalue and "fresh process" in err.evalue, err.evalue
+    finally:
+        session.close()

@@ -58,7 +58,7 @@ def kernel(home: Path, workdir: Path) -> Iterator[RunningKernel]:
 @pytest.fixture
 def c(kernel: RunningKernel) -> RunningKernel:
     """The module's kernel with nothing remembered and no flags or program arguments."""
-    kernel.ok("%reset\n%flags --clear\n%args --clear")
+    kernel.ok("%reset\n%flags --clear\n%args --clear\n%state live")
     return kernel
 
 
@@ -167,19 +167,38 @@ def test_declarations_are_remembered_and_statements_run_in_main(c: RunningKernel
 
 
 def test_declaration_only_cell_is_compiled_but_not_run(c: RunningKernel) -> None:
-    # The initializer runs code; it would print if the cell ran.
-    declared = c.execute(STDIO + 'int noisy = printf("initialised\\n");')
+    # The function would print if the cell ran it.
+    declared = c.execute(STDIO + 'int noisy(void) { return printf("ran\\n"); }')
     assert declared.status == "ok", declared.describe()
     assert declared.outputs == []
-    assert c.ok('printf("body %d\\n", noisy);') == "initialised\nbody 12\n"
+    assert c.ok('printf("body %d\\n", noisy());') == "ran\nbody 4\n"
     broken = c.execute("int also_declared(void) { return nowhere; }")
     assert broken.ename == "CompileError", "a declaration-only cell shows its errors at once"
 
 
-def test_globals_start_from_their_initializer_in_every_run(c: RunningKernel) -> None:
+def test_non_constant_initializer_runs_once_when_its_global_is_declared(c: RunningKernel) -> None:
+    # CELL_MODEL 1a: the live program runs it in the declaring cell, and never again
+    declared = c.execute(STDIO + 'int noisy = printf("initialised\\n");')
+    assert declared.status == "ok" and declared.stdout == "initialised\n", declared.describe()
+    assert c.ok('printf("body %d\\n", noisy);') == "body 12\n"
+    assert c.ok('printf("body %d\\n", noisy);') == "body 12\n"
+
+
+def test_state_fresh_runs_initializers_in_every_run_and_live_keeps_values(c: RunningKernel) -> None:
     c.ok(STDIO + "int counter = 10;")
     assert c.ok('counter++; printf("%d\\n", counter);') == "11\n"
+    assert c.ok('counter++; printf("%d\\n", counter);') == "12\n", "a live global keeps its value"
+    c.ok("%state fresh")
+    # CELL_MODEL 1: every run a fresh process, globals from their initializers, a declaration-only
+    # cell prints nothing even when an initializer would
     assert c.ok('counter++; printf("%d\\n", counter);') == "11\n"
+    assert c.ok('counter++; printf("%d\\n", counter);') == "11\n"
+    assert c.execute('int loud = printf("initialised\\n");').outputs == []
+    assert c.ok('printf("%d\\n", loud);') == "initialised\n12\n"
+    c.ok("%state live")
+    # back to live: a new live program, which runs each initializer once as it starts
+    assert c.ok('counter++; printf("%d\\n", counter);') == "initialised\n11\n"
+    assert c.ok('counter++; printf("%d\\n", counter);') == "12\n"
 
 
 def test_non_constant_initializers_run_before_the_body_in_cell_order(c: RunningKernel) -> None:

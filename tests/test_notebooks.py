@@ -19,7 +19,12 @@ def test_c_tour_runs(tmp_path: Path) -> None:
 
     assert stdout(cell_with("7 squared")) == "7 squared is 49\nsqrt(2) = 1.414214\n"
     assert stdout(cell_with("square(12)")) == "144\n"
-    assert stdout(cell_with("counter++")) == "hello, notebook has 15 characters; counter = 11\n"
+    assert stdout(cell_with("%s has")) == "hello, notebook has 15 characters; counter = 11\n"
+    assert stdout(cell_with('printf("counter = ')) == "counter = 12\n", "the live program keeps globals"
+    crash = cell_with("*nowhere = 1;")
+    [error] = errors(crash)
+    assert error.ename == "SIGSEGV" and any("state restored to before" in line for line in error.traceback)
+    assert stdout(cell_with("counter is still")) == "counter is still 12\n"
     assert stdout(cell_with("norm(p)")) == "|p| = 5\n"
 
     broken = cell_with("undefined_variable")

@@ -32,7 +32,7 @@ from ccellkernel.program import CellParts, Diagnostic, Program, ProgramWriter, o
 from ccellkernel.testing import TestPlan
 from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Project, Toolchain
 
-from . import names, project, tests, value
+from . import names, project, tests, units, value
 from .classify import KEYWORDS, split_cell
 
 CANDIDATES = ("cc", "gcc", "clang", "tcc")
@@ -58,10 +58,12 @@ class CToolchain(Toolchain):
     }
     keywords: ClassVar[frozenset[str]] = KEYWORDS
     line_comment: ClassVar[str | None] = "//"
+    BOILERPLATE: ClassVar[tuple[str, ...]] = BOILERPLATE
 
     def __init__(self) -> None:
         self._language = tree_sitter.Language(tree_sitter_c.language())
         self._compiler: Compiler | None = None
+        self._units: units.CUnits | None = None
 
     def grammar(self) -> tree_sitter.Language:
         return self._language
@@ -86,22 +88,7 @@ class CToolchain(Toolchain):
         if cell.main is not None:
             out.fragment(cell.main)
             return out.program()
-        statements = list(cell.statements)
-        last = value.trailing_value(self._language, statements[-1]) if statements else None
-        if last is not None:
-            out.generated(value.DEFINITION)
-        out.generated("int main(int argc, char **argv) {\n(void)argc; (void)argv;")
-        for statement in statements[:-1] if last is not None else statements:
-            out.fragment(statement)
-        if last is not None:
-            if last.before is not None:
-                out.fragment(last.before)
-            out.generated(value.WRAP_OPEN)
-            out.fragment(last.expression)
-            out.generated(value.WRAP_CLOSE)
-            if last.after is not None:
-                out.fragment(last.after)
-        out.generated("return 0;\n}")
+        value.write_body(out, self._language, cell.statements, "int main(int argc, char **argv)")
         return out.program()
 
     def _declarations(self, out: ProgramWriter, memory: Memory) -> None:
@@ -159,7 +146,7 @@ class CToolchain(Toolchain):
 
     async def build(self, program: Program, ctx: BuildContext) -> BuildResult:
         result = await self._compile(program.text, ctx)
-        where = _value_position(program) if not result.ok else None
+        where = value.position(program) if not result.ok else None
         if where is not None:
             errors = [d for d in result.diagnostics if d.severity == "error"]
             if any(value.is_void_error(d.message) for d in errors):
@@ -176,7 +163,7 @@ class CToolchain(Toolchain):
         source.write_text(text, encoding="utf-8")
         argv = [*compiler.argv, *self.flags_for(compiler), f"-I{ctx.cwd}"]
         if ctx.will_run:
-            runtime = await self._runtime(compiler, ctx)
+            runtime = await self.runtime_object(compiler, ctx)
             if not runtime.ok:
                 return runtime
             binary = ctx.workdir / "cell"
@@ -197,7 +184,7 @@ class CToolchain(Toolchain):
         """``NAME.c`` and a Makefile; see ``project.py``."""
         return project.project_files(program, name, flags, warnings=("-Wall", *QUIET), rendered_as=SOURCE)
 
-    async def _runtime(self, compiler: Compiler, ctx: BuildContext) -> BuildResult:
+    async def runtime_object(self, compiler: Compiler, ctx: BuildContext) -> BuildResult:
         """Compile (once per set of flags) the runtime object every program is linked with."""
         flags = compile_only(ctx.flags, INPUT_FILES)
         source_text = resources.files(__name__).joinpath("runtime/ccell.c").read_text()
@@ -216,6 +203,12 @@ class CToolchain(Toolchain):
             partial.replace(obj)
         return BuildResult(obj)
 
+    def live_support(self) -> units.CUnits:
+        """Cells as shared objects of one live program (``units.py``, ``ccellkernel.live``)."""
+        if self._units is None:
+            self._units = units.CUnits(self)
+        return self._units
+
     def explain_crash(self, program: Program, binary: Path, report: bytes) -> list[str]:
         return crashes.explain(report)
 
@@ -225,18 +218,6 @@ INPUT_FILES = (".c", ".o", ".a", ".so", ".s", ".S")
 
 def _package_dir() -> Path:
     return Path(str(resources.files(__name__)))
-
-
-def _value_position(program: Program) -> tuple[int, int, int] | None:
-    """Where the expression wrapped for Out[n] starts: cell, line, column (1-based)."""
-    lines = program.text.split("\n")
-    for i, text in enumerate(lines):
-        if text != value.WRAP_OPEN:
-            continue
-        for later, origin in zip(lines[i + 1 :], program.origins[i + 1 :], strict=False):
-            if origin is not None:
-                return origin.cell, origin.line, len(later) - len(later.lstrip()) + 1
-    return None
 
 
 def _deferred(decl: Declaration) -> tuple[Fragment, ...]:

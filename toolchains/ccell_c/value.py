@@ -17,7 +17,16 @@ import re
 
 from ccellkernel.clike import Value, trailing_value
 
-__all__ = ["DEFINITION", "STRUCT_MESSAGE", "WRAP_CLOSE", "WRAP_OPEN", "WRAP_VOID", "Value", "trailing_value"]
+__all__ = [
+    "DEFINITION",
+    "STRUCT_MESSAGE",
+    "WRAP_CLOSE",
+    "WRAP_OPEN",
+    "WRAP_VOID",
+    "Value",
+    "position",
+    "trailing_value",
+]
 
 WRAP_OPEN = "CCELL_VALUE(("
 WRAP_VOID = "((void)("  # same length and lines: the fallback keeps every position
@@ -69,3 +78,37 @@ STRUCT_MESSAGE = (
     "this value is a struct (or union), which Out[n] cannot show: print its fields with printf, "
     "or end the line with ;"
 )
+
+
+def position(program) -> tuple[int, int, int] | None:  # type: ignore[no-untyped-def]
+    """Where the expression wrapped for Out[n] starts in ``program``: cell, line, column (1-based)."""
+    lines = program.text.split("\n")
+    for i, text in enumerate(lines):
+        if text != WRAP_OPEN:
+            continue
+        for later, origin in zip(lines[i + 1 :], program.origins[i + 1 :], strict=False):
+            if origin is not None:
+                return origin.cell, origin.line, len(later) - len(later.lstrip()) + 1
+    return None
+
+
+def write_body(out, language, statements, signature: str) -> None:  # type: ignore[no-untyped-def]
+    """The cell's statements as the function ``signature`` (``int main(int argc, char **argv)``),
+    its last expression, if any, wrapped for Out[n]; ``out`` a ``ProgramWriter``."""
+    statements = list(statements)
+    last = trailing_value(language, statements[-1]) if statements else None
+    if last is not None:
+        out.generated(DEFINITION)
+    out.generated(f"{signature} {{\n(void)argc; (void)argv;")
+    for statement in statements[:-1] if last is not None else statements:
+        out.fragment(statement)
+    if last is not None:
+        if last.before is not None:
+            out.fragment(last.before)
+        out.generated(WRAP_OPEN)
+        out.fragment(last.expression)
+        out.generated(WRAP_CLOSE)
+        if last.after is not None:
+            out.fragment(last.after)
+    out.generated("return 0;\n}")
+

@@ -63,8 +63,10 @@ static void ccell_frame(int kind, int flags, const char *mime, const char *id, c
                               (unsigned char)(mime_len & 0xff), (unsigned char)(mime_len >> 8),
                               (unsigned char)(id_len & 0xff), (unsigned char)(id_len >> 8), 0, 0};
     ccell_put32(head + 12, (uint32_t)len);
+#ifndef __TINYC__ /* tcc has no atomics: its programs' threads may interleave frames */
     while (__atomic_exchange_n(&ccell_lock, 1, __ATOMIC_ACQUIRE))
         ;
+#endif
     ccell_write_all(head, sizeof head);
     ccell_write_all(mime, mime_len);
     ccell_write_all(id, id_len);
@@ -78,7 +80,9 @@ static void ccell_frame(int kind, int flags, const char *mime, const char *id, c
         if (got <= 0)
             ccell_ack = -1; /* the kernel stopped reading frames */
     }
+#ifndef __TINYC__
     __atomic_store_n(&ccell_lock, 0, __ATOMIC_RELEASE);
+#endif
 }
 
 static int ccell_env_fd(const char *name) {

@@ -1,0 +1,757 @@
+"""The live program (CELL_MODEL.md section 1a): cells as shared objects loaded into one process.
+
+A toolchain whose programs are native code opts in with ``Toolchain.live_support()``, a ``Support``.
+Then every cell that does not define its own ``main`` is compiled as a *unit*: a shared object with
+the definitions this cell needs compiled (new declarations, changed ones, and what uses a changed
+one) and a function running the cell's statements. Units are loaded into a *host*
+(``live_host.c``, built once with the toolchain's runtime), which runs the statements.
+
+Two modes (``%state``):
+
+- **live** (the default): one host per notebook. Globals keep their values from cell to cell. Before
+  each cell the host forks a *checkpoint*, a stopped copy of itself; if the cell crashes, calls
+  ``exit``, fails an ``assert``, is interrupted or hits a limit, the host dies and the checkpoint takes
+  over, so the state is exactly as it was before the cell (``state restored to before Cell In[7]``).
+  A successful cell drops the checkpoint. Threads started by earlier cells keep running; fork copies
+  only the main thread, so after a rollback they are gone.
+- **fresh**: a new host per cell (``live_host.c --batch``), run like any program, which loads every
+  unit it needs and runs the cell: CELL_MODEL section 1, globals from their initializers every time,
+  and no relinking of the whole program.
+
+**Keys.** Each code and data declaration has a *live key* (``live_keys``): a hash of its text and of
+the keys of what it uses (``Support.uses``, by name); a function's key also covers the includes, the
+``%flags`` and the functions it calls (a cycle of calls is one group). A declaration is compiled
+again exactly when its key is new, so a changed function recompiles its callers, and every later
+call, also from an earlier cell's function, reaches the newest definition. A global keeps its value
+while its key stays (same text, same types); a new key is a new global. Symbols are named after keys
+(``Support.render_unit``), so versions never clash.
+
+**Units** go into the build cache (``cache.Store``) under the hash of their text without the cell's
+own label, so running a cell again finds its unit and builds nothing. They load in the order they were
+built. Before a cell runs, the host checks that every function the current units call is defined
+somewhere (``elf.py``), as a linker would.
+"""
+
+from __future__ import annotations
+
+import abc
+import asyncio
+import contextlib
+import os
+import re
+import signal
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from . import cache, elf
+from .display import Display
+from .errors import CellError, CompileError, ExitStatus, Interrupted, LiveProgramError, ProgramSignal
+from .host import FIELD, Fifo, Host, HostDied
+from .memory import Declaration, Memory
+from .output import OutputBuffer
+from .program import CellParts, Program, cell_label
+from .runner import flush_every, unread
+from .toolchain import BuildContext, BuildResult
+
+if TYPE_CHECKING:
+    from .runner import Execution
+    from .session import CellIO
+    from .toolchain import Toolchain
+
+CODE, DATA, HEADER, INCLUDE = "code", "data", "header", "include"
+LIVE, FRESH = "live", "fresh"
+POLL = 0.05
+
+
+class Support(abc.ABC):
+    """What a toolchain gives the live program (``Toolchain.live_support``)."""
+
+    @abc.abstractmethod
+    def role(self, decl: Declaration) -> str:
+        """``code`` (a function), ``data`` (a global), ``include`` (every unit has all of them), or
+        ``header`` (a type, a macro, a prototype: the units that use it see it)."""
+
+    @abc.abstractmethod
+    def uses(self, decl: Declaration) -> frozenset[str]:
+        """The names ``decl``'s text refers to (an over-approximation only recompiles more)."""
+
+    @abc.abstractmethod
+    def render_unit(self, request: UnitRequest) -> Unit:
+        """The unit's source: what every current declaration looks like from outside, the
+        definitions of ``request.build``, initializers, and ``request.entry`` running the cell."""
+
+    @abc.abstractmethod
+    async def build_unit(self, unit: Unit, ctx: BuildContext, output: Path) -> BuildResult:
+        """Compile ``unit`` into the shared object ``output`` (the result's ``binary``)."""
+
+    @abc.abstractmethod
+    async def build_host(self, ctx: BuildContext, source: Path, output: Path) -> BuildResult:
+        """Compile the host (``source``, C) with the language's runtime into ``output``."""
+
+    def available(self) -> str | None:
+        """Why the live program cannot work here (None: it can); the kernel then runs fresh programs."""
+        return None
+
+    @abc.abstractmethod
+    def identity(self) -> str:
+        """The compiler's identity (its version), read again when its binary changes: part of every
+        cache key, so an upgraded compiler rebuilds everything."""
+
+    def host_key(self) -> str:
+        """What besides the host's source goes into it (the runtime's text): part of its cache key."""
+        return ""
+
+    def dependencies(self, output: Path) -> list[Path]:
+        """The files the build of ``output`` read, for the cache's staleness check. Default none."""
+        return []
+
+    def value_type(self, decl: Declaration) -> str | None:
+        """The type of the global(s) ``decl`` declares, as ``%list`` shows it (``int``, ``char *[3]``,
+        ``a: int, b: double`` for several). Default: not shown."""
+        return None
+
+
+@dataclass(frozen=True)
+class UnitRequest:
+    """What a unit is to hold."""
+
+    memory: Memory
+    cell: CellParts
+    keys: Mapping[str, str]  # memory key -> live key, for every code and data declaration
+    build: frozenset[str]  # memory keys whose definitions go into this unit
+    entry: str  # the symbol of the statements' function
+    label: str  # a word for this unit's own symbols
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A rendered unit. ``inits``: (live key, initializer symbol) of its globals, in cell order."""
+
+    program: Program
+    entry: str | None
+    inits: tuple[tuple[str, str], ...] = ()
+    defines: tuple[str, ...] = ()  # live keys
+
+
+# -- keys -----------------------------------------------------------------------------------------
+
+
+def live_keys(memory: Memory, support: Support, salt: str, epochs: Mapping[str, int]) -> dict[str, str]:
+    """The live key of each code and data declaration (memory key -> live key). ``salt``: the flags
+    and the compiler; ``epochs``: a count per memory key, raised when ``%rm`` forgets it."""
+    decls = list(memory)
+    role = {d.key: support.role(d) for d in decls}
+    owner = {name: d for d in decls for name in (*d.names, *d.keys)}
+    deps = {
+        d.key: sorted({owner[n].key for n in support.uses(d) if n in owner and owner[n].key != d.key})
+        for d in decls
+    }
+    by_key = {d.key: d for d in decls}
+    includes = cache.key(*(d.fragment.text for d in decls if role[d.key] == INCLUDE))
+    keys: dict[str, str] = {}
+    for d in decls:  # headers: their text and the headers they use (a cycle is cut where it closes)
+        if role[d.key] in (HEADER, INCLUDE):
+            _header_key(d.key, by_key, deps, role, keys, set())
+    for d in decls:
+        if role[d.key] == DATA:
+            used = [keys[k] for k in deps[d.key] if role[k] in (HEADER, INCLUDE)]
+            keys[d.key] = cache.key("data", d.fragment.text, str(epochs.get(d.key, 0)), *used)
+    code = [d.key for d in decls if role[d.key] == CODE]
+    calls = {k: [c for c in deps[k] if role[c] == CODE] for k in code}
+    for group in strongly_connected(code, calls):
+        inside = set(group)
+        outside = sorted(keys[k] for m in group for k in deps[m] if k not in inside and k in keys)
+        texts = [by_key[m].fragment.text for m in sorted(group)]
+        shared = cache.key("code", salt, includes, *texts, *outside)
+        for m in group:
+            keys[m] = cache.key(shared, m, str(epochs.get(m, 0)))
+    return {k: v for k, v in keys.items() if role[k] in (CODE, DATA)}
+
+
+def _header_key(
+    name: str,
+    by_key: Mapping[str, Declaration],
+    deps: Mapping[str, list[str]],
+    role: Mapping[str, str],
+    keys: dict[str, str],
+    seen: set[str],
+) -> str:
+    if name in keys:
+        return keys[name]
+    seen.add(name)
+    inner = [
+        _header_key(k, by_key, deps, role, keys, seen)
+        for k in deps[name]
+        if role[k] in (HEADER, INCLUDE) and k not in seen
+    ]
+    keys[name] = cache.key("header", by_key[name].fragment.text, *inner)
+    return keys[name]
+
+
+def strongly_connected(nodes: Sequence[str], edges: Mapping[str, Sequence[str]]) -> list[list[str]]:
+    """Tarjan's strongly connected components, iteratively; each group after the groups it uses."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    groups: list[list[str]] = []
+    for root in nodes:
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            node, i = work.pop()
+            if i == 0:
+                index[node] = low[node] = len(index)
+                stack.append(node)
+                on_stack.add(node)
+            children = edges.get(node, ())
+            if i < len(children):
+                work.append((node, i + 1))
+                child = children[i]
+                if child not in index:
+                    work.append((child, 0))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            for child in children:
+                if child in on_stack:
+                    low[node] = min(low[node], low[child])
+            if low[node] == index[node]:
+                group: list[str] = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    group.append(member)
+                    if member == node:
+                        break
+                groups.append(group)
+    return groups
+
+
+# -- what is built, and what a cell needs -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A built unit: its file (a cache entry) and what it holds."""
+
+    entry: cache.Entry
+    order: int  # units load in the order they were built
+    defines: tuple[str, ...]
+    inits: tuple[tuple[str, str], ...]
+    symbol: str | None  # the statements' function
+    symbols: elf.Symbols
+    label: str  # the cell label its statements were rendered with
+
+    @property
+    def path(self) -> Path:
+        return self.entry.path
+
+
+@dataclass
+class Units:
+    """Every unit built in this kernel: by the cache key of its text, and by the live keys it defines."""
+
+    by_key: dict[str, Compiled] = field(default_factory=dict)
+    by_text: dict[str, Compiled] = field(default_factory=dict)
+    built: int = 0
+
+    def add(self, unit: Compiled, text_key: str) -> None:
+        self.by_text[text_key] = unit
+        for k in unit.defines:
+            self.by_key[k] = unit
+
+    def valid(self, unit: Compiled) -> bool:
+        """Whether the unit's file is still what was built; if not, it is forgotten."""
+        if unit.entry.valid():
+            return True
+        for k in [k for k, u in self.by_key.items() if u is unit]:
+            del self.by_key[k]
+        for t in [t for t, u in self.by_text.items() if u is unit]:
+            del self.by_text[t]
+        return False
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a cell needs: built units to load first, what its own unit must define, and which
+    initializers run (globals defined by what is loaded now, in cell order)."""
+
+    load: tuple[Compiled, ...]
+    build: frozenset[str]  # memory keys
+    notices: tuple[str, ...]
+
+
+def plan(
+    memory: Memory, keys: Mapping[str, str], units: Units, loaded: Mapping[str, str], data: set[str]
+) -> Plan:
+    """``loaded``: live key -> memory key of what the host holds now (nothing in fresh mode);
+    ``data``: the memory keys of globals."""
+    current = {keys[d.key]: d for d in memory if d.key in keys}
+    missing = [k for k in current if k not in loaded]
+    load: dict[int, Compiled] = {}
+    for k in missing:
+        unit = units.by_key.get(k)
+        if unit is not None and id(unit) not in load and units.valid(unit):
+            load[id(unit)] = unit
+    held = {k for u in load.values() for k in u.defines}
+    build = frozenset(current[k].key for k in missing if k not in held)
+    was = {name: k for k, name in loaded.items()}
+    notices = tuple(
+        f"{d.key} was redefined: it starts again from its initializer"
+        for k, d in current.items()
+        if d.key in data and k not in loaded and d.key in was and was[d.key] != k
+    )
+    return Plan(tuple(sorted(load.values(), key=lambda u: u.order)), build, notices)
+
+
+def needed(units: Iterable[Compiled]) -> list[str]:
+    """The symbols the units call that none of them defines (libc's, or missing ones)."""
+    units = list(units)
+    defined = {s for u in units for s in u.symbols.defined}
+    return sorted({s for u in units for s in u.symbols.undefined} - defined)
+
+
+# -- the live program of a session ---------------------------------------------------------------------
+
+HOST_SOURCE = "live_host.c"
+_LABEL = re.compile(r"^ccell_[fv]_(?P<name>\w+?)_[0-9a-f]{16}$")
+
+
+class Session(Protocol):  # what of ``ccellkernel.session.Session`` this module uses
+    cwd: Path
+    output_limit: int
+    workdir: Path
+
+    def context(self, execution: Execution, *, will_run: bool = True) -> BuildContext: ...
+
+    def environment(self, extra: Mapping[str, str] | None = None) -> dict[str, str]: ...
+
+    def program_args(self) -> tuple[str, ...]: ...
+
+    async def run(self, argv: Sequence[str], io: CellIO, execution: Execution, **options: Any) -> None: ...
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A cell's build: what it needs loaded, and its own unit (None when it needs none)."""
+
+    plan: Plan
+    unit: Compiled | None
+    keys: Mapping[str, str]
+    memory: Memory
+    program: Program
+    label: str  # the cell label the statements carry now (the unit's may be an earlier run's)
+
+
+class Live:
+    """The live program of one session: its units, its host, and what the host holds."""
+
+    def __init__(self, support: Support, toolchain: Toolchain, workdir: Path) -> None:
+        self.support = support
+        self.toolchain = toolchain
+        self.store = cache.Store(workdir / "units")
+        self.store.pinned = self._pinned
+        self.units = Units()
+        self.mode = LIVE
+        self.host: Host | None = None
+        self.loaded: dict[str, str] = {}  # live key -> memory key, of what the host holds now
+        self.loaded_files: set[Path] = set()
+        self.epochs: dict[str, int] = {}
+        self.prepared: Prepared | None = None
+        self._binary: Path | None = None
+        self._background: CellIO | None = None  # where output between cells goes: the last cell
+        self._lost: str | None = None  # the host died between cells: said at the next one
+
+    def _pinned(self, key: str) -> bool:
+        return any(u.entry.key == key for u in self.units.by_key.values())
+
+    # -- building -----------------------------------------------------------------------------------
+
+    async def build(
+        self, session: Session, memory: Memory, parts: CellParts, cell: int, execution: Execution
+    ) -> tuple[Program, BuildResult]:
+        """Plan and build the cell's unit (``pending.settle`` calls this as the session's build)."""
+        if self.mode == LIVE and not self._alive():
+            await self._start(session, execution)
+        ctx = session.context(execution)
+        identity = self.support.identity()
+        keys = live_keys(memory, self.support, cache.key(identity, *ctx.flags), self.epochs)
+        data = {d.key for d in memory if self.support.role(d) == DATA}
+        loaded = self.loaded if self.mode == LIVE else {}
+        needs = plan(memory, keys, self.units, loaded, data)
+        label = cell_label(cell)
+        statements = "\n".join(s.text for s in parts.statements)
+        if not needs.build and not parts.statements:
+            self.prepared = Prepared(needs, None, keys, memory, Program("", ()), label)
+            return self.prepared.program, BuildResult(self.store.folder)
+        # the statements' function is named after all the unit's source holds (but the cell's label)
+        headers = [d.fragment.text for d in memory if d.key not in keys]
+        entry = f"ccell_run_{cache.key(statements, *sorted(keys.values()), *headers, *ctx.flags)[:16]}"
+        request = UnitRequest(memory, parts, keys, needs.build, entry, entry)
+        unit = self.support.render_unit(request)
+        text_key = cache.key(unit.program.text.replace(label, "Cell In[@]"), identity, *ctx.flags)
+        compiled = self.units.by_text.get(text_key)
+        result = BuildResult(self.store.folder)
+        if compiled is None or not self.units.valid(compiled) or self.store.lookup(text_key) is None:
+            output = self.store.place(text_key, ".so")
+            result = await self.support.build_unit(unit, ctx, output)
+            execution.check()
+            if not result.ok:
+                return unit.program, result
+            stored = self.store.put(text_key, output, self.support.dependencies(output))
+            self.units.built += 1
+            compiled = Compiled(
+                stored,
+                self.units.built,
+                unit.defines,
+                unit.inits,
+                unit.entry,
+                elf.symbols(stored.path),
+                label,
+            )
+            self.units.add(compiled, text_key)
+        self.prepared = Prepared(needs, compiled, keys, memory, unit.program, label)
+        return unit.program, BuildResult(compiled.path, result.diagnostics, result.output)
+
+    async def _host_binary(self, session: Session, execution: Execution) -> Path:
+        source_text = resources.files(__package__).joinpath(HOST_SOURCE).read_text(encoding="utf-8")
+        text_key = cache.key("host", source_text, self.support.host_key(), self.support.identity())
+        found = self.store.lookup(text_key)
+        if found is not None:
+            return found.path
+        ctx = session.context(execution)
+        source = session.workdir / HOST_SOURCE
+        source.write_text(source_text, encoding="utf-8")
+        output = self.store.place(text_key, ".host")
+        result = await self.support.build_host(ctx, source, output)
+        if not result.ok:
+            raise CompileError(f"the live program's host did not build: {result.output.strip()[:500]}")
+        return self.store.put(text_key, output).path
+
+    # -- the host -----------------------------------------------------------------------------------
+
+    def _alive(self) -> bool:
+        return self.host is not None and self.host.alive() and self.host.loop is asyncio.get_running_loop()
+
+    async def _start(self, session: Session, execution: Execution) -> None:
+        if self.host is not None:  # it died between cells (a thread crashed it, or it was killed)
+            self._lost = (
+                "the live program had ended between cells: its state was lost; it starts again "
+                "(declarations kept, globals from their initializers)"
+            )
+            self.host.close()
+        binary = await self._host_binary(session, execution)
+        self.host = Host(self._output_between_cells, session.workdir / "stdin")
+        env = session.environment(self.toolchain.run_environment())
+        await self.host.start([str(binary)], session.cwd, env)
+        self.host.environ = env
+        self.loaded, self.loaded_files = {}, set()
+
+    def _output_between_cells(self, name: str, text: str) -> None:
+        if self._background is not None:
+            self._background.stream(name, text)
+
+    async def warm_up(self, session: Session, execution: Execution) -> None:
+        """Build the host, so that the first cell has only itself to build. (It starts with that
+        cell: its pipes belong to the event loop that runs the cells, which need not be this one.)"""
+        await self._host_binary(session, execution)
+
+    def set_mode(self, mode: str) -> None:
+        """``%state live|fresh``. A change ends the live program: back in live mode, a new one starts
+        from the initializers (what fresh cells did is not in it, nor is what came before them)."""
+        if mode != self.mode:
+            self.reset()
+        self.mode = mode
+
+    def reset(self) -> None:
+        """``%reset``: a new live program (the units stay built)."""
+        if self.host is not None:
+            self.host.close()
+        self.host = None
+        self.loaded, self.loaded_files = {}, set()
+        self._lost = None
+
+    def forget(self, keys: Iterable[str]) -> None:
+        """``%rm``: what is forgotten and declared again starts again, even with the same text."""
+        for key in keys:
+            self.epochs[key] = self.epochs.get(key, 0) + 1
+
+    def close(self) -> None:
+        if self.host is not None:
+            self.host.close()
+            self.host = None
+
+    # -- running ------------------------------------------------------------------------------------
+
+    async def run(
+        self, session: Session, parts: CellParts, cell: int, io: CellIO, execution: Execution
+    ) -> None:
+        prepared, self.prepared = self.prepared, None
+        if prepared is None:
+            return
+        if self.mode == FRESH:
+            if parts.runs:
+                await self._run_fresh(session, prepared, io, execution)
+            return
+        self._background = io
+        if self._lost:
+            io.stream("stderr", f"[ccellkernel: {self._lost}]\n")
+            self._lost = None
+        for notice in prepared.plan.notices:
+            io.stream("stderr", notice + "\n")
+        if prepared.unit is None and not prepared.plan.load:
+            return
+        await self._run_live(session, prepared, parts, cell, io, execution)
+
+    def _units(self, prepared: Prepared) -> list[Compiled]:
+        units = list(prepared.plan.load)
+        if prepared.unit is not None and prepared.unit not in units:
+            units.append(prepared.unit)
+        return units
+
+    def _current_units(self, prepared: Prepared) -> list[Compiled]:
+        """The units holding the current definitions (what a linker would link)."""
+        found = {id(u): u for k in prepared.keys.values() if (u := self.units.by_key.get(k)) is not None}
+        if prepared.unit is not None:
+            found[id(prepared.unit)] = prepared.unit
+        return list(found.values())
+
+    def _inits(self, prepared: Prepared, loaded: Mapping[str, str]) -> list[tuple[str, str]]:
+        """(unit file, initializer) of the current globals not loaded yet, in cell (memory) order."""
+        by_key = {k: (str(u.path), sym) for u in self._current_units(prepared) for k, sym in u.inits}
+        order = [prepared.keys[d.key] for d in prepared.memory if d.key in prepared.keys]
+        return [by_key[k] for k in order if k in by_key and k not in loaded]
+
+    async def _run_live(
+        self,
+        session: Session,
+        prepared: Prepared,
+        parts: CellParts,
+        cell: int,
+        io: CellIO,
+        execution: Execution,
+    ) -> None:
+        host = self.host
+        assert host is not None
+        result: list[Display] = []
+        crash: list[bytes] = []
+
+        def on_display(item: Display) -> None:
+            if item.kind == "result":
+                result.append(item)
+            elif item.kind == "crash":
+                crash.append(item.raw)
+            else:
+                io.display(item)
+
+        rewrite = self._rewrite(prepared)
+        output = OutputBuffer(io.stream, session.output_limit, rewrite)
+        before, before_files = dict(self.loaded), set(self.loaded_files)
+        status = 0
+        host.attach(output, on_display)
+        feeding = await self._stdin(host, io, execution, output)
+        feeding.append(asyncio.ensure_future(flush_every(output)))  # output streams while the cell runs
+        execution.track(host.pid)
+        try:
+            await self._environment(session, host)
+            answer, text = await host.send("checkpoint")
+            host.checkpoint = int(text) if text.strip().isdigit() else 0
+            for unit in self._units(prepared):
+                if unit.path not in self.loaded_files:
+                    answer, text = await host.send("load", str(unit.path))
+                    if answer == "error":
+                        raise CompileError(f"the cell's code could not be loaded: {text}")
+                    self.loaded_files.add(unit.path)
+            if parts.runs:  # as a linker would for a program; a declaration may call a later cell's function
+                await self._check_symbols(host, prepared)
+            for path, symbol in self._inits(prepared, before):
+                await host.send("init", path, symbol)
+            unit = prepared.unit
+            if unit is not None and unit.symbol is not None and parts.runs:
+                args = session.program_args()
+                answer, text = await host.send("run", str(unit.path), unit.symbol, "cell", *args)
+                status = int(text) if answer == "exit" and text.strip().lstrip("-").isdigit() else 127
+                if answer == "error":
+                    raise CompileError(f"the cell could not run: {text}")
+            if status != 0:
+                host.kill_host()  # a failed cell leaves no trace: back to the checkpoint
+                await host.answer()
+            await host.send("commit")
+        except HostDied as died:
+            host.drain()
+            error = self._death_error(died.status, status, crash, execution, prepared)
+            restored = await host.resumed()
+            self.loaded, self.loaded_files = before, before_files
+            if restored:
+                error.details.append(f"state restored to before {cell_label(cell)}")
+            else:
+                self._lose("the live program could not be restored")
+                error.details.append("the live program could not be restored: its state was lost")
+            if isinstance(error, ExitStatus) and error.status == 0:
+                io.stream("stderr", f"[ccellkernel: the cell called exit(0): {error.details[-1]}]\n")
+                return
+            raise error from None
+        except CellError:
+            host.kill_host()  # nothing of a cell that did not load stays
+            with contextlib.suppress(HostDied):
+                await host.answer()
+            self.loaded, self.loaded_files = before, before_files
+            if not await host.resumed():
+                self._lose("the live program could not be restored")
+            raise
+        finally:
+            execution.untrack(host.pid)
+            for task in feeding:
+                task.cancel()
+            host.end_others()
+            host.detach()
+        for unit in self._units(prepared):
+            for key in unit.defines:
+                name = next((d.key for d in prepared.memory if prepared.keys.get(d.key) == key), None)
+                if name is not None:
+                    self.loaded[key] = name
+        for k, name in list(self.loaded.items()):  # what a redefinition replaced is no longer current
+            if prepared.keys.get(name) != k:
+                del self.loaded[k]
+        if result:
+            io.display(result[-1])
+
+    def _lose(self, why: str) -> None:
+        if self.host is not None:
+            self.host.close()
+        self.host = None
+        self.loaded, self.loaded_files = {}, set()
+
+    def _death_error(
+        self, wait_status: int, returned: int, crash: list[bytes], execution: Execution, prepared: Prepared
+    ) -> CellError:
+        if execution.interrupted:
+            return Interrupted()
+        if returned != 0:
+            return ExitStatus(returned)
+        if wait_status >= 0 and os.WIFSIGNALED(wait_status):
+            signum = os.WTERMSIG(wait_status)
+            if signum == signal.SIGSTKFLT:  # the host's own word for "my pipes are gone" (live_host.c)
+                return LiveProgramError(
+                    "the cell closed or replaced the file descriptors the live program talks to the "
+                    "kernel through"
+                )
+            details = []
+            if crash and prepared.unit is not None:
+                details = self.toolchain.explain_crash(prepared.program, prepared.unit.path, crash[-1])
+            return ProgramSignal(signum, details)
+        if wait_status >= 0 and os.WIFEXITED(wait_status):
+            return ExitStatus(os.WEXITSTATUS(wait_status))
+        return ProgramSignal(signal.SIGKILL)
+
+    async def _environment(self, session: Session, host: Host) -> None:
+        """What ``%env`` changed since the host started or the last cell (before the checkpoint, so a
+        rollback keeps it)."""
+        wanted = session.environment(self.toolchain.run_environment())
+        changes = [f"{k}={v}" for k, v in wanted.items() if host.environ.get(k) != v]
+        changes += [k for k in host.environ if k not in wanted]
+        if changes:
+            await host.send("env", *changes)
+            host.environ = wanted
+
+    async def _check_symbols(self, host: Host, prepared: Prepared) -> None:
+        wanted = needed(self._current_units(prepared))
+        if not wanted:
+            return
+        answer, text = await host.send("need", *wanted)
+        if answer == "missing":
+            raise missing_error(text.split(FIELD))
+
+    async def _stdin(
+        self, host: Host, io: CellIO, execution: Execution, output: OutputBuffer
+    ) -> list[asyncio.Task[None]]:
+        """The cell's own stdin: a pipe fed on demand, or end-of-file when no input is allowed."""
+        if not io.allow_stdin:
+            await host.send("stdin", os.devnull)
+            return []
+        fifo = host.fifo()
+        await host.send("stdin", str(fifo.path))
+        return [asyncio.ensure_future(_feed(host, fifo, io, execution, output))]
+
+    def _rewrite(self, prepared: Prepared) -> Callable[[str], str]:
+        base = self.toolchain.stderr_filter(prepared.program)
+        unit = prepared.unit
+        if unit is None or unit.label == prepared.label:
+            return base
+        # the unit was built for an earlier run of the same cell: its positions name that cell
+        old, new = unit.label, prepared.label
+        return lambda text: base(text.replace(old, new))
+
+    # -- fresh programs ------------------------------------------------------------------------------
+
+    async def _run_fresh(
+        self, session: Session, prepared: Prepared, io: CellIO, execution: Execution
+    ) -> None:
+        binary = await self._host_binary(session, execution)
+        current = self._current_units(prepared)
+        ordered = sorted({id(u): u for u in current}.values(), key=lambda u: u.order)
+        commands = [f"load {u.path}" for u in ordered]
+        wanted = needed(ordered)
+        if wanted:
+            commands.append(FIELD.join(["need", *wanted]).replace(FIELD, " ", 1))
+        commands += [f"init {path}{FIELD}{symbol}" for path, symbol in self._inits(prepared, {})]
+        unit = prepared.unit
+        assert unit is not None and unit.symbol is not None
+        commands.append(f"run {FIELD.join([str(unit.path), unit.symbol, 'cell', *session.program_args()])}")
+        script = session.workdir / "fresh-commands.txt"
+        script.write_text("\n".join(commands) + "\n", encoding="utf-8")
+        problems: list[tuple[str, str]] = []
+        try:
+            await session.run_built(
+                prepared.program,
+                prepared.unit.path,
+                [str(binary), "--batch", str(script)],
+                io,
+                execution,
+                answers=lambda word, text: (
+                    problems.append((word, text)) if word in ("missing", "error") else None
+                ),
+                rewrite=self._rewrite(prepared),
+            )
+        except ExitStatus:
+            if problems:
+                raise self._problem(problems[0]) from None
+            raise
+
+    def _problem(self, problem: tuple[str, str]) -> CellError:
+        word, text = problem
+        if word == "missing":
+            return missing_error(text.split(FIELD))
+        return CompileError(f"the cell's code could not be loaded: {text}")
+
+
+def missing_error(symbols: Sequence[str]) -> CompileError:
+    """What a linker would say: the functions the program calls that nothing defines."""
+    names = []
+    for symbol in symbols:
+        match = _LABEL.match(symbol)
+        names.append(match.group("name") if match else symbol)
+    lines = [f"error: undefined reference to `{name}' (no cell or library defines it)" for name in names]
+    return CompileError(lines[0].removeprefix("error: "), lines[1:])
+
+
+async def _feed(host: Host, fifo: Fifo, io: CellIO, execution: Execution, output: OutputBuffer) -> None:
+    """Ask for a line whenever the host (or a process of the cell) waits on an empty stdin."""
+    try:
+        while not execution.interrupted:
+            await asyncio.sleep(POLL)
+            if fifo.closed or unread(fifo.fd) or not host.waiting_on_stdin():
+                continue
+            output.flush()
+            answer = await io.read_input(execution.cancelled)
+            if answer is None:
+                fifo.close()  # end-of-file for this cell
+                return
+            fifo.write(answer.encode("utf-8", "replace") + b"\n")
+    finally:
+        fifo.close()

@@ -1,0 +1,368 @@
+"""C cells as units of the live program (``ccellkernel.live``): one shared object per cell.
+
+A unit's source has, in order:
+
+1. every include, macro and other preprocessor line, every type (in dependency order), and every
+   ``#if`` block, as the whole program would;
+2. a prototype of every remembered function, named by its live key with an asm label
+   (``int square(int x) __asm__("ccell_f_square_1a2b...");``), so that calls reach the version the key
+   names; ``static`` and ``inline`` are blanked (a function must be visible to later units);
+3. every remembered global: where this unit defines it, ``#pragma redefine_extname`` naming its
+   symbol by its label, then the definition as written; elsewhere a *weak* copy of the definition
+   (same label), so its full type (an array's size) is known while every unit's references bind to
+   the first one loaded, the unit that defines it;
+4. the definitions of the functions and globals the unit is to build, and an initializer function per
+   global whose initializer is not a constant (``ccell_init_...``: the host calls it once);
+5. the cell's statements as ``int ccell_run_...(int argc, char **argv)``, the last expression wrapped
+   for ``Out[n]`` as in a whole program (``value.py``).
+
+Every line keeps its ``#line`` directive, so diagnostics, assertions and crash reports name cells.
+A user's ``extern`` declaration (``extern char **environ;``) is left as it is: it names a library's
+symbol, not a remembered global.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import tree_sitter
+
+from ccellkernel import cache
+from ccellkernel.diagnostics import parse_gnu
+from ccellkernel.gnu import compiler_version, line_directives
+from ccellkernel.live import CODE, DATA, HEADER, INCLUDE, Support, Unit, UnitRequest
+from ccellkernel.memory import Declaration, Fragment
+from ccellkernel.program import Diagnostic, ProgramWriter, order_by_uses
+from ccellkernel.syntax import descendants, node_text, parse
+from ccellkernel.toolchain import BuildContext, BuildResult
+
+from . import names, value
+
+HEADERS = ("include",)
+TYPES = ("struct", "union", "enum", "typedef", "forward")
+SOURCE = "cell.c"
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+_TAG = re.compile(r"\b(struct|union|enum)\s+([A-Za-z_]\w*)")
+
+
+class CUnits(Support):
+    """The C toolchain's side of the live program."""
+
+    def __init__(self, toolchain) -> None:  # type: ignore[no-untyped-def]
+        self.toolchain = toolchain
+        self.language: tree_sitter.Language = toolchain.grammar()
+        self._identity: cache.CompilerIdentity | None = None
+
+    def available(self) -> str | None:
+        if not os.path.isdir("/proc/self"):
+            return "the live program needs Linux"
+        version = self.toolchain.find_compiler().version.lower()
+        if "tcc" in version:
+            return "tcc cannot name symbols with asm labels"
+        return None
+
+    def identity(self) -> str:
+        if self._identity is None:
+            compiler = self.toolchain.find_compiler()
+            self._identity = cache.CompilerIdentity(compiler.argv, compiler_version)
+        return self._identity.current()
+
+    def role(self, decl: Declaration) -> str:
+        if decl.kind == "include":
+            return INCLUDE
+        if decl.kind == "function":
+            return CODE
+        if decl.kind == "global":
+            return HEADER if _is_extern(decl.fragment.text) else DATA
+        if decl.kind in ("struct", "union", "enum") and len(decl.keys) > 1 and _defines_variables(decl):
+            return DATA  # struct P { ... } p1;  a type and a global
+        return HEADER
+
+    def uses(self, decl: Declaration) -> frozenset[str]:
+        return _identifiers(decl.fragment.text) | _tags(decl.fragment.text) | decl.uses
+
+    def value_type(self, decl: Declaration) -> str | None:
+        node = _top(self.language, decl.fragment.text)
+        if node is None:
+            return None
+        types = [c for c in node.children if c.type not in ("storage_class_specifier", ";", ",")]
+        types = [c for c in types if c not in node.children_by_field_name("declarator")]
+        base = " ".join(_short_type(c) for c in types)
+        shown = []
+        for target, name in _declarators(node):
+            shape = node_text(target).replace(name, "", 1)  # type: ignore[arg-type]
+            shape = " ".join(shape.split())
+            shown.append((name, f"{base} {shape}".strip() if shape else base))
+        if len(shown) == 1:
+            return shown[0][1]
+        return ", ".join(f"{name}: {text}" for name, text in shown) or None
+
+    # -- the source ---------------------------------------------------------------------------------
+
+    def render_unit(self, request: UnitRequest) -> Unit:
+        out = ProgramWriter(line_directives(SOURCE))
+        decls = list(request.memory)
+        role = {d.key: self.role(d) for d in decls}
+        keys = request.keys
+        labels = {d.key: _labels(d, keys[d.key], role[d.key]) for d in decls if d.key in keys}
+        for decl in decls:
+            if decl.kind in ("include", "define", "preprocessor"):
+                out.fragment(decl.fragment)
+        ordered = order_by_uses(
+            [d for d in decls if role[d.key] in (HEADER, DATA) and decl_is_type_or_data(d)]
+        )
+        data = [d for d in ordered if role[d.key] == DATA]
+        for decl in ordered:
+            if role[decl.key] == HEADER and decl.kind in TYPES:
+                out.fragment(decl.fragment)
+        for decl in decls:
+            if role[decl.key] == CODE:
+                prototype = decl.data.get("prototype")
+                if isinstance(prototype, Fragment):
+                    out.fragment(
+                        prototype, _labelled_prototype(self.language, prototype.text, labels[decl.key])
+                    )
+            elif decl.kind == "prototype" or (decl.kind == "global" and role[decl.key] == HEADER):
+                out.fragment(decl.fragment)
+        inits: list[tuple[str, str]] = []
+        init_code: list[tuple[str, tuple[Fragment, ...]]] = []
+        for decl in data:
+            rewritten = decl.data.get("declaration")
+            fragment = rewritten if isinstance(rewritten, Fragment) else decl.fragment
+            if decl.key in request.build:
+                for line in _renames(self.language, fragment.text, labels[decl.key]):
+                    out.generated(line)
+                out.fragment(fragment, _blank_static(self.language, fragment.text))
+                deferred = decl.data.get("deferred", ())
+                if isinstance(deferred, tuple) and deferred:
+                    symbol = f"ccell_init_{keys[decl.key][:16]}"
+                    inits.append((keys[decl.key], symbol))
+                    init_code.append((symbol, deferred))
+            else:
+                out.fragment(fragment, _weak_copy(self.language, fragment.text, labels[decl.key]))
+        for decl in decls:
+            if decl.kind == "block":
+                out.fragment(decl.fragment)
+        for decl in decls:
+            if role[decl.key] == CODE and decl.key in request.build:
+                out.fragment(decl.fragment, _blank_static(self.language, decl.fragment.text))
+        for symbol, deferred in init_code:
+            out.generated(f"void {symbol}(void) {{")
+            for init in deferred:
+                out.fragment(init)
+            out.generated("}")
+        entry = None
+        if request.cell.statements:
+            entry = request.entry
+            signature = f"int {entry}(int argc, char **argv)"
+            value.write_body(out, self.language, request.cell.statements, signature)
+        defines = tuple(keys[k] for k in request.build if k in keys)
+        return Unit(out.program(), entry, tuple(inits), defines)
+
+    # -- building -----------------------------------------------------------------------------------
+
+    async def build_unit(self, unit: Unit, ctx: BuildContext, output: Path) -> BuildResult:
+        program = unit.program
+        result = await self._compile(program.text, ctx, output)
+        if not result.ok and value.WRAP_OPEN in program.text:
+            errors = [d for d in result.diagnostics if d.severity == "error"]
+            if any(value.is_void_error(d.message) for d in errors):
+                return await self._compile(
+                    program.text.replace(value.WRAP_OPEN, value.WRAP_VOID), ctx, output
+                )
+            where = value.position(program)
+            if where is not None and any(value.is_struct_error(d.message) for d in errors):
+                return BuildResult(None, (Diagnostic("error", value.STRUCT_MESSAGE, *where),), result.output)
+        return result
+
+    async def _compile(self, text: str, ctx: BuildContext, output: Path) -> BuildResult:
+        toolchain = self.toolchain
+        compiler = toolchain.find_compiler()
+        source = output.with_suffix(".c")
+        try:
+            source.write_text(text, encoding="utf-8")
+        except OSError as err:
+            return BuildResult(None, (Diagnostic("error", f"cannot write the build files: {err.strerror}"),))
+        argv = [
+            *compiler.argv,
+            *toolchain.flags_for(compiler),
+            f"-I{ctx.cwd}",
+            "-fPIC",
+            "-shared",
+            "-pipe",
+            "-MD",
+            "-MF",
+            str(output.with_suffix(".d")),
+            "-o",
+            str(output),
+            str(source),
+            *ctx.flags,
+            "-lm",  # as a whole program links it: the unit needs libm when it calls it
+        ]
+        result = await ctx.run_tool(argv, cwd=ctx.cwd)
+        text_out = result.stderr + result.stdout
+        found = names.global_notes(
+            d for d in parse_gnu(text_out) if not d.message.startswith(toolchain.BOILERPLATE)
+        )
+        if result.returncode != 0:
+            return BuildResult(None, found, text_out or "the compiler failed")
+        return BuildResult(output, found, text_out)
+
+    def dependencies(self, output: Path) -> list[Path]:
+        return cache.make_dependencies(output.with_suffix(".d"))
+
+    async def build_host(self, ctx: BuildContext, source: Path, output: Path) -> BuildResult:
+        toolchain = self.toolchain
+        compiler = toolchain.find_compiler()
+        runtime = await toolchain.runtime_object(compiler, ctx)
+        if not runtime.ok:
+            return runtime
+        argv = [
+            *compiler.argv,
+            *toolchain.flags_for(compiler),
+            "-rdynamic",  # the cells call the runtime's functions (<ccell.h>, Out[n])
+            "-o",
+            str(output),
+            str(source),
+            str(runtime.binary),
+            "-ldl",
+            "-lm",
+        ]
+        result = await ctx.run_tool(argv, cwd=ctx.workdir)
+        out = result.stderr + result.stdout
+        return BuildResult(output if result.returncode == 0 else None, tuple(parse_gnu(out)), out)
+
+    def host_key(self) -> str:
+        runtime = resources.files(__package__).joinpath("runtime/ccell.c").read_text(encoding="utf-8")
+        return hashlib.sha256(runtime.encode()).hexdigest()
+
+
+def decl_is_type_or_data(decl: Declaration) -> bool:
+    return decl.kind in (*TYPES, "global", "struct", "union", "enum")
+
+
+# -- rewriting declarations ------------------------------------------------------------------------
+
+
+def label(kind: str, name: str, key: str) -> str:
+    return f"ccell_{kind}_{name}_{key[:16]}"
+
+
+def _labels(decl: Declaration, key: str, role: str) -> dict[str, str]:
+    kind = "f" if role == CODE else "v"
+    return {name: label(kind, name, key) for name in decl.keys if _IDENTIFIER.fullmatch(name)}
+
+
+@lru_cache(maxsize=4096)
+def _identifiers(text: str) -> frozenset[str]:
+    return frozenset(_IDENTIFIER.findall(text))
+
+
+@lru_cache(maxsize=4096)
+def _tags(text: str) -> frozenset[str]:
+    """``struct P``, ``union U``, ``enum E`` as the text names them (the memory's keys of tagged types)."""
+    return frozenset(f"{kind} {name}" for kind, name in _TAG.findall(text))
+
+
+def _short_type(node) -> str:  # type: ignore[no-untyped-def]
+    """A type specifier without its body: ``struct P``, ``struct {...}``."""
+    body = node.child_by_field_name("body")
+    if body is None:
+        return " ".join(node_text(node).split())
+    name = node.child_by_field_name("name")
+    kind = node_text(node.children[0])
+    return f"{kind} {node_text(name)}" if name is not None else f"{kind} {{...}}"
+
+
+def _is_extern(text: str) -> bool:
+    return bool(re.match(r"\s*(?:/\*.*?\*/\s*|//[^\n]*\n\s*)*extern\b", text, re.S))
+
+
+def _defines_variables(decl: Declaration) -> bool:
+    return any(not k.startswith(("struct ", "union ", "enum ")) for k in decl.keys)
+
+
+def _blank(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """``text`` (UTF-8 byte spans) with the spans blanked by spaces: every column stays."""
+    data = bytearray(text.encode("utf-8"))
+    for start, end in spans:
+        data[start:end] = b" " * (end - start)
+    return data.decode("utf-8", "replace")
+
+
+def _storage(node) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
+    """The ``static`` and ``inline`` of a top-level declaration or function definition."""
+    return [
+        (c.start_byte, c.end_byte)
+        for c in node.children
+        if c.type == "storage_class_specifier" and node_text(c) in ("static", "inline")
+    ]
+
+
+def _top(language: tree_sitter.Language, text: str):  # type: ignore[no-untyped-def]
+    tree = parse(language, text)
+    nodes = [n for n in tree.root_node.children if n.type in ("declaration", "function_definition")]
+    return nodes[0] if nodes else None
+
+
+def _blank_static(language: tree_sitter.Language, text: str) -> str:
+    node = _top(language, text)
+    return text if node is None else _blank(text, _storage(node))
+
+
+def _labelled_prototype(language: tree_sitter.Language, text: str, labels: dict[str, str]) -> str:
+    """``int square(int x);`` as ``int square(int x) __asm__("...");``, without static and inline."""
+    node = _top(language, text)
+    body = _blank(text, _storage(node)) if node is not None else text
+    name = next(iter(labels.values()), None)
+    if name is None:
+        return body
+    head, semicolon, tail = body.rpartition(";")
+    return f'{head} __asm__("{name}"){semicolon}{tail}' if semicolon else body
+
+
+def _declarators(node) -> list[tuple[object, str]]:  # type: ignore[no-untyped-def]
+    """(declarator node without its initializer, the name it declares) for each declarator."""
+    found = []
+    for declarator in node.children_by_field_name("declarator"):
+        target = (
+            declarator.child_by_field_name("declarator")
+            if declarator.type == "init_declarator"
+            else declarator
+        )
+        names = descendants(target, "identifier") if target is not None else []
+        if target is not None and names:
+            found.append((target, node_text(names[0])))
+    return found
+
+
+def _renames(language: tree_sitter.Language, text: str, labels: dict[str, str]) -> list[str]:
+    """``#pragma redefine_extname`` for each variable the declaration defines: its symbol is its label,
+    and the definition compiles as written (a type it defines too, ``struct P { int x; } p1;``, is
+    defined once; an anonymous one needs no name)."""
+    node = _top(language, text)
+    if node is None:
+        return []
+    return [
+        f"#pragma redefine_extname {name} {labels[name]}" for _, name in _declarators(node) if name in labels
+    ]
+
+
+def _weak_copy(language: tree_sitter.Language, text: str, labels: dict[str, str]) -> str:
+    """The definition as a weak one named by its labels: every unit sees the type, the first loaded
+    (the one that defines it) is the storage."""
+    node = _top(language, text)
+    if node is None:
+        return text
+    data = bytearray(_blank(text, _storage(node)).encode("utf-8"))
+    for target, name in sorted(_declarators(node), key=lambda t: -t[0].end_byte):  # type: ignore[attr-defined]
+        if name in labels:
+            at = target.end_byte  # type: ignore[attr-defined]
+            data[at:at] = f' __asm__("{labels[name]}") __attribute__((weak))'.encode()
+    return data.decode("utf-8", "replace")
