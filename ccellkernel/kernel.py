@@ -55,6 +55,8 @@ class CCellKernel(Kernel):
         self.cells = Session(self.toolchain, output_limit=self.output_limit)
         self._compiler_version: str | None = None
         atexit.register(self.cells.close)
+        # Fill the toolchain's caches now, in a thread, while the kernel finishes starting.
+        self.cells.start_warm_up()
 
     # -- what the kernel says about itself -------------------------------------------------------
 
@@ -89,11 +91,6 @@ class CCellKernel(Kernel):
             except ToolchainNotFound:
                 return ""
         return self._compiler_version
-
-    def start(self) -> None:
-        super().start()
-        # Fill the toolchain's caches while the user types the first cell.
-        self.io_loop.add_callback(self.cells.warm_up)
 
     # -- cells -------------------------------------------------------------------------------------
 

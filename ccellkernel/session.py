@@ -8,6 +8,7 @@ The magics' actions are ``commands.py``.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import os
 import shutil
@@ -22,6 +23,7 @@ from types import MappingProxyType
 from typing import Any, Protocol
 
 from . import diagnostics, syntax
+from .cache import BuildCache, limit_from_environment
 from .display import Display
 from .errors import CompileError, ExitStatus, Interrupted, MagicError, ProgramSignal
 from .magics import split_magics
@@ -32,7 +34,8 @@ from .runner import Execution, run_program, run_tool
 from .toolchain import BuildResult, Toolchain, ToolResult
 
 DEFAULT_OUTPUT_LIMIT = 4_000_000  # bytes of program output per cell
-PHASES = ("parse", "render", "compile", "run")
+PHASES = ("parse", "render", "compile", "link", "run")  # a toolchain may report "link" (BuildResult.timings)
+WARM_UP_WAIT = 60.0  # seconds the first build waits for the warm-up still running
 
 
 class CellIO(Protocol):
@@ -69,6 +72,7 @@ class _BuildContext:
     cwd: Path
     will_run: bool
     execution: Execution
+    cache: BuildCache
     tests: bool = False
 
     async def run_tool(
@@ -101,6 +105,8 @@ class Session:
         self.cwd = cwd or Path.cwd()
         self.output_limit = output_limit
         self.workdir = Path(tempfile.mkdtemp(prefix=f"ccell-{toolchain.name}-"))  # mode 0700
+        # Build products by content, in this kernel's private directory: no kernel shares another's.
+        self.cache = BuildCache(self.workdir / "cache", limit_from_environment())
         self.memory = Memory()
         self.options = Options()
         self.sources: dict[int, list[str]] = {}
@@ -108,6 +114,7 @@ class Session:
         self.commands = Commands(self)
         self._execution: Execution | None = None
         self._warm_up: Execution | None = None
+        self._warming: threading.Thread | None = None
 
     # -- control (any thread) ----------------------------------------------------------------
 
@@ -127,17 +134,32 @@ class Session:
         shutil.rmtree(self.workdir, ignore_errors=True)
 
     async def warm_up(self) -> None:
-        """Let the toolchain prepare its caches (in the background, at kernel start)."""
+        """Let the toolchain prepare its caches (``start_warm_up`` does it in the background)."""
         execution = Execution()
         self._warm_up = execution
         workdir = self.workdir / "warm-up"
         try:
             workdir.mkdir(exist_ok=True)
-            await self.toolchain.warm_up(_BuildContext(workdir, (), self.cwd, True, execution))
+            self.cache.begin()
+            await self.toolchain.warm_up(_BuildContext(workdir, (), self.cwd, True, execution, self.cache))
         except Exception:  # a cache that stays cold is no error: the first real build reports it
             pass
         finally:
             self._warm_up = None
+
+    def start_warm_up(self) -> None:
+        """Start ``warm_up`` now, in a thread with its own event loop, so that it runs while the
+        kernel is still starting; the first build waits for it rather than race it for the CPU."""
+        self._warming = threading.Thread(target=asyncio.run, args=(self.warm_up(),), daemon=True)
+        self._warming.start()
+
+    async def _wait_for_warm_up(self, execution: Execution) -> None:
+        thread = self._warming
+        deadline = time.monotonic() + WARM_UP_WAIT
+        while thread is not None and thread.is_alive() and time.monotonic() < deadline:
+            execution.check()
+            await asyncio.sleep(0.002)
+        self._warming = None
 
     # -- cells ----------------------------------------------------------------------------------
 
@@ -180,6 +202,8 @@ class Session:
             await self.commands.cell(split.cell_magic, io, execution)
             return
         self.sources[cell] = code.split("\n")
+        if self._warming is not None:  # rendering may need what the warm-up learns (Go's packages)
+            await self._wait_for_warm_up(execution)
         with self.phase("parse"):
             parts = self.toolchain.split(split.code, cell)
         if split.body is not None and split.body.strip():
@@ -233,10 +257,18 @@ class Session:
     async def build_program(
         self, program: Program, execution: Execution, *, will_run: bool, tests: bool = False
     ) -> BuildResult:
+        if self._warming is not None:
+            await self._wait_for_warm_up(execution)
         self.toolchain.find_compiler()
-        ctx = _BuildContext(self.workdir, self.options.flags, self.cwd, will_run, execution, tests)
+        ctx = _BuildContext(
+            self.workdir, self.options.flags, self.cwd, will_run, execution, self.cache, tests
+        )
+        self.cache.begin()
         with self.phase("compile"):
             result = await self.toolchain.build(program, ctx)
+        for name, seconds in result.timings.items():  # steps the toolchain timed itself: not compile
+            self.timings[name] = self.timings.get(name, 0.0) + seconds
+            self.timings["compile"] -= seconds
         execution.check()
         if not result.ok:
             raise diagnostics.compile_error(result.diagnostics, result.output, self.sources)
