@@ -5,20 +5,33 @@ Splitting follows CELL_MODEL.md's Go keys (``classify.py``); rendering, with its
 and unused-variable guards, is ``render.py``; the ``go`` command itself is ``gocmd.py``.
 
 Builds happen in one module directory per kernel (``module ccellkernel``, ``go`` line of the
-toolchain's version), so the build cache stays warm, never with the network. The module also holds
-the display binding (``display/display.go``, import path ``ccellkernel/display``, imported for the user
-like a standard package), through which a cell's last expression becomes ``Out[n]`` (``value.py``).
-``%test`` runs ``TestX`` functions with the testing package's own harness (``tests.py``). A cell that
-only declares is compiled without linking (``go list -export``: about 60 ms here against 200 ms for
-``go build``, and ``go vet`` is slower still); a cell that runs is built with ``go build -trimpath``.
-Line directives name ``Cell In[N]`` as the file, so compiler errors and panic traces point at cells.
+toolchain's version), never with the network. The module also holds the display binding
+(``display/display.go``, import path ``ccellkernel/display``, imported for the user like a standard
+package), through which a cell's last expression becomes ``Out[n]`` (``value.py``). ``%test`` runs
+``TestX`` functions with the testing package's own harness (``tests.py``). Line directives name
+``Cell In[N]`` as the file, so compiler errors and panic traces point at cells.
+
+Speed (benchmarks/README.md has the figures): a program that imports only standard packages is built
+with Go's compiler and linker called directly (``direct.py``: 10 + 50 ms where ``go build`` takes 150),
+into the kernel's ``BuildCache`` keyed by the program's text, the archives it links and the Go
+toolchain's identity, so an unchanged cell builds nothing; a cell that only declares is compiled,
+not linked. Once a memory has compiled as a whole, a cell's program holds only the declarations its
+``main`` reaches (``ccellkernel.reach``; Go runs nothing for an unused function, type or constant,
+and every ``var`` and ``init`` stays): with 300 remembered functions a trivial cell compiles what a
+cell in an empty notebook compiles. Anything else (cgo, ``//go:embed``, packages from outside the
+standard library, ``%flags``) goes through ``go build -trimpath`` (``go list -export`` for a cell
+that only declares), uncached.
 """
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import functools
+import os
 import re
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar
@@ -26,14 +39,15 @@ from typing import Any, ClassVar
 import tree_sitter
 import tree_sitter_go
 
+from ccellkernel import cache, reach
 from ccellkernel.errors import ToolchainNotFound
-from ccellkernel.memory import Memory
+from ccellkernel.memory import Declaration, Memory
 from ccellkernel.program import CellParts, Diagnostic, Origin, Program
 from ccellkernel.testing import TestPlan
 from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Toolchain
 
-from . import tests, value
-from .classify import KEYWORDS, split_cell
+from . import direct, tests, value
+from .classify import KEYWORDS, mentions, parse_go, split_cell
 from .gocmd import GoInstall, StandardLibrary, find_go, list_std_argv, load_std, name_cells, parse_messages
 from .render import SOURCE, render_program
 
@@ -42,10 +56,31 @@ DISPLAY = "ccellkernel/display"
 # -trimpath: runtime paths read "ccell/Cell In[3]:5", the same in every kernel (and cache entry).
 COMMON_FLAGS = ("-trimpath", "-buildvcs=false")
 LINK_FLAGS = ("-ldflags=-s -w",)  # no symbol table or DWARF: a faster link; panics keep their lines
+# Where a program must go through go build: cgo, embedded files.
+NEEDS_GO_BUILD = re.compile(r'^\s*import\s+(?:\(\s*)?"C"|^//go:embed|"C"\s*$', re.MULTILINE)
+# The directives naming the current cell: the key of a build leaves its number out (a re-run cell is
+# the same program), and the output of a binary built for cell 7, run for cell 9, says 9.
+_DIRECTIVE_LABEL = "(//line |/\\*line )Cell In\\[{cell}\\]:"
 UNUSED_IMPORT = re.compile(r'^"(?P<path>[^"]+)" imported (?:as \S+ )?and not used$')
+WARM_UP_PACKAGES = (
+    "bufio",
+    "bytes",
+    "errors",
+    "fmt",
+    "maps",
+    "math",
+    "math/rand",
+    "os",
+    "slices",
+    "sort",
+    "strconv",
+    "strings",
+    "time",
+)  # fmt.Println("hi") becomes display.Result(fmt.Println("hi")): most cells import display too
 WARM_UP_PROGRAM = """package main
 
 import (
+\t"ccellkernel/display"
 \t"bufio"
 \t"bytes"
 \t"errors"
@@ -67,7 +102,7 @@ func main() {
 \ts := []string{strconv.Itoa(rand.Intn(1)), strings.ToUpper("a"), bytes.NewBufferString("b").String()}
 \tsort.Strings(s)
 \tkeys := slices.Sorted(maps.Keys(map[string]int{"k": 1}))
-\tfmt.Fprintln(w, s, keys, math.Sqrt(2), time.Second, errors.New("x"))
+\tdisplay.Result(fmt.Fprintln(w, s, keys, math.Sqrt(2), time.Second, errors.New("x")))
 }
 """
 
@@ -91,7 +126,12 @@ class GoToolchain(Toolchain):
     def __init__(self) -> None:
         self._language = tree_sitter.Language(tree_sitter_go.language())
         self._install: GoInstall | None = None
+        self._fingerprint = ""  # of the Go toolchain's files when it was found
+        self._identity = ""  # its version and that fingerprint: part of every cache key
         self._std: StandardLibrary | None = None
+        self._archives = direct.Archives()
+        self._good: set[str] = set()  # memories (with the identity) that compiled as a whole
+        self._relabel: tuple[Program, int, int] | None = None  # a binary built for another cell
         self._void_calls = value.VoidCalls()
 
     def grammar(self) -> tree_sitter.Language:
@@ -103,15 +143,28 @@ class GoToolchain(Toolchain):
         return split_cell(self._language, source, cell)
 
     def render(self, memory: Memory, cell: CellParts) -> Program:
-        program = render_program(self._language, memory, cell, self._standard_library)
+        return self._render(memory, cell, prune=cell.runs)  # %show (nothing runs) shows it all
+
+    def _render(self, memory: Memory, cell: CellParts, prune: bool) -> Program:
+        signature = reach.signature(memory)
+        shown = memory
+        if prune and len(memory) and cache.key(self._identity, signature) in self._good:
+            shown = needed(self._language, memory, cell)
+        pruned = len(shown) < len(memory)
+        notes: dict[str, object] = {"memory": signature, "pruned": pruned, "cell": current_cell(cell)}
+        if pruned:
+            notes["full"] = functools.partial(self._render, memory, cell, False)
+        program = render_program(self._language, shown, cell, self._standard_library)
+        program = dataclasses.replace(program, data={**program.data, **notes})
         wrapped = None
         if cell.main is None and cell.statements:
             wrapped = value.wrap_last(self._language, cell.statements[-1], memory, self._void_calls)
         if wrapped is None:
             return program
         texts = [*(f.text for f in cell.statements[:-1]), wrapped.text]
-        shown = render_program(self._language, memory, cell, self._standard_library, texts=texts)
-        return dataclasses.replace(shown, data={"without_value": program, "callee": wrapped.callee})
+        with_value = render_program(self._language, shown, cell, self._standard_library, texts=texts)
+        data = {**with_value.data, **notes, "without_value": program, "callee": wrapped.callee}
+        return dataclasses.replace(with_value, data=data)
 
     def render_tests(self, memory: Memory) -> TestPlan:
         return tests.plan(self._language, memory, self._standard_library)
@@ -130,15 +183,36 @@ class GoToolchain(Toolchain):
 
     def install(self) -> GoInstall:
         if self._install is None:
-            self._install = find_go()
+            install = find_go()
+            self._fingerprint = cache.fingerprint(*install.files())
+            self._identity = cache.key(install.version, self._fingerprint)
+            self._install = install
         return self._install
+
+    def _refresh(self) -> GoInstall:
+        """The Go toolchain, found anew if its files changed since (upgraded while the kernel runs):
+        its identity changes, and with it every key, so nothing built by the old one is used."""
+        install = self.install()
+        if cache.fingerprint(*install.files()) != self._fingerprint:
+            self._install, self._std, self._archives = None, None, direct.Archives()
+            install = self.install()
+        return install
 
     def find_compiler(self) -> Compiler:
         install = self.install()
         return Compiler((install.go,), install.version)
 
     async def build(self, program: Program, ctx: BuildContext) -> BuildResult:
-        result = await self._build(program, ctx)
+        outer = program
+        self._refresh()
+        self._relabel = None
+        good = cache.key(self._identity, str(program.data.get("memory", "")))
+        if program.data.get("pruned") and (ctx.flags or good not in self._good):
+            full = program.data["full"]
+            assert callable(full)
+            program = full()  # not known to compile as a whole with this Go and these flags
+        built_for: list[int] = []
+        result = await self._build(program, ctx, built_for)
         plain = program.data.get("without_value")
         if not result.ok and isinstance(plain, Program):
             if any(value.is_no_value(d.message) for d in result.diagnostics):
@@ -146,24 +220,153 @@ class GoToolchain(Toolchain):
                 callee = program.data.get("callee")
                 if isinstance(callee, str):
                     self._void_calls.names.add(callee)
-                return await self._build(plain, ctx)
+                again = await self._build(plain, ctx, built_for)
+                result = dataclasses.replace(again, timings=_added(result.timings, again.timings))
+        if result.ok and not ctx.flags and not program.data.get("pruned") and "memory" in program.data:
+            self._good.add(good)
+        current = program.data.get("cell")
+        if built_for and isinstance(current, int) and built_for[-1] != current:
+            self._relabel = (outer, built_for[-1], current)
         return result
 
-    async def _build(self, program: Program, ctx: BuildContext) -> BuildResult:
+    async def _build(self, program: Program, ctx: BuildContext, built_for: list[int]) -> BuildResult:
         install = self.install()
         module = self._module(install, ctx.workdir)
-        result = await self._go_build(install, module, program.text, ctx)
+        result = await self._compile(install, module, program, program.text, ctx, built_for)
         if not result.ok:
             # Only Go can tell whether a dot import is used (or, rarely, an import this toolchain
             # thought used): drop the imports it calls unused and build once more.
             unused = [d for d in result.diagnostics if UNUSED_IMPORT.match(d.message)]
             text = without_lines(program, unused)
             if text is not None and len(unused) == len(result.diagnostics):
-                return await self._go_build(install, module, text, ctx)
+                again = await self._compile(install, module, program, text, ctx, built_for)
+                return dataclasses.replace(again, timings=_added(result.timings, again.timings))
             if text is not None:  # other errors too: show those, the rebuild comes after the fix
                 kept = tuple(d for d in result.diagnostics if d not in unused)
-                return BuildResult(None, kept, result.output)
+                return BuildResult(None, kept, result.output, result.timings)
         return result
+
+    async def _compile(
+        self,
+        install: GoInstall,
+        module: Path,
+        program: Program,
+        text: str,
+        ctx: BuildContext,
+        built_for: list[int],
+    ) -> BuildResult:
+        if self._direct_applies(install, program, text, ctx):
+            try:
+                result = await self._direct(install, module, program, text, ctx, built_for)
+            except OSError as err:  # a full disk, a removed folder: say so, change nothing
+                return BuildResult(None, (Diagnostic("error", f"the build failed: {err}"),), str(err))
+            if result is not None:
+                return result
+        return await self._go_build(install, module, text, ctx)
+
+    def _direct_applies(self, install: GoInstall, program: Program, text: str, ctx: BuildContext) -> bool:
+        imports = program.data.get("imports")
+        return (
+            not ctx.flags
+            and isinstance(imports, tuple)
+            and bool(install.tooldir)
+            and install.version.startswith("go1")
+            and NEEDS_GO_BUILD.search(text) is None
+        )
+
+    async def _direct(
+        self,
+        install: GoInstall,
+        module: Path,
+        program: Program,
+        text: str,
+        ctx: BuildContext,
+        built_for: list[int],
+    ) -> BuildResult | None:
+        """Compile (and link) with the tools themselves; None when only go build can (then it says why)."""
+        imports = [str(p) for p in program.data.get("imports", ())]  # type: ignore[union-attr]
+        extra: dict[str, Path] = {}
+        packages = [p for p in imports if p != DISPLAY]
+        if DISPLAY in imports:
+            archive = await self._display_archive(install, module, ctx)
+            if archive is None:
+                return None
+            extra[DISPLAY] = archive
+            packages += direct.imports_of(_display_source())
+        packages.append("runtime")
+        missing = self._archives.missing(packages)
+        if missing and not await self._archives.find(install, ctx, module, missing):
+            return None
+        importcfg = self._archives.importcfg(packages, extra)
+        current = program.data.get("cell")
+        keyed = text
+        if isinstance(current, int):
+            keyed = re.sub(_DIRECTIVE_LABEL.format(cell=current), r"\1Cell In[@]:", text)
+        entry_key = ctx.cache.key("go-direct", self._identity, keyed, importcfg, str(ctx.will_run))
+        entry = ctx.cache.get(entry_key)
+        if entry is not None:
+            if entry.meta.get("cell", "").isdigit():
+                built_for.append(int(entry.meta["cell"]))
+            return BuildResult(entry.path("cell") if ctx.will_run else module / "main.go")
+        meta = {"cell": str(current) if isinstance(current, int) else ""}
+        env = install.environment(ctx.workdir)
+        with ctx.cache.scratch() as folder:
+            (module / "main.go").write_text(text, encoding="utf-8")
+            config = folder / "importcfg"
+            config.write_text(importcfg, encoding="utf-8")
+            argv = direct.compile_argv(install, "main", ["main.go"], module, config, folder / "main.a")
+            compiled = await ctx.run_tool(argv, cwd=module, env=env)
+            output = compiled.stderr + compiled.stdout
+            diagnostics = tuple(parse_messages(output, self._standard_library()))
+            if compiled.returncode != 0:
+                return BuildResult(None, diagnostics, output)
+            if not ctx.will_run:
+                ctx.cache.put(entry_key, {}, meta)
+                return BuildResult(module / "main.go", diagnostics, output)
+            start = time.perf_counter()
+            argv = direct.link_argv(install, folder / "main.a", config, folder / "cell")
+            linked = await ctx.run_tool(argv, cwd=module, env=direct.link_environment(install, ctx.workdir))
+            timings = {"link": time.perf_counter() - start}
+            if linked.returncode != 0:
+                text_out = linked.stderr + linked.stdout
+                return BuildResult(
+                    None, tuple(parse_messages(text_out, self._standard_library())), text_out, timings
+                )
+            stored = ctx.cache.put(entry_key, {"cell": folder / "cell"}, meta)
+            if stored is not None:
+                return BuildResult(stored.path("cell"), diagnostics, output, timings)
+            binary = ctx.workdir / "cell"  # not stored (a full disk?): run it from the build folder
+            os.replace(folder / "cell", binary)
+            return BuildResult(binary, diagnostics, output, timings)
+
+    async def _display_archive(self, install: GoInstall, module: Path, ctx: BuildContext) -> Path | None:
+        """The display package compiled for this Go, from the kernel's cache (compiled once)."""
+        source = _display_source()
+        imports = direct.imports_of(source)
+        missing = self._archives.missing(imports)
+        if missing and not await self._archives.find(install, ctx, module, missing):
+            return None
+        importcfg = self._archives.importcfg(imports)
+        entry_key = ctx.cache.key("go-display", self._identity, source, importcfg)
+        entry = ctx.cache.get(entry_key)
+        if entry is not None:
+            return entry.path("display.a")
+        folder_of_source = module / "display"
+        with ctx.cache.scratch() as folder:
+            config = folder / "importcfg"
+            config.write_text(importcfg, encoding="utf-8")
+            argv = direct.compile_argv(
+                install, DISPLAY, ["display.go"], folder_of_source, config, folder / "display.a"
+            )
+            result = await ctx.run_tool(argv, cwd=folder_of_source, env=install.environment(ctx.workdir))
+            if result.returncode != 0:
+                return None
+            stored = ctx.cache.put(entry_key, {"display.a": folder / "display.a"})
+            if stored is not None:
+                return stored.path("display.a")
+            kept = ctx.workdir / "display.a"
+            os.replace(folder / "display.a", kept)
+            return kept
 
     async def _go_build(self, install: GoInstall, module: Path, text: str, ctx: BuildContext) -> BuildResult:
         (module / "main.go").write_text(text, encoding="utf-8")
@@ -191,29 +394,82 @@ class GoToolchain(Toolchain):
         if not go_mod.exists() or go_mod.read_text(encoding="utf-8") != text:
             go_mod.write_text(text, encoding="utf-8")
         package = module / "display" / "display.go"
-        source = resources.files(__name__).joinpath("display/display.go").read_text(encoding="utf-8")
+        source = _display_source()
         if not package.exists() or package.read_text(encoding="utf-8") != source:
             package.parent.mkdir(exist_ok=True)
             package.write_text(source, encoding="utf-8")
         return module
 
     def stderr_filter(self, program: Program) -> Callable[[str], str]:
-        """Runtime positions as ``Cell In[3], line 5``, without the module path or the frame offset."""
-        return name_cells
+        """Runtime positions as ``Cell In[3], line 5``, without the module path or the frame offset;
+        from a binary built for an earlier run of the same cell, its number as this run's."""
+        relabel = self._relabel
+        if relabel is None or relabel[0] is not program:
+            return name_cells
+        old = re.compile(rf"Cell In\[{relabel[1]}\]")
+        new = f"Cell In[{relabel[2]}]"
+        return lambda text: name_cells(old.sub(new, text))
 
     async def warm_up(self, ctx: BuildContext) -> None:
-        """List the standard library and build a small program, so the build cache holds the
-        packages most cells use (a cold cache makes the first cell take seconds)."""
-        install = self.install()
+        """List the standard library, find the archives of the packages most cells use, compile the
+        display package and build a small program, so that the first cell builds as fast as the
+        next (a cold build cache makes it take seconds)."""
+        install = self._refresh()
         env = install.environment(ctx.workdir)
-        if self._std is None:
-            listing = await ctx.run_tool(list_std_argv(install.go), cwd=ctx.workdir, env=env)
-            if listing.returncode == 0 and self._std is None:
-                self._std = StandardLibrary.from_listing(listing.stdout).with_package(DISPLAY, "display")
         module = self._module(install, ctx.workdir)
-        (module / "main.go").write_text(WARM_UP_PROGRAM, encoding="utf-8")
-        argv = [install.go, "build", *COMMON_FLAGS, *LINK_FLAGS, "-o", str(ctx.workdir / "warm"), "."]
-        await ctx.run_tool(argv, cwd=module, env=env)
+
+        async def listing() -> None:
+            if self._std is None:
+                found = await ctx.run_tool(list_std_argv(install.go), cwd=ctx.workdir, env=env)
+                if found.returncode == 0 and self._std is None:
+                    self._std = StandardLibrary.from_listing(found.stdout).with_package(DISPLAY, "display")
+
+        warm = [*WARM_UP_PACKAGES, *direct.imports_of(_display_source()), "runtime"]
+        await asyncio.gather(listing(), self._archives.find(install, ctx, module, warm))
+        lines = (None,) * WARM_UP_PROGRAM.count("\n")
+        program = Program(WARM_UP_PROGRAM, lines, {"imports": (DISPLAY, *WARM_UP_PACKAGES)})
+        await self._compile(install, module, program, program.text, ctx, [])
+
+
+def _added(first: Mapping[str, float], second: Mapping[str, float]) -> dict[str, float]:
+    return {k: first.get(k, 0.0) + second.get(k, 0.0) for k in {*first, *second}}
+
+
+@functools.cache
+def _display_source() -> str:
+    return resources.files(__name__).joinpath("display/display.go").read_text(encoding="utf-8")
+
+
+def current_cell(cell: CellParts) -> int | None:
+    """The execution count of the cell being run (the one every fragment of ``cell`` comes from)."""
+    for fragment in (
+        *cell.statements,
+        *([cell.main] if cell.main else []),
+        *(d.fragment for d in cell.declarations),
+    ):
+        return fragment.cell
+    return None
+
+
+def needed(language: tree_sitter.Language, memory: Memory, cell: CellParts) -> Memory:
+    """The part of ``memory`` that the cell's ``main`` reaches (imports all stay: rendering keeps the
+    used ones). Go runs nothing for a function, type or constant nothing uses; a ``var`` (its
+    initializer runs at start) and ``init`` always stay, and a method stays with its type."""
+    roots: set[str] = set()
+    for fragment in (*cell.statements, *([cell.main] if cell.main else [])):
+        roots |= mentions(parse_go(language, fragment.text).root_node)
+    nodes = [_node(decl) for decl in memory]
+    kept = reach.reachable(nodes, roots)
+    return Memory(d for d, keep in zip(memory, kept, strict=True) if keep)
+
+
+def _node(decl: Declaration) -> reach.Node:
+    mentioned = decl.data.get("mentions", frozenset())
+    names = mentioned if isinstance(mentioned, frozenset) else frozenset()
+    if decl.kind == "method":
+        return reach.Node(frozenset({str(decl.data.get("receiver", ""))}), names)
+    always = decl.kind in ("import", "var") or "init" in decl.keys or not isinstance(mentioned, frozenset)
+    return reach.Node(frozenset(decl.keys), names, always)
 
 
 def without_lines(program: Program, unused: list[Diagnostic]) -> str | None:
