@@ -5,19 +5,33 @@ Roles: ``split`` sorts a cell (CELL_MODEL.md's Rust keys), ``render`` writes the
 attributes, items, a ``main`` returning ``Result`` so that ``?`` works), ``messages`` maps rustc's JSON
 diagnostics and a panic's ``main.rs:L:C`` back to cells; this module finds rustc and builds.
 
-Only the standard library is available (no Cargo, no crates). For speed, a cell that runs links
-against the standard library's shared object when the toolchain ships one (``-C prefer-dynamic``,
-with the library's folder as the binary's run path); a large program uses rustc's incremental
-cache; a cell that only declares is checked (``--emit=metadata``), not built.
+Only the standard library is available (no Cargo, no crates). For speed (benchmarks/README.md has the
+figures), when the toolchain ships the standard library as a shared object:
+
+- a cell that runs is compiled as a library object and linked as a shared object that a host program
+  loads (``loader.py``, ``host.rs``): a few milliseconds of linking instead of twenty;
+- every product goes into the kernel's ``BuildCache``, keyed by the program's text (its marker
+  comments left out), the compiler's identity and what it links with: an unchanged cell builds
+  nothing, and a cell that only declares is checked (``--emit=metadata``) once;
+- once a memory has compiled as a whole, a cell's program holds only the items its ``main`` reaches
+  (``ccellkernel.reach``: Rust runs nothing before ``main``), so 300 remembered functions cost a
+  trivial cell nothing.
+
+``%flags``, ``%test`` and what a library object cannot be are built as a whole program (``-C
+prefer-dynamic``, the library's folder as the binary's run path, rustc's incremental cache for a
+large program).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import os
 import shlex
 import shutil
 import struct
 import subprocess
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -27,15 +41,17 @@ from typing import Any, ClassVar
 import tree_sitter
 import tree_sitter_rust
 
+from ccellkernel import cache, reach
 from ccellkernel.errors import ToolchainNotFound
-from ccellkernel.memory import Fragment, Memory
-from ccellkernel.program import CellParts, Program
+from ccellkernel.memory import Declaration, Fragment, Memory
+from ccellkernel.program import CellParts, Diagnostic, Program
+from ccellkernel.syntax import parse
 from ccellkernel.testing import TestPlan
 from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Toolchain
 
-from . import messages, tests
+from . import loader, messages, tests
 from .render import render as render_program
-from .split import KEYWORDS, split_cell
+from .split import KEYWORDS, mentions, split_cell
 
 EDITION = "2021"
 # Warnings about unused code are noise in a notebook, where most code is not finished (CELL_MODEL 3);
@@ -54,6 +70,7 @@ class Runtime:
 
     rustc: tuple[str, ...]
     dylib_dir: str | None
+    files: tuple[str, ...] = ()  # whose change means another compiler (an upgrade in place)
 
 
 class RustToolchain(Toolchain):
@@ -76,7 +93,12 @@ class RustToolchain(Toolchain):
         self._language = tree_sitter.Language(tree_sitter_rust.language())
         self._compiler: Compiler | None = None
         self._runtime: Runtime | None = None
-        self._ccell: Path | None = None  # the display crate, built once per kernel
+        self._ccell: Path | None = None  # the display crate as an rlib, for whole programs
+        self._fingerprint = ""  # of the compiler's files when it was found
+        self._identity = ""  # its version and that fingerprint: part of every cache key
+        self._linker: tuple[str, loader.Linker] | None = None  # (identity, fastest linker found)
+        self._provided: tuple[str, frozenset[str]] | None = None  # (identity, what the host exports)
+        self._good: set[str] = set()  # memories (with the identity) that compiled as a whole
 
     def grammar(self) -> tree_sitter.Language:
         return self._language
@@ -87,7 +109,18 @@ class RustToolchain(Toolchain):
         return split_cell(self._language, source, cell)
 
     def render(self, memory: Memory, cell: CellParts) -> Program:
-        return render_program(self._language, memory, cell)
+        return self._render(memory, cell, prune=cell.runs)  # %show (nothing runs) shows it all
+
+    def _render(self, memory: Memory, cell: CellParts, prune: bool) -> Program:
+        signature = reach.signature(memory)
+        shown = memory
+        if prune and len(memory) and cache.key(self._identity, signature) in self._good:
+            shown = needed(self._language, memory, cell)
+        program = render_program(self._language, shown, cell)
+        notes: dict[str, object] = {"memory": signature, "pruned": len(shown) < len(memory)}
+        if len(shown) < len(memory):
+            notes["full"] = functools.partial(self._render, memory, cell, False)
+        return dataclasses.replace(program, data={**program.data, **notes})
 
     def stderr_filter(self, program: Program) -> Callable[[str], str]:
         return messages.stderr_rewriter(program)
@@ -107,33 +140,262 @@ class RustToolchain(Toolchain):
         return self._compiler
 
     async def warm_up(self, ctx: BuildContext) -> None:
-        """Learn the sysroot, and compile once so that rustc and the standard library are in the
-        page cache when the first cell comes."""
-        runtime = await self._runtime_for(ctx)
-        ccell = await self._display_crate(runtime, ctx)
+        """Learn the sysroot, build the host and the display crate, choose the linker, and build a
+        cell once, so that rustc and the standard library are in the page cache when the first
+        cell comes."""
+        runtime = await self._refresh(ctx)
         source = ctx.workdir / messages.SOURCE
         source.write_text(WARM_UP, encoding="utf-8")
+        if self._loads(WARM_UP, ctx, runtime):
+            program = Program(WARM_UP, (None,) * WARM_UP.count("\n"))
+            if await self._build_shared(program, ctx, runtime) is not None:
+                return
+        ccell = await self._display_crate(runtime, ctx)
         argv = self.command(runtime, ctx.workdir, source, ctx.workdir / "main", (), True, ccell=ccell)
         await ctx.run_tool(argv, cwd=ctx.workdir)
 
     async def build(self, program: Program, ctx: BuildContext) -> BuildResult:
-        runtime = await self._runtime_for(ctx)
-        ccell = await self._display_crate(runtime, ctx)
-        source = ctx.workdir / messages.SOURCE
-        source.write_text(program.text, encoding="utf-8")
-        output = ctx.workdir / ("main" if ctx.will_run else "check.rmeta")
-        cache = None
-        if len(program.text) >= INCREMENTAL_FROM:
-            cache = ctx.workdir / ("incremental" if ctx.will_run else "incremental-check")
-        flags = (*ctx.flags, "--test") if ctx.tests else ctx.flags
-        argv = self.command(runtime, ctx.workdir, source, output, flags, ctx.will_run, cache, ccell=ccell)
-        result = await ctx.run_tool(argv, cwd=ctx.cwd)
-        found, text = messages.parse_json(result.stderr + result.stdout, program, str(source))
+        runtime = await self._refresh(ctx)
+        good = cache.key(self._identity, str(program.data.get("memory", "")))
+        if program.data.get("pruned") and (ctx.flags or ctx.tests or good not in self._good):
+            full = program.data["full"]
+            assert callable(full)
+            program = full()  # not known to compile as a whole with this compiler and these flags
+        result: BuildResult | None = None
+        if self._loads(program.text, ctx, runtime):
+            try:
+                result = await self._build_shared(program, ctx, runtime)
+            except OSError as err:  # a full disk, a removed folder: say so, change nothing
+                result = BuildResult(None, (Diagnostic("error", f"the build failed: {err}"),), str(err))
+        if result is None:
+            result = await self._build_whole(program, ctx, runtime)
+        if (
+            result.ok
+            and not (ctx.flags or ctx.tests or program.data.get("pruned"))
+            and "memory" in program.data
+        ):
+            self._good.add(good)
+        return result
+
+    def _loads(self, text: str, ctx: BuildContext, runtime: Runtime) -> bool:
+        """Whether the program can run as a shared object in the host (``loader.py``)."""
+        return (
+            ctx.will_run
+            and not ctx.flags
+            and not ctx.tests
+            and runtime.dylib_dir is not None
+            and loader.WHOLE_PROGRAM_ONLY.search(text) is None
+        )
+
+    async def _build_shared(
+        self, program: Program, ctx: BuildContext, runtime: Runtime
+    ) -> BuildResult | None:
+        """The cell as ``cell.so`` beside a copy of the host, from the cache if it was built before;
+        None if this cannot be done (then the whole program is built)."""
+        host = await self._host(runtime, ctx)
+        library = await self._display_library(runtime, ctx)
+        if host is None or library is None:
+            return None
+        linker = await self._linker_for(runtime, ctx, library)
+        if linker is None:
+            return None
+        text = unmarked(program) + loader.ENTRY
+        objects = [library.path("ccell.o"), *loader.builtins(runtime.dylib_dir)]
+        entry_key = ctx.cache.key(
+            "rust-shared",
+            self._identity,
+            EDITION,
+            text,
+            str(host),
+            library.key,
+            linker.name,
+            *map(str, objects),
+        )
+        entry = ctx.cache.get(entry_key)
+        if entry is not None:
+            found, shown = self._messages(entry.meta.get("output", ""), program, "main.rs")
+            return BuildResult(entry.path("main"), tuple(found), shown)
+        with ctx.cache.scratch() as folder:
+            source = folder / messages.SOURCE
+            source.write_text(text, encoding="utf-8")
+            argv = [
+                *runtime.rustc,
+                "--edition",
+                EDITION,
+                "--error-format=json",
+                "--crate-type",
+                "lib",
+                "--crate-name",
+                "main",
+                f"--remap-path-prefix={folder}{os.sep}=",
+                *QUIET,
+                "-C",
+                "debuginfo=line-tables-only",
+                "--emit=obj",
+                "-o",
+                str(folder / "cell.o"),
+                "--extern",
+                f"ccell={library.path('libccell.rmeta')}",
+            ]
+            if len(text) >= INCREMENTAL_FROM:
+                argv += ["-C", f"incremental={ctx.workdir / 'incremental-shared'}"]
+            result = await ctx.run_tool([*argv, str(source)], cwd=ctx.cwd)
+            output = result.stderr + result.stdout
+            found, shown = self._messages(output, program, str(source))
+            if result.returncode != 0:
+                return BuildResult(None, tuple(found), shown)
+            start = time.perf_counter()
+            linked = await ctx.run_tool(
+                linker.command(folder / "cell.so", [folder / "cell.o", *objects]), cwd=folder
+            )
+            timings = {"link": time.perf_counter() - start}
+            if linked.returncode != 0:
+                return None  # unexpected: the whole program says what is wrong, if anything
+            available = await self._host_symbols(ctx, host)
+            missing = None if available is None else loader.unresolved(folder / "cell.so", available)
+            if missing is None or missing:
+                return (
+                    None  # it would not load (a function nothing defines): the whole program's link says so
+                )
+            shutil.copy2(host, folder / "main")
+            files = {"main": folder / "main", "cell.so": folder / "cell.so"}
+            stored = ctx.cache.put(entry_key, files, {"output": output})
+            if stored is not None:
+                return BuildResult(stored.path("main"), tuple(found), shown, timings)
+            kept = ctx.workdir / "shared"  # not stored (a full disk?): run it from the build folder
+            shutil.rmtree(kept, ignore_errors=True)
+            kept.mkdir()
+            for name, path in files.items():
+                os.replace(path, kept / name)
+            return BuildResult(kept / "main", tuple(found), shown, timings)
+
+    def _messages(self, output: str, program: Program, source: str) -> tuple[list[Diagnostic], str]:
+        found, text = messages.parse_json(output, program, source)
         value_at = program.data.get("value")
         if isinstance(value_at, Fragment):
             found = messages.explain_value(found, value_at)
+        return found, text
+
+    async def _host(self, runtime: Runtime, ctx: BuildContext) -> Path | None:
+        """The host program (``host.rs``) for this compiler, built once into the cache."""
+        source_text = resources.files(__name__).joinpath("host.rs").read_text(encoding="utf-8")
+        entry_key = ctx.cache.key("rust-host", self._identity, EDITION, source_text, *_dynamic(runtime))
+        entry = ctx.cache.get(entry_key)
+        if entry is not None:
+            return entry.path("host")
+        with ctx.cache.scratch() as folder:
+            source = folder / "ccell-host.rs"
+            source.write_text(source_text, encoding="utf-8")
+            argv = [
+                *runtime.rustc,
+                "--edition",
+                EDITION,
+                "--crate-type",
+                "bin",
+                "--crate-name",
+                "ccell_host",
+                f"--remap-path-prefix={folder}{os.sep}=",
+                *_dynamic(runtime),
+                "-C",
+                "debuginfo=line-tables-only",
+                "-o",
+                str(folder / "host"),
+                str(source),
+            ]
+            result = await ctx.run_tool(argv, cwd=folder)
+            if result.returncode != 0:
+                return None
+            stored = ctx.cache.put(entry_key, {"host": folder / "host"})
+            if stored is None:
+                return None
+            return stored.path("host")
+
+    async def _host_symbols(self, ctx: BuildContext, host: Path) -> frozenset[str] | None:
+        """The symbols a cell loaded by the host can use, read once per compiler."""
+        if self._provided is not None and self._provided[0] == self._identity:
+            return self._provided[1]
+        found = await loader.provided(ctx, host)
+        if found is not None:
+            self._provided = (self._identity, found)
+        return found
+
+    async def _display_library(self, runtime: Runtime, ctx: BuildContext) -> cache.Entry | None:
+        """The ``ccell`` crate as a library object and its metadata, built once into the cache."""
+        source_text = resources.files(__name__).joinpath("ccell.rs").read_text(encoding="utf-8")
+        entry_key = ctx.cache.key("rust-ccell", self._identity, EDITION, source_text)
+        entry = ctx.cache.get(entry_key)
+        if entry is not None:
+            return entry
+        with ctx.cache.scratch() as folder:
+            source = folder / "ccell.rs"
+            source.write_text(source_text, encoding="utf-8")
+            argv = [
+                *runtime.rustc,
+                "--edition",
+                EDITION,
+                "--crate-type",
+                "lib",
+                "--crate-name",
+                "ccell",
+                f"--remap-path-prefix={folder}{os.sep}=",
+                "-C",
+                "debuginfo=line-tables-only",
+                "--emit=metadata,obj",
+                "--out-dir",
+                str(folder),
+                str(source),
+            ]
+            result = await ctx.run_tool(argv, cwd=folder)
+            if result.returncode != 0:
+                return None
+            files = {"libccell.rmeta": folder / "libccell.rmeta", "ccell.o": folder / "ccell.o"}
+            return ctx.cache.put(entry_key, files)
+
+    async def _linker_for(
+        self, runtime: Runtime, ctx: BuildContext, library: cache.Entry
+    ) -> loader.Linker | None:
+        """The fastest linker present for a cell's shared object, measured once per compiler."""
+        if self._linker is not None and self._linker[0] == self._identity:
+            return self._linker[1]
+        with ctx.cache.scratch() as folder:
+            objects = [library.path("ccell.o"), *loader.builtins(runtime.dylib_dir)]
+            chosen = await loader.choose(ctx, loader.candidates(runtime.dylib_dir), objects, folder)
+        if chosen is not None:
+            self._linker = (self._identity, chosen)
+        return chosen
+
+    async def _build_whole(self, program: Program, ctx: BuildContext, runtime: Runtime) -> BuildResult:
+        """The program as one crate built by rustc: an executable, or a check of a cell that only
+        declares (cached by its text unless ``%flags`` may name files)."""
+        checked = None
+        if not ctx.will_run and not ctx.flags and loader.WHOLE_PROGRAM_ONLY.search(program.text) is None:
+            checked = ctx.cache.key("rust-check", self._identity, EDITION, unmarked(program), str(ctx.tests))
+            entry = ctx.cache.get(checked)
+            if entry is not None:
+                found, text = self._messages(entry.meta.get("output", ""), program, messages.SOURCE)
+                return BuildResult(ctx.workdir / "check.rmeta", tuple(found), text)
+        ccell = None
+        if not ctx.will_run and runtime.dylib_dir is not None:  # checking needs the crate's metadata only
+            library = await self._display_library(runtime, ctx)
+            ccell = library.path("libccell.rmeta") if library is not None else None
+        if ccell is None:
+            ccell = await self._display_crate(runtime, ctx)
+        source = ctx.workdir / messages.SOURCE
+        source.write_text(program.text, encoding="utf-8")
+        output = ctx.workdir / ("main" if ctx.will_run else "check.rmeta")
+        incremental = None
+        if len(program.text) >= INCREMENTAL_FROM:
+            incremental = ctx.workdir / ("incremental" if ctx.will_run else "incremental-check")
+        flags = (*ctx.flags, "--test") if ctx.tests else ctx.flags
+        argv = self.command(
+            runtime, ctx.workdir, source, output, flags, ctx.will_run, incremental, ccell=ccell
+        )
+        result = await ctx.run_tool(argv, cwd=ctx.cwd)
+        found, text = self._messages(result.stderr + result.stdout, program, str(source))
         if result.returncode != 0:
             return BuildResult(None, tuple(found), text)
+        if checked is not None:
+            ctx.cache.put(checked, {}, {"output": result.stderr + result.stdout})
         return BuildResult(output, tuple(found), text)
 
     async def _display_crate(self, runtime: Runtime, ctx: BuildContext) -> Path | None:
@@ -206,6 +468,19 @@ class RustToolchain(Toolchain):
             self._runtime = await _query_runtime(self.find_compiler(), ctx)
         return self._runtime
 
+    async def _refresh(self, ctx: BuildContext) -> Runtime:
+        """The compiler and its runtime, found anew if their files changed (upgraded while the
+        kernel runs): the identity changes, and with it every key, so nothing built before is used."""
+        runtime = await self._runtime_for(ctx)
+        now = cache.fingerprint(*runtime.files)
+        if self._fingerprint and now != self._fingerprint:
+            self._compiler = self._runtime = self._ccell = self._linker = self._provided = None
+            runtime = await self._runtime_for(ctx)
+            now = cache.fingerprint(*runtime.files)
+        self._fingerprint = now
+        self._identity = cache.key(self.find_compiler().version, now, runtime.dylib_dir or "")
+        return runtime
+
 
 def _dynamic(runtime: Runtime) -> list[str]:
     """Link the standard library dynamically: ~25 ms less per cell, a 12 kB binary instead of 4 MB.
@@ -224,8 +499,9 @@ async def _query_runtime(compiler: Compiler, ctx: BuildContext) -> Runtime:
         [*compiler.argv, "--print", "sysroot", "--print", "target-libdir"], cwd=ctx.cwd
     )
     lines = result.stdout.splitlines() if result.returncode == 0 else []
+    named = shutil.which(compiler.argv[0]) or compiler.argv[0]
     if len(lines) != 2:
-        return Runtime(compiler.argv, None)
+        return Runtime(compiler.argv, None, (named,))
     sysroot, libdir = (Path(line.strip()) for line in lines)
     rustc = compiler.argv
     real = sysroot / "bin" / "rustc"
@@ -233,7 +509,13 @@ async def _query_runtime(compiler: Compiler, ctx: BuildContext) -> Runtime:
         rustc = (str(real), *compiler.argv[1:])  # rustup's proxy costs ~7 ms a call
     dylibs = sorted(libdir.glob("libstd-*.so"))
     usable = bool(dylibs) and has_symbol_table(dylibs[0])
-    return Runtime(rustc, str(libdir) if usable else None)
+    files = (
+        named,
+        str(real),
+        *map(str, sorted((sysroot / "lib").glob("librustc_driver-*.so"))),
+        *map(str, dylibs),
+    )
+    return Runtime(rustc, str(libdir) if usable else None, tuple(dict.fromkeys(files)))
 
 
 def has_symbol_table(library: Path) -> bool:
@@ -304,3 +586,31 @@ def _version(argv: list[str]) -> str:
         return "unknown version"
     text = done.stdout.strip()
     return text.splitlines()[0] if done.returncode == 0 and text else "unknown version"
+
+
+def unmarked(program: Program) -> str:
+    """The program's text without its marker comments (``// Cell In[3], line 1``), which name the
+    cells and nothing else: a re-run cell is the same program. Every line stays where it was."""
+    lines = program.text.split("\n")
+    for index, origin in enumerate(program.origins):
+        if origin is None and index < len(lines) and lines[index].startswith("// Cell In["):
+            lines[index] = ""
+    return "\n".join(lines)
+
+
+def needed(language: tree_sitter.Language, memory: Memory, cell: CellParts) -> Memory:
+    """The part of ``memory`` that the cell's ``main`` reaches: Rust runs nothing before ``main``, so
+    an item nothing uses changes nothing. ``use`` items, macros, crate attributes and exported items
+    always stay; an ``impl`` or a ``trait`` stays with the types, trait and functions it names."""
+    roots: set[str] = set()
+    for fragment in (*cell.statements, *([cell.main] if cell.main else [])):
+        roots |= mentions(parse(language, fragment.text).root_node)
+    kept = reach.reachable([_node(decl) for decl in memory], roots)
+    return Memory(d for d, keep in zip(memory, kept, strict=True) if keep)
+
+
+def _node(decl: Declaration) -> reach.Node:
+    defines, names = decl.data.get("defines"), decl.data.get("mentions")
+    if not isinstance(defines, frozenset) or not isinstance(names, frozenset):
+        return reach.Node(frozenset(decl.keys), frozenset(), always=True)
+    return reach.Node(defines, names, bool(decl.data.get("always")))
