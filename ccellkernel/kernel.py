@@ -120,8 +120,9 @@ class CCellKernel(Kernel):
         return {"status": "ok", "execution_count": count, "payload": io.payloads, "user_expressions": {}}
 
     def finish_metadata(self, parent: Any, metadata: dict[str, Any], reply_content: Any) -> dict[str, Any]:
-        # Seconds per phase (parse, render, compile, run) of this cell, for benchmarks and tools.
-        metadata["ccellkernel"] = {"timings": dict(self.cells.timings)}
+        # Seconds per phase (parse, render, compile, link, run) of this cell, and how many build
+        # tools it started (0: everything came from the cache), for benchmarks and tools.
+        metadata["ccellkernel"] = {"timings": dict(self.cells.timings), "tools": self.cells.tools}
         return metadata
 
     def _reply_error(self, err: CellError, silent: bool) -> dict[str, Any]:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import errno
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -35,6 +37,7 @@ from .toolchain import BuildResult, Toolchain, ToolResult
 
 DEFAULT_OUTPUT_LIMIT = 4_000_000  # bytes of program output per cell
 PHASES = ("parse", "render", "compile", "link", "run")  # a toolchain may report "link" (BuildResult.timings)
+NO_SPACE = re.compile(r"no space left on device|disk quota exceeded|\bENOSPC\b", re.IGNORECASE)
 WARM_UP_WAIT = 60.0  # seconds the first build waits for the warm-up still running
 
 
@@ -74,10 +77,12 @@ class _BuildContext:
     execution: Execution
     cache: BuildCache
     tests: bool = False
+    counted: Callable[[], None] = lambda: None
 
     async def run_tool(
         self, argv: Sequence[str], *, cwd: Path | None = None, env: Mapping[str, str] | None = None
     ) -> ToolResult:
+        self.counted()
         return await run_tool(self.execution, argv, cwd=cwd, env=env)
 
 
@@ -111,6 +116,7 @@ class Session:
         self.options = Options()
         self.sources: dict[int, list[str]] = {}
         self.timings: dict[str, float] = {}  # seconds per phase of the last cell
+        self.tools = 0  # build tools (compilers, linkers) the last cell started: 0 when all was cached
         self.commands = Commands(self)
         self._execution: Execution | None = None
         self._warm_up: Execution | None = None
@@ -168,6 +174,7 @@ class Session:
         execution = Execution()
         self._execution = execution
         self.timings = {}
+        self.tools = 0
         start = time.perf_counter()
         timed = False
         try:
@@ -261,18 +268,33 @@ class Session:
             await self._wait_for_warm_up(execution)
         self.toolchain.find_compiler()
         ctx = _BuildContext(
-            self.workdir, self.options.flags, self.cwd, will_run, execution, self.cache, tests
+            self.workdir, self.options.flags, self.cwd, will_run, execution, self.cache, tests, self._counted
         )
         self.cache.begin()
         with self.phase("compile"):
-            result = await self.toolchain.build(program, ctx)
+            try:
+                result = await self.toolchain.build(program, ctx)
+            except OSError as err:
+                if err.errno not in (errno.ENOSPC, errno.EDQUOT):
+                    raise
+                result = BuildResult(None, output=str(err))
         for name, seconds in result.timings.items():  # steps the toolchain timed itself: not compile
             self.timings[name] = self.timings.get(name, 0.0) + seconds
             self.timings["compile"] -= seconds
         execution.check()
         if not result.ok:
+            said = "\n".join([result.output, *(d.message for d in result.diagnostics)])
+            if NO_SPACE.search(said):
+                raise CompileError(
+                    f"no space left on the device holding {self.workdir}: free some space and run the "
+                    "cell again (the memory is unchanged)",
+                    [line for line in result.output.splitlines() if NO_SPACE.search(line)][:3],
+                )
             raise diagnostics.compile_error(result.diagnostics, result.output, self.sources)
         return result
+
+    def _counted(self) -> None:
+        self.tools += 1
 
     async def run_built(
         self, program: Program, binary: Path, argv: Sequence[str], io: CellIO, execution: Execution
