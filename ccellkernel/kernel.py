@@ -31,6 +31,7 @@ from .plugins import load_toolchain
 from .session import DEFAULT_OUTPUT_LIMIT, Session
 
 PROTOCOL_VERSION = "5.3"
+_PREPARED: dict[str, Session] = {}  # toolchain name -> the session launch() was given
 
 
 class CCellKernel(Kernel):
@@ -51,12 +52,17 @@ class CCellKernel(Kernel):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.pop("user_ns", None)  # IPKernelApp passes it; this kernel has no Python namespace
         super().__init__(**kwargs)
-        self.toolchain = load_toolchain(self.toolchain_name)
-        self.cells = Session(self.toolchain, output_limit=self.output_limit)
+        prepared = _PREPARED.pop(self.toolchain_name, None)
+        if prepared is not None:  # made by launch() before ipykernel was imported, warming up since
+            self.toolchain, self.cells = prepared.toolchain, prepared
+            self.cells.output_limit = self.output_limit
+        else:
+            self.toolchain = load_toolchain(self.toolchain_name)
+            self.cells = Session(self.toolchain, output_limit=self.output_limit)
         self._compiler_version: str | None = None
         atexit.register(self.cells.close)
-        # Fill the toolchain's caches now, in a thread, while the kernel finishes starting.
-        self.cells.start_warm_up()
+        if prepared is None:  # fill the toolchain's caches now, in a thread, while the kernel starts
+            self.cells.start_warm_up()
 
     # -- what the kernel says about itself -------------------------------------------------------
 
@@ -224,9 +230,13 @@ class _KernelIO:
         return await asyncio.to_thread(self._kernel.ask, "", cancel, self._ident, self._parent)
 
 
-def launch(toolchain: str, argv: list[str]) -> None:
-    """Start a kernel for ``toolchain`` (what ``ccellkernel kernel NAME -f FILE`` does)."""
+def launch(toolchain: str, argv: list[str], session: Session | None = None) -> None:
+    """Start a kernel for ``toolchain`` (what ``ccellkernel kernel NAME -f FILE`` does). A
+    ``session`` made (and warming up) before this module was imported becomes the kernel's."""
     from ipykernel.kernelapp import IPKernelApp
+
+    if session is not None:
+        _PREPARED[toolchain] = session
 
     class CCellKernelApp(IPKernelApp):
         def init_io(self) -> None:

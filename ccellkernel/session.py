@@ -9,6 +9,7 @@ The magics' actions are ``commands.py``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import errno
 import os
@@ -39,6 +40,7 @@ DEFAULT_OUTPUT_LIMIT = 4_000_000  # bytes of program output per cell
 PHASES = ("parse", "render", "compile", "link", "run")  # a toolchain may report "link" (BuildResult.timings)
 NO_SPACE = re.compile(r"no space left on device|disk quota exceeded|\bENOSPC\b", re.IGNORECASE)
 WARM_UP_WAIT = 60.0  # seconds the first build waits for the warm-up still running
+WARM_UP_NICE = 10
 
 
 class CellIO(Protocol):
@@ -156,8 +158,15 @@ class Session:
     def start_warm_up(self) -> None:
         """Start ``warm_up`` now, in a thread with its own event loop, so that it runs while the
         kernel is still starting; the first build waits for it rather than race it for the CPU."""
-        self._warming = threading.Thread(target=asyncio.run, args=(self.warm_up(),), daemon=True)
+        self._warming = threading.Thread(target=self._warm_up_in_background, daemon=True)
         self._warming.start()
+
+    def _warm_up_in_background(self) -> None:
+        # A lower priority for this thread and the tools it starts (Linux keeps one per thread):
+        # the kernel's own start, on the other core or this one, goes first.
+        with contextlib.suppress(OSError, AttributeError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WARM_UP_NICE)
+        asyncio.run(self.warm_up())
 
     async def _wait_for_warm_up(self, execution: Execution) -> None:
         thread = self._warming
