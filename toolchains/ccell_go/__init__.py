@@ -424,11 +424,14 @@ class GoToolchain(Toolchain):
                 if found.returncode == 0 and self._std is None:
                     self._std = StandardLibrary.from_listing(found.stdout).with_package(DISPLAY, "display")
 
-        warm = [*WARM_UP_PACKAGES, *direct.imports_of(_display_source()), "runtime"]
-        await asyncio.gather(listing(), self._archives.find(install, ctx, module, warm))
-        lines = (None,) * WARM_UP_PROGRAM.count("\n")
-        program = Program(WARM_UP_PROGRAM, lines, {"imports": (DISPLAY, *WARM_UP_PACKAGES)})
-        await self._compile(install, module, program, program.text, ctx, [])
+        async def build() -> None:
+            warm = [*WARM_UP_PACKAGES, *direct.imports_of(_display_source()), "runtime"]
+            await self._archives.find(install, ctx, module, warm)
+            lines = (None,) * WARM_UP_PROGRAM.count("\n")
+            program = Program(WARM_UP_PROGRAM, lines, {"imports": (DISPLAY, *WARM_UP_PACKAGES)})
+            await self._compile(install, module, program, program.text, ctx, [])
+
+        await asyncio.gather(listing(), build())  # two cores: the listing beside the build
 
 
 def _added(first: Mapping[str, float], second: Mapping[str, float]) -> dict[str, float]:

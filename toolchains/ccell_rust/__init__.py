@@ -200,7 +200,7 @@ class RustToolchain(Toolchain):
         if linker is None:
             return None
         text = unmarked(program) + loader.ENTRY
-        objects = [library.path("ccell.o"), *loader.builtins(runtime.dylib_dir)]
+        objects = [library.path("ccell.o")]  # compiler builtins come from libgcc_s, which the host loads
         entry_key = ctx.cache.key(
             "rust-shared",
             self._identity,
@@ -358,7 +358,7 @@ class RustToolchain(Toolchain):
         if self._linker is not None and self._linker[0] == self._identity:
             return self._linker[1]
         with ctx.cache.scratch() as folder:
-            objects = [library.path("ccell.o"), *loader.builtins(runtime.dylib_dir)]
+            objects = [library.path("ccell.o")]
             chosen = await loader.choose(ctx, loader.candidates(runtime.dylib_dir), objects, folder)
         if chosen is not None:
             self._linker = (self._identity, chosen)

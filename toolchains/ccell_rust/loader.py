@@ -88,14 +88,6 @@ async def choose(
     return min(times, key=lambda linker: sorted(times[linker])[len(times[linker]) // 2])
 
 
-def builtins(libdir: str | None) -> list[Path]:
-    """compiler_builtins: what rustc links into every program (128-bit arithmetic and the like);
-    the standard library's shared object does not export it."""
-    if libdir is None:
-        return []
-    return sorted(Path(libdir).glob("libcompiler_builtins-*.rlib"))[:1]
-
-
 # -- which symbols a cell needs, and which the host provides ----------------------------------------
 
 _SHT_DYNSYM = 11
