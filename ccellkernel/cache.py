@@ -23,7 +23,7 @@ or a garbled manifest makes it a miss, and the entry is removed, so a damaged pr
 never linked or run. A file's hash is computed once; afterwards its size, times and inode stand for it
 (a write changes the ctime, which nothing can set back).
 
-The store is bounded (``limit`` bytes, ``CCELL_CACHE_LIMIT``, default 512 MiB): ``put`` evicts the
+The store is bounded (``limit`` bytes, ``CCELL_CACHE_LIMIT``, default 256 MiB): ``put`` evicts the
 least recently used entries, except those the current build has used (``begin`` starts a build), so a
 build never loses what it is about to link or run. A deleted store is recreated on the next ``put``.
 Writes go to a temporary folder renamed into place, so a reader (or another kernel pointed at the same
@@ -45,7 +45,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-DEFAULT_LIMIT = 512 << 20
+DEFAULT_LIMIT = 256 << 20
 MANIFEST = "ccell-entry.json"
 FORMAT = 1
 _UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
