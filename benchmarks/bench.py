@@ -37,8 +37,9 @@ from pathlib import Path
 from kernels import CellResult, Kernel, MagicMissing, from_asyncio, install_peer, run, runner_timers
 from languages import LANGUAGES, BenchError, Language, Step, expected
 
+# The kernel's phases; a toolchain may report steps of its build beside compile (BuildResult.timings:
+# "link", or C's "load" of a live program): any other name is shown too, after compile.
 PHASES = ("parse", "render", "compile", "link", "run")
-ROWS = (*PHASES, "protocol", "end to end")
 START_TARGET = 1.0  # seconds from process start to the first kernel_info reply
 FIRST_CELL_TARGET = 2.0  # the first cell after start / a warm cell
 LABEL = 50  # width of the row labels
@@ -86,11 +87,11 @@ class Result:
 
     def cell(self, column: str, cell: CellResult) -> None:
         """A cell's phases, protocol and end to end under ``column`` (a peer kernel reports no phases)."""
-        for phase in PHASES:
+        for phase in phases(cell.timings):
             if phase in cell.timings or (cell.timings and phase != "link"):
                 self.add(column, phase, cell.timings.get(phase, 0.0))
         if cell.timings:
-            self.add(column, "protocol", cell.end_to_end - sum(cell.timings.get(p, 0.0) for p in PHASES))
+            self.add(column, "protocol", cell.end_to_end - sum(cell.timings.values()))
         self.add(column, "end to end", cell.end_to_end)
         if cell.tools is not None:
             self.tools.setdefault(column, []).append(cell.tools)
@@ -100,6 +101,17 @@ class Result:
 
     def has(self, column: str) -> bool:
         return column in self.columns
+
+
+def phases(named: object) -> list[str]:
+    """The phase names of ``named`` (timings, or a column's rows) in the kernel's order."""
+    names = list(named)  # type: ignore[call-overload]
+    extra = sorted(n for n in names if n not in PHASES and n not in ("protocol", "end to end", "seconds"))
+    return [*PHASES[:3], *extra, *PHASES[3:]]
+
+
+def row_names(*columns: dict[str, list[float]]) -> list[str]:
+    return [*phases({name for c in columns for name in c}), "protocol", "end to end"]
 
 
 # -- measuring ---------------------------------------------------------------------------------------
@@ -304,7 +316,7 @@ def report(r: Result) -> list[str]:
     head = f"{lang.name} (median and min of {r.runs} runs, side by side)"
     lines = [f"{head:<{LABEL}}{'ccellkernel':>12}{'(min)':>12}{'by hand':>12}{'(min)':>12}"]
     lines.append(f"  trivial new cell ({lang.cell(1)!r})")
-    for row in ROWS:
+    for row in row_names(c["ccellkernel"], c["by hand"]):
         tail = ""
         if row == "end to end":
             tail = f"ratio {r.median('ccellkernel') / r.median('by hand'):.2f}x (target <= {lang.target}x)"
@@ -329,7 +341,7 @@ def report(r: Result) -> list[str]:
     ratio = r.median(f"{k} functions") / r.median("ccellkernel")
     by_hand = r.median(f"{k} functions") / r.median(f"by hand, {k} functions")
     lines.append(f"  new cell with {k} remembered functions")
-    for row in ROWS:
+    for row in row_names(many, hand_many):
         tail = ""
         if row == "end to end":
             tail = f"{ratio:.2f}x the trivial cell (target <= 1.1x); {by_hand:.2f}x by hand"
@@ -355,7 +367,7 @@ def report(r: Result) -> list[str]:
                     tail=f"ratio {ratio:.2f}x by hand",
                 )
             )
-            for row in PHASES:
+            for row in phases(c[mode.name]):
                 if row in c[mode.name]:
                     lines.append(_row("  " + row, c[mode.name][row]))
     lines.append(_row("empty cell, end to end", c["empty cell"]["end to end"]))

@@ -28,9 +28,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import functools
-import os
 import re
-import time
 from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
@@ -41,26 +39,21 @@ import tree_sitter_go
 
 from ccellkernel import cache, reach
 from ccellkernel.errors import ToolchainNotFound
-from ccellkernel.memory import Declaration, Memory
+from ccellkernel.memory import Memory
 from ccellkernel.program import CellParts, Diagnostic, Origin, Program
 from ccellkernel.testing import TestPlan
 from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Toolchain
 
 from . import direct, tests, value
-from .classify import KEYWORDS, mentions, parse_go, split_cell
+from . import prune as pruning
+from .classify import KEYWORDS, split_cell
 from .gocmd import GoInstall, StandardLibrary, find_go, list_std_argv, load_std, name_cells, parse_messages
 from .render import SOURCE, render_program
 
-MODULE = "ccellkernel"  # the kernel's module: main, and the display package at ccellkernel/display
-DISPLAY = "ccellkernel/display"
+MODULE, DISPLAY = direct.MODULE, direct.DISPLAY  # the kernel's module: main, and the display package
 # -trimpath: runtime paths read "ccell/Cell In[3]:5", the same in every kernel (and cache entry).
 COMMON_FLAGS = ("-trimpath", "-buildvcs=false")
 LINK_FLAGS = ("-ldflags=-s -w",)  # no symbol table or DWARF: a faster link; panics keep their lines
-# Where a program must go through go build: cgo, embedded files.
-NEEDS_GO_BUILD = re.compile(r'^\s*import\s+(?:\(\s*)?"C"|^//go:embed|"C"\s*$', re.MULTILINE)
-# The directives naming the current cell: the key of a build leaves its number out (a re-run cell is
-# the same program), and the output of a binary built for cell 7, run for cell 9, says 9.
-_DIRECTIVE_LABEL = "(//line |/\\*line )Cell In\\[{cell}\\]:"
 UNUSED_IMPORT = re.compile(r'^"(?P<path>[^"]+)" imported (?:as \S+ )?and not used$')
 WARM_UP_PACKAGES = (
     "bufio",
@@ -129,7 +122,7 @@ class GoToolchain(Toolchain):
         self._fingerprint = ""  # of the Go toolchain's files when it was found
         self._identity = ""  # its version and that fingerprint: part of every cache key
         self._std: StandardLibrary | None = None
-        self._archives = direct.Archives()
+        self._direct: direct.Builder | None = None  # compile and link called directly
         self._good: set[str] = set()  # memories (with the identity) that compiled as a whole
         self._relabel: tuple[Program, int, int] | None = None  # a binary built for another cell
         self._void_calls = value.VoidCalls()
@@ -149,9 +142,9 @@ class GoToolchain(Toolchain):
         signature = reach.signature(memory)
         shown = memory
         if prune and len(memory) and cache.key(self._identity, signature) in self._good:
-            shown = needed(self._language, memory, cell)
+            shown = pruning.needed(self._language, memory, cell)
         pruned = len(shown) < len(memory)
-        notes: dict[str, object] = {"memory": signature, "pruned": pruned, "cell": current_cell(cell)}
+        notes: dict[str, object] = {"memory": signature, "pruned": pruned, "cell": pruning.current_cell(cell)}
         if pruned:
             notes["full"] = functools.partial(self._render, memory, cell, False)
         program = render_program(self._language, shown, cell, self._standard_library)
@@ -194,7 +187,7 @@ class GoToolchain(Toolchain):
         its identity changes, and with it every key, so nothing built by the old one is used."""
         install = self.install()
         if cache.fingerprint(*install.files()) != self._fingerprint:
-            self._install, self._std, self._archives = None, None, direct.Archives()
+            self._install = self._std = self._direct = None
             install = self.install()
         return install
 
@@ -255,118 +248,21 @@ class GoToolchain(Toolchain):
         ctx: BuildContext,
         built_for: list[int],
     ) -> BuildResult:
-        if self._direct_applies(install, program, text, ctx):
+        builder = self._builder(install)
+        if builder.applies(program, text, ctx):
             try:
-                result = await self._direct(install, module, program, text, ctx, built_for)
+                result = await builder.build(module, program, text, ctx, built_for)
             except OSError as err:  # a full disk, a removed folder: say so, change nothing
                 return BuildResult(None, (Diagnostic("error", f"the build failed: {err}"),), str(err))
             if result is not None:
                 return result
         return await self._go_build(install, module, text, ctx)
 
-    def _direct_applies(self, install: GoInstall, program: Program, text: str, ctx: BuildContext) -> bool:
-        imports = program.data.get("imports")
-        return (
-            not ctx.flags
-            and isinstance(imports, tuple)
-            and bool(install.tooldir)
-            and install.version.startswith("go1")
-            and NEEDS_GO_BUILD.search(text) is None
-        )
-
-    async def _direct(
-        self,
-        install: GoInstall,
-        module: Path,
-        program: Program,
-        text: str,
-        ctx: BuildContext,
-        built_for: list[int],
-    ) -> BuildResult | None:
-        """Compile (and link) with the tools themselves; None when only go build can (then it says why)."""
-        imports = [str(p) for p in program.data.get("imports", ())]  # type: ignore[union-attr]
-        extra: dict[str, Path] = {}
-        packages = [p for p in imports if p != DISPLAY]
-        if DISPLAY in imports:
-            archive = await self._display_archive(install, module, ctx)
-            if archive is None:
-                return None
-            extra[DISPLAY] = archive
-            packages += direct.imports_of(_display_source())
-        packages.append("runtime")
-        missing = self._archives.missing(packages)
-        if missing and not await self._archives.find(install, ctx, module, missing):
-            return None
-        importcfg = self._archives.importcfg(packages, extra)
-        current = program.data.get("cell")
-        keyed = text
-        if isinstance(current, int):
-            keyed = re.sub(_DIRECTIVE_LABEL.format(cell=current), r"\1Cell In[@]:", text)
-        entry_key = ctx.cache.key("go-direct", self._identity, keyed, importcfg, str(ctx.will_run))
-        entry = ctx.cache.get(entry_key)
-        if entry is not None:
-            if entry.meta.get("cell", "").isdigit():
-                built_for.append(int(entry.meta["cell"]))
-            return BuildResult(entry.path("cell") if ctx.will_run else module / "main.go")
-        meta = {"cell": str(current) if isinstance(current, int) else ""}
-        env = install.environment(ctx.workdir)
-        with ctx.cache.scratch() as folder:
-            (module / "main.go").write_text(text, encoding="utf-8")
-            config = folder / "importcfg"
-            config.write_text(importcfg, encoding="utf-8")
-            argv = direct.compile_argv(install, "main", ["main.go"], module, config, folder / "main.a")
-            compiled = await ctx.run_tool(argv, cwd=module, env=env)
-            output = compiled.stderr + compiled.stdout
-            diagnostics = tuple(parse_messages(output, self._standard_library()))
-            if compiled.returncode != 0:
-                return BuildResult(None, diagnostics, output)
-            if not ctx.will_run:
-                ctx.cache.put(entry_key, {}, meta)
-                return BuildResult(module / "main.go", diagnostics, output)
-            start = time.perf_counter()
-            argv = direct.link_argv(install, folder / "main.a", config, folder / "cell")
-            linked = await ctx.run_tool(argv, cwd=module, env=direct.link_environment(install, ctx.workdir))
-            timings = {"link": time.perf_counter() - start}
-            if linked.returncode != 0:
-                text_out = linked.stderr + linked.stdout
-                return BuildResult(
-                    None, tuple(parse_messages(text_out, self._standard_library())), text_out, timings
-                )
-            stored = ctx.cache.put(entry_key, {"cell": folder / "cell"}, meta)
-            if stored is not None:
-                return BuildResult(stored.path("cell"), diagnostics, output, timings)
-            binary = ctx.workdir / "cell"  # not stored (a full disk?): run it from the build folder
-            os.replace(folder / "cell", binary)
-            return BuildResult(binary, diagnostics, output, timings)
-
-    async def _display_archive(self, install: GoInstall, module: Path, ctx: BuildContext) -> Path | None:
-        """The display package compiled for this Go, from the kernel's cache (compiled once)."""
-        source = _display_source()
-        imports = direct.imports_of(source)
-        missing = self._archives.missing(imports)
-        if missing and not await self._archives.find(install, ctx, module, missing):
-            return None
-        importcfg = self._archives.importcfg(imports)
-        entry_key = ctx.cache.key("go-display", self._identity, source, importcfg)
-        entry = ctx.cache.get(entry_key)
-        if entry is not None:
-            return entry.path("display.a")
-        folder_of_source = module / "display"
-        with ctx.cache.scratch() as folder:
-            config = folder / "importcfg"
-            config.write_text(importcfg, encoding="utf-8")
-            argv = direct.compile_argv(
-                install, DISPLAY, ["display.go"], folder_of_source, config, folder / "display.a"
-            )
-            result = await ctx.run_tool(argv, cwd=folder_of_source, env=install.environment(ctx.workdir))
-            if result.returncode != 0:
-                return None
-            stored = ctx.cache.put(entry_key, {"display.a": folder / "display.a"})
-            if stored is not None:
-                return stored.path("display.a")
-            kept = ctx.workdir / "display.a"
-            os.replace(folder / "display.a", kept)
-            return kept
+    def _builder(self, install: GoInstall) -> direct.Builder:
+        """The direct build for this Go installation (made again when it changes)."""
+        if self._direct is None or self._direct.install is not install:
+            self._direct = direct.Builder(install, self._identity, _display_source(), self._standard_library)
+        return self._direct
 
     async def _go_build(self, install: GoInstall, module: Path, text: str, ctx: BuildContext) -> BuildResult:
         (module / "main.go").write_text(text, encoding="utf-8")
@@ -426,7 +322,7 @@ class GoToolchain(Toolchain):
 
         async def build() -> None:
             warm = [*WARM_UP_PACKAGES, *direct.imports_of(_display_source()), "runtime"]
-            await self._archives.find(install, ctx, module, warm)
+            await self._builder(install).archives.find(ctx, module, warm)
             lines = (None,) * WARM_UP_PROGRAM.count("\n")
             program = Program(WARM_UP_PROGRAM, lines, {"imports": (DISPLAY, *WARM_UP_PACKAGES)})
             await self._compile(install, module, program, program.text, ctx, [])
@@ -441,38 +337,6 @@ def _added(first: Mapping[str, float], second: Mapping[str, float]) -> dict[str,
 @functools.cache
 def _display_source() -> str:
     return resources.files(__name__).joinpath("display/display.go").read_text(encoding="utf-8")
-
-
-def current_cell(cell: CellParts) -> int | None:
-    """The execution count of the cell being run (the one every fragment of ``cell`` comes from)."""
-    for fragment in (
-        *cell.statements,
-        *([cell.main] if cell.main else []),
-        *(d.fragment for d in cell.declarations),
-    ):
-        return fragment.cell
-    return None
-
-
-def needed(language: tree_sitter.Language, memory: Memory, cell: CellParts) -> Memory:
-    """The part of ``memory`` that the cell's ``main`` reaches (imports all stay: rendering keeps the
-    used ones). Go runs nothing for a function, type or constant nothing uses; a ``var`` (its
-    initializer runs at start) and ``init`` always stay, and a method stays with its type."""
-    roots: set[str] = set()
-    for fragment in (*cell.statements, *([cell.main] if cell.main else [])):
-        roots |= mentions(parse_go(language, fragment.text).root_node)
-    nodes = [_node(decl) for decl in memory]
-    kept = reach.reachable(nodes, roots)
-    return Memory(d for d, keep in zip(memory, kept, strict=True) if keep)
-
-
-def _node(decl: Declaration) -> reach.Node:
-    mentioned = decl.data.get("mentions", frozenset())
-    names = mentioned if isinstance(mentioned, frozenset) else frozenset()
-    if decl.kind == "method":
-        return reach.Node(frozenset({str(decl.data.get("receiver", ""))}), names)
-    always = decl.kind in ("import", "var") or "init" in decl.keys or not isinstance(mentioned, frozenset)
-    return reach.Node(frozenset(decl.keys), names, always)
 
 
 def without_lines(program: Program, unused: list[Diagnostic]) -> str | None:

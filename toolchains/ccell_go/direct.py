@@ -20,14 +20,22 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-from ccellkernel.toolchain import BuildContext
+from ccellkernel.program import Program
+from ccellkernel.toolchain import BuildContext, BuildResult
 
-from .gocmd import GoInstall
+from .gocmd import GoInstall, StandardLibrary, parse_messages
 
 MODULE = "ccellkernel"  # the module path: main's folder is trimmed to it, as go build -trimpath does
+DISPLAY = "ccellkernel/display"
+# Where a program must go through go build: cgo, embedded files.
+NEEDS_GO_BUILD = re.compile(r'^\s*import\s+(?:\(\s*)?"C"|^//go:embed|"C"\s*$', re.MULTILINE)
+# The directives naming the current cell: the key of a build leaves its number out (a re-run cell is
+# the same program), and the output of a binary built for cell 7, run for cell 9, says 9.
+_DIRECTIVE_LABEL = "(//line |/\\*line )Cell In\\[{cell}\\]:"
 LIST_FORMAT = '{{.ImportPath}}\t{{.Export}}\t{{.Standard}}\t{{if .Error}}error{{end}}\t{{join .Deps " "}}'
 _IMPORT_BLOCK = re.compile(r"^import \((?P<body>.*?)^\)", re.MULTILINE | re.DOTALL)
 _IMPORT_LINE = re.compile(r'^\s*(?:\w+\s+)?"(?P<path>[^"]+)"\s*$', re.MULTILINE)
@@ -42,7 +50,8 @@ def imports_of(source: str) -> list[str]:
 class Archives:
     """Compiled standard packages by import path, as ``go list -export`` found them in Go's cache."""
 
-    def __init__(self) -> None:
+    def __init__(self, install: GoInstall) -> None:
+        self.install = install
         self.files: dict[str, str] = {}
         self.deps: dict[str, tuple[str, ...]] = {}
 
@@ -51,9 +60,10 @@ class Archives:
         files = self.files
         return [p for p in paths if p not in files or (files[p] and not os.path.isfile(files[p]))]
 
-    async def find(self, install: GoInstall, ctx: BuildContext, module: Path, paths: Iterable[str]) -> bool:
+    async def find(self, ctx: BuildContext, module: Path, paths: Iterable[str]) -> bool:
         """Learn the archives of ``paths`` and all they import. False if one of them is not a
         standard package that compiles (then ``go build`` must say what is wrong)."""
+        install = self.install
         wanted = list(dict.fromkeys(paths))
         argv = [install.go, "list", "-e", "-export", "-deps", "-trimpath", "-f", LIST_FORMAT, *wanted]
         result = await ctx.run_tool(argv, cwd=module, env=install.environment(ctx.workdir))
@@ -131,3 +141,112 @@ def link_argv(install: GoInstall, archive: Path, importcfg: Path, output: Path) 
 def link_environment(install: GoInstall, workdir: Path) -> dict[str, str]:
     # go build -trimpath links with GOROOT empty: runtime.GOROOT() gives no path of this machine
     return {**install.environment(workdir), "GOROOT": ""}
+
+
+class Builder:
+    """Builds programs of one Go installation with compile and link, into the kernel's cache."""
+
+    def __init__(
+        self, install: GoInstall, identity: str, display_source: str, std: Callable[[], StandardLibrary]
+    ) -> None:
+        self.install = install
+        self.identity = identity  # the Go toolchain's version and fingerprint: part of every key
+        self.display_source = display_source
+        self.std = std
+        self.archives = Archives(install)
+
+    def applies(self, program: Program, text: str, ctx: BuildContext) -> bool:
+        """Whether ``program`` can be built without go build (then ``build`` may still say no)."""
+        return (
+            not ctx.flags
+            and isinstance(program.data.get("imports"), tuple)
+            and bool(self.install.tooldir)
+            and self.install.version.startswith("go1")
+            and NEEDS_GO_BUILD.search(text) is None
+        )
+
+    async def build(
+        self, module: Path, program: Program, text: str, ctx: BuildContext, built_for: list[int]
+    ) -> BuildResult | None:
+        """Compile (and link) ``text``; None when only go build can (then it says why). The cache key
+        leaves out the current cell's number; ``built_for`` gets the cell a cached binary names."""
+        install = self.install
+        imports = [str(p) for p in program.data.get("imports", ())]  # type: ignore[union-attr]
+        extra: dict[str, Path] = {}
+        packages = [p for p in imports if p != DISPLAY]
+        if DISPLAY in imports:
+            archive = await self.display_archive(module, ctx)
+            if archive is None:
+                return None
+            extra[DISPLAY] = archive
+            packages += imports_of(self.display_source)
+        packages.append("runtime")
+        missing = self.archives.missing(packages)
+        if missing and not await self.archives.find(ctx, module, missing):
+            return None
+        importcfg = self.archives.importcfg(packages, extra)
+        current = program.data.get("cell")
+        keyed = text
+        if isinstance(current, int):
+            keyed = re.sub(_DIRECTIVE_LABEL.format(cell=current), r"\1Cell In[@]:", text)
+        entry_key = ctx.cache.key("go-direct", self.identity, keyed, importcfg, str(ctx.will_run))
+        entry = ctx.cache.get(entry_key)
+        if entry is not None:
+            if entry.meta.get("cell", "").isdigit():
+                built_for.append(int(entry.meta["cell"]))
+            return BuildResult(entry.path("cell") if ctx.will_run else module / "main.go")
+        meta = {"cell": str(current) if isinstance(current, int) else ""}
+        with ctx.cache.scratch() as folder:
+            (module / "main.go").write_text(text, encoding="utf-8")
+            config = folder / "importcfg"
+            config.write_text(importcfg, encoding="utf-8")
+            argv = compile_argv(install, "main", ["main.go"], module, config, folder / "main.a")
+            compiled = await ctx.run_tool(argv, cwd=module, env=install.environment(ctx.workdir))
+            output = compiled.stderr + compiled.stdout
+            diagnostics = tuple(parse_messages(output, self.std()))
+            if compiled.returncode != 0:
+                return BuildResult(None, diagnostics, output)
+            if not ctx.will_run:
+                ctx.cache.put(entry_key, {}, meta)
+                return BuildResult(module / "main.go", diagnostics, output)
+            start = time.perf_counter()
+            argv = link_argv(install, folder / "main.a", config, folder / "cell")
+            linked = await ctx.run_tool(argv, cwd=module, env=link_environment(install, ctx.workdir))
+            timings = {"link": time.perf_counter() - start}
+            if linked.returncode != 0:
+                said = linked.stderr + linked.stdout
+                return BuildResult(None, tuple(parse_messages(said, self.std())), said, timings)
+            stored = ctx.cache.put(entry_key, {"cell": folder / "cell"}, meta)
+            if stored is not None:
+                return BuildResult(stored.path("cell"), diagnostics, output, timings)
+            binary = ctx.workdir / "cell"  # not stored (a full disk?): run it from the build folder
+            os.replace(folder / "cell", binary)
+            return BuildResult(binary, diagnostics, output, timings)
+
+    async def display_archive(self, module: Path, ctx: BuildContext) -> Path | None:
+        """The display package compiled for this Go, from the kernel's cache (compiled once)."""
+        imports = imports_of(self.display_source)
+        missing = self.archives.missing(imports)
+        if missing and not await self.archives.find(ctx, module, missing):
+            return None
+        importcfg = self.archives.importcfg(imports)
+        entry_key = ctx.cache.key("go-display", self.identity, self.display_source, importcfg)
+        entry = ctx.cache.get(entry_key)
+        if entry is not None:
+            return entry.path("display.a")
+        source_folder = module / "display"
+        with ctx.cache.scratch() as folder:
+            config = folder / "importcfg"
+            config.write_text(importcfg, encoding="utf-8")
+            argv = compile_argv(
+                self.install, DISPLAY, ["display.go"], source_folder, config, folder / "display.a"
+            )
+            result = await ctx.run_tool(argv, cwd=source_folder, env=self.install.environment(ctx.workdir))
+            if result.returncode != 0:
+                return None
+            stored = ctx.cache.put(entry_key, {"display.a": folder / "display.a"})
+            if stored is not None:
+                return stored.path("display.a")
+            kept = ctx.workdir / "display.a"
+            os.replace(folder / "display.a", kept)
+            return kept

@@ -31,7 +31,6 @@ import shlex
 import shutil
 import struct
 import subprocess
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -43,15 +42,15 @@ import tree_sitter_rust
 
 from ccellkernel import cache, reach
 from ccellkernel.errors import ToolchainNotFound
-from ccellkernel.memory import Declaration, Fragment, Memory
+from ccellkernel.memory import Fragment, Memory
 from ccellkernel.program import CellParts, Diagnostic, Program
-from ccellkernel.syntax import parse
 from ccellkernel.testing import TestPlan
 from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Toolchain
 
 from . import loader, messages, tests
+from . import prune as pruning
 from .render import render as render_program
-from .split import KEYWORDS, mentions, split_cell
+from .split import KEYWORDS, split_cell
 
 EDITION = "2021"
 # Warnings about unused code are noise in a notebook, where most code is not finished (CELL_MODEL 3);
@@ -96,8 +95,7 @@ class RustToolchain(Toolchain):
         self._ccell: Path | None = None  # the display crate as an rlib, for whole programs
         self._fingerprint = ""  # of the compiler's files when it was found
         self._identity = ""  # its version and that fingerprint: part of every cache key
-        self._linker: tuple[str, loader.Linker] | None = None  # (identity, fastest linker found)
-        self._provided: tuple[str, frozenset[str]] | None = None  # (identity, what the host exports)
+        self._loader: loader.Shared | None = None  # cells as shared objects, for this identity
         self._good: set[str] = set()  # memories (with the identity) that compiled as a whole
 
     def grammar(self) -> tree_sitter.Language:
@@ -115,7 +113,7 @@ class RustToolchain(Toolchain):
         signature = reach.signature(memory)
         shown = memory
         if prune and len(memory) and cache.key(self._identity, signature) in self._good:
-            shown = needed(self._language, memory, cell)
+            shown = pruning.needed(self._language, memory, cell)
         program = render_program(self._language, shown, cell)
         notes: dict[str, object] = {"memory": signature, "pruned": len(shown) < len(memory)}
         if len(shown) < len(memory):
@@ -148,7 +146,7 @@ class RustToolchain(Toolchain):
         source.write_text(WARM_UP, encoding="utf-8")
         if self._loads(WARM_UP, ctx, runtime):
             program = Program(WARM_UP, (None,) * WARM_UP.count("\n"))
-            if await self._build_shared(program, ctx, runtime) is not None:
+            if await self._shared(runtime).build(program, ctx, self._messages) is not None:
                 return
         ccell = await self._display_crate(runtime, ctx)
         argv = self.command(runtime, ctx.workdir, source, ctx.workdir / "main", (), True, ccell=ccell)
@@ -164,7 +162,7 @@ class RustToolchain(Toolchain):
         result: BuildResult | None = None
         if self._loads(program.text, ctx, runtime):
             try:
-                result = await self._build_shared(program, ctx, runtime)
+                result = await self._shared(runtime).build(program, ctx, self._messages)
             except OSError as err:  # a full disk, a removed folder: say so, change nothing
                 result = BuildResult(None, (Diagnostic("error", f"the build failed: {err}"),), str(err))
         if result is None:
@@ -187,88 +185,6 @@ class RustToolchain(Toolchain):
             and loader.WHOLE_PROGRAM_ONLY.search(text) is None
         )
 
-    async def _build_shared(
-        self, program: Program, ctx: BuildContext, runtime: Runtime
-    ) -> BuildResult | None:
-        """The cell as ``cell.so`` beside a copy of the host, from the cache if it was built before;
-        None if this cannot be done (then the whole program is built)."""
-        host = await self._host(runtime, ctx)
-        library = await self._display_library(runtime, ctx)
-        if host is None or library is None:
-            return None
-        linker = await self._linker_for(runtime, ctx, library)
-        if linker is None:
-            return None
-        text = unmarked(program) + loader.ENTRY
-        objects = [library.path("ccell.o")]  # compiler builtins come from libgcc_s, which the host loads
-        entry_key = ctx.cache.key(
-            "rust-shared",
-            self._identity,
-            EDITION,
-            text,
-            str(host),
-            library.key,
-            linker.name,
-            *map(str, objects),
-        )
-        entry = ctx.cache.get(entry_key)
-        if entry is not None:
-            found, shown = self._messages(entry.meta.get("output", ""), program, "main.rs")
-            return BuildResult(entry.path("main"), tuple(found), shown)
-        with ctx.cache.scratch() as folder:
-            source = folder / messages.SOURCE
-            source.write_text(text, encoding="utf-8")
-            argv = [
-                *runtime.rustc,
-                "--edition",
-                EDITION,
-                "--error-format=json",
-                "--crate-type",
-                "lib",
-                "--crate-name",
-                "main",
-                f"--remap-path-prefix={folder}{os.sep}=",
-                *QUIET,
-                "-C",
-                "debuginfo=line-tables-only",
-                "--emit=obj",
-                "-o",
-                str(folder / "cell.o"),
-                "--extern",
-                f"ccell={library.path('libccell.rmeta')}",
-            ]
-            if len(text) >= INCREMENTAL_FROM:
-                argv += ["-C", f"incremental={ctx.workdir / 'incremental-shared'}"]
-            result = await ctx.run_tool([*argv, str(source)], cwd=ctx.cwd)
-            output = result.stderr + result.stdout
-            found, shown = self._messages(output, program, str(source))
-            if result.returncode != 0:
-                return BuildResult(None, tuple(found), shown)
-            start = time.perf_counter()
-            linked = await ctx.run_tool(
-                linker.command(folder / "cell.so", [folder / "cell.o", *objects]), cwd=folder
-            )
-            timings = {"link": time.perf_counter() - start}
-            if linked.returncode != 0:
-                return None  # unexpected: the whole program says what is wrong, if anything
-            available = await self._host_symbols(ctx, host)
-            missing = None if available is None else loader.unresolved(folder / "cell.so", available)
-            if missing is None or missing:
-                return (
-                    None  # it would not load (a function nothing defines): the whole program's link says so
-                )
-            shutil.copy2(host, folder / "main")
-            files = {"main": folder / "main", "cell.so": folder / "cell.so"}
-            stored = ctx.cache.put(entry_key, files, {"output": output})
-            if stored is not None:
-                return BuildResult(stored.path("main"), tuple(found), shown, timings)
-            kept = ctx.workdir / "shared"  # not stored (a full disk?): run it from the build folder
-            shutil.rmtree(kept, ignore_errors=True)
-            kept.mkdir()
-            for name, path in files.items():
-                os.replace(path, kept / name)
-            return BuildResult(kept / "main", tuple(found), shown, timings)
-
     def _messages(self, output: str, program: Program, source: str) -> tuple[list[Diagnostic], str]:
         found, text = messages.parse_json(output, program, source)
         value_at = program.data.get("value")
@@ -276,107 +192,33 @@ class RustToolchain(Toolchain):
             found = messages.explain_value(found, value_at)
         return found, text
 
-    async def _host(self, runtime: Runtime, ctx: BuildContext) -> Path | None:
-        """The host program (``host.rs``) for this compiler, built once into the cache."""
-        source_text = resources.files(__name__).joinpath("host.rs").read_text(encoding="utf-8")
-        entry_key = ctx.cache.key("rust-host", self._identity, EDITION, source_text, *_dynamic(runtime))
-        entry = ctx.cache.get(entry_key)
-        if entry is not None:
-            return entry.path("host")
-        with ctx.cache.scratch() as folder:
-            source = folder / "ccell-host.rs"
-            source.write_text(source_text, encoding="utf-8")
-            argv = [
-                *runtime.rustc,
-                "--edition",
-                EDITION,
-                "--crate-type",
-                "bin",
-                "--crate-name",
-                "ccell_host",
-                f"--remap-path-prefix={folder}{os.sep}=",
-                *_dynamic(runtime),
-                "-C",
-                "debuginfo=line-tables-only",
-                "-o",
-                str(folder / "host"),
-                str(source),
-            ]
-            result = await ctx.run_tool(argv, cwd=folder)
-            if result.returncode != 0:
-                return None
-            stored = ctx.cache.put(entry_key, {"host": folder / "host"})
-            if stored is None:
-                return None
-            return stored.path("host")
-
-    async def _host_symbols(self, ctx: BuildContext, host: Path) -> frozenset[str] | None:
-        """The symbols a cell loaded by the host can use, read once per compiler."""
-        if self._provided is not None and self._provided[0] == self._identity:
-            return self._provided[1]
-        found = await loader.provided(ctx, host)
-        if found is not None:
-            self._provided = (self._identity, found)
-        return found
-
-    async def _display_library(self, runtime: Runtime, ctx: BuildContext) -> cache.Entry | None:
-        """The ``ccell`` crate as a library object and its metadata, built once into the cache."""
-        source_text = resources.files(__name__).joinpath("ccell.rs").read_text(encoding="utf-8")
-        entry_key = ctx.cache.key("rust-ccell", self._identity, EDITION, source_text)
-        entry = ctx.cache.get(entry_key)
-        if entry is not None:
-            return entry
-        with ctx.cache.scratch() as folder:
-            source = folder / "ccell.rs"
-            source.write_text(source_text, encoding="utf-8")
-            argv = [
-                *runtime.rustc,
-                "--edition",
-                EDITION,
-                "--crate-type",
-                "lib",
-                "--crate-name",
-                "ccell",
-                f"--remap-path-prefix={folder}{os.sep}=",
-                "-C",
-                "debuginfo=line-tables-only",
-                "--emit=metadata,obj",
-                "--out-dir",
-                str(folder),
-                str(source),
-            ]
-            result = await ctx.run_tool(argv, cwd=folder)
-            if result.returncode != 0:
-                return None
-            files = {"libccell.rmeta": folder / "libccell.rmeta", "ccell.o": folder / "ccell.o"}
-            return ctx.cache.put(entry_key, files)
-
-    async def _linker_for(
-        self, runtime: Runtime, ctx: BuildContext, library: cache.Entry
-    ) -> loader.Linker | None:
-        """The fastest linker present for a cell's shared object, measured once per compiler."""
-        if self._linker is not None and self._linker[0] == self._identity:
-            return self._linker[1]
-        with ctx.cache.scratch() as folder:
-            objects = [library.path("ccell.o")]
-            chosen = await loader.choose(ctx, loader.candidates(runtime.dylib_dir), objects, folder)
-        if chosen is not None:
-            self._linker = (self._identity, chosen)
-        return chosen
+    def _shared(self, runtime: Runtime) -> loader.Shared:
+        """Cells as shared objects for this compiler (made again when its identity changes)."""
+        if self._loader is None or self._loader.identity != self._identity or runtime.dylib_dir is None:
+            self._loader = loader.Shared(
+                runtime.rustc,
+                runtime.dylib_dir or "",
+                self._identity,
+                _dynamic(runtime),
+                loader.Flags(EDITION, QUIET, INCREMENTAL_FROM),
+            )
+        return self._loader
 
     async def _build_whole(self, program: Program, ctx: BuildContext, runtime: Runtime) -> BuildResult:
         """The program as one crate built by rustc: an executable, or a check of a cell that only
         declares (cached by its text unless ``%flags`` may name files)."""
         checked = None
         if not ctx.will_run and not ctx.flags and loader.WHOLE_PROGRAM_ONLY.search(program.text) is None:
-            checked = ctx.cache.key("rust-check", self._identity, EDITION, unmarked(program), str(ctx.tests))
+            checked = ctx.cache.key(
+                "rust-check", self._identity, EDITION, loader.unmarked(program), str(ctx.tests)
+            )
             entry = ctx.cache.get(checked)
             if entry is not None:
                 found, text = self._messages(entry.meta.get("output", ""), program, messages.SOURCE)
                 return BuildResult(ctx.workdir / "check.rmeta", tuple(found), text)
         ccell = None
         if not ctx.will_run and runtime.dylib_dir is not None:  # checking needs the crate's metadata only
-            library = await self._display_library(runtime, ctx)
+            library = await self._shared(runtime).library(ctx)
             ccell = library.path("libccell.rmeta") if library is not None else None
         if ccell is None:
             ccell = await self._display_crate(runtime, ctx)
@@ -474,7 +316,7 @@ class RustToolchain(Toolchain):
         runtime = await self._runtime_for(ctx)
         now = cache.fingerprint(*runtime.files)
         if self._fingerprint and now != self._fingerprint:
-            self._compiler = self._runtime = self._ccell = self._linker = self._provided = None
+            self._compiler = self._runtime = self._ccell = self._loader = None
             runtime = await self._runtime_for(ctx)
             now = cache.fingerprint(*runtime.files)
         self._fingerprint = now
@@ -586,31 +428,3 @@ def _version(argv: list[str]) -> str:
         return "unknown version"
     text = done.stdout.strip()
     return text.splitlines()[0] if done.returncode == 0 and text else "unknown version"
-
-
-def unmarked(program: Program) -> str:
-    """The program's text without its marker comments (``// Cell In[3], line 1``), which name the
-    cells and nothing else: a re-run cell is the same program. Every line stays where it was."""
-    lines = program.text.split("\n")
-    for index, origin in enumerate(program.origins):
-        if origin is None and index < len(lines) and lines[index].startswith("// Cell In["):
-            lines[index] = ""
-    return "\n".join(lines)
-
-
-def needed(language: tree_sitter.Language, memory: Memory, cell: CellParts) -> Memory:
-    """The part of ``memory`` that the cell's ``main`` reaches: Rust runs nothing before ``main``, so
-    an item nothing uses changes nothing. ``use`` items, macros, crate attributes and exported items
-    always stay; an ``impl`` or a ``trait`` stays with the types, trait and functions it names."""
-    roots: set[str] = set()
-    for fragment in (*cell.statements, *([cell.main] if cell.main else [])):
-        roots |= mentions(parse(language, fragment.text).root_node)
-    kept = reach.reachable([_node(decl) for decl in memory], roots)
-    return Memory(d for d, keep in zip(memory, kept, strict=True) if keep)
-
-
-def _node(decl: Declaration) -> reach.Node:
-    defines, names = decl.data.get("defines"), decl.data.get("mentions")
-    if not isinstance(defines, frozenset) or not isinstance(names, frozenset):
-        return reach.Node(frozenset(decl.keys), frozenset(), always=True)
-    return reach.Node(defines, names, bool(decl.data.get("always")))

@@ -23,11 +23,16 @@ import re
 import shutil
 import struct
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
-from ccellkernel.toolchain import BuildContext
+from ccellkernel.cache import Entry
+from ccellkernel.program import Diagnostic, Program
+from ccellkernel.toolchain import BuildContext, BuildResult
+
+Explain = Callable[[str, Program, str], "tuple[list[Diagnostic], str]"]
 
 # The cell's entry point, after its main (a new line at the end: no line of the program moves).
 ENTRY = (
@@ -54,17 +59,16 @@ class Linker:
         return [*self.argv, "-shared", "--eh-frame-hdr", "-o", str(output), *map(str, objects)]
 
 
-def candidates(libdir: str | None) -> list[Linker]:
+def candidates(libdir: str) -> list[Linker]:
     """The linkers present: gold, GNU ld, mold, LLVM's ld.lld, and rustc's rust-lld."""
     found: list[Linker] = []
     for name in ("ld.gold", "ld.bfd", "mold", "ld.lld"):
         path = shutil.which(name)
         if path is not None:
             found.append(Linker(name, (path,)))
-    if libdir is not None:
-        rust_lld = Path(libdir).parent / "bin" / "rust-lld"
-        if os.access(rust_lld, os.X_OK):
-            found.append(Linker("rust-lld", (str(rust_lld), "-flavor", "gnu")))
+    rust_lld = Path(libdir).parent / "bin" / "rust-lld"
+    if libdir and os.access(rust_lld, os.X_OK):
+        found.append(Linker("rust-lld", (str(rust_lld), "-flavor", "gnu")))
     return found
 
 
@@ -155,3 +159,188 @@ def unresolved(shared: Path, available: frozenset[str]) -> set[str] | None:
         return None
     defined, undefined = symbols
     return undefined - defined - available
+
+
+@dataclass(frozen=True)
+class Flags:
+    """The compiler arguments a cell gets as a whole program too: edition, lints, and from which
+    size of program on rustc's incremental cache pays."""
+
+    edition: str
+    lints: tuple[str, ...]
+    incremental_from: int
+
+
+class Shared:
+    """Cells as shared objects for one compiler: the host, the display crate as a library object,
+    the linker chosen, and the symbols the host provides, each made once."""
+
+    def __init__(
+        self, rustc: Sequence[str], libdir: str, identity: str, host_flags: Sequence[str], flags: Flags
+    ) -> None:
+        self.rustc = tuple(rustc)
+        self.libdir = libdir
+        self.identity = identity  # the compiler's version and fingerprint: part of every key
+        self.host_flags = tuple(host_flags)  # how the host links the standard library's shared object
+        self.flags = flags
+        self._linker: Linker | None = None
+        self._provided: frozenset[str] | None = None
+
+    async def build(self, program: Program, ctx: BuildContext, explain: Explain) -> BuildResult | None:
+        """The cell as ``cell.so`` beside a copy of the host, from the cache if it was built before;
+        None if this cannot be done (then the whole program is built). ``explain`` turns rustc's
+        output into diagnostics for ``program``."""
+        host = await self.host(ctx)
+        library = await self.library(ctx)
+        if host is None or library is None:
+            return None
+        linker = await self.linker(ctx, library)
+        if linker is None:
+            return None
+        text = unmarked(program) + ENTRY
+        objects = [library.path("ccell.o")]  # compiler builtins come from libgcc_s, which the host loads
+        parts = (self.identity, self.flags.edition, text, str(host), library.key, linker.name)
+        entry_key = ctx.cache.key("rust-shared", *parts, *map(str, objects))
+        entry = ctx.cache.get(entry_key)
+        if entry is not None:
+            found, shown = explain(entry.meta.get("output", ""), program, "main.rs")
+            return BuildResult(entry.path("main"), tuple(found), shown)
+        with ctx.cache.scratch() as folder:
+            source = folder / "main.rs"
+            source.write_text(text, encoding="utf-8")
+            argv = [
+                *self.rustc,
+                "--edition",
+                self.flags.edition,
+                "--error-format=json",
+                "--crate-type",
+                "lib",
+                "--crate-name",
+                "main",
+                f"--remap-path-prefix={folder}{os.sep}=",
+                *self.flags.lints,
+                "-C",
+                "debuginfo=line-tables-only",
+                "--emit=obj",
+                "-o",
+                str(folder / "cell.o"),
+                "--extern",
+                f"ccell={library.path('libccell.rmeta')}",
+            ]
+            if len(text) >= self.flags.incremental_from:
+                argv += ["-C", f"incremental={ctx.workdir / 'incremental-shared'}"]
+            result = await ctx.run_tool([*argv, str(source)], cwd=ctx.cwd)
+            output = result.stderr + result.stdout
+            found, shown = explain(output, program, str(source))
+            if result.returncode != 0:
+                return BuildResult(None, tuple(found), shown)
+            start = time.perf_counter()
+            command = linker.command(folder / "cell.so", [folder / "cell.o", *objects])
+            linked = await ctx.run_tool(command, cwd=folder)
+            timings = {"link": time.perf_counter() - start}
+            if linked.returncode != 0:
+                return None  # unexpected: the whole program says what is wrong, if anything
+            available = await self.provided(ctx, host)
+            missing = None if available is None else unresolved(folder / "cell.so", available)
+            if missing is None or missing:
+                return None  # it would not load (a function nothing defines): the whole program says so
+            shutil.copy2(host, folder / "main")
+            files = {"main": folder / "main", "cell.so": folder / "cell.so"}
+            stored = ctx.cache.put(entry_key, files, {"output": output})
+            if stored is not None:
+                return BuildResult(stored.path("main"), tuple(found), shown, timings)
+            kept = ctx.workdir / "shared"  # not stored (a full disk?): run it from the build folder
+            shutil.rmtree(kept, ignore_errors=True)
+            kept.mkdir()
+            for name, path in files.items():
+                os.replace(path, kept / name)
+            return BuildResult(kept / "main", tuple(found), shown, timings)
+
+    async def host(self, ctx: BuildContext) -> Path | None:
+        """The host program (``host.rs``) for this compiler, built once into the cache."""
+        source_text = resources.files(__package__).joinpath("host.rs").read_text(encoding="utf-8")
+        entry_key = ctx.cache.key(
+            "rust-host", self.identity, self.flags.edition, source_text, *self.host_flags
+        )
+        entry = ctx.cache.get(entry_key)
+        if entry is not None:
+            return entry.path("host")
+        with ctx.cache.scratch() as folder:
+            source = folder / "ccell-host.rs"
+            source.write_text(source_text, encoding="utf-8")
+            argv = [
+                *self.rustc,
+                "--edition",
+                self.flags.edition,
+                "--crate-type",
+                "bin",
+                "--crate-name",
+                "ccell_host",
+                f"--remap-path-prefix={folder}{os.sep}=",
+                *self.host_flags,
+                "-C",
+                "debuginfo=line-tables-only",
+                "-o",
+                str(folder / "host"),
+                str(source),
+            ]
+            result = await ctx.run_tool(argv, cwd=folder)
+            if result.returncode != 0:
+                return None
+            stored = ctx.cache.put(entry_key, {"host": folder / "host"})
+            return stored.path("host") if stored is not None else None
+
+    async def library(self, ctx: BuildContext) -> Entry | None:
+        """The ``ccell`` crate as a library object and its metadata, built once into the cache."""
+        source_text = resources.files(__package__).joinpath("ccell.rs").read_text(encoding="utf-8")
+        entry_key = ctx.cache.key("rust-ccell", self.identity, self.flags.edition, source_text)
+        entry = ctx.cache.get(entry_key)
+        if entry is not None:
+            return entry
+        with ctx.cache.scratch() as folder:
+            source = folder / "ccell.rs"
+            source.write_text(source_text, encoding="utf-8")
+            argv = [
+                *self.rustc,
+                "--edition",
+                self.flags.edition,
+                "--crate-type",
+                "lib",
+                "--crate-name",
+                "ccell",
+                f"--remap-path-prefix={folder}{os.sep}=",
+                "-C",
+                "debuginfo=line-tables-only",
+                "--emit=metadata,obj",
+                "--out-dir",
+                str(folder),
+                str(source),
+            ]
+            result = await ctx.run_tool(argv, cwd=folder)
+            if result.returncode != 0:
+                return None
+            files = {"libccell.rmeta": folder / "libccell.rmeta", "ccell.o": folder / "ccell.o"}
+            return ctx.cache.put(entry_key, files)
+
+    async def linker(self, ctx: BuildContext, library: Entry) -> Linker | None:
+        """The fastest linker present for a cell's shared object, measured once."""
+        if self._linker is None:
+            with ctx.cache.scratch() as folder:
+                self._linker = await choose(ctx, candidates(self.libdir), [library.path("ccell.o")], folder)
+        return self._linker
+
+    async def provided(self, ctx: BuildContext, host: Path) -> frozenset[str] | None:
+        """The symbols a cell loaded by the host can use, read once."""
+        if self._provided is None:
+            self._provided = await provided(ctx, host)
+        return self._provided
+
+
+def unmarked(program: Program) -> str:
+    """The program's text without its marker comments (``// Cell In[3], line 1``), which name the
+    cells and nothing else: a re-run cell is the same program. Every line stays where it was."""
+    lines = program.text.split("\n")
+    for index, origin in enumerate(program.origins):
+        if origin is None and index < len(lines) and lines[index].startswith("// Cell In["):
+            lines[index] = ""
+    return "\n".join(lines)
