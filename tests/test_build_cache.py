@@ -132,6 +132,54 @@ def test_a_forgotten_type_fails_the_function_even_where_main_does_not_use_it(
     assert isinstance(err, CompileError) and f"Cell In[{grow_cell}]" in "\n".join(err.traceback)
 
 
+REACHED = {
+    # (declarations, the cell, what it prints): reached only through a method, an initializer, a trait
+    "go": (
+        [
+            'type Greeter struct{}\nfunc (Greeter) Hello() string { return "hi" }\nvar g = Greeter{}',
+            'func announce() int { fmt.Println("started"); return 1 }\nvar started = announce()',
+            "func unused() int { return 1 }",
+        ],
+        "fmt.Println(g.Hello())",
+        "started\nhi\n",
+    ),
+    "rust": (
+        [
+            "trait Describe { fn describe(&self) -> String; }",
+            'impl Describe for i32 { fn describe(&self) -> String { format!("int {}", self) } }',
+            "macro_rules! twice { ($x:expr) => { $x * 2 }; }",
+            "fn unused() -> i32 { 1 }",
+        ],
+        'println!("{} {}", 5.describe(), twice!(21));',
+        "int 5 42\n",
+    ),
+}
+
+
+def test_what_main_reaches_indirectly_stays_in_the_program(lang: Language, cells: Cells) -> None:
+    declarations, cell, printed = REACHED[lang.name]
+    for code in declarations:
+        cells.ok(code)
+    assert cells.ok(cell) == printed
+    assert cells.ok(lang.hello).endswith("hello\n")  # a var's initializer runs in every program
+
+
+def test_a_redefined_macro_rebuilds_the_function_that_uses_it(
+    rust_toolchain: Toolchain, tmp_path: Path
+) -> None:
+    """Rust only: Go has no macros (the type case above is the same promise for both)."""
+    session = Session(rust_toolchain, cwd=tmp_path)
+    try:
+        cells = Cells(session)
+        cells.ok("macro_rules! scale { ($x:expr) => { $x * 2 }; }")
+        cells.ok("fn answer() -> i32 { scale!(21) }")
+        assert cells.ok('println!("{}", answer());') == "42\n"
+        cells.ok("macro_rules! scale { ($x:expr) => { $x * 3 }; }")
+        assert cells.ok('println!("{}", answer());') == "63\n"
+    finally:
+        session.close()
+
+
 def test_flags_rebuild_and_clearing_them_finds_the_earlier_build(lang: Language, cells: Cells) -> None:
     cells.ok(lang.mode)
     assert cells.ok(lang.show_mode) == "plain\n"

@@ -172,8 +172,11 @@ def _declaration(node: Node, fragment: Fragment, data: bytes) -> Declaration | N
 # Names as tree-sitter-rust marks them (in macro arguments too: token trees hold identifiers).
 NAME_NODES = frozenset({"identifier", "type_identifier", "field_identifier", "shorthand_field_identifier"})
 ALWAYS_KINDS = frozenset({"use", CRATE_LEVEL, "extern crate", "macro_rules"})
-# Items the program needs whether or not main names them: exported or placed by the linker.
-_EXPORTED = re.compile(r"#\[\s*(?:no_mangle|export_name|used|link_section)\b")
+# Items the program needs whether or not main names them: exported or placed by the linker, or
+# reading a file when they compile (which may have changed since the memory last compiled).
+_EXPORTED = re.compile(
+    r"#\[\s*(?:no_mangle|export_name|used|link_section|path)\b|\binclude(?:_str|_bytes)?\s*!"
+)
 
 
 def mentions(node: Node) -> frozenset[str]:
