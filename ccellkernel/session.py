@@ -197,7 +197,8 @@ class Session:
 
     def timing_line(self, total: float) -> str:
         """What ``%time`` prints after the cell: each phase it went through, and the whole."""
-        shown = [f"{name} {self.timings[name] * 1000:.1f} ms" for name in PHASES if name in self.timings]
+        names = [*PHASES, *sorted(set(self.timings) - set(PHASES))]  # and any step a toolchain timed
+        shown = [f"{name} {self.timings[name] * 1000:.1f} ms" for name in names if name in self.timings]
         return f"time: {', '.join([*shown, f'total {total * 1000:.1f} ms'])}\n"
 
     @contextmanager
