@@ -40,7 +40,7 @@ DEFAULT_OUTPUT_LIMIT = 4_000_000  # bytes of program output per cell
 PHASES = ("parse", "render", "compile", "link", "run")  # a toolchain may report "link" (BuildResult.timings)
 NO_SPACE = re.compile(r"no space left on device|disk quota exceeded|\bENOSPC\b", re.IGNORECASE)
 WARM_UP_WAIT = 60.0  # seconds the first build waits for the warm-up still running
-WARM_UP_NICE = 10
+WARM_UP_NICE = 5
 
 
 class CellIO(Protocol):

@@ -55,6 +55,7 @@ MODULE, DISPLAY = direct.MODULE, direct.DISPLAY  # the kernel's module: main, an
 COMMON_FLAGS = ("-trimpath", "-buildvcs=false")
 LINK_FLAGS = ("-ldflags=-s -w",)  # no symbol table or DWARF: a faster link; panics keep their lines
 UNUSED_IMPORT = re.compile(r'^"(?P<path>[^"]+)" imported (?:as \S+ )?and not used$')
+# What most cells import: their archives are found (and built into Go's cache if need be) at start.
 WARM_UP_PACKAGES = (
     "bufio",
     "bytes",
@@ -70,34 +71,6 @@ WARM_UP_PACKAGES = (
     "strings",
     "time",
 )  # fmt.Println("hi") becomes display.Result(fmt.Println("hi")): most cells import display too
-WARM_UP_PROGRAM = """package main
-
-import (
-\t"ccellkernel/display"
-\t"bufio"
-\t"bytes"
-\t"errors"
-\t"fmt"
-\t"maps"
-\t"math"
-\t"math/rand"
-\t"os"
-\t"slices"
-\t"sort"
-\t"strconv"
-\t"strings"
-\t"time"
-)
-
-func main() {
-\tw := bufio.NewWriter(os.Stdout)
-\tdefer w.Flush()
-\ts := []string{strconv.Itoa(rand.Intn(1)), strings.ToUpper("a"), bytes.NewBufferString("b").String()}
-\tsort.Strings(s)
-\tkeys := slices.Sorted(maps.Keys(map[string]int{"k": 1}))
-\tdisplay.Result(fmt.Fprintln(w, s, keys, math.Sqrt(2), time.Second, errors.New("x")))
-}
-"""
 
 
 class GoToolchain(Toolchain):
@@ -307,9 +280,10 @@ class GoToolchain(Toolchain):
         return lambda text: name_cells(old.sub(new, text))
 
     async def warm_up(self, ctx: BuildContext) -> None:
-        """List the standard library, find the archives of the packages most cells use, compile the
-        display package and build a small program, so that the first cell builds as fast as the
-        next (a cold build cache makes it take seconds)."""
+        """List the standard library, find the archives of the packages most cells use (building
+        them into Go's cache if they are not there: seconds, once) and compile the display package,
+        so that the first cell builds as fast as the next. (Linking a program too would only warm
+        the page cache, and make the first cell wait for it.)"""
         install = self._refresh()
         env = install.environment(ctx.workdir)
         module = self._module(install, ctx.workdir)
@@ -321,11 +295,10 @@ class GoToolchain(Toolchain):
                     self._std = StandardLibrary.from_listing(found.stdout).with_package(DISPLAY, "display")
 
         async def build() -> None:
+            builder = self._builder(install)
             warm = [*WARM_UP_PACKAGES, *direct.imports_of(_display_source()), "runtime"]
-            await self._builder(install).archives.find(ctx, module, warm)
-            lines = (None,) * WARM_UP_PROGRAM.count("\n")
-            program = Program(WARM_UP_PROGRAM, lines, {"imports": (DISPLAY, *WARM_UP_PACKAGES)})
-            await self._compile(install, module, program, program.text, ctx, [])
+            if await builder.archives.find(ctx, module, warm):
+                await builder.display_archive(module, ctx)
 
         await asyncio.gather(listing(), build())  # two cores: the listing beside the build
 

@@ -24,6 +24,7 @@ large program).
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import functools
 import os
@@ -145,8 +146,10 @@ class RustToolchain(Toolchain):
         source = ctx.workdir / messages.SOURCE
         source.write_text(WARM_UP, encoding="utf-8")
         if self._loads(WARM_UP, ctx, runtime):
+            shared = self._shared(runtime)
+            await asyncio.gather(shared.host(ctx), shared.library(ctx))  # two cores: both at once
             program = Program(WARM_UP, (None,) * WARM_UP.count("\n"))
-            if await self._shared(runtime).build(program, ctx, self._messages) is not None:
+            if await shared.build(program, ctx, self._messages) is not None:
                 return
         ccell = await self._display_crate(runtime, ctx)
         argv = self.command(runtime, ctx.workdir, source, ctx.workdir / "main", (), True, ccell=ccell)

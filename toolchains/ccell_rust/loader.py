@@ -75,11 +75,15 @@ def candidates(libdir: str) -> list[Linker]:
 async def choose(
     ctx: BuildContext, linkers: Sequence[Linker], objects: Sequence[Path], folder: Path
 ) -> Linker | None:
-    """The linker that links ``objects`` fastest (the median of a few runs each, in turns); None if
+    """The linker that links ``objects`` fastest (the best of a few runs each, in turns); None if
     none of them can."""
     times: dict[Linker, list[float]] = {linker: [] for linker in linkers}
     for run in range(TIMING_RUNS):
+        best = min((min(t) for t in times.values() if t), default=None)
         for linker in list(times):
+            if best is not None and min(times[linker]) > 2 * best:
+                del times[linker]  # far behind after one run: not worth timing again
+                continue
             output = folder / f"choose-{run}.so"
             start = time.perf_counter()
             result = await ctx.run_tool(linker.command(output, objects), cwd=folder)
@@ -89,7 +93,7 @@ async def choose(
             times[linker].append(time.perf_counter() - start)
     if not times:
         return None
-    return min(times, key=lambda linker: sorted(times[linker])[len(times[linker]) // 2])
+    return min(times, key=lambda linker: min(times[linker]))
 
 
 # -- which symbols a cell needs, and which the host provides ----------------------------------------
