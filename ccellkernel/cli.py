@@ -41,9 +41,19 @@ def main(argv: list[str] | None = None) -> None:
 def _kernel(args: list[str]) -> None:
     if not args or args[0].startswith("-"):
         sys.exit("usage: ccellkernel kernel NAME -f CONNECTION_FILE")
+    # The toolchain's warm-up (finding the compiler, building what every cell links) starts before
+    # ipykernel is imported, and runs while it is: the first cell then finds it done.
+    from .session import Session
+
+    try:
+        session: Session | None = Session(plugins.load_toolchain(args[0]))
+    except ToolchainNotFound:
+        session = None  # the kernel says so at its first cell
+    if session is not None:
+        session.start_warm_up()
     from .kernel import launch
 
-    launch(args[0], args[1:])
+    launch(args[0], args[1:], session)
 
 
 def _install(options: argparse.Namespace) -> int:

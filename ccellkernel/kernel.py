@@ -35,6 +35,7 @@ from .session import DEFAULT_OUTPUT_LIMIT, Session
 
 PROTOCOL_VERSION = "5.3"
 EDITOR_REQUESTS = frozenset({"complete_request", "inspect_request"})
+_PREPARED: dict[str, Session] = {}  # toolchain name -> the session launch() was given
 
 
 class CCellKernel(Kernel):
@@ -63,10 +64,17 @@ class CCellKernel(Kernel):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.pop("user_ns", None)  # IPKernelApp passes it; this kernel has no Python namespace
         super().__init__(**kwargs)
-        self.toolchain = load_toolchain(self.toolchain_name)
-        self.cells = Session(self.toolchain, output_limit=self.output_limit)
+        prepared = _PREPARED.pop(self.toolchain_name, None)
+        if prepared is not None:  # made by launch() before ipykernel was imported, warming up since
+            self.toolchain, self.cells = prepared.toolchain, prepared
+            self.cells.output_limit = self.output_limit
+        else:
+            self.toolchain = load_toolchain(self.toolchain_name)
+            self.cells = Session(self.toolchain, output_limit=self.output_limit)
         self._compiler_version: str | None = None
         atexit.register(self.cells.close)
+        if prepared is None:  # fill the toolchain's caches now, in a thread, while the kernel starts
+            self.cells.start_warm_up()
         atexit.register(self._let_control_thread_finish)
 
     def _let_control_thread_finish(self) -> None:
@@ -116,11 +124,6 @@ class CCellKernel(Kernel):
                 return ""
         return self._compiler_version
 
-    def start(self) -> None:
-        super().start()
-        # Fill the toolchain's caches while the user types the first cell.
-        self.io_loop.add_callback(self.cells.warm_up)
-
     # -- cells -------------------------------------------------------------------------------------
 
     async def do_execute(  # type: ignore[override]
@@ -149,8 +152,9 @@ class CCellKernel(Kernel):
         return {"status": "ok", "execution_count": count, "payload": io.payloads, "user_expressions": {}}
 
     def finish_metadata(self, parent: Any, metadata: dict[str, Any], reply_content: Any) -> dict[str, Any]:
-        # Seconds per phase (parse, render, compile, run) of this cell, for benchmarks and tools.
-        metadata["ccellkernel"] = {"timings": dict(self.cells.timings)}
+        # Seconds per phase (parse, render, compile, link, run) of this cell, and how many build
+        # tools it started (0: everything came from the cache), for benchmarks and tools.
+        metadata["ccellkernel"] = {"timings": dict(self.cells.timings), "tools": self.cells.tools}
         return metadata
 
     def _reply_error(self, err: CellError, silent: bool) -> dict[str, Any]:
@@ -306,9 +310,13 @@ class _KernelIO:
         return await asyncio.to_thread(self._kernel.ask, "", cancel, self._ident, self._parent)
 
 
-def launch(toolchain: str, argv: list[str]) -> None:
-    """Start a kernel for ``toolchain`` (what ``ccellkernel kernel NAME -f FILE`` does)."""
+def launch(toolchain: str, argv: list[str], session: Session | None = None) -> None:
+    """Start a kernel for ``toolchain`` (what ``ccellkernel kernel NAME -f FILE`` does). A
+    ``session`` made (and warming up) before this module was imported becomes the kernel's."""
     from ipykernel.kernelapp import IPKernelApp
+
+    if session is not None:
+        _PREPARED[toolchain] = session
 
     class CCellKernelApp(IPKernelApp):
         def init_io(self) -> None:

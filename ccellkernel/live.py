@@ -26,9 +26,10 @@ call, also from an earlier cell's function, reaches the newest definition. A glo
 while its key stays (same text, same types); a new key is a new global. Symbols are named after keys
 (``Support.render_unit``), so versions never clash.
 
-**Units** go into the build cache (``cache.Store``) under the hash of their text without the cell's
-own label, so running a cell again finds its unit and builds nothing. They load in the order they were
-built. Before a cell runs, the host checks that every function the current units call is defined
+**Units** go into the kernel's build cache (``cache.BuildCache``) under the hash of their text without
+the cell's own label (with the headers they included recorded, ``cache.depends_on``), so running a
+cell again finds its unit and builds nothing. They load in the order they were built. Before a cell
+runs, the host checks that every function the current units call is defined
 somewhere (``elf.py``), as a linker would.
 """
 
@@ -235,9 +236,13 @@ def strongly_connected(nodes: Sequence[str], edges: Mapping[str, Sequence[str]])
 # -- what is built, and what a cell needs -----------------------------------------------------------
 
 
+UNIT_FILE = "unit.so"
+HOST_FILE = "host"
+
+
 @dataclass(frozen=True)
 class Compiled:
-    """A built unit: its file (a cache entry) and what it holds."""
+    """A built unit: its file (in a cache entry) and what it holds."""
 
     entry: cache.Entry
     order: int  # units load in the order they were built
@@ -246,10 +251,11 @@ class Compiled:
     symbol: str | None  # the statements' function
     symbols: elf.Symbols
     label: str  # the cell label its statements were rendered with
+    program: Program  # what it was compiled from (its positions map its diagnostics and crashes)
 
     @property
     def path(self) -> Path:
-        return self.entry.path
+        return self.entry.path(UNIT_FILE)
 
 
 @dataclass
@@ -258,21 +264,32 @@ class Units:
 
     by_key: dict[str, Compiled] = field(default_factory=dict)
     by_text: dict[str, Compiled] = field(default_factory=dict)
+    by_entry: dict[str, Compiled] = field(default_factory=dict)  # the same statements on the same keys
     built: int = 0
+    store: cache.BuildCache | None = None  # the session's, set when a cell builds
 
     def add(self, unit: Compiled, text_key: str) -> None:
         self.by_text[text_key] = unit
+        if unit.symbol is not None:
+            self.by_entry[unit.symbol] = unit
         for k in unit.defines:
             self.by_key[k] = unit
 
     def valid(self, unit: Compiled) -> bool:
-        """Whether the unit's file is still what was built; if not, it is forgotten."""
-        if unit.entry.valid():
+        """Whether the unit's file is still what was built, from headers as they were; if not, it is
+        forgotten (and its entry dropped: it is built again)."""
+        store = self.store
+        found = store.get(unit.entry.key) if store is not None else None
+        if found is not None and cache.unchanged(found.meta.get("depends_on", "")):
             return True
+        if found is not None and store is not None:
+            store.discard(unit.entry.key)
         for k in [k for k, u in self.by_key.items() if u is unit]:
             del self.by_key[k]
         for t in [t for t, u in self.by_text.items() if u is unit]:
             del self.by_text[t]
+        for e in [e for e, u in self.by_entry.items() if u is unit]:
+            del self.by_entry[e]
         return False
 
 
@@ -319,6 +336,7 @@ def needed(units: Iterable[Compiled]) -> list[str]:
 # -- the live program of a session ---------------------------------------------------------------------
 
 HOST_SOURCE = "live_host.c"
+_NOT_STORED = "the build could not be stored in {} (no space left on device?); the memory is unchanged"
 _LABEL = re.compile(r"^ccell_[fv]_(?P<name>\w+?)_[0-9a-f]{16}$")
 
 
@@ -354,8 +372,6 @@ class Live:
     def __init__(self, support: Support, toolchain: Toolchain, workdir: Path) -> None:
         self.support = support
         self.toolchain = toolchain
-        self.store = cache.Store(workdir / "units")
-        self.store.pinned = self._pinned
         self.units = Units()
         self.mode = LIVE
         self.host: Host | None = None
@@ -363,12 +379,8 @@ class Live:
         self.loaded_files: set[Path] = set()
         self.epochs: dict[str, int] = {}
         self.prepared: Prepared | None = None
-        self._binary: Path | None = None
         self._background: CellIO | None = None  # where output between cells goes: the last cell
         self._lost: str | None = None  # the host died between cells: said at the next one
-
-    def _pinned(self, key: str) -> bool:
-        return any(u.entry.key == key for u in self.units.by_key.values())
 
     # -- building -----------------------------------------------------------------------------------
 
@@ -379,6 +391,8 @@ class Live:
         if self.mode == LIVE and not self._alive():
             await self._start(session, execution)
         ctx = session.context(execution)
+        store = self.units.store = ctx.cache
+        store.begin()
         identity = self.support.identity()
         keys = live_keys(memory, self.support, cache.key(identity, *ctx.flags), self.epochs)
         data = {d.key for d in memory if self.support.role(d) == DATA}
@@ -388,22 +402,34 @@ class Live:
         statements = "\n".join(s.text for s in parts.statements)
         if not needs.build and not parts.statements:
             self.prepared = Prepared(needs, None, keys, memory, Program("", ()), label)
-            return self.prepared.program, BuildResult(self.store.folder)
+            return self.prepared.program, BuildResult(store.root)
         # the statements' function is named after all the unit's source holds (but the cell's label)
         headers = [d.fragment.text for d in memory if d.key not in keys]
         entry = f"ccell_run_{cache.key(statements, *sorted(keys.values()), *headers, *ctx.flags)[:16]}"
+        # the same statements on the same declarations ran before (a cell run again after a change
+        # and its undoing, %flags and back): that unit holds what this one would
+        again = self.units.by_entry.get(entry) if parts.statements else None
+        wanted = {keys[k] for k in needs.build}
+        if again is not None and wanted <= set(again.defines) and self.units.valid(again):
+            self.prepared = Prepared(needs, again, keys, memory, again.program, label)
+            return again.program, BuildResult(again.path)
         request = UnitRequest(memory, parts, keys, needs.build, entry, entry)
         unit = self.support.render_unit(request)
         text_key = cache.key(unit.program.text.replace(label, "Cell In[@]"), identity, *ctx.flags)
         compiled = self.units.by_text.get(text_key)
-        result = BuildResult(self.store.folder)
-        if compiled is None or not self.units.valid(compiled) or self.store.lookup(text_key) is None:
-            output = self.store.place(text_key, ".so")
-            result = await self.support.build_unit(unit, ctx, output)
-            execution.check()
-            if not result.ok:
-                return unit.program, result
-            stored = self.store.put(text_key, output, self.support.dependencies(output))
+        result = BuildResult(store.root)
+        if compiled is None or not self.units.valid(compiled):
+            with store.scratch() as folder:
+                output = folder / UNIT_FILE
+                result = await self.support.build_unit(unit, ctx, output)
+                execution.check()
+                if not result.ok:
+                    return unit.program, result
+                read = [p for p in self.support.dependencies(output) if folder not in p.parents]
+                made = cache.depends_on(read)  # the headers (the unit's own source goes with the folder)
+                stored = store.put(text_key, {UNIT_FILE: output}, {"depends_on": made})
+            if stored is None:
+                raise CompileError(_NOT_STORED.format(store.root))
             self.units.built += 1
             compiled = Compiled(
                 stored,
@@ -411,8 +437,9 @@ class Live:
                 unit.defines,
                 unit.inits,
                 unit.entry,
-                elf.symbols(stored.path),
+                elf.symbols(stored.path(UNIT_FILE)),
                 label,
+                unit.program,
             )
             self.units.add(compiled, text_key)
         self.prepared = Prepared(needs, compiled, keys, memory, unit.program, label)
@@ -421,17 +448,21 @@ class Live:
     async def _host_binary(self, session: Session, execution: Execution) -> Path:
         source_text = resources.files(__package__).joinpath(HOST_SOURCE).read_text(encoding="utf-8")
         text_key = cache.key("host", source_text, self.support.host_key(), self.support.identity())
-        found = self.store.lookup(text_key)
-        if found is not None:
-            return found.path
         ctx = session.context(execution)
-        source = session.workdir / HOST_SOURCE
-        source.write_text(source_text, encoding="utf-8")
-        output = self.store.place(text_key, ".host")
-        result = await self.support.build_host(ctx, source, output)
-        if not result.ok:
-            raise CompileError(f"the live program's host did not build: {result.output.strip()[:500]}")
-        return self.store.put(text_key, output).path
+        found = ctx.cache.get(text_key)
+        if found is not None:
+            return found.path(HOST_FILE)
+        with ctx.cache.scratch() as folder:
+            source = folder / HOST_SOURCE
+            source.write_text(source_text, encoding="utf-8")
+            output = folder / HOST_FILE
+            result = await self.support.build_host(ctx, source, output)
+            if not result.ok:
+                raise CompileError(f"the live program's host did not build: {result.output.strip()[:500]}")
+            stored = ctx.cache.put(text_key, {HOST_FILE: output})
+        if stored is None:
+            raise CompileError(_NOT_STORED.format(ctx.cache.root))
+        return stored.path(HOST_FILE)
 
     # -- the host -----------------------------------------------------------------------------------
 
@@ -644,6 +675,8 @@ class Live:
             details = []
             if crash and prepared.unit is not None:
                 details = self.toolchain.explain_crash(prepared.program, prepared.unit.path, crash[-1])
+                relabel = self._rewrite(prepared)  # a unit built for an earlier run names that cell
+                details = [relabel(line) for line in details]
             return ProgramSignal(signum, details)
         if wait_status >= 0 and os.WIFEXITED(wait_status):
             return ExitStatus(os.WEXITSTATUS(wait_status))

@@ -10,8 +10,11 @@ tests) and never imports Jupyter. The magics' actions are ``commands.py``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
+import errno
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -26,6 +29,7 @@ from typing import Any, Protocol
 
 from . import diagnostics
 from .assist import Completions, EditorHelp, Inspection, help_request
+from .cache import BuildCache, limit_from_environment
 from .carryover import Locals
 from .display import Display
 from .errors import CellError, CompileError, ExitStatus, Interrupted, MagicError, ProgramSignal
@@ -39,7 +43,10 @@ from .runner import Execution, run_program, run_tool
 from .toolchain import BuildResult, Toolchain, ToolResult
 
 DEFAULT_OUTPUT_LIMIT = 4_000_000  # bytes of program output per cell
-PHASES = ("parse", "render", "compile", "run")
+PHASES = ("parse", "render", "compile", "link", "run")  # a toolchain may report "link" (BuildResult.timings)
+NO_SPACE = re.compile(r"no space left on device|disk quota exceeded|\bENOSPC\b", re.IGNORECASE)
+WARM_UP_WAIT = 60.0  # seconds the first build waits for the warm-up still running
+WARM_UP_NICE = 5
 
 
 class CellIO(Protocol):
@@ -76,11 +83,14 @@ class _BuildContext:
     cwd: Path
     will_run: bool
     execution: Execution
+    cache: BuildCache
     tests: bool = False
+    counted: Callable[[], None] = lambda: None
 
     async def run_tool(
         self, argv: Sequence[str], *, cwd: Path | None = None, env: Mapping[str, str] | None = None
     ) -> ToolResult:
+        self.counted()
         return await run_tool(self.execution, argv, cwd=cwd, env=env)
 
 
@@ -108,17 +118,21 @@ class Session:
         self.cwd = cwd or Path.cwd()
         self.output_limit = output_limit
         self.workdir = Path(tempfile.mkdtemp(prefix=f"ccell-{toolchain.name}-"))  # mode 0700
+        # Build products by content, in this kernel's private directory: no kernel shares another's.
+        self.cache = BuildCache(self.workdir / "cache", limit_from_environment())
         self.memory = Memory()
         self.pending = Pending()  # declarations waiting for names (order-free toolchains)
         self.locals = Locals()  # names that earlier cells' statements declared
         self.options = Options()
         self.sources: dict[int, list[str]] = {}
         self.timings: dict[str, float] = {}  # seconds per phase of the last cell
+        self.tools = 0  # build tools (compilers, linkers) the last cell started: 0 when all was cached
         self.commands = Commands(self)
         self.last_run: CellParts | None = None  # the last cell that ran: what %%export runs by default
         self.live, self.live_unavailable = _live(toolchain, self.workdir)  # C: ``live.py``
         self._execution: Execution | None = None
         self._warm_up: Execution | None = None
+        self._warming: threading.Thread | None = None
 
     # -- control (any thread) ----------------------------------------------------------------
 
@@ -142,20 +156,42 @@ class Session:
         shutil.rmtree(self.workdir, ignore_errors=True)
 
     async def warm_up(self) -> None:
-        """Let the toolchain prepare its caches (in the background, at kernel start)."""
+        """Let the toolchain prepare its caches (``start_warm_up`` does it in the background)."""
         self.editor.warm()
         execution = Execution()
         self._warm_up = execution
         workdir = self.workdir / "warm-up"
         try:
             workdir.mkdir(exist_ok=True)
-            await self.toolchain.warm_up(_BuildContext(workdir, (), self.cwd, True, execution))
+            self.cache.begin()
+            await self.toolchain.warm_up(_BuildContext(workdir, (), self.cwd, True, execution, self.cache))
             if self.live is not None:
                 await self.live.warm_up(self, execution)
         except Exception:  # a cache that stays cold is no error: the first real build reports it
             pass
         finally:
             self._warm_up = None
+
+    def start_warm_up(self) -> None:
+        """Start ``warm_up`` now, in a thread with its own event loop, so that it runs while the
+        kernel is still starting; the first build waits for it rather than race it for the CPU."""
+        self._warming = threading.Thread(target=self._warm_up_in_background, daemon=True)
+        self._warming.start()
+
+    def _warm_up_in_background(self) -> None:
+        # A lower priority for this thread and the tools it starts (Linux keeps one per thread):
+        # the kernel's own start, on the other core or this one, goes first.
+        with contextlib.suppress(OSError, AttributeError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WARM_UP_NICE)
+        asyncio.run(self.warm_up())
+
+    async def _wait_for_warm_up(self, execution: Execution) -> None:
+        thread = self._warming
+        deadline = time.monotonic() + WARM_UP_WAIT
+        while thread is not None and thread.is_alive() and time.monotonic() < deadline:
+            execution.check()
+            await asyncio.sleep(0.002)
+        self._warming = None
 
     # -- cells ----------------------------------------------------------------------------------
 
@@ -170,6 +206,7 @@ class Session:
         execution = Execution()
         self._execution = execution
         self.timings = {}
+        self.tools = 0
         start = time.perf_counter()
         timed = False
         asked = help_request(code)  # `name?`: inspection, paged as IPython does
@@ -197,7 +234,8 @@ class Session:
 
     def timing_line(self, total: float) -> str:
         """What ``%time`` prints after the cell: each phase it went through, and the whole."""
-        shown = [f"{name} {self.timings[name] * 1000:.1f} ms" for name in PHASES if name in self.timings]
+        names = [*PHASES, *sorted(set(self.timings) - set(PHASES))]  # and any step a toolchain timed
+        shown = [f"{name} {self.timings[name] * 1000:.1f} ms" for name in names if name in self.timings]
         return f"time: {', '.join([*shown, f'total {total * 1000:.1f} ms'])}\n"
 
     @contextmanager
@@ -220,6 +258,8 @@ class Session:
             await self.commands.cell(split.cell_magic, cell, io, execution)
             return
         self.sources[cell] = code.split("\n")
+        if self._warming is not None:  # rendering may need what the warm-up learns (Go's packages)
+            await self._wait_for_warm_up(execution)
         with self.phase("parse"):
             parts = self.parts(split, cell, cell_id)
         self._check(parts)
@@ -231,7 +271,14 @@ class Session:
 
             async def build(memory: Memory, cell_parts: CellParts) -> tuple[Program, BuildResult]:
                 with self.phase("compile"):
-                    return await live.build(self, memory, cell_parts, cell, execution)
+                    try:
+                        program, result = await live.build(self, memory, cell_parts, cell, execution)
+                    except CompileError as err:  # the host's build, or a unit the disk had no room for
+                        self._check_space(err.evalue, *err.details)
+                        raise
+                if not result.ok:
+                    self._check_space(result.output, *(d.message for d in result.diagnostics))
+                return program, result
 
         else:
 
@@ -318,14 +365,42 @@ class Session:
         tests: bool = False,
         check: bool = True,
     ) -> BuildResult:
+        if self._warming is not None:
+            await self._wait_for_warm_up(execution)
         self.toolchain.find_compiler()
-        ctx = _BuildContext(self.workdir, self.options.flags, self.cwd, will_run, execution, tests)
+        ctx = _BuildContext(
+            self.workdir, self.options.flags, self.cwd, will_run, execution, self.cache, tests, self._counted
+        )
+        self.cache.begin()
         with self.phase("compile"):
-            result = await self.toolchain.build(program, ctx)
+            try:
+                result = await self.toolchain.build(program, ctx)
+            except OSError as err:
+                if err.errno not in (errno.ENOSPC, errno.EDQUOT):
+                    raise
+                result = BuildResult(None, output=str(err))
+        for name, seconds in result.timings.items():  # steps the toolchain timed itself: not compile
+            self.timings[name] = self.timings.get(name, 0.0) + seconds
+            self.timings["compile"] -= seconds
         execution.check()
+        if not result.ok:
+            self._check_space(result.output, *(d.message for d in result.diagnostics))
         if check and not result.ok:
             raise diagnostics.compile_error(result.diagnostics, result.output, self.sources)
         return result
+
+    def _check_space(self, *said: str) -> None:
+        """A build that failed for want of disk space is that, not the cell's fault: say so."""
+        text = "\n".join(said)
+        if NO_SPACE.search(text):
+            raise CompileError(
+                f"no space left on the device holding {self.workdir}: free some space and run the "
+                "cell again (the memory is unchanged)",
+                [line for line in text.splitlines() if NO_SPACE.search(line)][:3],
+            )
+
+    def _counted(self) -> None:
+        self.tools += 1
 
     async def run_built(
         self,
@@ -389,7 +464,9 @@ class Session:
 
     def context(self, execution: Execution, *, will_run: bool = True) -> _BuildContext:
         """The build context of this session's cells."""
-        return _BuildContext(self.workdir, self.options.flags, self.cwd, will_run, execution)
+        return _BuildContext(
+            self.workdir, self.options.flags, self.cwd, will_run, execution, self.cache, counted=self._counted
+        )
 
     def environment(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
         """A program's environment: the kernel's, the toolchain's ``extra``, then ``%env``."""

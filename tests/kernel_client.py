@@ -40,6 +40,7 @@ class CellResult:
 
     msg_id: str
     reply: dict[str, Any] | None = None
+    reply_metadata: dict[str, Any] = field(default_factory=dict)  # the execute_reply's metadata
     outputs: list[Message] = field(default_factory=list)  # IOPub messages except status/execute_input
     input_requests: list[Message] = field(default_factory=list)
     interrupted_at: float | None = None
@@ -249,6 +250,7 @@ class RunningKernel:
             return False
         if msg["parent_header"].get("msg_id") == result.msg_id and msg["msg_type"] == "execute_reply":
             result.reply = msg["content"]
+            result.reply_metadata = msg.get("metadata") or {}
         return True
 
     def ok(self, code: str, **kwargs: Any) -> str:

@@ -5,20 +5,31 @@ Splitting follows CELL_MODEL.md's Go keys (``classify.py``); rendering, with its
 and unused-variable guards, is ``render.py``; the ``go`` command itself is ``gocmd.py``.
 
 Builds happen in one module directory per kernel (``module ccellkernel``, ``go`` line of the
-toolchain's version), so the build cache stays warm, never with the network. The module also holds
-the display binding (``display/display.go``, import path ``ccellkernel/display``, imported for the user
-like a standard package), through which a cell's last expression becomes ``Out[n]`` (``value.py``).
-``%test`` runs ``TestX`` functions with the testing package's own harness (``tests.py``). A cell that
-only declares is compiled without linking (``go list -export``: about 60 ms here against 200 ms for
-``go build``, and ``go vet`` is slower still); a cell that runs is built with ``go build -trimpath``.
-Line directives name ``Cell In[N]`` as the file, so compiler errors and panic traces point at cells.
+toolchain's version), never with the network. The module also holds the display binding
+(``display/display.go``, import path ``ccellkernel/display``, imported for the user like a standard
+package), through which a cell's last expression becomes ``Out[n]`` (``value.py``). ``%test`` runs
+``TestX`` functions with the testing package's own harness (``tests.py``). Line directives name
+``Cell In[N]`` as the file, so compiler errors and panic traces point at cells.
+
+Speed (benchmarks/README.md has the figures): a program that imports only standard packages is built
+with Go's compiler and linker called directly (``direct.py``: 10 + 50 ms where ``go build`` takes 150),
+into the kernel's ``BuildCache`` keyed by the program's text, the archives it links and the Go
+toolchain's identity, so an unchanged cell builds nothing; a cell that only declares is compiled,
+not linked. Once a memory has compiled as a whole, a cell's program holds only the declarations its
+``main`` reaches (``ccellkernel.reach``; Go runs nothing for an unused function, type or constant,
+and every ``var`` and ``init`` stays): with 300 remembered functions a trivial cell compiles what a
+cell in an empty notebook compiles. Anything else (cgo, ``//go:embed``, packages from outside the
+standard library, ``%flags``) goes through ``go build -trimpath`` (``go list -export`` for a cell
+that only declares), uncached.
 """
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar
@@ -26,51 +37,41 @@ from typing import Any, ClassVar
 import tree_sitter
 import tree_sitter_go
 
+from ccellkernel import cache, reach
 from ccellkernel.errors import ToolchainNotFound
 from ccellkernel.memory import Fragment, Memory
 from ccellkernel.program import CellParts, Diagnostic, Origin, Program
 from ccellkernel.testing import TestPlan
 from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Project, Toolchain
 
-from . import names, project, tests, value
+from . import direct, names, project, tests, value
+from . import prune as pruning
 from .assist import GoAssistant
 from .classify import KEYWORDS, split_cell
 from .gocmd import GoInstall, StandardLibrary, find_go, list_std_argv, load_std, name_cells, parse_messages
 from .render import SOURCE, render_program
 
-MODULE = "ccellkernel"  # the kernel's module: main, and the display package at ccellkernel/display
-DISPLAY = "ccellkernel/display"
+MODULE, DISPLAY = direct.MODULE, direct.DISPLAY  # the kernel's module: main, and the display package
 # -trimpath: runtime paths read "ccell/Cell In[3]:5", the same in every kernel (and cache entry).
 COMMON_FLAGS = ("-trimpath", "-buildvcs=false")
 LINK_FLAGS = ("-ldflags=-s -w",)  # no symbol table or DWARF: a faster link; panics keep their lines
 UNUSED_IMPORT = re.compile(r'^"(?P<path>[^"]+)" imported (?:as \S+ )?and not used$')
-WARM_UP_PROGRAM = """package main
-
-import (
-\t"bufio"
-\t"bytes"
-\t"errors"
-\t"fmt"
-\t"maps"
-\t"math"
-\t"math/rand"
-\t"os"
-\t"slices"
-\t"sort"
-\t"strconv"
-\t"strings"
-\t"time"
-)
-
-func main() {
-\tw := bufio.NewWriter(os.Stdout)
-\tdefer w.Flush()
-\ts := []string{strconv.Itoa(rand.Intn(1)), strings.ToUpper("a"), bytes.NewBufferString("b").String()}
-\tsort.Strings(s)
-\tkeys := slices.Sorted(maps.Keys(map[string]int{"k": 1}))
-\tfmt.Fprintln(w, s, keys, math.Sqrt(2), time.Second, errors.New("x"))
-}
-"""
+# What most cells import: their archives are found (and built into Go's cache if need be) at start.
+WARM_UP_PACKAGES = (
+    "bufio",
+    "bytes",
+    "errors",
+    "fmt",
+    "maps",
+    "math",
+    "math/rand",
+    "os",
+    "slices",
+    "sort",
+    "strconv",
+    "strings",
+    "time",
+)  # fmt.Println("hi") becomes display.Result(fmt.Println("hi")): most cells import display too
 
 
 class GoToolchain(Toolchain):
@@ -94,7 +95,12 @@ class GoToolchain(Toolchain):
     def __init__(self) -> None:
         self._language = tree_sitter.Language(tree_sitter_go.language())
         self._install: GoInstall | None = None
+        self._fingerprint = ""  # of the Go toolchain's files when it was found
+        self._identity = ""  # its version and that fingerprint: part of every cache key
         self._std: StandardLibrary | None = None
+        self._direct: direct.Builder | None = None  # compile and link called directly
+        self._good: set[str] = set()  # memories (with the identity) that compiled as a whole
+        self._relabel: tuple[Program, int, int] | None = None  # a binary built for another cell
         self._void_calls = value.VoidCalls()
 
     def grammar(self) -> tree_sitter.Language:
@@ -106,14 +112,27 @@ class GoToolchain(Toolchain):
         return split_cell(self._language, source, cell)
 
     def render(self, memory: Memory, cell: CellParts) -> Program:
-        program = render_program(self._language, memory, cell, self._standard_library)
+        return self._render(memory, cell, prune=cell.runs)  # %show (nothing runs) shows it all
+
+    def _render(self, memory: Memory, cell: CellParts, prune: bool) -> Program:
+        signature = reach.signature(memory)
+        shown = memory
+        if prune and len(memory) and cache.key(self._identity, signature) in self._good:
+            shown = pruning.needed(self._language, memory, cell)
+        pruned = len(shown) < len(memory)
+        notes: dict[str, object] = {"memory": signature, "pruned": pruned, "cell": pruning.current_cell(cell)}
+        if pruned:
+            notes["full"] = functools.partial(self._render, memory, cell, False)
+        program = render_program(self._language, shown, cell, self._standard_library)
+        program = dataclasses.replace(program, data={**program.data, **notes})
         wrapped = None
         if cell.main is None and cell.statements:
             wrapped = value.wrap_last(self._language, cell.statements[-1], memory, self._void_calls)
         if wrapped is None:
             return program
-        shown = render_program(self._language, memory, cell, self._standard_library, value=wrapped)
-        return dataclasses.replace(shown, data={"without_value": program, "callee": wrapped.callee})
+        with_value = render_program(self._language, shown, cell, self._standard_library, value=wrapped)
+        data = {**with_value.data, **notes, "without_value": program, "callee": wrapped.callee}
+        return dataclasses.replace(with_value, data=data)
 
     def render_tests(self, memory: Memory) -> TestPlan:
         return tests.plan(self._language, memory, self._standard_library)
@@ -145,15 +164,36 @@ class GoToolchain(Toolchain):
 
     def install(self) -> GoInstall:
         if self._install is None:
-            self._install = find_go()
+            install = find_go()
+            self._fingerprint = cache.fingerprint(*install.files())
+            self._identity = cache.key(install.version, self._fingerprint)
+            self._install = install
         return self._install
+
+    def _refresh(self) -> GoInstall:
+        """The Go toolchain, found anew if its files changed since (upgraded while the kernel runs):
+        its identity changes, and with it every key, so nothing built by the old one is used."""
+        install = self.install()
+        if cache.fingerprint(*install.files()) != self._fingerprint:
+            self._install = self._std = self._direct = None
+            install = self.install()
+        return install
 
     def find_compiler(self) -> Compiler:
         install = self.install()
         return Compiler((install.go,), install.version)
 
     async def build(self, program: Program, ctx: BuildContext) -> BuildResult:
-        result = await self._build(program, ctx)
+        outer = program
+        self._refresh()
+        self._relabel = None
+        good = cache.key(self._identity, str(program.data.get("memory", "")))
+        if program.data.get("pruned") and (ctx.flags or good not in self._good):
+            full = program.data["full"]
+            assert callable(full)
+            program = full()  # not known to compile as a whole with this Go and these flags
+        built_for: list[int] = []
+        result = await self._build(program, ctx, built_for)
         plain = program.data.get("without_value")
         if not result.ok and isinstance(plain, Program):
             if any(value.is_no_value(d.message) for d in result.diagnostics):
@@ -161,24 +201,56 @@ class GoToolchain(Toolchain):
                 callee = program.data.get("callee")
                 if isinstance(callee, str):
                     self._void_calls.names.add(callee)
-                return await self._build(plain, ctx)
+                again = await self._build(plain, ctx, built_for)
+                result = dataclasses.replace(again, timings=_added(result.timings, again.timings))
+        if result.ok and not ctx.flags and not program.data.get("pruned") and "memory" in program.data:
+            self._good.add(good)
+        current = program.data.get("cell")
+        if built_for and isinstance(current, int) and built_for[-1] != current:
+            self._relabel = (outer, built_for[-1], current)
         return result
 
-    async def _build(self, program: Program, ctx: BuildContext) -> BuildResult:
+    async def _build(self, program: Program, ctx: BuildContext, built_for: list[int]) -> BuildResult:
         install = self.install()
         module = self._module(install, ctx.workdir)
-        result = await self._go_build(install, module, program.text, ctx)
+        result = await self._compile(install, module, program, program.text, ctx, built_for)
         if not result.ok:
             # Only Go can tell whether a dot import is used (or, rarely, an import this toolchain
             # thought used): drop the imports it calls unused and build once more.
             unused = [d for d in result.diagnostics if UNUSED_IMPORT.match(d.message)]
             text = without_lines(program, unused)
             if text is not None and len(unused) == len(result.diagnostics):
-                return await self._go_build(install, module, text, ctx)
+                again = await self._compile(install, module, program, text, ctx, built_for)
+                return dataclasses.replace(again, timings=_added(result.timings, again.timings))
             if text is not None:  # other errors too: show those, the rebuild comes after the fix
                 kept = tuple(d for d in result.diagnostics if d not in unused)
-                return BuildResult(None, kept, result.output)
+                return BuildResult(None, kept, result.output, result.timings)
         return result
+
+    async def _compile(
+        self,
+        install: GoInstall,
+        module: Path,
+        program: Program,
+        text: str,
+        ctx: BuildContext,
+        built_for: list[int],
+    ) -> BuildResult:
+        builder = self._builder(install)
+        if builder.applies(program, text, ctx):
+            try:
+                result = await builder.build(module, program, text, ctx, built_for)
+            except OSError as err:  # a full disk, a removed folder: say so, change nothing
+                return BuildResult(None, (Diagnostic("error", f"the build failed: {err}"),), str(err))
+            if result is not None:
+                return result
+        return await self._go_build(install, module, text, ctx)
+
+    def _builder(self, install: GoInstall) -> direct.Builder:
+        """The direct build for this Go installation (made again when it changes)."""
+        if self._direct is None or self._direct.install is not install:
+            self._direct = direct.Builder(install, self._identity, _display_source(), self._standard_library)
+        return self._direct
 
     async def _go_build(self, install: GoInstall, module: Path, text: str, ctx: BuildContext) -> BuildResult:
         (module / "main.go").write_text(text, encoding="utf-8")
@@ -206,7 +278,7 @@ class GoToolchain(Toolchain):
         if not go_mod.exists() or go_mod.read_text(encoding="utf-8") != text:
             go_mod.write_text(text, encoding="utf-8")
         package = module / "display" / "display.go"
-        source = resources.files(__name__).joinpath("display/display.go").read_text(encoding="utf-8")
+        source = _display_source()
         if not package.exists() or package.read_text(encoding="utf-8") != source:
             package.parent.mkdir(exist_ok=True)
             package.write_text(source, encoding="utf-8")
@@ -221,22 +293,46 @@ class GoToolchain(Toolchain):
         return project.project_files(program, name, flags, language_version=version)
 
     def stderr_filter(self, program: Program) -> Callable[[str], str]:
-        """Runtime positions as ``Cell In[3], line 5``, without the module path or the frame offset."""
-        return name_cells
+        """Runtime positions as ``Cell In[3], line 5``, without the module path or the frame offset;
+        from a binary built for an earlier run of the same cell, its number as this run's."""
+        relabel = self._relabel
+        if relabel is None or relabel[0] is not program:
+            return name_cells
+        old = re.compile(rf"Cell In\[{relabel[1]}\]")
+        new = f"Cell In[{relabel[2]}]"
+        return lambda text: name_cells(old.sub(new, text))
 
     async def warm_up(self, ctx: BuildContext) -> None:
-        """List the standard library and build a small program, so the build cache holds the
-        packages most cells use (a cold cache makes the first cell take seconds)."""
-        install = self.install()
+        """List the standard library, find the archives of the packages most cells use (building
+        them into Go's cache if they are not there: seconds, once) and compile the display package,
+        so that the first cell builds as fast as the next. (Linking a program too would only warm
+        the page cache, and make the first cell wait for it.)"""
+        install = self._refresh()
         env = install.environment(ctx.workdir)
-        if self._std is None:
-            listing = await ctx.run_tool(list_std_argv(install.go), cwd=ctx.workdir, env=env)
-            if listing.returncode == 0 and self._std is None:
-                self._std = StandardLibrary.from_listing(listing.stdout).with_package(DISPLAY, "display")
         module = self._module(install, ctx.workdir)
-        (module / "main.go").write_text(WARM_UP_PROGRAM, encoding="utf-8")
-        argv = [install.go, "build", *COMMON_FLAGS, *LINK_FLAGS, "-o", str(ctx.workdir / "warm"), "."]
-        await ctx.run_tool(argv, cwd=module, env=env)
+
+        async def listing() -> None:
+            if self._std is None:
+                found = await ctx.run_tool(list_std_argv(install.go), cwd=ctx.workdir, env=env)
+                if found.returncode == 0 and self._std is None:
+                    self._std = StandardLibrary.from_listing(found.stdout).with_package(DISPLAY, "display")
+
+        async def build() -> None:
+            builder = self._builder(install)
+            warm = [*WARM_UP_PACKAGES, *direct.imports_of(_display_source()), "runtime"]
+            if await builder.archives.find(ctx, module, warm):
+                await builder.display_archive(module, ctx)
+
+        await asyncio.gather(listing(), build())  # two cores: the listing beside the build
+
+
+def _added(first: Mapping[str, float], second: Mapping[str, float]) -> dict[str, float]:
+    return {k: first.get(k, 0.0) + second.get(k, 0.0) for k in {*first, *second}}
+
+
+@functools.cache
+def _display_source() -> str:
+    return resources.files(__name__).joinpath("display/display.go").read_text(encoding="utf-8")
 
 
 def without_lines(program: Program, unused: list[Diagnostic]) -> str | None:

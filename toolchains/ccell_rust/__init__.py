@@ -5,14 +5,28 @@ Roles: ``split`` sorts a cell (CELL_MODEL.md's Rust keys), ``render`` writes the
 attributes, items, a ``main`` returning ``Result`` so that ``?`` works), ``messages`` maps rustc's JSON
 diagnostics and a panic's ``main.rs:L:C`` back to cells; this module finds rustc and builds.
 
-Only the standard library is available (no Cargo, no crates). For speed, a cell that runs links
-against the standard library's shared object when the toolchain ships one (``-C prefer-dynamic``,
-with the library's folder as the binary's run path); a large program uses rustc's incremental
-cache; a cell that only declares is checked (``--emit=metadata``), not built.
+Only the standard library is available (no Cargo, no crates). For speed (benchmarks/README.md has the
+figures), when the toolchain ships the standard library as a shared object:
+
+- a cell that runs is compiled as a library object and linked as a shared object that a host program
+  loads (``loader.py``, ``host.rs``): a few milliseconds of linking instead of twenty;
+- every product goes into the kernel's ``BuildCache``, keyed by the program's text (its marker
+  comments left out), the compiler's identity and what it links with: an unchanged cell builds
+  nothing, and a cell that only declares is checked (``--emit=metadata``) once;
+- once a memory has compiled as a whole, a cell's program holds only the items its ``main`` reaches
+  (``ccellkernel.reach``: Rust runs nothing before ``main``), so 300 remembered functions cost a
+  trivial cell nothing.
+
+``%flags``, ``%test`` and what a library object cannot be are built as a whole program (``-C
+prefer-dynamic``, the library's folder as the binary's run path, rustc's incremental cache for a
+large program).
 """
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
+import functools
 import os
 import shlex
 import shutil
@@ -27,13 +41,15 @@ from typing import Any, ClassVar
 import tree_sitter
 import tree_sitter_rust
 
+from ccellkernel import cache, reach
 from ccellkernel.errors import ToolchainNotFound
 from ccellkernel.memory import Fragment, Memory
 from ccellkernel.program import CellParts, Diagnostic, Program
 from ccellkernel.testing import TestPlan
 from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Project, Toolchain
 
-from . import messages, names, project, tests
+from . import loader, messages, names, project, tests
+from . import prune as pruning
 from .assist import RustAssistant
 from .render import render as render_program
 from .split import KEYWORDS, refine_cell, split_cell
@@ -55,6 +71,7 @@ class Runtime:
 
     rustc: tuple[str, ...]
     dylib_dir: str | None
+    files: tuple[str, ...] = ()  # whose change means another compiler (an upgrade in place)
 
 
 class RustToolchain(Toolchain):
@@ -79,7 +96,11 @@ class RustToolchain(Toolchain):
         self._language = tree_sitter.Language(tree_sitter_rust.language())
         self._compiler: Compiler | None = None
         self._runtime: Runtime | None = None
-        self._ccell: Path | None = None  # the display crate, built once per kernel
+        self._ccell: Path | None = None  # the display crate as an rlib, for whole programs
+        self._fingerprint = ""  # of the compiler's files when it was found
+        self._identity = ""  # its version and that fingerprint: part of every cache key
+        self._loader: loader.Shared | None = None  # cells as shared objects, for this identity
+        self._good: set[str] = set()  # memories (with the identity) that compiled as a whole
 
     def grammar(self) -> tree_sitter.Language:
         return self._language
@@ -93,7 +114,18 @@ class RustToolchain(Toolchain):
         return refine_cell(self._language, cell, memory)
 
     def render(self, memory: Memory, cell: CellParts) -> Program:
-        return render_program(self._language, memory, cell)
+        return self._render(memory, cell, prune=cell.runs)  # %show (nothing runs) shows it all
+
+    def _render(self, memory: Memory, cell: CellParts, prune: bool) -> Program:
+        signature = reach.signature(memory)
+        shown = memory
+        if prune and len(memory) and cache.key(self._identity, signature) in self._good:
+            shown = pruning.needed(self._language, memory, cell)
+        program = render_program(self._language, shown, cell)
+        notes: dict[str, object] = {"memory": signature, "pruned": len(shown) < len(memory)}
+        if len(shown) < len(memory):
+            notes["full"] = functools.partial(self._render, memory, cell, False)
+        return dataclasses.replace(program, data={**program.data, **notes})
 
     def missing_names(self, diagnostic: Diagnostic) -> frozenset[str] | None:
         return names.missing_names(diagnostic)
@@ -130,33 +162,108 @@ class RustToolchain(Toolchain):
         return self._compiler
 
     async def warm_up(self, ctx: BuildContext) -> None:
-        """Learn the sysroot, and compile once so that rustc and the standard library are in the
-        page cache when the first cell comes."""
-        runtime = await self._runtime_for(ctx)
-        ccell = await self._display_crate(runtime, ctx)
+        """Learn the sysroot, build the host and the display crate, choose the linker, and build a
+        cell once, so that rustc and the standard library are in the page cache when the first
+        cell comes."""
+        runtime = await self._refresh(ctx)
         source = ctx.workdir / messages.SOURCE
         source.write_text(WARM_UP, encoding="utf-8")
+        if self._loads(WARM_UP, ctx, runtime):
+            shared = self._shared(runtime)
+            await asyncio.gather(shared.host(ctx), shared.library(ctx))  # two cores: both at once
+            program = Program(WARM_UP, (None,) * WARM_UP.count("\n"))
+            if await shared.build(program, ctx, self._messages) is not None:
+                return
+        ccell = await self._display_crate(runtime, ctx)
         argv = self.command(runtime, ctx.workdir, source, ctx.workdir / "main", (), True, ccell=ccell)
         await ctx.run_tool(argv, cwd=ctx.workdir)
 
     async def build(self, program: Program, ctx: BuildContext) -> BuildResult:
-        runtime = await self._runtime_for(ctx)
-        ccell = await self._display_crate(runtime, ctx)
-        source = ctx.workdir / messages.SOURCE
-        source.write_text(program.text, encoding="utf-8")
-        output = ctx.workdir / ("main" if ctx.will_run else "check.rmeta")
-        cache = None
-        if len(program.text) >= INCREMENTAL_FROM:
-            cache = ctx.workdir / ("incremental" if ctx.will_run else "incremental-check")
-        flags = (*ctx.flags, "--test") if ctx.tests else ctx.flags
-        argv = self.command(runtime, ctx.workdir, source, output, flags, ctx.will_run, cache, ccell=ccell)
-        result = await ctx.run_tool(argv, cwd=ctx.cwd)
-        found, text = messages.parse_json(result.stderr + result.stdout, program, str(source))
+        runtime = await self._refresh(ctx)
+        good = cache.key(self._identity, str(program.data.get("memory", "")))
+        if program.data.get("pruned") and (ctx.flags or ctx.tests or good not in self._good):
+            full = program.data["full"]
+            assert callable(full)
+            program = full()  # not known to compile as a whole with this compiler and these flags
+        result: BuildResult | None = None
+        if self._loads(program.text, ctx, runtime):
+            try:
+                result = await self._shared(runtime).build(program, ctx, self._messages)
+            except OSError as err:  # a full disk, a removed folder: say so, change nothing
+                result = BuildResult(None, (Diagnostic("error", f"the build failed: {err}"),), str(err))
+        if result is None:
+            result = await self._build_whole(program, ctx, runtime)
+        if (
+            result.ok
+            and not (ctx.flags or ctx.tests or program.data.get("pruned"))
+            and "memory" in program.data
+        ):
+            self._good.add(good)
+        return result
+
+    def _loads(self, text: str, ctx: BuildContext, runtime: Runtime) -> bool:
+        """Whether the program can run as a shared object in the host (``loader.py``)."""
+        return (
+            ctx.will_run
+            and not ctx.flags
+            and not ctx.tests
+            and runtime.dylib_dir is not None
+            and loader.WHOLE_PROGRAM_ONLY.search(text) is None
+        )
+
+    def _messages(self, output: str, program: Program, source: str) -> tuple[list[Diagnostic], str]:
+        found, text = messages.parse_json(output, program, source)
         value_at = program.data.get("value")
         if isinstance(value_at, Fragment):
             found = messages.explain_value(found, value_at)
+        return found, text
+
+    def _shared(self, runtime: Runtime) -> loader.Shared:
+        """Cells as shared objects for this compiler (made again when its identity changes)."""
+        if self._loader is None or self._loader.identity != self._identity or runtime.dylib_dir is None:
+            self._loader = loader.Shared(
+                runtime.rustc,
+                runtime.dylib_dir or "",
+                self._identity,
+                _dynamic(runtime),
+                loader.Flags(EDITION, QUIET, INCREMENTAL_FROM),
+            )
+        return self._loader
+
+    async def _build_whole(self, program: Program, ctx: BuildContext, runtime: Runtime) -> BuildResult:
+        """The program as one crate built by rustc: an executable, or a check of a cell that only
+        declares (cached by its text unless ``%flags`` may name files)."""
+        checked = None
+        if not ctx.will_run and not ctx.flags and loader.WHOLE_PROGRAM_ONLY.search(program.text) is None:
+            checked = ctx.cache.key(
+                "rust-check", self._identity, EDITION, loader.unmarked(program), str(ctx.tests)
+            )
+            entry = ctx.cache.get(checked)
+            if entry is not None:
+                found, text = self._messages(entry.meta.get("output", ""), program, messages.SOURCE)
+                return BuildResult(ctx.workdir / "check.rmeta", tuple(found), text)
+        ccell = None
+        if not ctx.will_run and runtime.dylib_dir is not None:  # checking needs the crate's metadata only
+            library = await self._shared(runtime).library(ctx)
+            ccell = library.path("libccell.rmeta") if library is not None else None
+        if ccell is None:
+            ccell = await self._display_crate(runtime, ctx)
+        source = ctx.workdir / messages.SOURCE
+        source.write_text(program.text, encoding="utf-8")
+        output = ctx.workdir / ("main" if ctx.will_run else "check.rmeta")
+        incremental = None
+        if len(program.text) >= INCREMENTAL_FROM:
+            incremental = ctx.workdir / ("incremental" if ctx.will_run else "incremental-check")
+        flags = (*ctx.flags, "--test") if ctx.tests else ctx.flags
+        argv = self.command(
+            runtime, ctx.workdir, source, output, flags, ctx.will_run, incremental, ccell=ccell
+        )
+        result = await ctx.run_tool(argv, cwd=ctx.cwd)
+        found, text = self._messages(result.stderr + result.stdout, program, str(source))
         if result.returncode != 0:
             return BuildResult(None, tuple(found), text)
+        if checked is not None:
+            ctx.cache.put(checked, {}, {"output": result.stderr + result.stdout})
         return BuildResult(output, tuple(found), text)
 
     async def _display_crate(self, runtime: Runtime, ctx: BuildContext) -> Path | None:
@@ -229,6 +336,19 @@ class RustToolchain(Toolchain):
             self._runtime = await _query_runtime(self.find_compiler(), ctx)
         return self._runtime
 
+    async def _refresh(self, ctx: BuildContext) -> Runtime:
+        """The compiler and its runtime, found anew if their files changed (upgraded while the
+        kernel runs): the identity changes, and with it every key, so nothing built before is used."""
+        runtime = await self._runtime_for(ctx)
+        now = cache.fingerprint(*runtime.files)
+        if self._fingerprint and now != self._fingerprint:
+            self._compiler = self._runtime = self._ccell = self._loader = None
+            runtime = await self._runtime_for(ctx)
+            now = cache.fingerprint(*runtime.files)
+        self._fingerprint = now
+        self._identity = cache.key(self.find_compiler().version, now, runtime.dylib_dir or "")
+        return runtime
+
 
 def _dynamic(runtime: Runtime) -> list[str]:
     """Link the standard library dynamically: ~25 ms less per cell, a 12 kB binary instead of 4 MB.
@@ -247,8 +367,9 @@ async def _query_runtime(compiler: Compiler, ctx: BuildContext) -> Runtime:
         [*compiler.argv, "--print", "sysroot", "--print", "target-libdir"], cwd=ctx.cwd
     )
     lines = result.stdout.splitlines() if result.returncode == 0 else []
+    named = shutil.which(compiler.argv[0]) or compiler.argv[0]
     if len(lines) != 2:
-        return Runtime(compiler.argv, None)
+        return Runtime(compiler.argv, None, (named,))
     sysroot, libdir = (Path(line.strip()) for line in lines)
     rustc = compiler.argv
     real = sysroot / "bin" / "rustc"
@@ -256,7 +377,13 @@ async def _query_runtime(compiler: Compiler, ctx: BuildContext) -> Runtime:
         rustc = (str(real), *compiler.argv[1:])  # rustup's proxy costs ~7 ms a call
     dylibs = sorted(libdir.glob("libstd-*.so"))
     usable = bool(dylibs) and has_symbol_table(dylibs[0])
-    return Runtime(rustc, str(libdir) if usable else None)
+    files = (
+        named,
+        str(real),
+        *map(str, sorted((sysroot / "lib").glob("librustc_driver-*.so"))),
+        *map(str, dylibs),
+    )
+    return Runtime(rustc, str(libdir) if usable else None, tuple(dict.fromkeys(files)))
 
 
 def has_symbol_table(library: Path) -> bool:

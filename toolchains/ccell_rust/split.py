@@ -192,6 +192,59 @@ def _attribute_name(attribute_item: Node) -> str:
 
 
 def _declaration(node: Node, fragment: Fragment, data: bytes) -> Declaration | None:
+    decl = _keyed(node, fragment, data)
+    if decl is None:
+        return None
+    return dataclasses.replace(decl, data=MappingProxyType({**decl.data, **_reach(node, decl, fragment)}))
+
+
+# Names as tree-sitter-rust marks them (in macro arguments too: token trees hold identifiers).
+NAME_NODES = frozenset({"identifier", "type_identifier", "field_identifier", "shorthand_field_identifier"})
+ALWAYS_KINDS = frozenset({"use", CRATE_LEVEL, "extern crate", "macro_rules"})
+# Items the program needs whether or not main names them: exported or placed by the linker, or
+# reading a file when they compile (which may have changed since the memory last compiled).
+_EXPORTED = re.compile(
+    r"#\[\s*(?:no_mangle|export_name|used|link_section|path)\b|\binclude(?:_str|_bytes)?\s*!"
+)
+
+
+def mentions(node: Node) -> frozenset[str]:
+    """Every name under ``node``, whatever it names (for ``ccellkernel.reach``)."""
+    found: set[str] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type in NAME_NODES:
+            found.add(node_text(current))
+        else:
+            stack.extend(current.children)
+    return frozenset(found)
+
+
+def _reach(node: Node, decl: Declaration, fragment: Fragment) -> dict[str, object]:
+    """What ``ccellkernel.reach`` needs: the names a use of which needs the item (an ``impl``, a
+    ``trait``: the types and the trait of its header and the functions it defines, so that a method
+    call keeps it), the names it mentions, and whether it is always needed."""
+    defines = set(decl.keys)
+    if node.type in ("impl_item", "trait_item"):
+        for field in ("type", "trait", "name"):
+            part = node.child_by_field_name(field)
+            if part is not None:
+                defines |= {n for n in mentions(part)}
+        body = node.child_by_field_name("body")
+        for item in body.named_children if body is not None else []:
+            name = item.child_by_field_name("name")
+            if name is not None:
+                defines.add(node_text(name))
+    always = (
+        decl.kind in ALWAYS_KINDS
+        or any(k.startswith("const _") for k in decl.keys)
+        or _EXPORTED.search(fragment.text) is not None
+    )
+    return {"defines": frozenset(defines), "mentions": mentions(node), "always": always}
+
+
+def _keyed(node: Node, fragment: Fragment, data: bytes) -> Declaration | None:
     kind = node.type
     if kind == "macro_definition":
         name = node_text(node.child_by_field_name("name"))

