@@ -21,17 +21,20 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Protocol
 
-from . import diagnostics, syntax
+from . import cleanup, diagnostics, syntax
 from .display import Display
 from .errors import CompileError, ExitStatus, Interrupted, MagicError, ProgramSignal
+from .jobs import Jobs
+from .limits import DEFAULT_OUTPUT, Limits
 from .magics import split_magics
 from .memory import Fragment, Memory
 from .output import OutputBuffer
+from .processes import Supervisor
 from .program import CellParts, Program, cell_label
 from .runner import Execution, run_program, run_tool
 from .toolchain import BuildResult, Toolchain, ToolResult
 
-DEFAULT_OUTPUT_LIMIT = 4_000_000  # bytes of program output per cell
+DEFAULT_OUTPUT_LIMIT = DEFAULT_OUTPUT  # bytes of program output per cell (%limits output=)
 PHASES = ("parse", "render", "compile", "run")
 
 
@@ -60,6 +63,7 @@ class Options:
     flags: tuple[str, ...] = ()
     args: tuple[str, ...] = ()
     env: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    limits: Limits = field(default_factory=Limits.builtin)
 
 
 @dataclass
@@ -86,23 +90,39 @@ class _Run:
 
 
 class Session:
-    """The state behind one kernel: memory, options, cell sources, and the running cell."""
+    """The state behind one kernel: memory, options, cell sources, and the running cell.
+
+    ``limits`` are the default limits of its programs (``%limits --reset`` returns to them), and
+    ``max_limits`` the ceilings ``%limits`` cannot go above; ``output_limit`` overrides ``output=``.
+    ``cgroups`` False tracks runs without cgroups (default: ``CCELL_CGROUPS``, else where possible).
+    """
 
     def __init__(
         self,
         toolchain: Toolchain,
         *,
         cwd: Path | None = None,
-        output_limit: int = DEFAULT_OUTPUT_LIMIT,
+        output_limit: int | None = None,
+        limits: Limits | None = None,
+        max_limits: Mapping[str, float | int | None] | None = None,
+        cgroups: bool | None = None,
     ) -> None:
         from .commands import Commands
 
         self.toolchain = toolchain
         self.cwd = cwd or Path.cwd()
-        self.output_limit = output_limit
+        self.default_limits = limits or Limits.builtin()
+        if output_limit is not None:
+            self.default_limits = dataclasses.replace(self.default_limits, output=output_limit)
+        self.max_limits = dict(max_limits or {})
         self.workdir = Path(tempfile.mkdtemp(prefix=f"ccell-{toolchain.name}-"))  # mode 0700
+        cleanup.mark(self.workdir)  # so that `ccellkernel clean` knows whose it is
+        # Started now, in the background: the first cell finds it ready.
+        self.supervisor = Supervisor(self.workdir, cgroups=cgroups)
+        self.supervisor.start()
+        self.jobs = Jobs(self.supervisor, self.workdir / "jobs")
         self.memory = Memory()
-        self.options = Options()
+        self.options = Options(limits=self.default_limits)
         self.sources: dict[int, list[str]] = {}
         self.timings: dict[str, float] = {}  # seconds per phase of the last cell
         self.commands = Commands(self)
@@ -120,15 +140,17 @@ class Session:
         return True
 
     def close(self) -> None:
-        """Kill whatever runs and remove the build directory."""
+        """Kill whatever runs (background jobs too) and remove the build directory."""
         for execution in (self._execution, self._warm_up):
             if execution is not None:
                 execution.abort()
+        self.jobs.close()
+        self.supervisor.close()
         shutil.rmtree(self.workdir, ignore_errors=True)
 
     async def warm_up(self) -> None:
         """Let the toolchain prepare its caches (in the background, at kernel start)."""
-        execution = Execution()
+        execution = Execution(self.supervisor)
         self._warm_up = execution
         workdir = self.workdir / "warm-up"
         try:
@@ -143,7 +165,7 @@ class Session:
 
     async def execute(self, code: str, cell: int, io: CellIO) -> None:
         """Run one cell. Raises a ``CellError`` (the memory is unchanged unless the cell compiled)."""
-        execution = Execution()
+        execution = Execution(self.supervisor)
         self._execution = execution
         self.timings = {}
         start = time.perf_counter()
@@ -277,14 +299,25 @@ class Session:
         emit: Callable[[str, str], None] | None = None,
     ) -> None:
         """Run ``argv`` streaming its output to ``io`` (or to ``emit``); a non-zero end is a CellError."""
-        output = OutputBuffer(emit or io.stream, self.output_limit, rewrite)
+        limits = self.options.limits
+        output = OutputBuffer(emit or io.stream, limits.output, rewrite)
         env = {**os.environ, **(extra_env or {}), **self.options.env}
         read_input = io.read_input if io.allow_stdin else None
-        returncode = await run_program(
-            execution, argv, output, cwd=self.cwd, env=env, read_input=read_input, on_display=on_display
+        ended = await run_program(
+            execution,
+            argv,
+            output,
+            cwd=self.cwd,
+            env=env,
+            read_input=read_input,
+            on_display=on_display,
+            limits=limits,
         )
+        returncode = ended.returncode
         if execution.interrupted:
             raise Interrupted()
+        if ended.limit is not None:
+            raise ended.limit
         if returncode < 0:
             raise ProgramSignal(-returncode)
         if returncode > 0:
