@@ -101,7 +101,7 @@ class Execution:
     async def start(self, argv: Sequence[str], **kwargs) -> Run:  # type: ignore[no-untyped-def]
         """Start a run of this cell (``Supervisor.spawn``'s arguments)."""
         self.check()
-        run = await self.supervisor.spawn(argv, **kwargs)
+        run = await self.supervisor.spawn(argv, follow=True, **kwargs)
         with self._lock:
             self._runs.add(run)
             late = self.interrupted
@@ -143,6 +143,7 @@ async def run_tool(
         exit = await run.wait()
     finally:
         await run.end_async()
+        run.hand_over()
         execution._discard(run)
         stdout, stderr = await out.finish(DRAIN)
     execution.check()
@@ -207,6 +208,7 @@ async def run_program(
         # the pipes; once they are dead the pipes give end-of-file (kept processes may hold them:
         # wait only a moment).
         await run.end_async()
+        run.hand_over()
         execution._discard(run)
         await pipes.finish(DRAIN)
         for task in helpers:

@@ -38,6 +38,7 @@ PID, "cgroups": {...}, "enforced": {...}}`` or ``{"error": ERRNO, "message": TEX
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import math
@@ -57,6 +58,8 @@ HEADER = struct.Struct("<I")
 MAX_FDS = 16
 MAX_MESSAGE = 256 << 20
 SWEEP = 1.0  # seconds between the supervisor's looks for orphans whose keeper is gone
+POOL = 2  # idle keepers ready
+QUIET = 0.05  # seconds without a start before a missing keeper is made
 
 # -- finding and ending a run's processes (used by the kernel too) ----------------------------------
 
@@ -379,44 +382,41 @@ def _status(fd: int, record: dict) -> None:
         pass  # the kernel stopped listening to this run; go on reaping
 
 
-def _exec_child(job: dict, fds: list[int], errpipe: int, limits: dict, enforced: dict) -> None:
-    """In the forked child: become the program. Never returns."""
+_SIGNALS = [s for s in signal.valid_signals() if s not in (signal.SIGKILL, signal.SIGSTOP)]
+
+
+def _spawn(job: dict, fds: list[int], limits: dict, enforced: dict) -> int:
+    """Start the job's program; its pid. In the keeper, which is a throwaway: the working directory
+    and the resource limits it sets on itself are what the program inherits. posix_spawn (a vfork
+    and exec) takes a tenth of what a fork of this Python process and an exec take."""
+    if job.get("cwd"):
+        os.chdir(job["cwd"])
+    cpu = limits.get("cpu")
+    if cpu:
+        soft = max(1, math.ceil(float(cpu)))
+        _setrlimit(resource.RLIMIT_CPU, soft, soft + 1)  # SIGXCPU, then SIGKILL a second later
+    memory = limits.get("memory")
+    if memory and enforced.get("memory") == "rlimit":
+        _setrlimit(resource.RLIMIT_DATA, int(memory), int(memory))
+    targets: list[int] = list(job["targets"])
+    above = max([*targets, 2]) + 1  # so that no target overwrites a source not yet placed
+    argv, env = job["argv"], job["env"]
+    path = argv[0] if "/" in argv[0] else shutil.which(argv[0], path=env.get("PATH", os.defpath))
+    if path is None:
+        raise FileNotFoundError(errno.ENOENT, f"No such file or directory: {argv[0]!r}")
+    moved = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, above) for fd in fds]
     try:
-        os.setsid()
-        for sig in signal.valid_signals():
-            if sig not in (signal.SIGKILL, signal.SIGSTOP):
-                try:
-                    signal.signal(sig, signal.SIG_DFL)
-                except (OSError, ValueError):
-                    pass
-        signal.pthread_sigmask(signal.SIG_SETMASK, [])
-        cpu = limits.get("cpu")
-        if cpu:
-            soft = max(1, math.ceil(float(cpu)))
-            _setrlimit(resource.RLIMIT_CPU, soft, soft + 1)  # SIGXCPU, then SIGKILL a second later
-        memory = limits.get("memory")
-        if memory and enforced.get("memory") == "rlimit":
-            _setrlimit(resource.RLIMIT_DATA, int(memory), int(memory))
-        if job.get("cwd"):
-            os.chdir(job["cwd"])
-        targets: list[int] = list(job["targets"])
-        sources = list(fds)
+        actions: list[tuple] = [
+            (os.POSIX_SPAWN_DUP2, fd, target) for fd, target in zip(moved, targets, strict=True)
+        ]
         if job.get("stdin_null"):
-            sources.append(os.open(os.devnull, os.O_RDONLY | os.O_CLOEXEC))
-            targets.append(0)
-        above = max([*targets, 2]) + 1
-        moved = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, above) for fd in sources]
-        for fd, target in zip(moved, targets, strict=True):
-            os.dup2(fd, target)
-        argv = job["argv"]
-        os.execvpe(argv[0], argv, job["env"])
-    except BaseException as err:  # whatever it is, the keeper must hear of it
-        message = {"errno": getattr(err, "errno", 0) or 0, "message": str(err) or type(err).__name__}
-        try:
-            os.write(errpipe, json.dumps(message).encode())
-        except OSError:
-            pass
-    os._exit(127)
+            actions.append((os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0))
+        return os.posix_spawn(
+            path, argv, env, file_actions=actions, setsid=True, setsigdef=_SIGNALS, setsigmask=()
+        )
+    finally:
+        for fd in moved:  # the program has its own; a keeper must hold no end of its pipes
+            os.close(fd)
 
 
 def _setrlimit(which: int, soft: int, hard: int) -> None:
@@ -427,10 +427,87 @@ def _setrlimit(which: int, soft: int, hard: int) -> None:
     resource.setrlimit(which, (soft, hard))
 
 
-def keeper(spawn: socket.socket, notify: int, supervisor: int, cgroups: dict[str, str]) -> None:
-    """An idle keeper: join the run's cgroups, wait for the job, start it, reap the run. Never returns."""
+def _counters(cgroups: dict[str, str]) -> dict[str, int]:
+    """The cgroup counters a run is judged by, as they stand before it (a keeper serves many runs)."""
+    found = {}
+    pids = _read(os.path.join(cgroups.get("pids", ""), "pids.events")) if "pids" in cgroups else None
+    if pids:
+        found["pids_max"] = _field(pids, "max")
+    memory = cgroups.get("memory")
+    if memory:
+        text = _read(os.path.join(memory, "memory.events"))
+        text = text or _read(os.path.join(memory, "memory.oom_control"))
+        found["oom_kill"] = _field(text or "", "oom_kill")
+    cpu = _read(os.path.join(cgroups["cpu"], "cpu.stat")) if "cpu" in cgroups else None
+    if cpu:
+        found["cpu_usec"] = _field(cpu, "usage_usec")
+    return found
+
+
+def _field(text: str, name: str) -> int:
+    for line in text.splitlines():
+        key, _, value = line.partition(" ")
+        if key == name and value.strip().isdigit():
+            return int(value)
+    return 0
+
+
+def _released(status: int, timeout: float) -> bool:
+    """Wait until the kernel has closed its end of the status pipe (it knows the run is over)."""
+    poller = select.poll()
+    poller.register(status, select.POLLERR)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if poller.poll(1000):
+                return True
+        except InterruptedError:
+            continue
+    return False
+
+
+def serve(job: dict, fds: list[int], own: int, cgroups: dict[str, str]) -> bool:
+    """Start one job and reap its run to the end; whether this keeper may take another job."""
+    status, fds = fds[0], fds[1:]
+    limits = job.get("limits") or {}
+    enforced = run_limits(limits, cgroups)
+    before = _counters(cgroups)
+    # The limits set on itself for a program bind the keeper for good (its hard limits cannot rise
+    # again): such a keeper serves once.
+    clean = not limits.get("cpu") and enforced.get("memory") != "rlimit"
+    try:
+        pid = _spawn(job, fds, limits, enforced)
+    except (OSError, ValueError, TypeError, KeyError) as err:
+        code = getattr(err, "errno", None) or 0
+        _status(status, {"error": code, "message": str(err) or repr(err)})
+        pid = 0
+    finally:
+        os.chdir("/")
+        for fd in fds:
+            os.close(fd)
+    if pid:
+        record = {"started": pid, "keeper": own, "cgroups": cgroups, "enforced": enforced, "before": before}
+        _status(status, record)
+    while True:
+        try:
+            reaped, wait_status, usage = os.wait4(-1, 0)
+        except ChildProcessError:
+            break
+        except InterruptedError:
+            continue
+        cpu = usage.ru_utime + usage.ru_stime
+        _status(status, {"exit": reaped, "status": wait_status, "rss": usage.ru_maxrss * 1024, "cpu": cpu})
+    # Nothing of the run is left. Before this keeper (and its cgroups) may serve another run, the
+    # kernel must have heard: it closes its end, and stops looking at these cgroups and this pid.
+    _status(status, {"done": True})
+    released = _released(status, 60.0)
+    os.close(status)
+    return clean and released
+
+
+def keeper(spawn: socket.socket, lock: int, notify: int, supervisor: int, cgroups: dict[str, str]) -> None:
+    """A keeper: join its cgroups once, then take jobs one at a time and reap each run. Never returns."""
     own = os.getpid()
-    state: dict[str, int] = {"pid": 0}
 
     def stop(signum: int, frame: object) -> None:
         # The supervisor is gone (parent-death signal) or asks: nothing of the run may outlive us.
@@ -445,56 +522,22 @@ def keeper(spawn: socket.socket, notify: int, supervisor: int, cgroups: dict[str
         os._exit(0)
     for path in dict.fromkeys(cgroups.values()):
         _write(os.path.join(path, "cgroup.procs"), "0")
-    try:
-        job, fds = _receive(spawn)
-    except (OSError, ValueError):
-        job, fds = None, []
-    spawn.close()
-    os.write(notify, f"{own}\n".encode())
-    if job is None or not fds:
-        os._exit(0)
-    status, fds = fds[0], fds[1:]
-    limits = job.get("limits") or {}
-    enforced = run_limits(limits, cgroups)
-    errpipe_r, errpipe_w = os.pipe2(os.O_CLOEXEC)
-    try:
-        pid = os.fork()
-    except OSError as err:
-        _status(status, {"error": err.errno, "message": f"cannot start the program: {err.strerror}"})
-        os._exit(0)
-    if pid == 0:
-        _exec_child(job, fds, errpipe_w, limits, enforced)
-    state["pid"] = pid
-    for fd in fds:
-        os.close(fd)
-    os.close(errpipe_w)
-    failure = b""
-    while True:
-        chunk = os.read(errpipe_r, 4096)
-        if not chunk:
-            break
-        failure += chunk
-    os.close(errpipe_r)
-    if failure:
-        problem = json.loads(failure)
-        _status(status, {"error": problem["errno"], "message": problem["message"]})
-    else:
-        _status(
-            status,
-            {"started": pid, "keeper": own, "cgroups": cgroups, "enforced": enforced},
-        )
+    os.chdir("/")
     while True:
         try:
-            reaped, wait_status, usage = os.wait4(-1, 0)
-        except ChildProcessError:
-            break
-        except InterruptedError:
-            continue
-        if failure and reaped == pid:
-            continue
-        cpu = usage.ru_utime + usage.ru_stime
-        _status(status, {"exit": reaped, "status": wait_status, "rss": usage.ru_maxrss * 1024, "cpu": cpu})
-    os._exit(0)
+            fcntl.lockf(lock, fcntl.LOCK_EX)
+            try:
+                job, fds = _receive(spawn)
+            finally:
+                fcntl.lockf(lock, fcntl.LOCK_UN)
+        except (OSError, ValueError):
+            job, fds = None, []
+        os.write(notify, f"T{own}\n".encode())
+        if job is None or not fds:
+            os._exit(0)
+        if not serve(job, fds, own, cgroups):
+            os._exit(0)
+        os.write(notify, f"B{own}\n".encode())
 
 
 # -- the supervisor ----------------------------------------------------------------------------------------
@@ -510,7 +553,9 @@ class Supervisor:
         self.notify_r, self.notify_w = os.pipe2(os.O_CLOEXEC)
         self.wake_r, self.wake_w = os.pipe2(os.O_CLOEXEC | os.O_NONBLOCK)
         self.keepers: dict[int, dict[str, str]] = {}  # keeper pid -> its cgroups
-        self.idle: int | None = None
+        self.idle: set[int] = set()
+        # Idle keepers read the spawn socket one at a time (a message is read in two parts).
+        self.lock = os.memfd_create("ccell-spawn-lock", os.MFD_CLOEXEC)
         self.number = 0
         self.busy_cgroups: list[str] = []
         self.keep_workdir = False
@@ -533,18 +578,17 @@ class Supervisor:
         try:
             pid = os.fork()
         except OSError:
-            self.idle = None
             return
         if pid == 0:
             try:
                 signal.set_wakeup_fd(-1)
                 for fd in (self.notify_r, self.wake_r, self.wake_w):
                     os.close(fd)
-                keeper(self.spawn, self.notify_w, os.getppid(), cgroups)
+                keeper(self.spawn, self.lock, self.notify_w, os.getppid(), cgroups)
             finally:
                 os._exit(1)
         self.keepers[pid] = cgroups
-        self.idle = pid
+        self.idle.add(pid)
 
     def reap(self) -> None:
         while True:
@@ -557,8 +601,7 @@ class Supervisor:
             cgroups = self.keepers.pop(pid, None)
             if cgroups is not None:
                 self.busy_cgroups.extend(dict.fromkeys(cgroups.values()))
-                if pid == self.idle:
-                    self.idle = None
+                self.idle.discard(pid)
         # (an orphan whose keeper was killed is reaped here too, and forgotten)
 
     def sweep(self) -> None:
@@ -574,11 +617,22 @@ class Supervisor:
         signal.signal(signal.SIGCHLD, lambda *_: None)
         signal.set_wakeup_fd(self.wake_w)
         self.hello()
-        self.fork_keeper()
         last_sweep = time.monotonic()
+        taken = 0.0  # when an idle keeper last took a job
         while True:
+            # Keepers serve one run after another; POOL of them wait, so that a compile and then
+            # its program start without waiting. A missing one is made when starts have been quiet
+            # for a while (joining the cgroups holds up every fork on the machine: a compiler's, a
+            # program's start), or at once when a job waits with no keeper to take it.
+            now = time.monotonic()
+            watched: list = [0, self.notify_r, self.wake_r]
+            timeout = SWEEP
+            if not self.idle:
+                watched.append(self.spawn)  # readable: a job waits and nobody is there to take it
+            if len(self.idle) < POOL:
+                timeout = max(0.0, min(timeout, taken + QUIET - now))
             try:
-                ready, _, _ = select.select([0, self.notify_r, self.wake_r], [], [], SWEEP)
+                ready, _, _ = select.select(watched, [], [], timeout)
             except InterruptedError:
                 continue
             if 0 in ready:
@@ -596,10 +650,16 @@ class Supervisor:
                         break
                 self.reap()
             if self.notify_r in ready:
-                for word in os.read(self.notify_r, 4096).split():
-                    if int(word) == self.idle:
-                        self.idle = None
-            if self.idle is None:
+                for word in os.read(self.notify_r, 4096).decode().split():
+                    pid = int(word[1:])
+                    if word[0] == "T":
+                        self.idle.discard(pid)
+                        taken = time.monotonic()
+                    elif pid in self.keepers:
+                        self.idle.add(pid)  # back from a run, cgroups and all
+            if len(self.idle) < POOL and (
+                (not self.idle and self.spawn in ready) or time.monotonic() - taken >= QUIET
+            ):
                 self.fork_keeper()
             if time.monotonic() - last_sweep >= SWEEP:
                 last_sweep = time.monotonic()
