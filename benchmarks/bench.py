@@ -394,13 +394,21 @@ def _asyncio(argv: Sequence[str], cwd: Path) -> tuple[float, str]:
 
 def _runner_timers() -> tuple[Timer, Timer]:
     """Timers that start a command the way the kernel does (ccellkernel.runner), here in this process."""
+    import atexit
+
     from ccellkernel.output import OutputBuffer
+    from ccellkernel.processes import Supervisor
     from ccellkernel.runner import Execution, run_program, run_tool
+
+    # One supervisor for the benchmark, as a kernel has one (it removes its folder when closed).
+    supervisor = Supervisor(Path(tempfile.mkdtemp(prefix="ccell-bench-")))
+    supervisor.start()
+    atexit.register(supervisor.close)
 
     def tool(argv: Sequence[str], cwd: Path) -> tuple[float, str]:
         async def timed() -> tuple[float, int, str]:
             start = time.perf_counter()
-            result = await asyncio.wait_for(run_tool(Execution(), argv, cwd=cwd), CELL_TIMEOUT)
+            result = await asyncio.wait_for(run_tool(Execution(supervisor), argv, cwd=cwd), CELL_TIMEOUT)
             return time.perf_counter() - start, result.returncode, result.stdout
 
         elapsed, returncode, out = asyncio.run(timed())
@@ -417,9 +425,9 @@ def _runner_timers() -> tuple[Timer, Timer]:
         async def timed() -> tuple[float, int]:
             output = OutputBuffer(lambda name, text: seen.append(text) if name == "stdout" else None, 1 << 20)
             start = time.perf_counter()
-            run = run_program(Execution(), argv, output, cwd=cwd, env=None, read_input=no_input)
-            returncode = await asyncio.wait_for(run, CELL_TIMEOUT)
-            return time.perf_counter() - start, returncode
+            run = run_program(Execution(supervisor), argv, output, cwd=cwd, env=None, read_input=no_input)
+            ended = await asyncio.wait_for(run, CELL_TIMEOUT)
+            return time.perf_counter() - start, ended.returncode
 
         elapsed, returncode = asyncio.run(timed())
         if returncode != 0:

@@ -157,13 +157,13 @@ class Commands:
     def _enforcement(self) -> str:
         info = self.session.supervisor.info()
         roles = info.get("cgroups") or {}
-        memory = roles.get("memory", "setrlimit(RLIMIT_DATA), each process")
-        processes = roles.get("pids", "counted by the kernel")
+        memory = f"by {roles['memory']}" if "memory" in roles else "by setrlimit(RLIMIT_DATA), each process"
+        processes = f"by {roles['pids']}" if "pids" in roles else "counted by the kernel"
         tracked = roles.get("track") or (
             "the supervisor's child subreaper" if info.get("subreaper") else "process groups only"
         )
         return (
-            f"enforced: memory by {memory}; processes by {processes}; cpu by setrlimit(RLIMIT_CPU)"
+            f"enforced: memory {memory}; processes {processes}; cpu by setrlimit(RLIMIT_CPU)"
             f"{' and ' + roles['cpu'] if 'cpu' in roles else ''}; time and output by the kernel\n"
             f"processes of a run are tracked by {tracked}"
         )

@@ -80,7 +80,8 @@ class Limits:
     @staticmethod
     def builtin(machine: Machine | None = None) -> Limits:
         machine = machine or Machine.here()
-        return Limits(memory=machine.memory * 3 // 4, processes=min(DEFAULT_PROCESSES, machine.processes))
+        memory = machine.memory * 3 // 4 // MiB * MiB  # whole MiB: %limits shows it as it takes it
+        return Limits(memory=memory, processes=min(DEFAULT_PROCESSES, machine.processes))
 
     def replace(self, values: Mapping[str, float | int | None]) -> Limits:
         return dataclasses.replace(self, **values)  # type: ignore[arg-type]
@@ -192,6 +193,8 @@ def parse_text(text: str, machine: Machine | None = None) -> dict[str, float | i
 
 def _value(name: str, text: str, machine: Machine) -> float | int | None:
     problem = f"{name}={text}"
+    if text.startswith("-"):
+        raise MagicError(f"{problem}: a limit cannot be negative. {accepted_forms(machine)}")
     if name in ("cpu", "time"):
         if text.lower() in _NONE:
             return None
