@@ -16,7 +16,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
-import faults  # noqa: E402
+import faults
 
 pytestmark = pytest.mark.slow
 
