@@ -26,6 +26,7 @@ import array
 import asyncio
 import contextlib
 import json
+import logging
 import os
 import select
 import selectors
@@ -45,6 +46,7 @@ from . import supervisor as sv
 from .cleanup import process_start
 from .limits import Limits
 
+log = logging.getLogger(__name__)
 POLL = 0.05  # seconds between limit checks of a running program
 START_TIMEOUT = 30.0  # seconds for the supervisor to start a program before the cell gives up
 SEND_TIMEOUT = 10.0
@@ -473,12 +475,15 @@ class _Monitor(threading.Thread):
             while not self._stopped:
                 watching = any(run.watched for run in self._runs)
                 for key, _ in self._selector.select(POLL if watching else None):
-                    if key.data is None:
-                        self._wake()
-                    elif isinstance(key.data, Run):
-                        self._readable(key.data)
-                    else:
-                        self._supervisor._socket_readable(key.data)
+                    try:
+                        if key.data is None:
+                            self._wake()
+                        elif isinstance(key.data, Run):
+                            self._readable(key.data)
+                        else:
+                            self._supervisor._socket_readable(key.data)
+                    except Exception:  # a bug here must not leave every later run unwatched
+                        log.exception("while reading %r", key.data)
                 if watching:
                     self._check_limits()
         finally:

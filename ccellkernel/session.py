@@ -15,7 +15,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -119,7 +119,8 @@ class Session:
         cleanup.mark(self.workdir)  # so that `ccellkernel clean` knows whose it is
         # Started now, in the background: the first cell finds it ready.
         self.supervisor = Supervisor(self.workdir, cgroups=cgroups)
-        self.supervisor.start()
+        with suppress(OSError):  # else the first run tries again, and says what failed
+            self.supervisor.start()
         self.jobs = Jobs(self.supervisor, self.workdir / "jobs")
         self.memory = Memory()
         self.options = Options(limits=self.default_limits)
