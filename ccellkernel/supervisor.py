@@ -520,8 +520,10 @@ def keeper(spawn: socket.socket, lock: int, notify: int, supervisor: int, cgroup
     _prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
     if os.getppid() != supervisor:
         os._exit(0)
-    for path in dict.fromkeys(cgroups.values()):
-        _write(os.path.join(path, "cgroup.procs"), "0")
+    # A cgroup it could not join (cgroup v2 wants write access to the common ancestor) must not be
+    # taken for the run's: without it, the run is what is below the keeper, limits are setrlimit.
+    joined = {path for path in set(cgroups.values()) if _write(os.path.join(path, "cgroup.procs"), "0")}
+    cgroups = {role: path for role, path in cgroups.items() if path in joined}
     os.chdir("/")
     while True:
         try:
