@@ -61,6 +61,16 @@ def wait_until(condition, timeout: float = 5.0) -> bool:  # type: ignore[no-unty
     return True
 
 
+async def until(condition, timeout: float = 5.0) -> bool:  # type: ignore[no-untyped-def]
+    """``wait_until`` inside a scenario: the event loop goes on reading the run's news meanwhile."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        await asyncio.sleep(0.02)
+    return True
+
+
 @pytest.fixture(params=[True, False], ids=["cgroups", "subreaper"])
 def supervisor(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Supervisor]:
     workdir = tmp_path / "build"
@@ -93,24 +103,25 @@ def test_end_spares_kept_processes_and_adopted_ones_report_their_exit(supervisor
         run.keep(run.pid)
         run.keep(checkpoint)
         assert await run.end_async(), "the cell's processes end"
-        assert wait_until(lambda: state(cell) in (None, "Z") and state(daemon) in (None, "Z"))
+        assert await until(lambda: state(cell) in (None, "Z") and state(daemon) in (None, "Z"))
         assert state(run.pid) not in (None, "Z") and state(checkpoint) == "T", (
             "kept: the host and its checkpoint"
         )
-        assert run.exit_of(daemon) is not None and run.exit_of(daemon).returncode == -signal.SIGKILL, (
+        assert await until(lambda: run.exit_of(daemon) is not None), (
             "the daemon was the keeper's (adopted when its parent exited)"
         )
+        assert run.exit_of(daemon).returncode == -signal.SIGKILL
         # The host crashes: its status is known, and its checkpoint is adopted, alive, still kept.
         os.kill(run.pid, signal.SIGSEGV)
         died = await run.wait()
         assert died.returncode == -signal.SIGSEGV
-        assert wait_until(lambda: checkpoint in run.adopted())
+        assert await until(lambda: checkpoint in run.adopted())
         assert await run.end_async(), "nothing but the kept checkpoint is left"
         assert state(checkpoint) == "T"
         os.kill(checkpoint, signal.SIGCONT)
         resumed = await asyncio.wait_for(run.wait(checkpoint), 10)
         assert resumed.returncode == 7, "the exit status of an adopted process"
-        assert wait_until(lambda: run.finished), "nothing of the run is left: it is over"
+        assert await until(lambda: run.finished), "nothing of the run is left: it is over"
         assert run.members() == [] and run.adopted() == []
 
     asyncio.run(scenario())
