@@ -10,6 +10,7 @@ import queue
 import shlex
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -180,13 +181,21 @@ def from_asyncio(argv: Sequence[str], cwd: Path) -> tuple[float, str]:
 def runner_timers() -> tuple[Timer, Timer, Timer]:
     """Timers that start a command the way the kernel does (ccellkernel.runner), here in this process:
     a tool, a program, and a program with the display channel (its two more pipes)."""
+    import atexit
+
     from ccellkernel.output import OutputBuffer
+    from ccellkernel.processes import Supervisor
     from ccellkernel.runner import Execution, run_program, run_tool
+
+    # One supervisor for the benchmark, as a kernel has one (it removes its folder when closed).
+    supervisor = Supervisor(Path(tempfile.mkdtemp(prefix="ccell-bench-")))
+    supervisor.start()
+    atexit.register(supervisor.close)
 
     def tool(argv: Sequence[str], cwd: Path) -> tuple[float, str]:
         async def timed() -> tuple[float, int, str]:
             start = time.perf_counter()
-            result = await asyncio.wait_for(run_tool(Execution(), argv, cwd=cwd), CELL_TIMEOUT)
+            result = await asyncio.wait_for(run_tool(Execution(supervisor), argv, cwd=cwd), CELL_TIMEOUT)
             return time.perf_counter() - start, result.returncode, result.stdout
 
         elapsed, returncode, out = asyncio.run(timed())
@@ -204,11 +213,12 @@ def runner_timers() -> tuple[Timer, Timer, Timer]:
             output = OutputBuffer(lambda name, text: seen.append(text) if name == "stdout" else None, 1 << 20)
             start = time.perf_counter()
             on_display = (lambda item: None) if channel else None
+            execution = Execution(supervisor)
             run = run_program(
-                Execution(), argv, output, cwd=cwd, env=None, read_input=no_input, on_display=on_display
+                execution, argv, output, cwd=cwd, env=None, read_input=no_input, on_display=on_display
             )
-            returncode = await asyncio.wait_for(run, CELL_TIMEOUT)
-            return time.perf_counter() - start, returncode
+            ended = await asyncio.wait_for(run, CELL_TIMEOUT)
+            return time.perf_counter() - start, ended.returncode
 
         elapsed, returncode = asyncio.run(timed())
         if returncode != 0:

@@ -13,12 +13,17 @@ Roles, one per module (data flows down this list):
 - ``cache``       a kernel's store of build products keyed by content (``BuildContext.cache``)
 - ``reach``       which remembered declarations a cell's ``main`` reaches
 - ``diagnostics`` compiler messages mapped back to cells
-- ``runner``      processes, pipes, stdin on demand, interrupts
+- ``runner``      a cell's processes: pipes, stdin on demand, interrupts, limits
+- ``processes``   runs: the supervisor's client, exit statuses, ending what a program started
+- ``supervisor``  the supervisor process and its keepers (subreapers, cgroups); stdlib only
+- ``limits``      ``%limits`` values, defaults, the machine's bounds
+- ``jobs``        background jobs (``%%bash --bg``, ``!cmd &``)
+- ``cleanup``     owner marks of build folders, ``ccellkernel clean``
 - ``output``      decoding, coalescing and capping program output
 - ``assist``      completion and inspection: the cell's program, language servers, tree-sitter fallback
 - ``syntax``      language-agnostic tree-sitter helpers
 - ``errors``      the one exception tree
-- ``cli``         ``ccellkernel install``/``list``/``kernel``
+- ``cli``         ``ccellkernel install``/``list``/``clean``/``kernel``
 
 Beside the cell pipeline, for the tools around a notebook:
 
@@ -32,10 +37,15 @@ Beside the cell pipeline, for the tools around a notebook:
 from .errors import (
     CellError,
     CompileError,
+    CPULimit,
     ExitStatus,
     Interrupted,
+    LimitExceeded,
     MagicError,
+    MemoryLimit,
+    ProcessLimit,
     ProgramSignal,
+    TimeLimit,
     ToolchainNotFound,
 )
 from .memory import Declaration, Fragment, Memory
@@ -47,6 +57,7 @@ __version__ = "0.1.0"
 __all__ = [
     "BuildContext",
     "BuildResult",
+    "CPULimit",
     "CellError",
     "CellParts",
     "CompileError",
@@ -56,13 +67,17 @@ __all__ = [
     "ExitStatus",
     "Fragment",
     "Interrupted",
+    "LimitExceeded",
     "MagicError",
     "Memory",
+    "MemoryLimit",
     "Origin",
+    "ProcessLimit",
     "Program",
     "ProgramSignal",
     "ProgramWriter",
     "Project",
+    "TimeLimit",
     "ToolResult",
     "Toolchain",
     "ToolchainNotFound",

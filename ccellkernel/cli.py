@@ -2,6 +2,7 @@
 
 ccellkernel install [--user | --sys-prefix | --prefix DIR] [NAME ...]
 ccellkernel list
+ccellkernel clean [--dry-run] [--dir DIR]      (build folders and cgroups of kernels that are gone)
 ccellkernel kernel NAME -f CONNECTION_FILE     (what kernel.json runs)
 """
 
@@ -31,10 +32,15 @@ def main(argv: list[str] | None = None) -> None:
     where.add_argument("--prefix", metavar="DIR", help="under DIR/share/jupyter/kernels")
     install.add_argument("names", nargs="*", metavar="NAME", help="toolchain names (default: all)")
     sub.add_parser("list", help="each kernel, its toolchain and the compiler it finds")
+    clean = sub.add_parser("clean", help="remove build folders and cgroups of kernels that no longer run")
+    clean.add_argument("--dry-run", action="store_true", help="only say what would be removed")
+    clean.add_argument("--dir", metavar="DIR", help="where the build folders are (default: the temp folder)")
     sub.add_parser("kernel", help="start a kernel: ccellkernel kernel NAME -f CONNECTION_FILE")
     options = parser.parse_args(args)
     if options.command == "install":
         sys.exit(_install(options))
+    if options.command == "clean":
+        sys.exit(_clean(options))
     sys.exit(_list())
 
 
@@ -88,6 +94,31 @@ def write_kernelspec(toolchain, folder: Path, python: str = "python") -> None:  
         for item in logos.iterdir():
             if item.name.startswith("logo-"):
                 (folder / item.name).write_bytes(item.read_bytes())
+
+
+def _clean(options: argparse.Namespace) -> int:
+    """Remove what kernels that are gone left behind (a machine crash, a killed supervisor, an
+    older ccellkernel); keep what a running kernel owns. Exit status 1 if something stale stayed."""
+    from . import cleanup
+
+    found = cleanup.build_folders(Path(options.dir) if options.dir else None) + cleanup.cgroups()
+    problems = 0
+    for item in found:
+        if not item.stale:
+            print(f"kept     {item.path} ({item.reason})")
+            continue
+        if options.dry_run:
+            print(f"stale    {item.path} ({item.reason})")
+            continue
+        problem = cleanup.remove(item)
+        if problem:
+            problems += 1
+            print(f"FAILED   {problem}")
+        else:
+            print(f"removed  {item.path} ({item.reason})")
+    if not found:
+        print("nothing to clean")
+    return 1 if problems else 0
 
 
 def _list() -> int:

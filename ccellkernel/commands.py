@@ -7,13 +7,15 @@ the cell's code, in order; a cell magic (``%%writefile``, ``%%bash``) takes the 
 from __future__ import annotations
 
 import dataclasses
+import os
+import re
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from . import export, magics
+from . import export, limits, magics
 from .display import Display
 from .errors import ExitStatus, MagicError, ProgramSignal, TestFailure
 from .magics import Magic, MagicSplit, help_text
@@ -40,7 +42,11 @@ class Commands:
         session = self.session
         name, args = magic.name, magic.args
         if name == "!":
-            await session.run([*shell(), magic.text], io, execution)
+            background = _background(magic.text)
+            if background is not None:
+                await self.job([*shell(), background], background, io)
+            else:
+                await session.run([*shell(), magic.text], io, execution)
         elif name == "help":
             say(help_text(session.toolchain.display_name, str(session.workdir), self._runs()))
         elif name == "list":
@@ -69,6 +75,10 @@ class Commands:
             await self.test(io, execution)
         elif name == "state":
             say(self._state(args))
+        elif name == "limits":
+            say(self._limits(args))
+        elif name == "jobs":
+            say(self._jobs(args))
         # "time" is the session's: it prints the phases after the cell
 
     def _runs(self) -> str:
@@ -114,10 +124,17 @@ class Commands:
         body = magic.body or ""
         if magic.name == "writefile":
             self._writefile(magic.args, body, _say(io))
-        elif magic.name == "bash":
-            await self.session.run([*shell(), body], io, execution)
-        elif magic.name == "sh":
-            await self.session.run(["/bin/sh", "-c", body], io, execution)
+        elif magic.name in ("bash", "sh"):
+            argv = [*shell(), body] if magic.name == "bash" else ["/bin/sh", "-c", body]
+            if magic.args == ("--bg",):
+                await self.job(argv, body, io)
+            elif magic.args:
+                raise MagicError(
+                    f"%%{magic.name} takes only --bg (run as a background job), not {magic.args[0]!r}"
+                )
+            else:
+                await self.session.run(argv, io, execution)
+
         elif magic.name == "export":
             await self._export(magic, cell, io, execution)
 
@@ -151,6 +168,59 @@ class Commands:
             env=options.env,
         )
         io.stream("stdout", written.summary() + "\n")
+
+    async def job(self, argv: list[str], command: str, io: CellIO) -> None:
+        """Start ``argv`` as a background job (``jobs.py``): it outlives the cell."""
+        session = self.session
+        env = {**os.environ, **session.options.env}
+        job = await session.jobs.start(argv, command, cwd=session.cwd, env=env, limits=session.options.limits)
+        _say(io)(
+            f"[{job.number}] started in the background, pid {job.run.pid}; it runs until it ends or the "
+            f"kernel stops (%jobs kill {job.number} ends it)\n    output: {job.log} (%jobs log {job.number})"
+        )
+
+    def _jobs(self, args: Sequence[str]) -> str:
+        jobs = self.session.jobs
+        if not args:
+            return jobs.listing()
+        if args[0] == "kill" and len(args) == 2:
+            return jobs.kill(args[1])
+        if args[0] == "log" and len(args) == 2:
+            return jobs.log(args[1], self.session.options.limits.output)
+        raise MagicError(
+            "%jobs alone lists the background jobs; %jobs kill N (or all) ends one, "
+            "%jobs log N shows its output"
+        )
+
+    def _limits(self, args: Sequence[str]) -> str:
+        session = self.session
+        current = session.options.limits
+        if args == ("--reset",):
+            current = session.default_limits
+        elif args:
+            current = current.replace(limits.parse(args))
+            over = current.above(session.max_limits)
+            if over:
+                raise MagicError(
+                    f"{', '.join(over)} above what this kernel allows ({limits.words(session.max_limits)}, "
+                    f"set by its administrator); nothing was changed. {limits.accepted_forms()}"
+                )
+        session.options = dataclasses.replace(session.options, limits=current)
+        return f"limits: {current.words()}\n{self._enforcement()}"
+
+    def _enforcement(self) -> str:
+        info = self.session.supervisor.info()
+        roles = info.get("cgroups") or {}
+        memory = f"by {roles['memory']}" if "memory" in roles else "by setrlimit(RLIMIT_DATA), each process"
+        processes = f"by {roles['pids']}" if "pids" in roles else "counted by the kernel"
+        tracked = roles.get("track") or (
+            "the supervisor's child subreaper" if info.get("subreaper") else "process groups only"
+        )
+        return (
+            f"enforced: memory {memory}; processes {processes}; cpu by setrlimit(RLIMIT_CPU)"
+            f"{' and ' + roles['cpu'] if 'cpu' in roles else ''}; time and output by the kernel\n"
+            f"processes of a run are tracked by {tracked}"
+        )
 
     def _writefile(self, args: Sequence[str], body: str, say) -> None:  # type: ignore[no-untyped-def]
         append = bool(args) and args[0] in ("-a", "--append")
@@ -217,6 +287,17 @@ class Commands:
         if report.failed:
             total = len(plan.tests)
             raise TestFailure(f"{len(report.failed)} of {total} tests failed: {', '.join(report.failed)}")
+
+
+_BACKGROUND = re.compile(r"^(?P<command>.*[^&\\])&\s*$", re.DOTALL)
+
+
+def _background(command: str) -> str | None:
+    """``cmd &`` (not ``a && b``, not ``\\&``): the command to run as a background job."""
+    match = _BACKGROUND.match(command.rstrip())
+    if match is None or not match.group("command").strip():
+        return None
+    return match.group("command").strip()
 
 
 def _say(io: CellIO):  # type: ignore[no-untyped-def]

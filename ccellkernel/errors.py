@@ -7,6 +7,8 @@ One tree, mapped to Jupyter's ``error`` reply in exactly one place (``CCellKerne
     ├── ExitStatus            the program exited with a status other than 0
     ├── ProgramSignal         the program died from a signal (ename is the signal's name)
     ├── Interrupted           the user interrupted (ename KeyboardInterrupt)
+    ├── LimitExceeded         the program went over a limit of %limits and was stopped
+    │   ├── MemoryLimit, ProcessLimit, CPULimit, TimeLimit
     ├── MagicError            a magic line is wrong
     ├── TestFailure           %test ran, and some tests failed
     ├── ToolchainNotFound     no compiler, or no toolchain of that name
@@ -83,6 +85,36 @@ class LiveProgramError(CellError):
     back (``live.py``)."""
 
     ename = "LiveProgramError"
+
+
+class LimitExceeded(CellError):
+    """The program went over one of its limits (``%limits``) and was stopped; the kernel is unharmed."""
+
+    ename = "LimitExceeded"
+
+
+class MemoryLimit(LimitExceeded):
+    """``MemoryLimit: the program used more than 2 GiB (see %limits)``."""
+
+    ename = "MemoryLimit"
+
+
+class ProcessLimit(LimitExceeded):
+    """``ProcessLimit: the program started more than 256 processes (see %limits)``."""
+
+    ename = "ProcessLimit"
+
+
+class CPULimit(LimitExceeded):
+    """``CPULimit: the program used more than 30 s of CPU time (see %limits)``."""
+
+    ename = "CPULimit"
+
+
+class TimeLimit(LimitExceeded):
+    """``TimeLimit: the program ran for more than 60 s (see %limits)``."""
+
+    ename = "TimeLimit"
 
 
 class MagicError(CellError):

@@ -19,8 +19,10 @@ from pathlib import Path
 
 from . import display
 from .display import Display
+from .limits import Limits
 from .output import OutputBuffer
-from .runner import waiting_on_stdin
+from .processes import Run, Supervisor
+from .runner import reading_pipe
 
 FIELD = "\x1f"
 READ = 1 << 16
@@ -55,13 +57,23 @@ class Host:
         self._on_display: Callable[[Display], None] | None = None
         self._frames = display.FrameReader(self._notice)
         self._status = b""
-        self.proc: asyncio.subprocess.Process | None = None
+        self.run: Run | None = None  # the live program: a run of the kernel's supervisor
         self.pid = 0  # the process that is the host now
         self.checkpoint = 0
+        self.peak = 0  # the largest resident size of the host that died last, bytes
         self.environ: Mapping[str, str] = {}  # what the host's environment is (``%env`` changes it)
         self._resumed: int | None = None  # the checkpoint that took over, once it says so
 
-    async def start(self, argv: Sequence[str], cwd: Path, env: Mapping[str, str]) -> None:
+    async def start(
+        self,
+        supervisor: Supervisor,
+        argv: Sequence[str],
+        cwd: Path,
+        env: Mapping[str, str],
+        limits: Limits | None = None,
+    ) -> None:
+        """Start the live program as one run of ``supervisor`` (its keeper adopts what it orphans,
+        and ends it all if the kernel dies), held to ``limits`` as a whole (memory, processes)."""
         def pipe() -> tuple[int, int]:
             r, w = os.pipe2(os.O_CLOEXEC)
             return r, w
@@ -83,15 +95,16 @@ class Host:
         theirs = (out_w, err_w, frames_w, acks_r, commands_r, status_w, in_r)
         self._folder.mkdir(parents=True, exist_ok=True)
         try:
-            self.proc = await asyncio.create_subprocess_exec(
-                *argv,
+            self.run = await supervisor.spawn(
+                argv,
+                cwd=cwd,
+                env=env,
                 stdin=in_r,
                 stdout=out_w,
                 stderr=err_w,
-                cwd=cwd,
-                env=env,
-                start_new_session=True,
                 pass_fds=(frames_w, acks_r, commands_r, status_w),
+                limits=limits,
+                label="the live program",
             )
         finally:
             for fd in theirs:
@@ -133,7 +146,8 @@ class Host:
             *lines, self._status = self._status.split(b"\n")
             for line in lines:
                 words = line.split()
-                if len(words) == 3 and words[0] == b"exit" and int(words[1]) == self.pid:
+                if len(words) >= 3 and words[0] == b"exit" and int(words[1]) == self.pid:
+                    self.peak = int(words[3]) * 1024 if len(words) > 3 else 0
                     self._deaths.put_nowait(int(words[2]))
         else:
             self._feed(name, data)
@@ -256,7 +270,8 @@ class Host:
 
     def alive(self) -> bool:
         """Whether the host is there to take commands (it may have died between cells)."""
-        if self.proc is None or self.proc.returncode is not None or not self._deaths.empty():
+        run = self.run
+        if run is None or run.exit_of(run.pid) is not None or not self._deaths.empty():
             return False
         try:
             os.kill(self.pid, 0)
@@ -273,16 +288,16 @@ class Host:
 
     # -- processes ----------------------------------------------------------------------------------
 
-    def waiting_on_stdin(self) -> bool:
-        """Whether a thread of the host, or of a process below it, blocks reading its stdin."""
-        return any(waiting_on_stdin(pid) for pid in [self.pid, *self.others()])
+    def waiting_on_stdin(self, fifo: Fifo) -> bool:
+        """Whether a thread of the host, or of a process below it, blocks reading ``fifo``."""
+        return any(reading_pipe(pid, fifo.inode) for pid in [self.pid, *self.others()])
 
     def others(self) -> list[int]:
         """Processes below the supervisor but the host and its checkpoint (a cell's children)."""
-        if self.proc is None:
+        if self.run is None:
             return []
         keep = {self.pid, self.checkpoint}
-        return [p for p in descendants(self.proc.pid) if p not in keep]
+        return [p for p in descendants(self.run.pid) if p not in keep]
 
     def end_others(self) -> None:
         """End the processes a cell started (the supervisor reaps them)."""
@@ -295,10 +310,8 @@ class Host:
             os.killpg(self.pid, signal.SIGKILL)
 
     def close(self) -> None:
-        if self.proc is not None and self.proc.returncode is None:
-            for pid in [self.proc.pid, *descendants(self.proc.pid)]:
-                with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.kill(pid, signal.SIGKILL)
+        if self.run is not None:
+            self.run.close()  # every process of the live program, checkpoint included
         for fd in list(self._read):
             self.loop.remove_reader(fd)
             with contextlib.suppress(OSError):
@@ -318,6 +331,7 @@ class Fifo:
         path.unlink(missing_ok=True)
         os.mkfifo(path, 0o600)
         self.fd = os.open(path, os.O_RDWR | os.O_NONBLOCK | os.O_CLOEXEC)
+        self.inode = os.fstat(self.fd).st_ino
         self.closed = False
 
     def write(self, data: bytes) -> None:

@@ -10,6 +10,9 @@ What ipykernel 7 does not do for a wrapper kernel, done here (see JUPYTER_NOTES.
 - input is requested only when the program waits for it, and the wait is cancellable;
 - completion and inspection are answered while a cell runs (ipykernel would queue them behind it),
   and a slow one never delays the next cell: they bypass the shell lock (``shell_main``).
+- every request gets a reply: text that cannot be encoded (a lone surrogate, which JSON can carry and
+  UTF-8 cannot) is replaced by U+FFFD before a handler sees it, and a request without the fields it
+  needs is answered with an error instead of being dropped.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import os
+import re
 import signal
 import threading
 from collections.abc import Mapping
@@ -30,12 +34,22 @@ from traitlets import Integer, Unicode, default
 from . import __version__
 from .display import Display
 from .errors import CellError, ToolchainNotFound
+from .limits import configured
 from .plugins import load_toolchain
 from .session import DEFAULT_OUTPUT_LIMIT, Session
 
 PROTOCOL_VERSION = "5.3"
 EDITOR_REQUESTS = frozenset({"complete_request", "inspect_request"})
 _PREPARED: dict[str, Session] = {}  # toolchain name -> the session launch() was given
+CONFIG_FILE = "ccellkernel_config"  # .json or .py in any Jupyter config folder (jupyter --paths)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# What each request needs, and the reply it gets when that is missing.
+_REQUIRED = {
+    "execute_request": (("code", str),),
+    "complete_request": (("code", str), ("cursor_pos", int)),
+    "inspect_request": (("code", str), ("cursor_pos", int)),
+    "is_complete_request": (("code", str),),
+}
 
 
 class CCellKernel(Kernel):
@@ -57,6 +71,16 @@ class CCellKernel(Kernel):
         # --CCellKernel.toolchain_name; the kernelspec's env chooses the language instead.
         return os.environ.get("CCELL_TOOLCHAIN", "c")
 
+    limits = Unicode(
+        "",
+        help="Default limits of the programs, as %limits takes them: 'memory=4G processes=256 time=10m'. "
+        "Env CCELL_LIMITS overrides it key by key; %limits in a notebook overrides both.",
+    ).tag(config=True)
+    max_limits = Unicode(
+        "",
+        help="Ceilings %limits cannot go above, same form: 'memory=8G cpu=1h' (env CCELL_MAX_LIMITS).",
+    ).tag(config=True)
+
     @default("output_limit")
     def _default_output_limit(self) -> int:
         return int(os.environ.get("CCELL_OUTPUT_LIMIT", DEFAULT_OUTPUT_LIMIT))
@@ -65,13 +89,17 @@ class CCellKernel(Kernel):
         kwargs.pop("user_ns", None)  # IPKernelApp passes it; this kernel has no Python namespace
         super().__init__(**kwargs)
         prepared = _PREPARED.pop(self.toolchain_name, None)
+        defaults, ceiling = configured(
+            self.limits, self.max_limits, os.environ, self.output_limit, warn=self.log.warning
+        )
         if prepared is not None:  # made by launch() before ipykernel was imported, warming up since
             self.toolchain, self.cells = prepared.toolchain, prepared
-            self.cells.output_limit = self.output_limit
+            self.cells.configure_limits(defaults, ceiling)
         else:
             self.toolchain = load_toolchain(self.toolchain_name)
-            self.cells = Session(self.toolchain, output_limit=self.output_limit)
+            self.cells = Session(self.toolchain, limits=defaults, max_limits=ceiling)
         self._compiler_version: str | None = None
+        self._replaced = 0  # characters of the current execute_request that could not be encoded
         atexit.register(self.cells.close)
         if prepared is None:  # fill the toolchain's caches now, in a thread, while the kernel starts
             self.cells.start_warm_up()
@@ -139,6 +167,13 @@ class CCellKernel(Kernel):
     ) -> dict[str, Any]:
         self._allow_stdin = allow_stdin
         io = _KernelIO(self, silent, allow_stdin)
+        replaced, self._replaced = self._replaced, 0
+        if replaced:
+            io.stream(
+                "stderr",
+                f"[ccellkernel: the cell held {replaced} character(s) that are not valid Unicode (lone "
+                "surrogates); each was replaced by U+FFFD]\n",
+            )
         try:
             await self.cells.execute(code, self.execution_count, io, cell_id=cell_id)
         except CellError as err:
@@ -231,6 +266,58 @@ class CCellKernel(Kernel):
         self.cells.close()
         return {"status": "ok", "restart": restart}
 
+    # -- every request gets a reply ----------------------------------------------------------------
+
+    async def execute_request(self, stream: Any, ident: Any, parent: Any) -> None:  # type: ignore[override]
+        checked = self._checked(stream, ident, parent)
+        if checked is not None:
+            await super().execute_request(stream, ident, checked)
+
+    async def complete_request(self, stream: Any, ident: Any, parent: Any) -> None:  # type: ignore[override]
+        checked = self._checked(stream, ident, parent)
+        if checked is not None:
+            await super().complete_request(stream, ident, checked)
+
+    async def inspect_request(self, stream: Any, ident: Any, parent: Any) -> None:  # type: ignore[override]
+        checked = self._checked(stream, ident, parent)
+        if checked is not None:
+            await super().inspect_request(stream, ident, checked)
+
+    async def is_complete_request(self, stream: Any, ident: Any, parent: Any) -> None:  # type: ignore[override]
+        checked = self._checked(stream, ident, parent)
+        if checked is not None:
+            await super().is_complete_request(stream, ident, checked)
+
+    def _checked(self, stream: Any, ident: Any, parent: dict[str, Any]) -> dict[str, Any] | None:
+        """The request with its text made encodable; None when it lacks a field (answered here)."""
+        msg_type = parent["header"]["msg_type"]
+        content, replaced = clean_text(parent.get("content"))
+        metadata, _ = clean_text(parent.get("metadata") or {})
+        if not isinstance(content, dict):
+            content = {}
+        for name, kind in _REQUIRED.get(msg_type, ()):
+            value = content.get(name)
+            if not isinstance(value, kind) or isinstance(value, bool):
+                self._refuse(stream, ident, parent, f"{msg_type} needs {name!r} ({kind.__name__})")
+                return None
+        if msg_type == "execute_request":
+            self._replaced = replaced
+        return {**parent, "content": content, "metadata": metadata}
+
+    def _refuse(self, stream: Any, ident: Any, parent: dict[str, Any], problem: str) -> None:
+        reply_type = parent["header"]["msg_type"].replace("_request", "_reply")
+        content: dict[str, Any] = {
+            "status": "error",
+            "ename": "BadRequest",
+            "evalue": problem,
+            "traceback": [f"BadRequest: {problem}"],
+        }
+        if reply_type == "execute_reply":
+            content["execution_count"] = self.execution_count
+        elif reply_type == "is_complete_reply":
+            content = {"status": "unknown"}
+        self.session.send(stream, reply_type, content, parent, ident=ident)
+
     # -- interrupts -----------------------------------------------------------------------------------
 
     async def interrupt_request(self, stream: Any, ident: Any, parent: Any) -> None:  # type: ignore[override]
@@ -310,6 +397,29 @@ class _KernelIO:
         return await asyncio.to_thread(self._kernel.ask, "", cancel, self._ident, self._parent)
 
 
+def clean_text(value: Any) -> tuple[Any, int]:
+    """``value`` with each lone surrogate in its strings replaced by U+FFFD (lengths, and so cursor
+    positions, stay), and how many were replaced."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return _SURROGATE.subn("\ufffd", value)
+        return value, 0
+    if isinstance(value, dict):
+        count = 0
+        cleaned: dict[Any, Any] = {}
+        for key, item in value.items():
+            key, n = clean_text(key)
+            cleaned[key], m = clean_text(item)
+            count += n + m
+        return cleaned, count
+    if isinstance(value, (list, tuple)):
+        items = [clean_text(item) for item in value]
+        return [item for item, _ in items], sum(n for _, n in items)
+    return value, 0
+
+
 def launch(toolchain: str, argv: list[str], session: Session | None = None) -> None:
     """Start a kernel for ``toolchain`` (what ``ccellkernel kernel NAME -f FILE`` does). A
     ``session`` made (and warming up) before this module was imported becomes the kernel's."""
@@ -319,6 +429,18 @@ def launch(toolchain: str, argv: list[str], session: Session | None = None) -> N
         _PREPARED[toolchain] = session
 
     class CCellKernelApp(IPKernelApp):
+        def load_config_file(self, *args: Any, **kwargs: Any) -> None:
+            """IPython's config files as before, then ``ccellkernel_config.json`` (or ``.py``) from the
+            Jupyter config path, where a JupyterHub admin puts ``CCellKernel.limits`` (README)."""
+            super().load_config_file(*args, **kwargs)
+            from jupyter_core.paths import jupyter_config_path
+            from traitlets.config.application import Application
+
+            try:
+                Application.load_config_file(self, CONFIG_FILE, path=jupyter_config_path())
+            except Exception:  # a broken config file must not keep the kernel from starting
+                self.log.warning("cannot load %s", CONFIG_FILE, exc_info=True)
+
         def init_io(self) -> None:
             """Leave sys.stdout/sys.stderr alone.
 

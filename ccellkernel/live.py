@@ -38,9 +38,11 @@ from __future__ import annotations
 import abc
 import asyncio
 import contextlib
+import dataclasses
 import os
 import re
 import signal
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -51,13 +53,16 @@ from . import cache, elf
 from .display import Display
 from .errors import CellError, CompileError, ExitStatus, Interrupted, LiveProgramError, ProgramSignal
 from .host import FIELD, Fifo, Host, HostDied
+from .limits import Limits, Machine, exceeded
 from .memory import Declaration, Memory
 from .output import OutputBuffer
 from .program import CellParts, Program, cell_label
 from .runner import flush_every, unread
+from .supervisor import tasks
 from .toolchain import BuildContext, BuildResult
 
 if TYPE_CHECKING:
+    from .processes import Supervisor
     from .runner import Execution
     from .session import CellIO
     from .toolchain import Toolchain
@@ -344,6 +349,8 @@ class Session(Protocol):  # what of ``ccellkernel.session.Session`` this module 
     cwd: Path
     output_limit: int
     workdir: Path
+    supervisor: Supervisor
+    options: Any  # its ``limits``: the limits of the cells
 
     def context(self, execution: Execution, *, will_run: bool = True) -> BuildContext: ...
 
@@ -381,6 +388,7 @@ class Live:
         self.prepared: Prepared | None = None
         self._background: CellIO | None = None  # where output between cells goes: the last cell
         self._lost: str | None = None  # the host died between cells: said at the next one
+        self._started_with: Limits | None = None  # the limits the live program runs under
 
     # -- building -----------------------------------------------------------------------------------
 
@@ -388,6 +396,9 @@ class Live:
         self, session: Session, memory: Memory, parts: CellParts, cell: int, execution: Execution
     ) -> tuple[Program, BuildResult]:
         """Plan and build the cell's unit (``pending.settle`` calls this as the session's build)."""
+        if self.mode == LIVE and self.host is not None and self._started_with != _whole(session):
+            self.reset()  # the live program is held to its limits as a whole: a new one for new ones
+            self._lost = "new %limits: the live program starts again (globals from their initializers)"
         if self.mode == LIVE and not self._alive():
             await self._start(session, execution)
         ctx = session.context(execution)
@@ -479,7 +490,8 @@ class Live:
         binary = await self._host_binary(session, execution)
         self.host = Host(self._output_between_cells, session.workdir / "stdin")
         env = session.environment(self.toolchain.run_environment())
-        await self.host.start([str(binary)], session.cwd, env)
+        self._started_with = _whole(session)
+        await self.host.start(session.supervisor, [str(binary)], session.cwd, env, self._started_with)
         self.host.environ = env
         self.loaded, self.loaded_files = {}, set()
 
@@ -506,6 +518,7 @@ class Live:
         self.host = None
         self.loaded, self.loaded_files = {}, set()
         self._lost = None
+        self._started_with = None
 
     def forget(self, keys: Iterable[str]) -> None:
         """``%rm``: what is forgotten and declared again starts again, even with the same text."""
@@ -587,6 +600,9 @@ class Live:
         host.attach(output, on_display)
         feeding = await self._stdin(host, io, execution, output)
         feeding.append(asyncio.ensure_future(flush_every(output)))  # output streams while the cell runs
+        limits = session.options.limits
+        watch = _Watch(host, limits)
+        feeding.append(asyncio.ensure_future(watch.run()))
         execution.track(host.pid)
         try:
             await self._environment(session, host)
@@ -615,7 +631,8 @@ class Live:
             await host.send("commit")
         except HostDied as died:
             host.drain()
-            error = self._death_error(died.status, status, crash, execution, prepared)
+            error = watch.error(died.status)
+            error = error or self._death_error(died.status, status, crash, execution, prepared)
             restored = await host.resumed()
             self.loaded, self.loaded_files = before, before_files
             if restored:
@@ -773,12 +790,89 @@ def missing_error(symbols: Sequence[str]) -> CompileError:
     return CompileError(lines[0].removeprefix("error: "), lines[1:])
 
 
+def _whole(session: Session) -> Limits:
+    """The limits the live program as a whole runs under: memory. (A cell's time, CPU time and
+    processes are each cell's own, ``_Watch``: over one, the cell is rolled back, where a run over its
+    limit would end the live program with its checkpoint.)"""
+    machine = Machine.here().processes
+    return dataclasses.replace(session.options.limits, cpu=None, time=None, processes=machine)
+
+
+class _Watch:
+    """A cell's own limits in the live program: its wall-clock time and the host's CPU time during
+    the cell (the host is stopped at the limit); and what names a memory limit when the host dies."""
+
+    def __init__(self, host: Host, limits: Limits) -> None:
+        self.host, self.limits = host, limits
+        self.hit: str | None = None
+        self.start = time.monotonic()
+        self.cpu_start = _cpu_seconds(host.pid)
+        self.peak = 0  # the host's largest resident size during the cell, bytes
+        run = host.run
+        self.oom_before = run.oom_kills() if run is not None else 0
+
+    async def run(self) -> None:
+        limits = self.limits
+        while self.hit is None:
+            await asyncio.sleep(POLL)
+            self.peak = max(self.peak, _rss_bytes(self.host.pid))
+            if limits.time is not None and time.monotonic() - self.start > limits.time:
+                self.hit = "time"
+            elif limits.cpu is not None and _cpu_seconds(self.host.pid) - self.cpu_start > limits.cpu:
+                self.hit = "cpu"
+            elif tasks([self.host.pid, *self.host.others()]) > limits.processes:
+                self.hit = "processes"
+        for _ in range(20):  # a fork bomb forks on while it is being killed
+            self.host.kill_host()
+            self.host.end_others()
+            if not self.host.others():
+                break
+            await asyncio.sleep(0.01)
+
+    def error(self, wait_status: int) -> CellError | None:
+        """The limit the cell went over, if that is why the host died."""
+        if self.hit is not None:
+            return exceeded(self.hit, self.limits)
+        run = self.host.run
+        if run is not None and run.oom_kills() > self.oom_before:
+            return exceeded("memory", self.limits)
+        failed = wait_status != 0
+        if failed and run is not None and run.enforced.get("memory") == "rlimit":
+            # malloc failed at RLIMIT_DATA and the cell ended in its own way, as for any run
+            if max(self.peak, self.host.peak) >= self.limits.memory * 3 // 4:
+                return exceeded("memory", self.limits)
+        return None
+
+
+def _stat_fields(pid: int) -> list[str]:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            data = f.read()
+    except OSError:
+        return []
+    return data[data.rfind(b")") + 2 :].decode().split()
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = _stat_fields(pid)
+    return (int(fields[11]) + int(fields[12])) / _TICKS if len(fields) > 12 else 0.0
+
+
+def _rss_bytes(pid: int) -> int:
+    fields = _stat_fields(pid)
+    return int(fields[21]) * _PAGE if len(fields) > 21 else 0
+
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
 async def _feed(host: Host, fifo: Fifo, io: CellIO, execution: Execution, output: OutputBuffer) -> None:
     """Ask for a line whenever the host (or a process of the cell) waits on an empty stdin."""
     try:
         while not execution.interrupted:
             await asyncio.sleep(POLL)
-            if fifo.closed or unread(fifo.fd) or not host.waiting_on_stdin():
+            if fifo.closed or unread(fifo.fd) or not host.waiting_on_stdin(fifo):
                 continue
             output.flush()
             answer = await io.read_input(execution.cancelled)

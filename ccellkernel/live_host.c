@@ -23,7 +23,7 @@
  *   and exits with the status of the last `run` (a crash is its death by a signal, as for any
  *   program).
  * - `host`: the live program. The first process is the *supervisor*: a child subreaper that ignores
- *   SIGINT. It forks the host, reaps every process below it, and writes "exit PID WSTATUS" on the
+ *   SIGINT. It forks the host, reaps every process below it, and writes "exit PID WSTATUS MAXRSS_KB" on the
  *   status pipe when a host dies; it ends when nothing is left below it. The host runs in a process
  *   group of its own and reads commands from the command pipe: when the kernel is gone, it reads
  *   end-of-file and ends.
@@ -43,6 +43,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -359,7 +360,8 @@ static int supervise(void) {
     size_t held = 0;
     for (;;) {
         int status;
-        pid_t dead = waitpid(-1, &status, 0);
+        struct rusage usage;
+        pid_t dead = wait4(-1, &status, 0, &usage);
         if (dead < 0 && errno == EINTR)
             continue;
         /* which process is the host now: a checkpoint that took over says so before it answers */
@@ -390,7 +392,7 @@ static int supervise(void) {
             if (hosts_seen[i] != dead)
                 continue;
             char line[64];
-            int n = snprintf(line, sizeof line, "exit %d %d\n", (int)dead, status);
+            int n = snprintf(line, sizeof line, "exit %d %d %ld\n", (int)dead, status, (long)usage.ru_maxrss);
             write_all(status_fd, line, (size_t)n);
             hosts_seen[i] = hosts_seen[--seen];
             break;

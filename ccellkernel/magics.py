@@ -34,16 +34,23 @@ MAGICS: dict[str, str] = {
     "%test": "run the tests in memory, each reported with its cell and line",
     "%state [live|fresh]": "C: one live program whose globals keep their values (live, the default), "
     "or a new process per cell (fresh)",
+    "%limits NAME=VALUE ...": "limits of the following runs (memory=2G cpu=30s processes=256 output=4M "
+    "time=60s); alone: show them",
+    "%jobs": "the background jobs; %jobs kill N|all, %jobs log N (their output)",
     "!command": "run a shell command (bash) in the working directory; a line ending in \\ continues",
+    "!command &": "start it as a background job: it outlives the cell, until the kernel stops (%jobs)",
     "%%time": "like %time, on its own line at the top of the cell",
     "%%writefile [-a] NAME": "write (-a: append) the rest of the cell to a file in the working directory",
     "%%bash": "run the rest of the cell as a bash script (streaming, interruptible)",
-    "%%sh": "run the rest of the cell as a sh script",
+    "%%bash --bg": "run it as a background job (until the kernel stops; output in its log, see %jobs)",
+    "%%sh": "run the rest of the cell as a sh script (--bg: as a background job)",
     "%%export DIR": "write the program as a project that builds without the kernel (make, go build, "
     "cargo build); the rest of the cell is its main, else the last cell that ran",
     "exit": "alone in a cell (or quit): close the frontend, as in IPython (jupyter console)",
 }
-KNOWN = ("help", "list", "show", "rm", "reset", "flags", "args", "env", "time", "test", "state")
+KNOWN = (
+    "help", "list", "show", "rm", "reset", "flags", "args", "env", "time", "test", "state", "limits", "jobs"
+)
 CELL_MAGICS = ("writefile", "bash", "sh", "time", "export")  # %%NAME: the rest of the cell is its body
 ALIASES = {"goflags": "flags"}  # GoNB
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 import codecs
 from collections.abc import Callable
 
+from .limits import size_text
+
 Emit = Callable[[str, str], None]
 Rewrite = Callable[[str], str]
 CHUNK = 64 * 1024
@@ -29,10 +31,6 @@ def _decoder() -> codecs.IncrementalDecoder:
 def clean(text: str) -> str:
     """Text safe for a Jupyter message: no NUL."""
     return text.replace("\x00", "\ufffd")
-
-
-def _size(n: int) -> str:
-    return f"{n / 1e6:g} MB" if n >= 1e6 else f"{n / 1e3:g} kB" if n >= 1e3 else f"{n} bytes"
 
 
 class OutputBuffer:
@@ -72,8 +70,8 @@ class OutputBuffer:
             self.flush()
             self._emit(
                 "stderr",
-                f"\n[ccellkernel: output cut at {_size(self._limit)}; the program keeps running, "
-                "its further output is dropped]\n",
+                f"\n[ccellkernel: output cut at {size_text(self._limit)} (output= in %limits); the program "
+                "keeps running, its further output is dropped]\n",
             )
 
     def flush(self, *, timed: bool = False) -> None:

@@ -1,17 +1,20 @@
-"""Processes: compilers and programs, each in its own process group, interruptible from any thread.
+"""Processes of a cell: compilers and programs, interruptible from any thread, limits enforced.
+
+Every process starts through the kernel's supervisor (``processes.py``) as a *run*: the program and
+everything it starts, children, ``setsid`` daemons and double forks included. A cell's program ends
+when it exits itself (not when its pipes close); then every other process of its run is killed, and
+what they wrote before is still read from the pipes and shown.
 
 A program runs with its stdout/stderr on pipes read in large chunks (``OutputBuffer`` decodes and
 caps them). Its stdin is either ``/dev/null`` (the frontend allows no input: the program reads
-end-of-file) or a pipe fed on demand: when a thread of the program blocks in ``read(0, ...)`` and the
-pipe is empty (Linux ``/proc/PID/task/TID/syscall``), the kernel asks the frontend for a line.
-
-Every group is also reported to a watchdog process (one per kernel), which kills the groups still
-running if the kernel dies without a shutdown. Children are started without a ``preexec_fn`` so that
-Python can vfork instead of forking the whole kernel.
+end-of-file) or a pipe fed on demand: when any process of the run blocks reading that pipe (Linux
+``/proc/PID/task/TID/syscall``, its file descriptor checked against the pipe), and the pipe is
+empty, the kernel asks the frontend for a line.
 
 ``Execution`` is one cell's process control. ``interrupt()`` may be called from any thread (the
-control thread's ``interrupt_request``, or a SIGINT handler): it sends SIGINT to every running group,
-then SIGKILL after a grace period, and makes the cell end with ``Interrupted``.
+control thread's ``interrupt_request``, or a SIGINT handler): it sends SIGINT to each program's
+process group, then kills every process of the cell's runs after a grace period, and makes the cell
+end with ``Interrupted``.
 """
 
 from __future__ import annotations
@@ -20,75 +23,39 @@ import array
 import asyncio
 import contextlib
 import fcntl
-import glob
 import os
 import platform
 import signal
-import subprocess
-import sys
 import termios
 import threading
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import display
 from .display import Display
-from .errors import Interrupted
+from .errors import CellError, Interrupted
+from .limits import Limits, exceeded
 from .output import OutputBuffer
+from .processes import Run, Supervisor
 from .toolchain import ToolResult
 
 GRACE = 1.0  # seconds between SIGINT and SIGKILL on interrupt
 POLL = 0.05  # seconds between output flushes and stdin checks
 READ = 1 << 16
-DRAIN = 0.25  # seconds to wait for the pipes' end-of-file once the program has exited
-# The number of read(2) in /proc/PID/task/TID/syscall; without /proc (not Linux) no input is offered
+DRAIN = 0.25  # seconds to wait for the pipes' end-of-file once the run's processes are killed
+INPUT_SCAN = 64  # processes of a run looked at for a read on stdin, each POLL
+# read(2) and readv(2) in /proc/PID/task/TID/syscall; without /proc (not Linux) no input is offered
 # and programs read end-of-file rather than wait on a pipe that nobody would fill.
-_READ_SYSCALLS = {"x86_64": "0", "amd64": "0", "aarch64": "63", "arm64": "63", "riscv64": "63"}
+_READ_SYSCALLS = {
+    "x86_64": ("0", "19"),
+    "amd64": ("0", "19"),
+    "aarch64": ("63", "65"),
+    "arm64": ("63", "65"),
+    "riscv64": ("63", "65"),
+}
 _READ_SYSCALL = _READ_SYSCALLS.get(platform.machine().lower()) if os.path.isdir("/proc/self/task") else None
 ReadInput = Callable[[threading.Event], Awaitable["str | None"]]
-
-# The watchdog outlives a kernel that dies without shutting down (killed, or its server gone) just
-# long enough to kill the process groups still running. It learns each group as it starts and ends;
-# the kernel's death closes its stdin. (A parent-death signal per child would need a preexec_fn,
-# which makes every start fork the whole kernel: several milliseconds a cell.)
-_WATCHDOG = """
-import os, signal, sys
-groups = set()
-for line in sys.stdin:
-    sign, pgid = line[0], int(line[1:])
-    groups.add(pgid) if sign == "+" else groups.discard(pgid)
-for pgid in groups:
-    try:
-        os.killpg(pgid, signal.SIGKILL)
-    except OSError:
-        pass
-"""
-
-
-class _Watchdog:
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._proc: subprocess.Popen[bytes] | None = None
-
-    def tell(self, sign: str, pgid: int) -> None:
-        with self._lock:
-            try:
-                if self._proc is None or self._proc.poll() is not None:
-                    self._proc = subprocess.Popen(
-                        [sys.executable, "-S", "-c", _WATCHDOG],
-                        stdin=subprocess.PIPE,
-                        stdout=subprocess.DEVNULL,
-                        stderr=subprocess.DEVNULL,
-                        start_new_session=True,  # a signal to the kernel's group must not end it
-                    )
-                assert self._proc.stdin is not None
-                self._proc.stdin.write(f"{sign}{pgid}\n".encode())
-                self._proc.stdin.flush()
-            except OSError:
-                self._proc = None  # a safety net only: never fail a cell over it
-
-
-_watchdog = _Watchdog()
 
 
 def _signal_group(pgid: int, signum: int) -> None:
@@ -97,46 +64,51 @@ def _signal_group(pgid: int, signum: int) -> None:
 
 
 class Execution:
-    """The processes of one cell, and whether the user interrupted it. Thread-safe."""
+    """The runs of one cell, and whether the user interrupted it. Thread-safe."""
 
-    def __init__(self) -> None:
+    def __init__(self, supervisor: Supervisor) -> None:
+        self.supervisor = supervisor
         self._lock = threading.Lock()
-        self._groups: set[int] = set()
+        self._runs: set[Run] = set()
+        self._groups: set[int] = set()  # process groups of a long-lived program running this cell
         self.interrupted = False
         self.cancelled = threading.Event()  # set on interrupt; pending input requests watch it
 
     def interrupt(self) -> None:
         with self._lock:
             self.interrupted = True
+            runs = list(self._runs)
             groups = list(self._groups)
         self.cancelled.set()
+        for run in runs:
+            run.signal(signal.SIGINT)
         for pgid in groups:
             _signal_group(pgid, signal.SIGINT)
-        if groups:
+        if runs or groups:
             timer = threading.Timer(GRACE, self.kill)
             timer.daemon = True
             timer.start()
 
     def abort(self) -> None:
-        """Like ``interrupt``, but SIGKILL at once (shutdown: nothing is waited for)."""
+        """Like ``interrupt``, but kill at once (shutdown: nothing is waited for)."""
         with self._lock:
             self.interrupted = True
         self.cancelled.set()
         self.kill()
 
     def kill(self) -> None:
-        """SIGKILL every group still running (interrupt grace over, or shutdown)."""
+        """Kill every process of the cell's runs still running (interrupt grace over, or shutdown)."""
         with self._lock:
+            runs = list(self._runs)
             groups = list(self._groups)
+        for run in runs:
+            run.end()
         for pgid in groups:
             _signal_group(pgid, signal.SIGKILL)
 
-    def check(self) -> None:
-        if self.interrupted:
-            raise Interrupted()
-
     def track(self, pgid: int) -> None:
-        """Interrupt ``pgid`` with this cell, but leave it alone when the cell ends (the live host)."""
+        """Interrupt (and after the grace, kill) the process group ``pgid`` with this cell, but leave
+        it alone when the cell ends: the live program's host, which is a run of its own."""
         with self._lock:
             self._groups.add(pgid)
             late = self.interrupted
@@ -147,42 +119,32 @@ class Execution:
         with self._lock:
             self._groups.discard(pgid)
 
-    def _add(self, pgid: int) -> None:
-        _watchdog.tell("+", pgid)
+    def check(self) -> None:
+        if self.interrupted:
+            raise Interrupted()
+
+    async def start(self, argv: Sequence[str], **kwargs) -> Run:  # type: ignore[no-untyped-def]
+        """Start a run of this cell (``Supervisor.spawn``'s arguments)."""
+        self.check()
+        run = await self.supervisor.spawn(argv, follow=True, **kwargs)
         with self._lock:
-            self._groups.add(pgid)
+            self._runs.add(run)
             late = self.interrupted
         if late:
-            _signal_group(pgid, signal.SIGKILL)
+            run.end()
+        return run
 
-    def _discard(self, pgid: int) -> None:
-        # Whatever the program left behind in its group goes with it.
-        _signal_group(pgid, signal.SIGKILL)
+    def _discard(self, run: Run) -> None:
         with self._lock:
-            self._groups.discard(pgid)
-        _watchdog.tell("-", pgid)
+            self._runs.discard(run)
 
 
-async def _spawn(
-    execution: Execution,
-    argv: Sequence[str],
-    *,
-    cwd: Path | None,
-    env: Mapping[str, str] | None,
-    stdin: int,
-) -> asyncio.subprocess.Process:
-    execution.check()
-    proc = await asyncio.create_subprocess_exec(
-        *argv,
-        stdin=stdin,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        cwd=cwd,
-        env=None if env is None else dict(env),
-        start_new_session=True,
-    )
-    execution._add(proc.pid)
-    return proc
+@dataclass(frozen=True)
+class Ended:
+    """How a program run ended: its return code (negative: a signal), and the limit it went over."""
+
+    returncode: int
+    limit: CellError | None = None
 
 
 async def run_tool(
@@ -193,15 +155,25 @@ async def run_tool(
     env: Mapping[str, str] | None = None,
 ) -> ToolResult:
     """Run a build tool, capture its output; ``Interrupted`` if the user interrupted meanwhile."""
-    proc = await _spawn(execution, argv, cwd=cwd, env=env, stdin=asyncio.subprocess.DEVNULL)
+    out = _Capture()
     try:
-        out, err = await proc.communicate()
+        run = await execution.start(
+            argv, cwd=cwd, env=env, stdout=out.stdout_w, stderr=out.stderr_w, label=os.path.basename(argv[0])
+        )
+    except BaseException:
+        out.close()
+        raise
+    out.start()
+    try:
+        exit = await run.wait()
     finally:
-        execution._discard(proc.pid)
+        await run.end_async()
+        run.hand_over()
+        execution._discard(run)
+        stdout, stderr = await out.finish(DRAIN)
     execution.check()
-    assert proc.returncode is not None
     decode = lambda b: b.decode("utf-8", "replace")  # noqa: E731
-    return ToolResult(proc.returncode, decode(out), decode(err))
+    return ToolResult(exit.returncode, decode(stdout), decode(stderr))
 
 
 async def run_program(
@@ -213,56 +185,147 @@ async def run_program(
     env: Mapping[str, str] | None,
     read_input: ReadInput | None,
     on_display: Callable[[Display], None] | None = None,
-) -> int:
-    """Run a program to its end, streaming its output; its return code (negative: killed by a signal).
+    limits: Limits | None = None,
+) -> Ended:
+    """Run a program to its own end, streaming its output; then end every process it started.
 
     ``read_input`` asks the frontend for a line (None: end-of-file); without it stdin is /dev/null.
     With ``on_display`` the program gets the display side channel (``display.py``): each frame is
     handed over in order with the output, after everything printed before it has been sent.
     """
     interactive = read_input is not None and _READ_SYSCALL is not None
-    stdin = asyncio.subprocess.PIPE if interactive else asyncio.subprocess.DEVNULL
     pipes = _Pipes(output, on_display)
+    stdin = _Stdin() if interactive else None
     env = dict(env if env is not None else os.environ)
     if pipes.display_w is not None and pipes.ack_r is not None:
         env[display.ENV] = str(pipes.display_w)
         env[display.ACK_ENV] = str(pipes.ack_r)
     try:
-        execution.check()
-        proc = await asyncio.create_subprocess_exec(
-            *argv,
-            stdin=stdin,
-            stdout=pipes.stdout_w,
-            stderr=pipes.stderr_w,
+        run = await execution.start(
+            argv,
             cwd=cwd,
             env=env,
-            start_new_session=True,
+            stdin=None if stdin is None else stdin.read_end,
+            stdout=pipes.stdout_w,
+            stderr=pipes.stderr_w,
             pass_fds=pipes.passed(),
+            limits=limits,
+            label=os.path.basename(argv[0]),
         )
     except BaseException:
         pipes.close_write_ends()
         pipes.close()
+        if stdin is not None:
+            stdin.close()
         raise
-    execution._add(proc.pid)
+    if stdin is not None:
+        stdin.close_read_end()
     pipes.close_write_ends()
-    pgid = proc.pid
     pipes.start()
     helpers = [asyncio.ensure_future(flush_every(output))]
-    if interactive:
+    if stdin is not None:
         assert read_input is not None
-        helpers.append(asyncio.ensure_future(_feed_stdin(proc, output, read_input, execution)))
+        helpers.append(asyncio.ensure_future(_feed_stdin(run, stdin, output, read_input, execution)))
     try:
-        returncode = await proc.wait()
+        exit = await run.wait()
     finally:
-        execution._discard(pgid)
-        # Whatever is still in the pipes was written before the end; a process that escaped the
-        # group may hold them open for ever, so wait for end-of-file only a moment.
+        # The program is over: whatever else it started goes with it. What they wrote before is in
+        # the pipes; once they are dead the pipes give end-of-file (kept processes may hold them:
+        # wait only a moment).
+        await run.end_async()
+        run.hand_over()
+        execution._discard(run)
         await pipes.finish(DRAIN)
         for task in helpers:
             task.cancel()
         await asyncio.gather(*helpers, return_exceptions=True)
+        if stdin is not None:
+            stdin.close()
         output.close()
-    return returncode
+    hit = run.limit_hit(exit)
+    return Ended(exit.returncode, None if hit is None or limits is None else exceeded(hit, limits))
+
+
+class _Stdin:
+    """The stdin pipe of an interactive run: the program's read end until it has it, our write end."""
+
+    def __init__(self) -> None:
+        read_end, write_end = os.pipe2(os.O_CLOEXEC)
+        self.read_end: int | None = read_end
+        self.write_end: int | None = write_end
+        os.set_blocking(write_end, False)
+        self.inode = os.fstat(write_end).st_ino
+
+    def close_read_end(self) -> None:
+        if self.read_end is not None:
+            os.close(self.read_end)
+            self.read_end = None
+
+    def close(self) -> None:
+        """Close both ends (the write end's close is the program's end-of-file). Idempotent."""
+        self.close_read_end()
+        if self.write_end is not None:
+            os.close(self.write_end)
+            self.write_end = None
+
+
+class _Capture:
+    """A tool's stdout and stderr, read whole."""
+
+    def __init__(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        out_r, self.stdout_w = os.pipe2(os.O_CLOEXEC)
+        err_r, self.stderr_w = os.pipe2(os.O_CLOEXEC)
+        self._data: dict[int, bytearray] = {out_r: bytearray(), err_r: bytearray()}
+        self._order = (out_r, err_r)
+        self._open: set[int] = set()
+        self._eof = asyncio.Event()
+
+    def start(self) -> None:
+        self._close_write_ends()
+        for fd in self._order:
+            os.set_blocking(fd, False)
+            self._open.add(fd)
+            self._loop.add_reader(fd, self._readable, fd)
+
+    def _readable(self, fd: int) -> None:
+        try:
+            data = os.read(fd, READ)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        if data:
+            self._data[fd] += data
+            return
+        self._loop.remove_reader(fd)
+        self._open.discard(fd)
+        if not self._open:
+            self._eof.set()
+
+    async def finish(self, timeout: float) -> tuple[bytes, bytes]:
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(self._eof.wait(), timeout)
+        for fd in list(self._open):
+            self._readable(fd)
+        out, err = (bytes(self._data[fd]) for fd in self._order)
+        self.close()
+        return out, err
+
+    def _close_write_ends(self) -> None:
+        for fd in (self.stdout_w, self.stderr_w):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self.stdout_w = self.stderr_w = -1
+
+    def close(self) -> None:
+        self._close_write_ends()
+        for fd in self._order:
+            if fd in self._open:
+                self._loop.remove_reader(fd)
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self._open.clear()
 
 
 class _Pipes:
@@ -415,17 +478,33 @@ async def flush_every(output: OutputBuffer) -> None:
         output.flush(timed=True)
 
 
-def waiting_on_stdin(pid: int) -> bool:
-    """Is a thread of ``pid`` blocked in read(0, ...)?"""
-    for path in glob.glob(f"/proc/{pid}/task/*/syscall"):
+def reading_pipe(pid: int, inode: int) -> bool:
+    """Is a thread of ``pid`` blocked reading the pipe (or FIFO) ``inode``, through any descriptor?"""
+    assert _READ_SYSCALL is not None
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return False
+    for tid in tasks:
         try:
-            with open(path) as f:
+            with open(f"/proc/{pid}/task/{tid}/syscall") as f:
                 fields = f.read().split(maxsplit=2)
         except OSError:
             continue
-        if fields[:2] == [_READ_SYSCALL, "0x0"]:
-            return True
+        if len(fields) < 2 or fields[0] not in _READ_SYSCALL:
+            continue
+        try:  # the descriptor's file: an anonymous pipe, or a named one (the live program's stdin)
+            if os.stat(f"/proc/{pid}/fd/{int(fields[1], 16)}").st_ino == inode:
+                return True
+        except (OSError, ValueError):
+            continue
     return False
+
+
+def _waiting_on(run: Run, inode: int) -> bool:
+    """Whether any process of the run (the program first) blocks reading the stdin pipe."""
+    pids = [run.pid, *(p for p in run.members() if p != run.pid)][:INPUT_SCAN]
+    return any(reading_pipe(pid, inode) for pid in pids)
 
 
 def unread(fd: int) -> int:
@@ -439,44 +518,45 @@ def unread(fd: int) -> int:
 
 
 async def _feed_stdin(
-    proc: asyncio.subprocess.Process,
+    run: Run,
+    stdin: _Stdin,
     output: OutputBuffer,
     read_input: ReadInput,
     execution: Execution,
 ) -> None:
-    assert proc.stdin is not None
-    pipe = proc.stdin.get_extra_info("pipe")
-    fd = pipe.fileno()
     stop = threading.Event()
+    ended = asyncio.ensure_future(run.wait())
     try:
-        while proc.returncode is None and not execution.interrupted:
-            await asyncio.sleep(POLL)
-            if unread(fd) or not waiting_on_stdin(proc.pid):
+        while not ended.done() and not execution.interrupted and stdin.write_end is not None:
+            await asyncio.wait([ended], timeout=POLL)
+            if ended.done() or unread(stdin.write_end) or not _waiting_on(run, stdin.inode):
                 continue
             output.flush()
-            answer = await _first(read_input(stop), proc, execution)
-            if answer is None or proc.returncode is not None:
-                proc.stdin.close()
+            answer = await _first(read_input(stop), ended, execution)
+            if answer is None or ended.done():
+                stdin.close()  # end-of-file for whoever reads it
                 return
-            proc.stdin.write(answer.encode("utf-8", "replace") + b"\n")
-            await proc.stdin.drain()
+            data = answer.encode("utf-8", "replace") + b"\n"
+            while data and stdin.write_end is not None:
+                try:
+                    data = data[os.write(stdin.write_end, data) :]
+                except BlockingIOError:
+                    await asyncio.sleep(POLL)
     except (BrokenPipeError, ConnectionResetError):
         return
     finally:
         stop.set()
+        ended.cancel()
 
 
 async def _first(
-    answer: Awaitable[str | None], proc: asyncio.subprocess.Process, execution: Execution
+    answer: Awaitable[str | None], ended: asyncio.Future[object], execution: Execution
 ) -> str | None:
     """The frontend's answer, or None as soon as the program ends or the cell is interrupted."""
     waiting = asyncio.ensure_future(answer)
-    ended = asyncio.ensure_future(proc.wait())
-    try:
-        while not waiting.done():
-            await asyncio.wait([waiting, ended], timeout=POLL, return_when=asyncio.FIRST_COMPLETED)
-            if ended.done() or execution.interrupted:
-                return None
-        return waiting.result()
-    finally:
-        ended.cancel()
+    while not waiting.done():
+        await asyncio.wait([waiting, ended], timeout=POLL, return_when=asyncio.FIRST_COMPLETED)
+        if ended.done() or execution.interrupted:
+            waiting.cancel()
+            return None
+    return waiting.result()

@@ -27,22 +27,25 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Protocol
 
-from . import diagnostics
+from . import cleanup, diagnostics
 from .assist import Completions, EditorHelp, Inspection, help_request
 from .cache import BuildCache, limit_from_environment
 from .carryover import Locals
 from .display import Display
 from .errors import CellError, CompileError, ExitStatus, Interrupted, MagicError, ProgramSignal
+from .jobs import Jobs
+from .limits import DEFAULT_OUTPUT, Limits
 from .live import Live
 from .magics import MagicSplit, split_magics
 from .memory import Declaration, Fragment, Memory, per_cell_keys
 from .output import OutputBuffer
 from .pending import Pending, settle
+from .processes import Supervisor
 from .program import CellParts, Program, cell_label
 from .runner import Execution, run_program, run_tool
 from .toolchain import BuildResult, Toolchain, ToolResult
 
-DEFAULT_OUTPUT_LIMIT = 4_000_000  # bytes of program output per cell
+DEFAULT_OUTPUT_LIMIT = DEFAULT_OUTPUT  # bytes of program output per cell (%limits output=)
 PHASES = ("parse", "render", "compile", "link", "run")  # a toolchain may report "link" (BuildResult.timings)
 NO_SPACE = re.compile(r"no space left on device|disk quota exceeded|\bENOSPC\b", re.IGNORECASE)
 WARM_UP_WAIT = 60.0  # seconds the first build waits for the warm-up still running
@@ -74,6 +77,7 @@ class Options:
     flags: tuple[str, ...] = ()
     args: tuple[str, ...] = ()
     env: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    limits: Limits = field(default_factory=Limits.builtin)
 
 
 @dataclass
@@ -103,27 +107,44 @@ class _Run:
 
 
 class Session:
-    """The state behind one kernel: memory, options, cell sources, and the running cell."""
+    """The state behind one kernel: memory, options, cell sources, and the running cell.
+
+    ``limits`` are the default limits of its programs (``%limits --reset`` returns to them), and
+    ``max_limits`` the ceilings ``%limits`` cannot go above; ``output_limit`` overrides ``output=``.
+    ``cgroups`` False tracks runs without cgroups (default: ``CCELL_CGROUPS``, else where possible).
+    """
 
     def __init__(
         self,
         toolchain: Toolchain,
         *,
         cwd: Path | None = None,
-        output_limit: int = DEFAULT_OUTPUT_LIMIT,
+        output_limit: int | None = None,
+        limits: Limits | None = None,
+        max_limits: Mapping[str, float | int | None] | None = None,
+        cgroups: bool | None = None,
     ) -> None:
         from .commands import Commands
 
         self.toolchain = toolchain
         self.cwd = cwd or Path.cwd()
-        self.output_limit = output_limit
+        self.default_limits = limits or Limits.builtin()
+        if output_limit is not None:
+            self.default_limits = dataclasses.replace(self.default_limits, output=output_limit)
+        self.max_limits = dict(max_limits or {})
         self.workdir = Path(tempfile.mkdtemp(prefix=f"ccell-{toolchain.name}-"))  # mode 0700
+        cleanup.mark(self.workdir)  # so that `ccellkernel clean` knows whose it is
+        # Started now, in the background: the first cell finds it ready.
+        self.supervisor = Supervisor(self.workdir, cgroups=cgroups)
+        with contextlib.suppress(OSError):  # else the first run tries again, and says what failed
+            self.supervisor.start()
+        self.jobs = Jobs(self.supervisor, self.workdir / "jobs")
         # Build products by content, in this kernel's private directory: no kernel shares another's.
         self.cache = BuildCache(self.workdir / "cache", limit_from_environment())
         self.memory = Memory()
         self.pending = Pending()  # declarations waiting for names (order-free toolchains)
         self.locals = Locals()  # names that earlier cells' statements declared
-        self.options = Options()
+        self.options = Options(limits=self.default_limits)
         self.sources: dict[int, list[str]] = {}
         self.timings: dict[str, float] = {}  # seconds per phase of the last cell
         self.tools = 0  # build tools (compilers, linkers) the last cell started: 0 when all was cached
@@ -133,6 +154,17 @@ class Session:
         self._execution: Execution | None = None
         self._warm_up: Execution | None = None
         self._warming: threading.Thread | None = None
+
+    @property
+    def output_limit(self) -> int:
+        """Bytes of program output per cell (``%limits output=``)."""
+        return self.options.limits.output
+
+    def configure_limits(self, defaults: Limits, ceilings: Mapping[str, float | int | None]) -> None:
+        """The kernel's configured limits (``%limits --reset`` returns to ``defaults``), for a session
+        made before the kernel read its configuration."""
+        self.default_limits, self.max_limits = defaults, dict(ceilings)
+        self.options = dataclasses.replace(self.options, limits=defaults)
 
     # -- control (any thread) ----------------------------------------------------------------
 
@@ -145,7 +177,8 @@ class Session:
         return True
 
     def close(self) -> None:
-        """Kill whatever runs, stop the editor helpers and remove the build directory."""
+        """Kill whatever runs (background jobs too), stop the editor helpers and remove the build
+        directory."""
         for execution in (self._execution, self._warm_up):
             if execution is not None:
                 execution.abort()
@@ -153,12 +186,14 @@ class Session:
             self.editor.close()
         if self.live is not None:
             self.live.close()
+        self.jobs.close()
+        self.supervisor.close()
         shutil.rmtree(self.workdir, ignore_errors=True)
 
     async def warm_up(self) -> None:
         """Let the toolchain prepare its caches (``start_warm_up`` does it in the background)."""
         self.editor.warm()
-        execution = Execution()
+        execution = Execution(self.supervisor)
         self._warm_up = execution
         workdir = self.workdir / "warm-up"
         try:
@@ -203,7 +238,7 @@ class Session:
         more detail) asks, as in IPython, for the inspection of ``name`` after the rest of the cell
         ran: a ``page`` payload (or a notice on stdout).
         """
-        execution = Execution()
+        execution = Execution(self.supervisor)
         self._execution = execution
         self.timings = {}
         self.tools = 0
@@ -449,14 +484,24 @@ class Session:
         emit: Callable[[str, str], None] | None = None,
     ) -> None:
         """Run ``argv`` streaming its output to ``io`` (or to ``emit``); a non-zero end is a CellError."""
-        output = OutputBuffer(emit or io.stream, self.output_limit, rewrite)
+        output = OutputBuffer(emit or io.stream, self.options.limits.output, rewrite)
         env = self.environment(extra_env)
         read_input = io.read_input if io.allow_stdin else None
-        returncode = await run_program(
-            execution, argv, output, cwd=self.cwd, env=env, read_input=read_input, on_display=on_display
+        ended = await run_program(
+            execution,
+            argv,
+            output,
+            cwd=self.cwd,
+            env=env,
+            read_input=read_input,
+            on_display=on_display,
+            limits=self.options.limits,
         )
+        returncode = ended.returncode
         if execution.interrupted:
             raise Interrupted()
+        if ended.limit is not None:
+            raise ended.limit
         if returncode < 0:
             raise ProgramSignal(-returncode)
         if returncode > 0:
@@ -513,7 +558,7 @@ class Session:
         ``CompileError`` (memory unchanged) if that fails; else the cell is trusted to compile.
         ``failed``: the cell is known not to have compiled; only its magics (run before) apply."""
         split = split_magics(code, self.toolchain.line_comment)
-        execution = Execution()
+        execution = Execution(self.supervisor)
         for magic in split.magics:
             if magic.name in ("rm", "reset", "flags", "flags+", "args", "env"):
                 await self.commands.line(magic, _Quiet(), execution)
@@ -536,7 +581,7 @@ class Session:
         """The whole program for ``parts`` on top of the memory, compiled and linked (raises
         ``CompileError``); the memory does not change."""
         candidate = self.memory.merge(parts.declarations)
-        program, _ = await self.build(candidate, parts, execution or Execution(), link=True)
+        program, _ = await self.build(candidate, parts, execution or Execution(self.supervisor), link=True)
         return program
 
     def forget(self, words: Sequence[str]) -> str:

@@ -301,3 +301,51 @@ def test_help_and_list_say_which_model_runs(c: RunningKernel) -> None:
     c.ok("%state fresh")
     assert "int; starts from its initializer each run" in c.ok("%list")
     assert "fresh process" in c.ok("%help")
+
+
+# -- 7. limits --------------------------------------------------------------------------------------
+
+
+def test_a_cell_over_its_time_limit_is_stopped_and_rolled_back(c: RunningKernel) -> None:
+    c.ok(STDIO + "int counter = 1;")
+    c.ok("%limits time=1s")
+    try:
+        result = c.execute("counter = 9;\nfor (;;);", timeout=20)
+        assert result.ename == "TimeLimit", result.describe()
+        assert restored_in(result) == result.reply["execution_count"]
+        assert c.ok('printf("%d\\n", counter);') == "1\n"
+        assert c.ok("counter = 2;") == "", "the limit is each cell's: the next one runs"
+    finally:
+        c.ok("%limits --reset")
+
+
+def test_a_cell_over_the_memory_limit_is_rolled_back(c: RunningKernel) -> None:
+    # new limits start a new live program (it is held to them as a whole): set them first
+    c.ok("%limits memory=256M")
+    try:
+        c.ok(STDIO + "int counter = 1;\nchar *kept = NULL;")
+        c.ok('kept = strdup("kept");')
+        result = c.execute(
+            "counter = 9;\nfor (int i = 0; i < 64; i++) {\n"
+            "    char *p = malloc(64 << 20);\n    if (!p) abort();\n    memset(p, 1, 64 << 20);\n}"
+        )
+        assert result.ename == "MemoryLimit", result.describe()
+        assert restored_in(result) == result.reply["execution_count"]
+        assert c.ok('printf("%d %s\\n", counter, kept);') == "1 kept\n"
+    finally:
+        c.ok("%limits --reset")
+
+
+def test_a_cell_over_the_process_limit_is_rolled_back(c: RunningKernel) -> None:
+    c.ok(STDIO + "#include <unistd.h>\nint counter = 1;")
+    c.ok("%limits processes=64")
+    try:
+        result = c.execute(
+            "counter = 9;\n"
+            "for (int i = 0; i < 500; i++) if (fork() == 0) { sleep(30); _exit(0); }\nsleep(30);"
+        )
+        assert result.ename == "ProcessLimit", result.describe()
+        assert restored_in(result) == result.reply["execution_count"]
+        assert c.ok('printf("%d\\n", counter);') == "1\n"
+    finally:
+        c.ok("%limits --reset")

@@ -16,6 +16,7 @@ import pytest
 from ccellkernel import display
 from ccellkernel.display import CLEAR, CRASH, DISPLAY, RESULT, UPDATE, FrameReader, frame
 from ccellkernel.output import OutputBuffer
+from ccellkernel.processes import Supervisor
 from ccellkernel.runner import Execution, run_program
 
 
@@ -148,8 +149,8 @@ def run(tmp_path: Path, body: str, *, limit: int = 1_000_000) -> tuple[list[tupl
     output = OutputBuffer(lambda name, text: events.append((name, text)), limit)
 
     async def go() -> int:
-        return await run_program(
-            Execution(),
+        ended = await run_program(
+            Execution(supervisor),
             [sys.executable, "-S", str(script)],
             output,
             cwd=tmp_path,
@@ -157,8 +158,13 @@ def run(tmp_path: Path, body: str, *, limit: int = 1_000_000) -> tuple[list[tupl
             read_input=None,
             on_display=lambda item: events.append((item.kind, item)),
         )
+        return ended.returncode
 
-    return events, asyncio.run(go())
+    supervisor = Supervisor(tmp_path / "supervisor")
+    try:
+        return events, asyncio.run(go())
+    finally:
+        supervisor.close()
 
 
 def texts(events: list[tuple[str, object]]) -> list[str]:
