@@ -311,13 +311,20 @@ class BuildCache:
 # -- products built from files their key does not name ------------------------------------------------
 
 
+_DIGESTS: dict[tuple[str, int, int, int], str] = {}  # (path, size, mtime, inode) -> content hash
+
+
 def depends_on(paths: Iterable[Path]) -> str:
     """``meta`` text recording ``paths`` as they are now (size, times, content hash)."""
     found = []
     for path in paths:
         try:
             st = os.stat(path)
-            found.append([str(path), st.st_size, st.st_mtime_ns, file_digest(Path(path))])
+            seen = (str(path), st.st_size, st.st_mtime_ns, st.st_ino)
+            digest = _DIGESTS.get(seen)
+            if digest is None:  # the system's headers are hashed once per process
+                digest = _DIGESTS[seen] = file_digest(Path(path))
+            found.append([str(path), st.st_size, st.st_mtime_ns, digest])
         except OSError:
             continue
     return json.dumps(found)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import glob
 import os
 import signal
 from collections.abc import Callable, Mapping, Sequence
@@ -23,6 +22,7 @@ from .limits import Limits
 from .output import OutputBuffer
 from .processes import Run, Supervisor
 from .runner import reading_pipe
+from .supervisor import descendants
 
 FIELD = "\x1f"
 READ = 1 << 16
@@ -345,24 +345,3 @@ class Fifo:
             with contextlib.suppress(OSError):
                 os.close(self.fd)
             self.path.unlink(missing_ok=True)
-
-
-def descendants(root: int) -> list[int]:
-    """Every process below ``root`` (from /proc)."""
-    children: dict[int, list[int]] = {}
-    for path in glob.glob("/proc/[0-9]*/stat"):
-        try:
-            with open(path, "rb") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        fields = stat[stat.rfind(b")") + 2 :].split()
-        if len(fields) > 1:
-            children.setdefault(int(fields[1]), []).append(int(path.split("/")[2]))
-    found: list[int] = []
-    todo = [root]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
