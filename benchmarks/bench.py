@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kernels import CellResult, Kernel, MagicMissing, from_asyncio, install_peer, run, runner_timers
-from languages import LANGUAGES, BenchError, Language, Step, expected
+from languages import LANGUAGES, BenchError, Language, LongRun, Step, expected
 
 # The kernel's phases; a toolchain may report steps of its build beside compile (BuildResult.timings:
 # "link", or C's "load" of a live program): any other name is shown too, after compile.
@@ -81,6 +81,7 @@ class Result:
     breakdowns: list[Breakdown] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
+    long_run: LongRunResult | None = None
 
     def add(self, column: str, row: str, seconds: float) -> None:
         self.columns.setdefault(column, {}).setdefault(row, []).append(seconds)
@@ -284,12 +285,59 @@ def measure(lang: Language, args: argparse.Namespace) -> Result:
             rss = new.rss_mb()
             if rss is not None:
                 result.notes.append(f"kernel resident memory {rss:.0f} MB after the runs")
+        if lang.long_run is not None and args.live_cells:
+            with Kernel(lang.kernel_name, kernel_cwd, tmp / "long.log") as kernel:
+                result.long_run = long_run(kernel, lang.long_run, args.live_cells)
     i = 0
     for b in result.breakdowns:
         b.times = [result.columns["by hand"][b.phase], *step_times[i : i + len(b.steps) - 1]]
         i += len(b.steps) - 1
     result.targets = targets(result)
     return result
+
+
+@dataclass
+class LongRunResult:
+    cells: int
+    times: list[float]  # end to end, each cell in order
+    rss_kb: list[tuple[int, int]]  # (cells run, the live program's resident memory)
+    processes: int  # of the live program at the end (the host, its checkpoint, its supervisor)
+
+
+def long_run(kernel: Kernel, spec: LongRun, cells: int) -> LongRunResult:
+    """``cells`` cells in one live program, one after the other, as a notebook grows."""
+    for cell in spec.setup:
+        kernel.run(cell)
+    pid = int(kernel.run(spec.pid).stdout.strip())
+    times: list[float] = []
+    rss: list[tuple[int, int]] = [(0, _rss_kb(pid))]
+    for i in range(cells):
+        times.append(kernel.run(spec.cell(i)).end_to_end)
+        if (i + 1) % max(1, cells // 10) == 0:
+            rss.append((i + 1, _rss_kb(pid)))
+    if int(kernel.run(spec.pid).stdout.strip()) != pid:
+        raise BenchError("the live program was replaced during the long run: a cell failed")
+    return LongRunResult(cells, times, rss, len(_family(pid)))
+
+
+def _rss_kb(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+
+
+def _family(pid: int) -> list[int]:
+    """The live program's processes: its supervisor (the host's parent) and all below it."""
+    with open(f"/proc/{pid}/stat", "rb") as f:
+        parent = int(f.read().rsplit(b")", 1)[1].split()[1])
+    found, todo = [parent], [parent]
+    while todo:
+        p = todo.pop()
+        for task in os.listdir(f"/proc/{p}/task"):
+            with contextlib.suppress(OSError), open(f"/proc/{p}/task/{task}/children") as f:
+                kids = [int(c) for c in f.read().split()]
+                found += kids
+                todo += kids
+    return found
 
 
 def targets(r: Result) -> list[Target]:
@@ -416,6 +464,22 @@ def report(r: Result) -> list[str]:
         if b.phase == "compile" and lang.kernel_steps is not None:
             command = shlex.join(b.steps[-1].argv).replace(f"{b.workdir}{os.sep}", "")
             lines.append(f"    (the kernel's command, in a temp dir: {command})")
+    if r.long_run is not None:
+        lr = r.long_run
+        tenth = max(1, lr.cells // 10)
+        first, last = lr.times[:tenth], lr.times[-tenth:]
+        lines.append(
+            _row(
+                f"{lr.cells} live cells, the first {tenth}",
+                first,
+                tail="one live program, one cell after another",
+            )
+        )
+        drift = statistics.median(last) / statistics.median(first)
+        lines.append(_row(f"{lr.cells} live cells, the last {tenth}", last, tail=f"{drift:.2f}x the first"))
+        memory = ", ".join(f"{n}: {kb / 1024:.1f} MB" for n, kb in lr.rss_kb)
+        lines.append(f"    live program resident memory after N cells: {memory}")
+        lines.append(f"    processes of the live program at the end: {lr.processes}")
     lines += [f"  ({note})" for note in r.notes]
     return lines
 
@@ -465,6 +529,14 @@ def as_json(results: Sequence[Result], header: list[str]) -> dict[str, object]:
                     for b in r.breakdowns
                 ],
                 "notes": r.notes,
+                "long_run": None
+                if r.long_run is None
+                else {
+                    "cells": r.long_run.cells,
+                    "ms": [t * 1000 for t in r.long_run.times],
+                    "rss_kb": r.long_run.rss_kb,
+                    "processes": r.long_run.processes,
+                },
             }
             for r in results
         },
@@ -516,6 +588,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument(
         "--json", metavar="FILE", help="also write the results as JSON ('-': stdout, no table)"
+    )
+    parser.add_argument(
+        "--live-cells",
+        type=int,
+        default=1000,
+        help="cells of the long live-program run (C; default 1000, 0 skips it)",
     )
     args = parser.parse_args(argv)
     if args.runs < 9:

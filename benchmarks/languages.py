@@ -43,6 +43,17 @@ class Peer:
 
 
 @dataclass(frozen=True)
+class LongRun:
+    """Many cells in one live program (C's): the time per cell as they pile up, and the live
+    program's memory. ``setup`` declares the state; ``pid`` prints the live program's process id;
+    ``cell(i)`` changes the state and prints nothing."""
+
+    setup: tuple[str, ...]
+    pid: str
+    cell: Callable[[int], str]
+
+
+@dataclass(frozen=True)
 class Mode:
     """A setup cell that puts the kernel in another mode (C's ``%state live``); skipped with a note
     when the kernel does not know the magic yet."""
@@ -73,6 +84,7 @@ class Language:
     modes: tuple[Mode, ...] = ()
     version_args: tuple[str, ...] = ("--version",)
     many_target: float = 1.1  # K functions / the trivial cell at most this
+    long_run: LongRun | None = None
 
 
 def expected(i: int) -> str:
@@ -170,6 +182,14 @@ C = Language(
     peer=JUPYTER_C_KERNEL,
     peer_target=0.75,
     modes=(Mode("%state fresh", ("%state fresh",)), Mode("%state live", ("%state live",))),
+    long_run=LongRun(
+        setup=(
+            "#include <stdio.h>\n#include <stdlib.h>\n#include <unistd.h>",
+            "long total = 0;\nchar *kept[1000];",
+        ),
+        pid='printf("%d\\n", (int)getpid());',
+        cell=lambda i: f"total += {i};\nkept[{i % 1000}] = malloc(64);",
+    ),
 )
 
 # -- Go --------------------------------------------------------------------------------------------

@@ -263,7 +263,9 @@ class CUnits(Support):
                     check=False,
                 ).stdout.strip()
                 if os.path.isabs(found) and os.path.exists(found):
-                    self._libs[key] = ("-nodefaultlibs", "-lgcc", "-lc_nonshared")
+                    # two mappings a unit, not four: a live program keeps every unit it loaded
+                    pages = ("-Wl,-z,noseparate-code", "-Wl,-z,norelro")
+                    self._libs[key] = ("-nodefaultlibs", "-lgcc", "-lc_nonshared", *pages)
         return self._libs[key]
 
     def host_key(self) -> str:
