@@ -32,15 +32,16 @@ import tree_sitter
 import tree_sitter_cpp
 
 from ccellkernel.assist.clangd import ClangdAssistant, find_clangd
-from ccellkernel.clike import trailing_value
 from ccellkernel.diagnostics import parse_gnu
 from ccellkernel.gnu import compile_only, find_compiler, line_directives, make_project
 from ccellkernel.memory import Declaration, Fragment, Memory
-from ccellkernel.program import CellParts, Diagnostic, Program, ProgramWriter, order_by_uses
+from ccellkernel.program import CellParts, Program, ProgramWriter, order_by_uses
 from ccellkernel.syntax import bracket_depth, parse
 from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Project, Toolchain
 
+from .body import not_printable, write_body
 from .split import split_cell
+from .units import CppUnits
 
 __all__ = ["CppToolchain"]
 
@@ -52,12 +53,6 @@ QUIET = ("-Wno-unused-function", "-Wno-unused-variable", "-Wno-unused-but-set-va
 FIRST = ("include", "define", "preprocessor")  # rendered first, in cell order
 INPUT_FILES = (".c", ".cc", ".cpp", ".cxx", ".o", ".a", ".so")  # given to the linker only
 BODIES = ("function", "method", "function template", "method template")  # after every declaration
-VALUE_OPEN = "ccell::value(("
-VALUE_CLOSE = ", ccell::detail::nothing{}));"
-NOT_PRINTABLE = "CCELL_NOT_PRINTABLE"  # the static_assert of ccell::value
-NOT_PRINTABLE_MESSAGE = (
-    "this value cannot be shown as Out[n]: its type has no operator<<; print it, or end the line with ;"
-)
 KEYWORDS = frozenset(
     """alignas alignof auto bool break case catch char class const constexpr const_cast continue
     decltype default delete do double dynamic_cast else enum explicit extern false float for friend
@@ -89,6 +84,7 @@ class CppToolchain(Toolchain):
     def __init__(self) -> None:
         self._language = tree_sitter.Language(tree_sitter_cpp.language())
         self._compiler: Compiler | None = None
+        self._units: CppUnits | None = None
 
     def grammar(self) -> tree_sitter.Language:
         return self._language
@@ -134,27 +130,9 @@ class CppToolchain(Toolchain):
         if cell.main is not None:
             out.fragment(cell.main)
             return out.program()
-        statements = list(cell.statements)
-        last = trailing_value(self._language, statements[-1]) if statements else None
-        if last is not None:
-            out.generated("#include <ccell.hpp>")
-        out.generated("int main(int argc, char **argv) {\n(void)argc; (void)argv;")
-        for statement in statements[:-1] if last is not None else statements:
-            out.fragment(statement)
-        if last is not None:
-            if last.before is not None:
-                out.fragment(last.before)
-            out.generated(VALUE_OPEN)  # (x, nothing{}) is x, or nothing when x is void
-            out.fragment(last.expression)
-            out.generated(VALUE_CLOSE)
-            if last.after is not None:
-                out.fragment(last.after)
-        out.generated("return 0;\n}")
+        where = write_body(out, self._language, cell.statements, "int main(int argc, char **argv)")
         program = out.program()
-        if last is None:
-            return program
-        where = (last.expression.cell, last.expression.line, last.expression.column + 1)
-        return dataclasses.replace(program, data={"value": where})
+        return program if where is None else dataclasses.replace(program, data={"value": where})
 
     # -- compiling --------------------------------------------------------------------------------
 
@@ -163,14 +141,29 @@ class CppToolchain(Toolchain):
             self._compiler = find_compiler("CXX", CANDIDATES, "C++", "e.g. `apt-get install g++`")
         return self._compiler
 
+    def standard(self, flags: Sequence[str]) -> list[str]:
+        """``-std=c++17``, unless ``%flags`` choose a standard."""
+        return [] if any(f.startswith("-std=") for f in flags) else [STANDARD]
+
+    def warnings(self) -> list[str]:
+        return ["-fdiagnostics-color=never", "-Wall", *QUIET]
+
+    def include_flag(self) -> str:
+        """The include path of ``<ccell.hpp>``."""
+        return f"-I{resources.files(__name__).joinpath('include')}"
+
+    def live_support(self) -> CppUnits:
+        """Cells as shared objects of one live program (``units.py``, ``ccellkernel.live``)."""
+        if self._units is None:
+            self._units = CppUnits(self)
+        return self._units
+
     async def build(self, program: Program, ctx: BuildContext) -> BuildResult:
         compiler = self.find_compiler()
         source = ctx.workdir / SOURCE
         source.write_text(program.text, encoding="utf-8")
-        standard = [] if any(f.startswith("-std=") for f in ctx.flags) else [STANDARD]
-        include = f"-I{resources.files(__name__).joinpath('include')}"  # <ccell.hpp>
-        argv = [*compiler.argv, *standard, "-fdiagnostics-color=never", "-Wall", *QUIET, include]
-        argv.append(f"-I{ctx.cwd}")
+        standard = self.standard(ctx.flags)
+        argv = [*compiler.argv, *standard, *self.warnings(), self.include_flag(), f"-I{ctx.cwd}"]
         if ctx.will_run:
             prelude = await self._prelude(compiler, standard, ctx)
             if not prelude.ok:
@@ -182,11 +175,8 @@ class CppToolchain(Toolchain):
             argv += ["-c", "-o", str(binary), str(source), *compile_only(ctx.flags, INPUT_FILES)]
         result = await ctx.run_tool(argv, cwd=ctx.cwd)
         output = result.stderr + result.stdout
-        found = tuple(parse_gnu(output))
-        where = program.data.get("value")
-        if result.returncode != 0 and isinstance(where, tuple) and NOT_PRINTABLE in output:
-            found = (Diagnostic("error", NOT_PRINTABLE_MESSAGE, *where),)
-        return BuildResult(binary if result.returncode == 0 else None, found, output)
+        built = BuildResult(binary if result.returncode == 0 else None, tuple(parse_gnu(output)), output)
+        return not_printable(built, output, program.data.get("value"))
 
     def project_files(self, program: Program, name: str, flags: Sequence[str] = ()) -> Project:
         """``NAME.cpp`` and a Makefile building it with make's ``$(CXX)``, as ``build`` does."""

@@ -47,6 +47,7 @@ PREPROCESSOR = ("preproc_include", "preproc_def", "preproc_function_def", "prepr
 PREPROCESSOR_BLOCKS = ("preproc_if", "preproc_ifdef")
 NAME_LEAVES = ("identifier", "type_identifier", "namespace_identifier")
 _PUNCTUATION = re.compile(r"\s*([*&,()<>\[\]])\s*")
+_TEMPLATE_ARGUMENTS = re.compile(r"<[^<>]*>")
 
 
 def split_cell(language: Language, source: str, cell: int) -> CellParts:
@@ -159,7 +160,8 @@ def _function(node: Node, fragment: Fragment, data: bytes) -> Declaration | None
         return None
     key = _signature(name, declarator)
     if name.type in ("qualified_identifier", "destructor_name"):  # int Point::norm() const { ... }
-        return Declaration((key,), "method", fragment, _uses(node))
+        names = {"names": (member_name(node_text(name)),)}  # Point::norm, what its class's text names
+        return Declaration((key,), "method", fragment, _uses(node), data=_data(names))
     plain = name.child_by_field_name("name") if name.type == "template_function" else name
     extra: dict[str, object] = {"names": (node_text(plain),)}
     returns = node_text(node.child_by_field_name("type"))
@@ -173,6 +175,14 @@ def _function(node: Node, fragment: Fragment, data: bytes) -> Declaration | None
         extra["prototype"] = _prototype(data, node, node, fragment)
         extra["header_uses"] = _uses(node, stop=node.child_by_field_name("body"))
     return Declaration((key,), "function", fragment, _uses(node), data=_data(extra))
+
+
+def member_name(text: str) -> str:
+    """``Box<T>::get`` as ``Box::get``: a member's name without template arguments or spaces."""
+    previous = None
+    while previous != text:
+        previous, text = text, _TEMPLATE_ARGUMENTS.sub("", text)
+    return "".join(text.split())
 
 
 def _prototype(data: bytes, start: Node, function: Node, fragment: Fragment) -> Fragment:
