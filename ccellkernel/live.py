@@ -386,7 +386,7 @@ class Live:
         needs = plan(memory, keys, self.units, loaded, data)
         label = cell_label(cell)
         statements = "\n".join(s.text for s in parts.statements)
-        if not needs.build and not parts.statements:
+        if not needs.build and not parts.statements and not parts.declarations:
             self.prepared = Prepared(needs, None, keys, memory, Program("", ()), label)
             return self.prepared.program, BuildResult(self.store.folder)
         # the statements' function is named after all the unit's source holds (but the cell's label)
@@ -415,7 +415,9 @@ class Live:
                 label,
             )
             self.units.add(compiled, text_key)
-        self.prepared = Prepared(needs, compiled, keys, memory, unit.program, label)
+        # declarations that define nothing (types, macros): compiled as a check, not loaded
+        checked = not needs.build and not parts.statements
+        self.prepared = Prepared(needs, None if checked else compiled, keys, memory, unit.program, label)
         return unit.program, BuildResult(compiled.path, result.diagnostics, result.output)
 
     async def _host_binary(self, session: Session, execution: Execution) -> Path:

@@ -120,7 +120,8 @@ def _declaration(node: Node, fragment: Fragment, data: bytes) -> Declaration | N
             del extra["prototype"]  # a default template argument may not be repeated
         elif "prototype" in extra:  # the header of the whole template
             extra["prototype"] = _prototype(data, node, inner, fragment)  # type: ignore[arg-type]
-        return Declaration(decl.keys, f"{decl.kind} template", fragment, _uses(node), decl.weak, _data(extra))
+        kind = f"{decl.kind} template"
+        return Declaration(decl.keys, kind, fragment, _uses(node), decl.weak, data=_data(extra))
     if kind == "function_definition":
         return _function(node, fragment, data)
     if kind in TAGS:

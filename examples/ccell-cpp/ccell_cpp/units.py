@@ -47,7 +47,7 @@ from ccellkernel.gnu import compiler_version, line_directives
 from ccellkernel.live import CODE, DATA, HEADER, INCLUDE, Support, Unit, UnitRequest
 from ccellkernel.memory import Declaration, Fragment
 from ccellkernel.program import Diagnostic, ProgramWriter, order_by_uses
-from ccellkernel.syntax import node_text, parse
+from ccellkernel.syntax import leaves, node_text, parse
 from ccellkernel.toolchain import BuildContext, BuildResult
 
 from . import variables
@@ -58,7 +58,6 @@ __all__ = ["CppUnits"]
 SOURCE = "cell.cpp"
 FIRST = ("include", "define", "preprocessor")
 BODIES = ("function", "method", "function template", "method template")
-CLASSES = ("class", "struct", "union", "class template", "struct template", "union template")
 TAGS = ("class", "struct", "union", "enum")
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 _OPERATOR = re.compile(r"\boperator\s*(\(\s*\)|\[\s*\]|[^\s\w(]+)")
@@ -102,10 +101,9 @@ class CppUnits(Support):
     def uses(self, decl: Declaration) -> frozenset[str]:
         text = decl.fragment.text
         found = _identifiers(text) | decl.uses
-        if decl.kind in CLASSES:  # its members, as the methods defined outside it are named
-            for name in decl.names:
-                found |= {f"{name}::{member}" for member in _members(text)} | {f"{name}::~{name}"}
-        return found
+        # a code function is compiled once: it must be compiled again when a method it calls is
+        # redefined (header code is in every unit, and a global keeps its value then)
+        return found | _members(self.language, text) if self.role(decl) == CODE else found
 
     def value_type(self, decl: Declaration) -> str | None:
         return variables.type_of(decl.fragment.text) if decl.kind != "namespace" else None
@@ -251,11 +249,19 @@ def _identifiers(text: str) -> frozenset[str]:
     return frozenset(_IDENTIFIER.findall(text))
 
 
-@lru_cache(maxsize=1024)
-def _members(text: str) -> frozenset[str]:
-    """What a class's text may name as members: its words and its operators (``operator+``)."""
-    operators = {"operator" + "".join(op.split()) for op in _OPERATOR.findall(text)}
-    return _identifiers(text) | operators
+@lru_cache(maxsize=4096)
+def _members(language: tree_sitter.Language, text: str) -> frozenset[str]:
+    """The methods ``text`` may call, as a method defined outside its class is named: ``Point::norm``
+    for each type and each member-like name it mentions (``p.norm()`` with a ``Point p``)."""
+    types, members = set(), set()
+    for leaf in leaves(parse(language, text).root_node):
+        if leaf.type in ("type_identifier", "namespace_identifier"):
+            types.add(node_text(leaf))
+        elif leaf.type in ("identifier", "field_identifier"):
+            members.add(node_text(leaf))
+    members |= {"operator" + "".join(op.split()) for op in _OPERATOR.findall(text)}
+    members |= {f"~{t}" for t in types}
+    return frozenset(f"{t}::{m}" for t in types for m in members | types)
 
 
 def _by_names(decl: Declaration, fragment: Fragment | None = None, uses: object = None) -> Declaration:
