@@ -30,6 +30,7 @@ its old methods. Every line keeps its ``#line`` directive, so diagnostics and cr
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import hashlib
 import os
@@ -44,7 +45,7 @@ import tree_sitter
 from ccellkernel import cache
 from ccellkernel.diagnostics import parse_gnu
 from ccellkernel.gnu import compiler_version, line_directives
-from ccellkernel.live import CODE, DATA, HEADER, INCLUDE, Support, Unit, UnitRequest
+from ccellkernel.live import CODE, DATA, HEADER, INCLUDE, Support, Unit, UnitRequest, label_name
 from ccellkernel.memory import Declaration, Fragment
 from ccellkernel.program import Diagnostic, ProgramWriter, order_by_uses
 from ccellkernel.syntax import leaves, node_text, parse
@@ -107,6 +108,11 @@ class CppUnits(Support):
 
     def value_type(self, decl: Declaration) -> str | None:
         return variables.type_of(decl.fragment.text) if decl.kind != "namespace" else None
+
+    def symbol_name(self, symbol: str) -> str:
+        """``later(int)`` for ``_Z5lateri`` (a prototype's function that no cell defines)."""
+        name = label_name(symbol)
+        return _demangle(symbol) or symbol if name == symbol and symbol.startswith("_Z") else name
 
     # -- the source ---------------------------------------------------------------------------------
 
@@ -231,6 +237,27 @@ class CppUnits(Support):
 
 def _prelude() -> str:
     return resources.files(__package__).joinpath("prelude.cpp").read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=256)
+def _demangle(symbol: str) -> str | None:
+    """The C++ runtime's own demangler (None where there is no libstdc++)."""
+    try:
+        runtime = ctypes.CDLL("libstdc++.so.6")
+        libc = ctypes.CDLL(None)
+    except OSError:
+        return None
+    demangle = runtime.__cxa_demangle
+    demangle.restype = ctypes.c_void_p
+    demangle.argtypes = [ctypes.c_char_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_int)]
+    status = ctypes.c_int(-1)
+    found = demangle(symbol.encode(), None, None, ctypes.byref(status))
+    if not found:
+        return None
+    try:
+        return ctypes.string_at(found).decode("utf-8", "replace") if status.value == 0 else None
+    finally:
+        libc.free(ctypes.c_void_p(found))
 
 
 def _defines_variables(decl: Declaration) -> bool:
