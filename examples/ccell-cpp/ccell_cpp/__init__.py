@@ -119,13 +119,13 @@ class CppToolchain(Toolchain):
                 out.fragment(decl.fragment)
         # Each declaration goes after the ones whose names it uses. A function is represented here
         # by its prototype, so a class's inline method may call a function defined in a later cell.
-        declared = [
-            d for d in decls if d.kind not in FIRST and (d.kind not in BODIES or "prototype" in d.data)
-        ]
+        # A constexpr function is whole there: a constant (an array's bound) may call it.
+        declared = [d for d in decls if d.kind not in FIRST and (d.kind not in BODIES or _declares(d))]
         for decl in order_by_uses([_declared(d) for d in declared]):
             out.fragment(decl.fragment)
         # Bodies last; those without a prototype still come after the functions they call.
-        for decl in order_by_uses([_by_names(d) for d in decls if d.kind in BODIES]):
+        bodies = [_by_names(d) for d in decls if d.kind in BODIES and not d.data.get("compile_time")]
+        for decl in order_by_uses(bodies):
             out.fragment(decl.fragment)
         if cell.main is not None:
             out.fragment(cell.main)
@@ -222,9 +222,15 @@ def _by_names(decl: Declaration, fragment: Fragment | None = None, uses: object 
     return dataclasses.replace(decl, keys=names, uses=used - set(names), fragment=fragment or decl.fragment)
 
 
+def _declares(decl: Declaration) -> bool:
+    """Whether a function puts something before the function bodies: a prototype, or itself."""
+    return "prototype" in decl.data or bool(decl.data.get("compile_time"))
+
+
 def _declared(decl: Declaration) -> Declaration:
-    """What ``decl`` puts before the function bodies: a function its prototype (if it has one)."""
+    """What ``decl`` puts before the function bodies: a function its prototype (if it has one), a
+    constexpr function itself."""
     prototype = decl.data.get("prototype")
-    if isinstance(prototype, Fragment):
+    if isinstance(prototype, Fragment) and not decl.data.get("compile_time"):
         return _by_names(decl, prototype, decl.data.get("header_uses"))
     return _by_names(decl)

@@ -21,7 +21,8 @@ a global variable                         each declarator's name; the names of o
 ========================================  =============================================================
 
 Every declaration also records, for ordering, the plain names it defines (``data["names"]``) and the
-names it uses; a function records its prototype when one can be written (``data["prototype"]``).
+names it uses; a function records its prototype when one can be written (``data["prototype"]``),
+and whether it is ``constexpr`` or ``consteval`` (``data["compile_time"]``).
 """
 
 from __future__ import annotations
@@ -170,6 +171,10 @@ def _function(node: Node, fragment: Fragment, data: bytes) -> Declaration | None
     defaults = parameters is not None and any(
         p.type == "optional_parameter_declaration" for p in parameters.named_children
     )
+    if any(
+        node_text(c) in ("constexpr", "consteval") for c in node.children if c.type != "function_declarator"
+    ):
+        extra["compile_time"] = True  # its body goes where a prototype would: a constant may call it
     # Prototypes where simple: a deduced return type needs the body, and a default argument may
     # not be repeated. Those functions are ordered by what they use instead.
     if not returns.startswith(("auto", "decltype")) and not defaults:

@@ -13,12 +13,12 @@ A unit's source has, in order:
    - a global (*data*): in the unit that holds it, its definition with its label (its constructor
      runs when that unit is loaded, once); in every other unit an ``extern`` declaration with the
      same label (``variables.py``); a namespace's variables likewise;
-   - everything else (*header*) as written: classes with their inline methods, templates, aliases,
-     ``using``, ``constexpr`` and other constants, a lambda held by ``auto``;
+   - everything else (*header*) as written: classes with their inline methods, templates'
+     prototypes, aliases, ``using``, ``constexpr`` functions and constants, a lambda held by ``auto``;
 
 3. function bodies: the code functions this unit is to build, and in every unit the functions that
-   are header (methods defined outside their class, templates, ``constexpr`` functions, functions
-   with a deduced return type or default arguments, which have no plain prototype);
+   are header (methods defined outside their class, templates, functions with a deduced return
+   type or default arguments, which have no plain prototype);
 4. the cell's statements as ``extern "C" int ccell_run_...(int argc, char **argv)``, the last
    expression passed to ``ccell::value`` for ``Out[n]`` (``body.py``).
 
@@ -62,7 +62,6 @@ BODIES = ("function", "method", "function template", "method template")
 TAGS = ("class", "struct", "union", "enum")
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 _OPERATOR = re.compile(r"\boperator\s*(\(\s*\)|\[\s*\]|[^\s\w(]+)")
-_COMPILE_TIME = re.compile(r"\b(?:constexpr|consteval)\b")
 _WORD = re.compile(r"\W+")
 
 
@@ -91,8 +90,7 @@ class CppUnits(Support):
         if kind == "include":
             return INCLUDE
         if kind == "function":
-            prototype = decl.data.get("prototype")
-            if isinstance(prototype, Fragment) and not _COMPILE_TIME.search(prototype.text):
+            if isinstance(decl.data.get("prototype"), Fragment) and not decl.data.get("compile_time"):
                 return CODE
             return HEADER  # its body must be in every unit that calls it
         if kind in ("global", "namespace") or (kind in TAGS and _defines_variables(decl)):
@@ -137,7 +135,9 @@ class CppUnits(Support):
         bodies = [
             _by_names(d, _definition(self.language, d) if role[d.key] == CODE else d.fragment)
             for d in decls
-            if d.kind in BODIES and (role[d.key] == HEADER or d.key in build)
+            if d.kind in BODIES
+            and not d.data.get("compile_time")
+            and (role[d.key] == HEADER or d.key in build)
         ]
         for decl in order_by_uses(bodies):
             out.fragment(decl.fragment)
@@ -163,10 +163,10 @@ class CppUnits(Support):
             labels = lambda path: variables.label(path, key)  # noqa: E731 - one line, used once
             rewrite = variables.define if here else variables.declare
             return _by_names(decl, _replaced(decl.fragment, rewrite(decl.fragment.text, labels)))
-        if decl.kind in BODIES:
-            prototype = decl.data.get("prototype")  # a template's, or none: the body goes first
+        if decl.kind in BODIES and not decl.data.get("compile_time"):
+            prototype = decl.data.get("prototype")  # a template's, or none: only the body
             return _by_names(decl, prototype, decl.data.get("header_uses")) if prototype else None
-        return _by_names(decl)
+        return _by_names(decl)  # a constexpr function whole: a constant may call it
 
     # -- building -----------------------------------------------------------------------------------
 
