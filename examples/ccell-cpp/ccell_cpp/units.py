@@ -124,14 +124,22 @@ class CppUnits(Support):
             if decl.kind in FIRST:
                 out.fragment(decl.fragment)
         declared = []
+        checks: dict[int, Fragment] = {}  # after a definition: the declaration other units see
         for decl in decls:
             if decl.kind in FIRST:
                 continue
             shown = self._declared(decl, role[decl.key], keys.get(decl.key), decl.key in build)
             if shown is not None:
                 declared.append(shown)
+            key = keys.get(decl.key)
+            if shown is not None and role[decl.key] == DATA and decl.key in build and key is not None:
+                checked = variables.check(decl.fragment.text, _labels(key))
+                if checked:
+                    checks[id(shown)] = _replaced(decl.fragment, checked)
         for decl in order_by_uses(declared):
             out.fragment(decl.fragment)
+            if id(decl) in checks:
+                out.fragment(checks[id(decl)])
         bodies = [
             _by_names(d, _definition(self.language, d) if role[d.key] == CODE else d.fragment)
             for d in decls
@@ -160,9 +168,8 @@ class CppUnits(Support):
             text = _labelled_prototype(self.language, prototype.text, _label(decl, key))
             return _by_names(decl, _replaced(prototype, text), decl.data.get("header_uses"))
         if role == DATA and key is not None:
-            labels = lambda path: variables.label(path, key)  # noqa: E731 - one line, used once
             rewrite = variables.define if here else variables.declare
-            return _by_names(decl, _replaced(decl.fragment, rewrite(decl.fragment.text, labels)))
+            return _by_names(decl, _replaced(decl.fragment, rewrite(decl.fragment.text, _labels(key))))
         if decl.kind in BODIES and not decl.data.get("compile_time"):
             prototype = decl.data.get("prototype")  # a template's, or none: only the body
             return _by_names(decl, prototype, decl.data.get("header_uses")) if prototype else None
@@ -263,6 +270,11 @@ def _demangle(symbol: str) -> str | None:
 def _defines_variables(decl: Declaration) -> bool:
     """``struct P { ... } p1;``: a type and a global."""
     return any(not k.startswith(TAGS) for k in decl.keys)
+
+
+def _labels(key: str) -> variables.Labels:
+    """The symbols of the variables of the declaration whose live key is ``key``."""
+    return lambda path: variables.label(path, key)
 
 
 def _label(decl: Declaration, key: str) -> str:

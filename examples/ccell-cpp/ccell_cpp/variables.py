@@ -37,7 +37,7 @@ import tree_sitter_cpp
 
 from ccellkernel.syntax import descendants, node_text, parse
 
-__all__ = ["PREAMBLE", "Variable", "declare", "define", "label", "lives", "type_of", "variables"]
+__all__ = ["PREAMBLE", "Variable", "check", "declare", "define", "label", "lives", "type_of", "variables"]
 
 LANGUAGE = tree_sitter.Language(tree_sitter_cpp.language())
 # Written at the top of every unit, for what the extern declarations write out.
@@ -81,18 +81,23 @@ def _living(text: str) -> bool:
     return any(True for _ in _declarations(parse(LANGUAGE, text).root_node))
 
 
-def _declarations(root: tree_sitter.Node, path: str = "") -> Iterator[tuple[tree_sitter.Node, str]]:
+def _declarations(
+    root: tree_sitter.Node, within: tuple[str, ...] = ()
+) -> Iterator[tuple[tree_sitter.Node, tuple[str, ...]]]:
     """The variable declarations at namespace scope in ``root`` (nested named namespaces too), with
-    the path of the namespace they are in."""
+    the names of the namespaces they are in."""
     for node in root.named_children:
         if node.type == "declaration" and _kind(node) == LIVES:
-            yield node, path
+            yield node, within
         elif node.type == "namespace_definition":
             name = node.child_by_field_name("name")
             body = node.child_by_field_name("body")
             if name is not None and body is not None:  # an anonymous namespace is each unit's own
-                inner = "_".join(node_text(name).replace("::", " ").split())
-                yield from _declarations(body, f"{path}_{inner}" if path else inner)
+                yield from _declarations(body, (*within, " ".join(node_text(name).split())))
+
+
+def _path(within: tuple[str, ...]) -> str:
+    return "_".join(within).replace("::", "_")
 
 
 def _kind(node: tree_sitter.Node) -> str:
@@ -194,6 +199,29 @@ def declare(text: str, labels: Labels) -> str:
     return _rewrite(text, labels, _declaration)
 
 
+def check(text: str, labels: Labels) -> str:
+    """The ``extern`` declarations other units will see, to follow the definitions in the unit that
+    holds them: a declaration the compiler rejects, or whose type is not the definition's, fails the
+    cell that declares the variable, not every later one. (Not for a class defined in the
+    declaration, nor an unnamed one: those cannot be declared twice, and need no check.)"""
+    data = text.encode("utf-8")
+    lines = []
+    for node, within in _declarations(parse(LANGUAGE, text).root_node):
+        kind = node.child_by_field_name("type")
+        if kind is not None and kind.type in CLASSES:
+            continue
+        edits = _declaration(node, _path(within), labels, data)
+        if not edits:
+            continue
+        declared = " ".join(edits[0][2].decode("utf-8", "replace").split())
+        if not declared:  # a class's static members only: the class declares them
+            continue
+        for name in reversed(within):
+            declared = f"namespace {name} {{ {declared} }}"
+        lines.append(declared)
+    return " ".join(lines)
+
+
 Edit = tuple[int, int, bytes]
 
 
@@ -202,7 +230,9 @@ def _rewrite(
 ) -> str:
     data = text.encode("utf-8")
     tree = parse(LANGUAGE, text)
-    edits = [e for node, path in _declarations(tree.root_node) for e in how(node, path, labels, data)]
+    edits = [
+        e for node, within in _declarations(tree.root_node) for e in how(node, _path(within), labels, data)
+    ]
     for start, end, replacement in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
         data = data[:start] + replacement + data[end:]
     return data.decode("utf-8", "replace")
@@ -293,7 +323,14 @@ def _deduced(variable: Variable, spec: str, kind: tree_sitter.Node | None) -> st
     """``auto x = e;`` as ``std::decay_t<decltype(e)> x`` (None: the type is written out)."""
     if kind is None or kind.type != "placeholder_type_specifier" or node_text(kind) != "auto":
         return None
-    expression = _single(variable.value)
+    value = variable.value
+    if value is not None and value.type == "initializer_list" and _equals(variable):
+        items = [c for c in value.named_children if c.type != "comment"]  # auto x = {1, 2};
+        if not items or variable.target.type != "identifier":
+            return None
+        listed = f"std::initializer_list<std::decay_t<decltype({node_text(items[0])})>>"
+        return f"{spec.replace('auto', listed, 1)} {node_text(variable.target)}"
+    expression = _single(value)
     if expression is None:
         return None
     e = node_text(expression)
@@ -308,6 +345,11 @@ def _deduced(variable: Variable, spec: str, kind: tree_sitter.Node | None) -> st
         return None
     written = spec.replace("auto", deduced, 1)
     return f"{written} {node_text(target)}"
+
+
+def _equals(variable: Variable) -> bool:
+    """``x = {...}`` (copy-list-initialization), not ``x{...}``."""
+    return any(c.type == "=" for c in variable.declarator.children)
 
 
 def _unbounded(variable: Variable, spec: str, kind: tree_sitter.Node | None, data: bytes) -> str | None:
