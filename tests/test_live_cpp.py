@@ -112,6 +112,24 @@ def test_redefinitions_reach_the_calls_of_older_functions(cpp: RunningKernel) ->
     assert out == "8 110\n", "the points stayed (a method is not their type) and every call is the new one"
 
 
+def test_a_class_is_one_type_across_cells(cpp: RunningKernel) -> None:
+    """Each cell's object has its own copy of a class's code and type information (``-Bsymbolic``):
+    an exception thrown by an earlier cell's function is still caught by type, a ``dynamic_cast``
+    of an object an earlier cell made still succeeds."""
+    cpp.ok(
+        HEADERS
+        + "#include <memory>\nstruct Failure { int code; };\n"
+        + "struct Base { virtual ~Base() = default; };\nstruct Derived : Base { int d = 7; };\n"
+        + "void fail(int c) { throw Failure{c}; }\nstd::unique_ptr<Base> made;"
+    )
+    cpp.ok("made = std::make_unique<Derived>();")
+    out = cpp.ok(
+        'try { fail(3); } catch (const Failure &e) { std::cout << "caught " << e.code << "\\n"; }\n'
+        'auto *d = dynamic_cast<Derived *>(made.get()); std::cout << (d ? d->d : -1) << "\\n";'
+    )
+    assert out == "caught 3\n7\n"
+
+
 FAILURES = {
     "segfault": ("int *p = nullptr; *p = 1;", "SIGSEGV"),
     "exception": ('throw std::runtime_error("boom");', "SIGABRT"),
@@ -180,3 +198,51 @@ def test_a_function_only_declared_is_named_in_the_error(cpp: RunningKernel) -> N
     assert "undefined reference to `later(int)'" in missing.error["evalue"], missing.describe()
     cpp.ok("int later(int x) { return x * 10; }")
     assert cpp.ok('std::cout << user(2) << "\\n";') == "21\n"
+
+
+# -- how a unit writes a global (ccell_cpp/variables.py) ------------------------------------------------
+
+WRITTEN = [
+    # (declaration, in the unit that defines it, in every other unit)
+    ("std::vector<int> v;", 'std::vector<int> v asm("L_v");', 'extern std::vector<int> v asm("L_v");'),
+    (
+        'static std::string s = "x", t;',
+        '       std::string s asm("L_s") = "x", t asm("L_t");',
+        'extern std::string s asm("L_s"), t asm("L_t");',
+    ),
+    ("auto n = 5;", 'auto n asm("L_n") = 5;', 'extern std::decay_t<decltype(5)> n asm("L_n");'),
+    (
+        "int a[] = {1, 2};",
+        'int a[] asm("L_a") = {1, 2};',
+        'extern decltype(ccell_type<int []>{1, 2}) a asm("L_a");',
+    ),
+    (
+        'const std::string k = "k";',
+        'extern const std::string k asm("L_k") = "k";',
+        'extern const std::string k asm("L_k");',
+    ),
+    (
+        "struct { int y; } anon;",
+        'extern "C" { struct { int y; } anon asm("L_anon"); }',
+        'extern "C" { extern struct { int y; } anon asm("L_anon"); }',
+    ),
+    (
+        "namespace app { int calls = 0; int f() { return calls; } }",
+        'namespace app { int calls asm("L_app_calls") = 0; int f() { return calls; } }',
+        'namespace app { extern int calls asm("L_app_calls"); int f() { return calls; } }',
+    ),
+    ("const int N = 10;", "const int N = 10;", "const int N = 10;"),  # a constant: as written
+    ("auto sq = [](int x) { return x * x; };", None, None),
+]
+
+
+@pytest.mark.parametrize(("text", "defined", "declared"), WRITTEN, ids=[w[0] for w in WRITTEN])
+def test_how_a_unit_writes_a_global(kernel: RunningKernel, text: str, defined: str, declared: str) -> None:
+    from ccell_cpp import variables
+
+    def labels(path: str) -> str:
+        return f"L_{path}"
+
+    assert variables.lives(text) == (defined != text and defined is not None)
+    assert variables.define(text, labels) == (defined or text)
+    assert variables.declare(text, labels) == (declared or text)

@@ -2,7 +2,8 @@
 
 It registers under the entry-point group ``ccellkernel.toolchains`` (see ``pyproject.toml``) and
 uses only the public core: ``ccellkernel.toolchain`` (the base class), ``ccellkernel.program``
-(``ProgramWriter``, ``order_by_uses``), ``ccellkernel.memory`` and ``ccellkernel.diagnostics``.
+(``ProgramWriter``, ``order_by_uses``), ``ccellkernel.memory``, ``ccellkernel.diagnostics`` and
+``ccellkernel.live`` (the live program's ``Support``).
 
 - ``split.py`` sorts a cell's top-level nodes (tree-sitter-cpp) into declarations with keys and
   statements;
@@ -16,7 +17,10 @@ uses only the public core: ``ccellkernel.toolchain`` (the base class), ``ccellke
   its ``;`` is passed to ``ccell::value``, which the core shows as ``Out[n]`` (``ccellkernel.clike``
   finds the expression).
 - ``CppToolchain.project_files`` exports the program (``%%export``, nbconvert) as ``NAME.cpp`` and
-  a Makefile, with ``ccellkernel.gnu.make_project``.
+  a Makefile, with ``ccellkernel.gnu.make_project``;
+- ``CppToolchain.live_support`` makes the notebook one live program (``ccellkernel.live``): each cell
+  a shared object loaded into one process, written by ``units.py`` (globals: ``variables.py``); the
+  cell's statements, here and there, by ``body.py``.
 """
 
 from __future__ import annotations
