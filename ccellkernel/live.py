@@ -119,6 +119,11 @@ class Support(abc.ABC):
         ``a: int, b: double`` for several). Default: not shown."""
         return None
 
+    def symbol_name(self, symbol: str) -> str:
+        """How an error names a symbol that nothing defines: ``square`` for a unit's label
+        (``ccell_f_square_...``); a language that mangles names may demangle the others."""
+        return label_name(symbol)
+
 
 @dataclass(frozen=True)
 class UnitRequest:
@@ -411,7 +416,7 @@ class Live:
         needs = plan(memory, keys, self.units, loaded, data)
         label = cell_label(cell)
         statements = "\n".join(s.text for s in parts.statements)
-        if not needs.build and not parts.statements:
+        if not needs.build and not parts.statements and not parts.declarations:
             self.prepared = Prepared(needs, None, keys, memory, Program("", ()), label)
             return self.prepared.program, BuildResult(store.root)
         # the statements' function is named after all the unit's source holds (but the cell's label)
@@ -453,7 +458,9 @@ class Live:
                 unit.program,
             )
             self.units.add(compiled, text_key)
-        self.prepared = Prepared(needs, compiled, keys, memory, unit.program, label)
+        # declarations that define nothing (types, macros): compiled as a check, not loaded
+        checked = not needs.build and not parts.statements
+        self.prepared = Prepared(needs, None if checked else compiled, keys, memory, unit.program, label)
         return unit.program, BuildResult(compiled.path, result.diagnostics, result.output)
 
     async def _host_binary(self, session: Session, execution: Execution) -> Path:
@@ -715,7 +722,7 @@ class Live:
             return
         answer, text = await host.send("need", *wanted)
         if answer == "missing":
-            raise missing_error(text.split(FIELD))
+            raise missing_error(text.split(FIELD), self.support.symbol_name)
 
     async def _stdin(
         self, host: Host, io: CellIO, execution: Execution, output: OutputBuffer
@@ -776,17 +783,21 @@ class Live:
     def _problem(self, problem: tuple[str, str]) -> CellError:
         word, text = problem
         if word == "missing":
-            return missing_error(text.split(FIELD))
+            return missing_error(text.split(FIELD), self.support.symbol_name)
         return CompileError(f"the cell's code could not be loaded: {text}")
 
 
-def missing_error(symbols: Sequence[str]) -> CompileError:
-    """What a linker would say: the functions the program calls that nothing defines."""
-    names = []
-    for symbol in symbols:
-        match = _LABEL.match(symbol)
-        names.append(match.group("name") if match else symbol)
-    lines = [f"error: undefined reference to `{name}' (no cell or library defines it)" for name in names]
+def label_name(symbol: str) -> str:
+    """``square`` for a unit's label ``ccell_f_square_1a2b...``; any other symbol as it is."""
+    match = _LABEL.match(symbol)
+    return match.group("name") if match else symbol
+
+
+def missing_error(symbols: Sequence[str], name: Callable[[str], str] = label_name) -> CompileError:
+    """What a linker would say: the functions the program calls that nothing defines (``name``: how
+    each is named, ``Support.symbol_name``)."""
+    names = [name(symbol) for symbol in symbols]
+    lines = [f"error: undefined reference to `{shown}' (no cell or library defines it)" for shown in names]
     return CompileError(lines[0].removeprefix("error: "), lines[1:])
 
 

@@ -168,8 +168,8 @@ CASES: tuple[Case, ...] = (
         "declaration_only_cell_prints_nothing",
         "1",
         per_language(
-            # The initializers print when a program starts: these cells must not run one. (C is one
-            # live program, section 1a: its initializers run once, when declared; a function then.)
+            # The initializers print when a program starts: these cells must not run one. (C and C++
+            # are one live program, section 1a: initializers run once, when declared; a function then.)
             c=(
                 quiet(code(C, 'int noisy(void) { return printf("ran\\n"); }')),
                 ok(print_call("noisy()")["c"], "ran\n4\n"),
@@ -186,8 +186,8 @@ CASES: tuple[Case, ...] = (
                 ok(print_call("noisy()")["rust"], "ran\n4\n"),
             ),
             cpp=(
-                quiet(code(CPP, 'int noisy = (std::cout << "ran\\n", 4);')),
-                ok(print_call("noisy")["cpp"], "ran\n4\n"),
+                quiet(code(CPP, 'int noisy() { std::cout << "ran\\n"; return 4; }')),
+                ok(print_call("noisy()")["cpp"], "ran\n4\n"),
             ),
         ),
     ),
@@ -195,7 +195,8 @@ CASES: tuple[Case, ...] = (
         "globals_start_from_their_initializer_in_every_run",
         "1",
         per_language(
-            # section 1a: C's globals live on (tests/test_live_c.py); %state fresh gives section 1
+            # section 1a: C's and C++'s globals live on (tests/test_live_c.py, tests/test_live_cpp.py);
+            # %state fresh gives section 1
             c=(
                 quiet(code(C, "int counter = 10;")),
                 ok('counter++; printf("%d\\n", counter);', "11\n"),
@@ -219,7 +220,7 @@ CASES: tuple[Case, ...] = (
             cpp=(
                 quiet(code(CPP, "int counter = 10;")),
                 ok('counter++; std::cout << counter << "\\n";', "11\n"),
-                ok('counter++; std::cout << counter << "\\n";', "11\n"),
+                ok('counter++; std::cout << counter << "\\n";', "12\n"),
             ),
         ),
     ),

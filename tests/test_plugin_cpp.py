@@ -44,8 +44,8 @@ def kernel(cpp_plugin: None, tmp_path_factory: pytest.TempPathFactory) -> Iterat
 
 @pytest.fixture
 def cpp(kernel: RunningKernel) -> RunningKernel:
-    """The module's kernel with nothing remembered and no flags."""
-    kernel.ok("%reset\n%flags --clear\n%args --clear")
+    """The module's kernel with nothing remembered and no flags, in the live program."""
+    kernel.ok("%reset\n%state live\n%flags --clear\n%args --clear")
     return kernel
 
 
@@ -195,7 +195,8 @@ def test_template_function_and_class_template(cpp: RunningKernel) -> None:
     assert rows["struct Box"].startswith("struct template"), rows
 
 
-def test_vector_and_string_globals_start_over_in_every_run(cpp: RunningKernel) -> None:
+def test_vector_and_string_globals_start_over_in_every_fresh_run(cpp: RunningKernel) -> None:
+    cpp.ok("%state fresh")  # the live program keeps them: tests/test_live_cpp.py
     cpp.ok(code(CPP, "#include <numeric>", "#include <string>", "#include <vector>"))
     cpp.ok(code("std::vector<int> v{1, 2, 3};", 'std::string label = "sum";'))
     use = code(
@@ -205,6 +206,7 @@ def test_vector_and_string_globals_start_over_in_every_run(cpp: RunningKernel) -
     )
     assert cpp.ok(use) == "sum=10 4\n"
     assert cpp.ok(use) == "sum=10 4\n", "globals are initialised again in every run"
+    cpp.ok("%state live")
 
 
 def test_cout_prompt_is_sent_before_the_input_request(cpp: RunningKernel) -> None:

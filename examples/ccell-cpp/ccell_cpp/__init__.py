@@ -2,7 +2,8 @@
 
 It registers under the entry-point group ``ccellkernel.toolchains`` (see ``pyproject.toml``) and
 uses only the public core: ``ccellkernel.toolchain`` (the base class), ``ccellkernel.program``
-(``ProgramWriter``, ``order_by_uses``), ``ccellkernel.memory`` and ``ccellkernel.diagnostics``.
+(``ProgramWriter``, ``order_by_uses``), ``ccellkernel.memory``, ``ccellkernel.diagnostics`` and
+``ccellkernel.live`` (the live program's ``Support``).
 
 - ``split.py`` sorts a cell's top-level nodes (tree-sitter-cpp) into declarations with keys and
   statements;
@@ -16,7 +17,10 @@ uses only the public core: ``ccellkernel.toolchain`` (the base class), ``ccellke
   its ``;`` is passed to ``ccell::value``, which the core shows as ``Out[n]`` (``ccellkernel.clike``
   finds the expression).
 - ``CppToolchain.project_files`` exports the program (``%%export``, nbconvert) as ``NAME.cpp`` and
-  a Makefile, with ``ccellkernel.gnu.make_project``.
+  a Makefile, with ``ccellkernel.gnu.make_project``;
+- ``CppToolchain.live_support`` makes the notebook one live program (``ccellkernel.live``): each cell
+  a shared object loaded into one process, written by ``units.py`` (globals: ``variables.py``); the
+  cell's statements, here and there, by ``body.py``.
 """
 
 from __future__ import annotations
@@ -32,15 +36,16 @@ import tree_sitter
 import tree_sitter_cpp
 
 from ccellkernel.assist.clangd import ClangdAssistant, find_clangd
-from ccellkernel.clike import trailing_value
 from ccellkernel.diagnostics import parse_gnu
 from ccellkernel.gnu import compile_only, find_compiler, line_directives, make_project
 from ccellkernel.memory import Declaration, Fragment, Memory
-from ccellkernel.program import CellParts, Diagnostic, Program, ProgramWriter, order_by_uses
+from ccellkernel.program import CellParts, Program, ProgramWriter, order_by_uses
 from ccellkernel.syntax import bracket_depth, parse
 from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Project, Toolchain
 
+from .body import not_printable, write_body
 from .split import split_cell
+from .units import CppUnits
 
 __all__ = ["CppToolchain"]
 
@@ -52,12 +57,6 @@ QUIET = ("-Wno-unused-function", "-Wno-unused-variable", "-Wno-unused-but-set-va
 FIRST = ("include", "define", "preprocessor")  # rendered first, in cell order
 INPUT_FILES = (".c", ".cc", ".cpp", ".cxx", ".o", ".a", ".so")  # given to the linker only
 BODIES = ("function", "method", "function template", "method template")  # after every declaration
-VALUE_OPEN = "ccell::value(("
-VALUE_CLOSE = ", ccell::detail::nothing{}));"
-NOT_PRINTABLE = "CCELL_NOT_PRINTABLE"  # the static_assert of ccell::value
-NOT_PRINTABLE_MESSAGE = (
-    "this value cannot be shown as Out[n]: its type has no operator<<; print it, or end the line with ;"
-)
 KEYWORDS = frozenset(
     """alignas alignof auto bool break case catch char class const constexpr const_cast continue
     decltype default delete do double dynamic_cast else enum explicit extern false float for friend
@@ -89,6 +88,7 @@ class CppToolchain(Toolchain):
     def __init__(self) -> None:
         self._language = tree_sitter.Language(tree_sitter_cpp.language())
         self._compiler: Compiler | None = None
+        self._units: CppUnits | None = None
 
     def grammar(self) -> tree_sitter.Language:
         return self._language
@@ -123,38 +123,20 @@ class CppToolchain(Toolchain):
                 out.fragment(decl.fragment)
         # Each declaration goes after the ones whose names it uses. A function is represented here
         # by its prototype, so a class's inline method may call a function defined in a later cell.
-        declared = [
-            d for d in decls if d.kind not in FIRST and (d.kind not in BODIES or "prototype" in d.data)
-        ]
+        # A constexpr function is whole there: a constant (an array's bound) may call it.
+        declared = [d for d in decls if d.kind not in FIRST and (d.kind not in BODIES or _declares(d))]
         for decl in order_by_uses([_declared(d) for d in declared]):
             out.fragment(decl.fragment)
         # Bodies last; those without a prototype still come after the functions they call.
-        for decl in order_by_uses([_by_names(d) for d in decls if d.kind in BODIES]):
+        bodies = [_by_names(d) for d in decls if d.kind in BODIES and not d.data.get("compile_time")]
+        for decl in order_by_uses(bodies):
             out.fragment(decl.fragment)
         if cell.main is not None:
             out.fragment(cell.main)
             return out.program()
-        statements = list(cell.statements)
-        last = trailing_value(self._language, statements[-1]) if statements else None
-        if last is not None:
-            out.generated("#include <ccell.hpp>")
-        out.generated("int main(int argc, char **argv) {\n(void)argc; (void)argv;")
-        for statement in statements[:-1] if last is not None else statements:
-            out.fragment(statement)
-        if last is not None:
-            if last.before is not None:
-                out.fragment(last.before)
-            out.generated(VALUE_OPEN)  # (x, nothing{}) is x, or nothing when x is void
-            out.fragment(last.expression)
-            out.generated(VALUE_CLOSE)
-            if last.after is not None:
-                out.fragment(last.after)
-        out.generated("return 0;\n}")
+        where = write_body(out, self._language, cell.statements, "int main(int argc, char **argv)")
         program = out.program()
-        if last is None:
-            return program
-        where = (last.expression.cell, last.expression.line, last.expression.column + 1)
-        return dataclasses.replace(program, data={"value": where})
+        return program if where is None else dataclasses.replace(program, data={"value": where})
 
     # -- compiling --------------------------------------------------------------------------------
 
@@ -163,14 +145,29 @@ class CppToolchain(Toolchain):
             self._compiler = find_compiler("CXX", CANDIDATES, "C++", "e.g. `apt-get install g++`")
         return self._compiler
 
+    def standard(self, flags: Sequence[str]) -> list[str]:
+        """``-std=c++17``, unless ``%flags`` choose a standard."""
+        return [] if any(f.startswith("-std=") for f in flags) else [STANDARD]
+
+    def warnings(self) -> list[str]:
+        return ["-fdiagnostics-color=never", "-Wall", *QUIET]
+
+    def include_flag(self) -> str:
+        """The include path of ``<ccell.hpp>``."""
+        return f"-I{resources.files(__name__).joinpath('include')}"
+
+    def live_support(self) -> CppUnits:
+        """Cells as shared objects of one live program (``units.py``, ``ccellkernel.live``)."""
+        if self._units is None:
+            self._units = CppUnits(self)
+        return self._units
+
     async def build(self, program: Program, ctx: BuildContext) -> BuildResult:
         compiler = self.find_compiler()
         source = ctx.workdir / SOURCE
         source.write_text(program.text, encoding="utf-8")
-        standard = [] if any(f.startswith("-std=") for f in ctx.flags) else [STANDARD]
-        include = f"-I{resources.files(__name__).joinpath('include')}"  # <ccell.hpp>
-        argv = [*compiler.argv, *standard, "-fdiagnostics-color=never", "-Wall", *QUIET, include]
-        argv.append(f"-I{ctx.cwd}")
+        standard = self.standard(ctx.flags)
+        argv = [*compiler.argv, *standard, *self.warnings(), self.include_flag(), f"-I{ctx.cwd}"]
         if ctx.will_run:
             prelude = await self._prelude(compiler, standard, ctx)
             if not prelude.ok:
@@ -182,11 +179,8 @@ class CppToolchain(Toolchain):
             argv += ["-c", "-o", str(binary), str(source), *compile_only(ctx.flags, INPUT_FILES)]
         result = await ctx.run_tool(argv, cwd=ctx.cwd)
         output = result.stderr + result.stdout
-        found = tuple(parse_gnu(output))
-        where = program.data.get("value")
-        if result.returncode != 0 and isinstance(where, tuple) and NOT_PRINTABLE in output:
-            found = (Diagnostic("error", NOT_PRINTABLE_MESSAGE, *where),)
-        return BuildResult(binary if result.returncode == 0 else None, found, output)
+        built = BuildResult(binary if result.returncode == 0 else None, tuple(parse_gnu(output)), output)
+        return not_printable(built, output, program.data.get("value"))
 
     def project_files(self, program: Program, name: str, flags: Sequence[str] = ()) -> Project:
         """``NAME.cpp`` and a Makefile building it with make's ``$(CXX)``, as ``build`` does."""
@@ -232,9 +226,15 @@ def _by_names(decl: Declaration, fragment: Fragment | None = None, uses: object 
     return dataclasses.replace(decl, keys=names, uses=used - set(names), fragment=fragment or decl.fragment)
 
 
+def _declares(decl: Declaration) -> bool:
+    """Whether a function puts something before the function bodies: a prototype, or itself."""
+    return "prototype" in decl.data or bool(decl.data.get("compile_time"))
+
+
 def _declared(decl: Declaration) -> Declaration:
-    """What ``decl`` puts before the function bodies: a function its prototype (if it has one)."""
+    """What ``decl`` puts before the function bodies: a function its prototype (if it has one), a
+    constexpr function itself."""
     prototype = decl.data.get("prototype")
-    if isinstance(prototype, Fragment):
+    if isinstance(prototype, Fragment) and not decl.data.get("compile_time"):
         return _by_names(decl, prototype, decl.data.get("header_uses"))
     return _by_names(decl)

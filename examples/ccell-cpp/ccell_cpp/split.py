@@ -21,7 +21,8 @@ a global variable                         each declarator's name; the names of o
 ========================================  =============================================================
 
 Every declaration also records, for ordering, the plain names it defines (``data["names"]``) and the
-names it uses; a function records its prototype when one can be written (``data["prototype"]``).
+names it uses; a function records its prototype when one can be written (``data["prototype"]``),
+and whether it is ``constexpr`` or ``consteval`` (``data["compile_time"]``).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ PREPROCESSOR = ("preproc_include", "preproc_def", "preproc_function_def", "prepr
 PREPROCESSOR_BLOCKS = ("preproc_if", "preproc_ifdef")
 NAME_LEAVES = ("identifier", "type_identifier", "namespace_identifier")
 _PUNCTUATION = re.compile(r"\s*([*&,()<>\[\]])\s*")
+_TEMPLATE_ARGUMENTS = re.compile(r"<[^<>]*>")
 
 
 def split_cell(language: Language, source: str, cell: int) -> CellParts:
@@ -119,7 +121,8 @@ def _declaration(node: Node, fragment: Fragment, data: bytes) -> Declaration | N
             del extra["prototype"]  # a default template argument may not be repeated
         elif "prototype" in extra:  # the header of the whole template
             extra["prototype"] = _prototype(data, node, inner, fragment)  # type: ignore[arg-type]
-        return Declaration(decl.keys, f"{decl.kind} template", fragment, _uses(node), decl.weak, _data(extra))
+        kind = f"{decl.kind} template"
+        return Declaration(decl.keys, kind, fragment, _uses(node), decl.weak, data=_data(extra))
     if kind == "function_definition":
         return _function(node, fragment, data)
     if kind in TAGS:
@@ -159,7 +162,8 @@ def _function(node: Node, fragment: Fragment, data: bytes) -> Declaration | None
         return None
     key = _signature(name, declarator)
     if name.type in ("qualified_identifier", "destructor_name"):  # int Point::norm() const { ... }
-        return Declaration((key,), "method", fragment, _uses(node))
+        names = {"names": (member_name(node_text(name)),)}  # Point::norm, what its class's text names
+        return Declaration((key,), "method", fragment, _uses(node), data=_data(names))
     plain = name.child_by_field_name("name") if name.type == "template_function" else name
     extra: dict[str, object] = {"names": (node_text(plain),)}
     returns = node_text(node.child_by_field_name("type"))
@@ -167,12 +171,24 @@ def _function(node: Node, fragment: Fragment, data: bytes) -> Declaration | None
     defaults = parameters is not None and any(
         p.type == "optional_parameter_declaration" for p in parameters.named_children
     )
+    if any(
+        node_text(c) in ("constexpr", "consteval") for c in node.children if c.type != "function_declarator"
+    ):
+        extra["compile_time"] = True  # its body goes where a prototype would: a constant may call it
     # Prototypes where simple: a deduced return type needs the body, and a default argument may
     # not be repeated. Those functions are ordered by what they use instead.
     if not returns.startswith(("auto", "decltype")) and not defaults:
         extra["prototype"] = _prototype(data, node, node, fragment)
         extra["header_uses"] = _uses(node, stop=node.child_by_field_name("body"))
     return Declaration((key,), "function", fragment, _uses(node), data=_data(extra))
+
+
+def member_name(text: str) -> str:
+    """``Box<T>::get`` as ``Box::get``: a member's name without template arguments or spaces."""
+    previous = None
+    while previous != text:
+        previous, text = text, _TEMPLATE_ARGUMENTS.sub("", text)
+    return "".join(text.split())
 
 
 def _prototype(data: bytes, start: Node, function: Node, fragment: Fragment) -> Fragment:
