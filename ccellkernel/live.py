@@ -39,8 +39,10 @@ import abc
 import asyncio
 import contextlib
 import dataclasses
+import json
 import os
 import re
+import shutil
 import signal
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -356,6 +358,7 @@ class Session(Protocol):  # what of ``ccellkernel.session.Session`` this module 
     workdir: Path
     supervisor: Supervisor
     options: Any  # its ``limits``: the limits of the cells
+    timings: dict[str, float]  # seconds per phase of the cell: the live program adds ``load``
 
     def context(self, execution: Execution, *, will_run: bool = True) -> BuildContext: ...
 
@@ -394,6 +397,7 @@ class Live:
         self._background: CellIO | None = None  # where output between cells goes: the last cell
         self._lost: str | None = None  # the host died between cells: said at the next one
         self._started_with: Limits | None = None  # the limits the live program runs under
+        self._copies = workdir / "live"  # what the live host loads (see ``_live_path``)
 
     # -- building -----------------------------------------------------------------------------------
 
@@ -404,16 +408,19 @@ class Live:
         if self.mode == LIVE and self.host is not None and self._started_with != _whole(session):
             self.reset()  # the live program is held to its limits as a whole: a new one for new ones
             self._lost = "new %limits: the live program starts again (globals from their initializers)"
-        if self.mode == LIVE and not self._alive():
-            await self._start(session, execution)
         ctx = session.context(execution)
         store = self.units.store = ctx.cache
         store.begin()
+        changed = self._check_loaded() if self.mode == LIVE and self.host is not None else ()
+        if self.mode == LIVE and not self._alive():
+            await self._start(session, execution)
         identity = self.support.identity()
         keys = live_keys(memory, self.support, cache.key(identity, *ctx.flags), self.epochs)
         data = {d.key for d in memory if self.support.role(d) == DATA}
         loaded = self.loaded if self.mode == LIVE else {}
         needs = plan(memory, keys, self.units, loaded, data)
+        if changed:
+            needs = dataclasses.replace(needs, notices=(*changed, *needs.notices))
         label = cell_label(cell)
         statements = "\n".join(s.text for s in parts.statements)
         if not needs.build and not parts.statements and not parts.declarations:
@@ -421,7 +428,9 @@ class Live:
             return self.prepared.program, BuildResult(store.root)
         # the statements' function is named after all the unit's source holds (but the cell's label)
         headers = [d.fragment.text for d in memory if d.key not in keys]
-        entry = f"ccell_run_{cache.key(statements, *sorted(keys.values()), *headers, *ctx.flags)[:16]}"
+        entry = (
+            f"ccell_run_{cache.key(statements, *sorted(keys.values()), *headers, *ctx.flags, identity)[:16]}"
+        )
         # the same statements on the same declarations ran before (a cell run again after a change
         # and its undoing, %flags and back): that unit holds what this one would
         again = self.units.by_entry.get(entry) if parts.statements else None
@@ -462,6 +471,25 @@ class Live:
         checked = not needs.build and not parts.statements
         self.prepared = Prepared(needs, None if checked else compiled, keys, memory, unit.program, label)
         return unit.program, BuildResult(compiled.path, result.diagnostics, result.output)
+
+    def _check_loaded(self) -> tuple[str, ...]:
+        """Before a cell: a header that a loaded unit read has changed (``#include "mine.h"``
+        edited): what the unit defines is built again, as if redefined. Returns the notice."""
+        holding = {id(u): u for u in self.units.by_key.values() if any(k in self.loaded for k in u.defines)}
+        seen: dict[tuple[object, ...], bool] = {}
+        headers: set[str] = set()
+        for unit in sorted(holding.values(), key=lambda u: u.order):
+            stale = [f for f in _reads(unit) if not _still(f, seen)]
+            if stale:
+                headers.update(os.path.basename(str(f[0])) for f in stale)
+                for key in unit.defines:
+                    name = self.loaded.get(key)
+                    if name is not None:
+                        self.epochs[name] = self.epochs.get(name, 0) + 1
+                self.units.valid(unit)  # forgotten: built again
+        if not headers:
+            return ()
+        return (f"{', '.join(sorted(headers))} changed: what was built with it is built again",)
 
     async def _host_binary(self, session: Session, execution: Execution) -> Path:
         source_text = resources.files(__package__).joinpath(HOST_SOURCE).read_text(encoding="utf-8")
@@ -572,11 +600,30 @@ class Live:
             found[id(prepared.unit)] = prepared.unit
         return list(found.values())
 
-    def _inits(self, prepared: Prepared, loaded: Mapping[str, str]) -> list[tuple[str, str]]:
+    def _inits(
+        self, prepared: Prepared, loaded: Mapping[str, str], path: Callable[[Compiled], Path]
+    ) -> list[tuple[str, str]]:
         """(unit file, initializer) of the current globals not loaded yet, in cell (memory) order."""
-        by_key = {k: (str(u.path), sym) for u in self._current_units(prepared) for k, sym in u.inits}
+        by_key = {k: (str(path(u)), sym) for u in self._current_units(prepared) for k, sym in u.inits}
         order = [prepared.keys[d.key] for d in prepared.memory if d.key in prepared.keys]
         return [by_key[k] for k in order if k in by_key and k not in loaded]
+
+    def _live_path(self, unit: Compiled) -> Path:
+        """The file the live host loads: a copy of the unit's, its own. A program's pages are its
+        files' pages, so what later happens to the cache (an entry damaged, evicted) must not reach
+        the running program; the cache checks an entry whenever it hands it out again."""
+        path = self._copies / f"{unit.entry.key[:40]}.so"
+        if not path.exists():
+            try:
+                self._copies.mkdir(mode=0o700, exist_ok=True)
+                part = path.with_suffix(".part")
+                shutil.copyfile(unit.path, part)
+                os.replace(part, path)
+            except OSError as err:
+                raise CompileError(
+                    f"cannot copy the cell's code for the live program: {err.strerror}"
+                ) from None
+        return path
 
     async def _run_live(
         self,
@@ -611,24 +658,29 @@ class Live:
         watch = _Watch(host, limits)
         feeding.append(asyncio.ensure_future(watch.run()))
         execution.track(host.pid)
+        started = time.perf_counter()
         try:
             await self._environment(session, host)
             answer, text = await host.send("checkpoint")
             host.checkpoint = int(text) if text.strip().isdigit() else 0
             for unit in self._units(prepared):
-                if unit.path not in self.loaded_files:
-                    answer, text = await host.send("load", str(unit.path))
+                path = self._live_path(unit)
+                if path not in self.loaded_files:
+                    answer, text = await host.send("load", str(path))
                     if answer == "error":
                         raise CompileError(f"the cell's code could not be loaded: {text}")
-                    self.loaded_files.add(unit.path)
+                    self.loaded_files.add(path)
             if parts.runs:  # as a linker would for a program; a declaration may call a later cell's function
                 await self._check_symbols(host, prepared)
-            for path, symbol in self._inits(prepared, before):
-                await host.send("init", path, symbol)
+            for file, symbol in self._inits(prepared, before, self._live_path):
+                await host.send("init", file, symbol)
+            loading = time.perf_counter() - started  # checkpoint, load, initializers: not the cell's run
+            session.timings["load"] = session.timings.get("load", 0.0) + loading
+            session.timings["run"] = session.timings.get("run", 0.0) - loading
             unit = prepared.unit
             if unit is not None and unit.symbol is not None and parts.runs:
                 args = session.program_args()
-                answer, text = await host.send("run", str(unit.path), unit.symbol, "cell", *args)
+                answer, text = await host.send("run", str(self._live_path(unit)), unit.symbol, "cell", *args)
                 status = int(text) if answer == "exit" and text.strip().lstrip("-").isdigit() else 127
                 if answer == "error":
                     raise CompileError(f"the cell could not run: {text}")
@@ -756,7 +808,9 @@ class Live:
         wanted = needed(ordered)
         if wanted:
             commands.append(FIELD.join(["need", *wanted]).replace(FIELD, " ", 1))
-        commands += [f"init {path}{FIELD}{symbol}" for path, symbol in self._inits(prepared, {})]
+        commands += [
+            f"init {path}{FIELD}{symbol}" for path, symbol in self._inits(prepared, {}, lambda u: u.path)
+        ]
         unit = prepared.unit
         assert unit is not None and unit.symbol is not None
         commands.append(f"run {FIELD.join([str(unit.path), unit.symbol, 'cell', *session.program_args()])}")
@@ -787,6 +841,28 @@ class Live:
         return CompileError(f"the cell's code could not be loaded: {text}")
 
 
+_READS: dict[str, list[tuple[object, ...]]] = {}  # entry key -> the files its build read
+
+
+def _reads(unit: Compiled) -> list[tuple[object, ...]]:
+    """The files (path, size, mtime, digest) the unit's build read, as ``cache.depends_on`` wrote."""
+    found = _READS.get(unit.entry.key)
+    if found is None:
+        try:
+            found = [tuple(f) for f in json.loads(unit.entry.meta.get("depends_on", "") or "[]")]
+        except ValueError:
+            found = [("", -1, 0, "")]  # unreadable: stale
+        _READS[unit.entry.key] = found
+    return found
+
+
+def _still(recorded: tuple[object, ...], seen: dict[tuple[object, ...], bool]) -> bool:
+    """Whether a file still has the content recorded (each file checked once per cell)."""
+    if recorded not in seen:
+        seen[recorded] = cache.unchanged(json.dumps([list(recorded)]))
+    return seen[recorded]
+
+
 def label_name(symbol: str) -> str:
     """``square`` for a unit's label ``ccell_f_square_1a2b...``; any other symbol as it is."""
     match = _LABEL.match(symbol)
@@ -804,9 +880,11 @@ def missing_error(symbols: Sequence[str], name: Callable[[str], str] = label_nam
 def _whole(session: Session) -> Limits:
     """The limits the live program as a whole runs under: memory. (A cell's time, CPU time and
     processes are each cell's own, ``_Watch``: over one, the cell is rolled back, where a run over its
-    limit would end the live program with its checkpoint.)"""
+    limit would end the live program with its checkpoint. The output cap is each cell's too, kept by
+    the kernel as it reads: a new one needs no new live program.)"""
     machine = Machine.here().processes
-    return dataclasses.replace(session.options.limits, cpu=None, time=None, processes=machine)
+    limits = session.options.limits
+    return dataclasses.replace(limits, cpu=None, time=None, processes=machine, output=Limits.builtin().output)
 
 
 class _Watch:

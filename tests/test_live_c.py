@@ -319,6 +319,21 @@ def test_a_cell_over_its_time_limit_is_stopped_and_rolled_back(c: RunningKernel)
         c.ok("%limits --reset")
 
 
+def test_a_cell_s_own_limits_keep_the_live_program(c: RunningKernel) -> None:
+    """time, cpu, processes and the output cap are each cell's: changing them keeps the state
+    (memory is the live program's as a whole: a new one starts, with one line, test below)."""
+    c.ok(STDIO + "int counter = 41;")
+    try:
+        changed = c.execute("%limits output=1M time=30s cpu=20s processes=200\ncounter++;")
+        assert changed.status == "ok" and "starts again" not in changed.stderr, changed.describe()
+        assert c.ok('printf("%d\\n", counter);') == "42\n"
+        capped = c.execute("%limits output=1K\nfor (int i = 0; i < 1000; i++) puts(\"0123456789\");")
+        assert "output" in capped.stderr and len(capped.stdout) < 2000, capped.describe()
+        assert c.ok('printf("%d\\n", counter);') == "42\n"
+    finally:
+        c.ok("%limits --reset")
+
+
 def test_a_cell_over_the_memory_limit_is_rolled_back(c: RunningKernel) -> None:
     # new limits start a new live program (it is held to them as a whole): set them first
     c.ok("%limits memory=256M")
