@@ -12,7 +12,6 @@ import shutil
 import subprocess
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 Timer = Callable[[Sequence[str], Path], tuple[float, str]]  # (argv, cwd) -> (seconds, stdout)
@@ -128,35 +127,40 @@ def _c_compile(cc: list[str], source: str, binary: str) -> list[str]:
 
 
 def _c_kernel_steps(cc: list[str], work: Path, kernel_cwd: Path, shown: str) -> list[Step]:
-    # The kernel's own flags and runtime, read from its toolchain so that this stays in step with it.
-    from kernels import run
-
+    """From the by-hand command to the kernel's: a live C cell is a shared object (a unit) of the
+    statements as a function, loaded into the live program (``ccell_c/units.py``). The flags and
+    the unit's link line are read from the toolchain, so that this stays in step with it."""
     from ccellkernel.plugins import load_toolchain
 
     toolchain = load_toolchain("c")
-    flags = list(toolchain.flags_for(toolchain.find_compiler()))  # type: ignore[attr-defined]
+    compiler = toolchain.find_compiler()  # type: ignore[attr-defined]
+    flags = list(toolchain.flags_for(compiler))  # type: ignore[attr-defined]
+    libraries = list(toolchain.live_support()._libraries(compiler.argv))  # type: ignore[attr-defined]
     debug = [f for f in flags if f.startswith("-g")]
     plain = [f for f in flags if f not in debug]
-    runtime_c, runtime_o = work / "ccell-runtime.c", str(work / "ccell-runtime.o")
-    package = resources.files(type(toolchain).__module__)
-    runtime_c.write_text(package.joinpath("runtime/ccell.c").read_text())
-    run([*cc, *flags, "-c", "-o", runtime_o, str(runtime_c)], work)
-    # %show renders main empty: put the trivial cell's statement where the kernel puts it.
-    head, sep, tail = shown.rpartition("return 0;\n}")
-    rendered = work / "cell.c"
-    rendered.write_text(f'{head}printf("hello %d\\n", 0);\n{sep}{tail}' if sep else shown)
+    # the unit a trivial cell makes: its includes, then its statements as the cell's function
+    unit = work / "unit.c"
+    unit.write_text(
+        '#line 1 "Cell In[1]"\n#include <stdio.h>\n#line 3 "cell.c"\n'
+        "int ccell_run_0123456789abcdef(int argc, char **argv) {\n(void)argc; (void)argv;\n"
+        '#line 1 "Cell In[2]"\nprintf("hello %d\\n", 0);\n#line 8 "cell.c"\nreturn 0;\n}\n'
+    )
+    del shown  # the whole program %show renders is what a fresh cell builds
     src, out, inc = str(work / "prog.c"), str(work / "prog"), f"-I{kernel_cwd}"
+    so, deps = str(work / "unit.so"), ["-MD", "-MF", str(work / "unit.d")]
+    shared = ["-fPIC", "-shared", "-pipe"]
     return [
         Step("+ the kernel's flags (-Wall ..., <ccell.h>)", [*cc, *plain, "-o", out, src, "-lm"]),
         Step("+ debug information (" + " ".join(debug) + ")", [*cc, *flags, "-o", out, src, "-lm"]),
         Step("+ -I<kernel cwd>", [*cc, *flags, inc, "-o", out, src, "-lm"]),
         Step(
-            "+ runtime object linked (display channel)", [*cc, *flags, inc, "-o", out, src, runtime_o, "-lm"]
+            "+ the cell as a unit: a shared object", [*cc, *flags, inc, *shared, "-o", so, str(unit), "-lm"]
         ),
         Step(
-            "+ rendered program (#line, prototypes)",
-            [*cc, *flags, inc, "-o", out, str(rendered), runtime_o, "-lm"],
+            "+ the unit linked without libc (the host has it)",
+            [*cc, *flags, inc, *shared, "-o", so, str(unit), *libraries],
         ),
+        Step("+ its header list (-MD)", [*cc, *flags, inc, *shared, *deps, "-o", so, str(unit), *libraries]),
     ]
 
 

@@ -349,6 +349,7 @@ def needed(units: Iterable[Compiled]) -> list[str]:
 
 HOST_SOURCE = "live_host.c"
 _NOT_STORED = "the build could not be stored in {} (no space left on device?); the memory is unchanged"
+_ENTRY = re.compile(r"\bccell_run_[0-9a-f]{16}\b")  # the function of a unit's statements
 _LABEL = re.compile(r"^ccell_[fv]_(?P<name>\w+?)_[0-9a-f]{16}$")
 
 
@@ -788,7 +789,11 @@ class Live:
         return [asyncio.ensure_future(_feed(host, fifo, io, execution, output))]
 
     def _rewrite(self, prepared: Prepared) -> Callable[[str], str]:
-        base = self.toolchain.stderr_filter(prepared.program)
+        filtered = self.toolchain.stderr_filter(prepared.program)
+
+        def base(text: str) -> str:  # a cell's statements are main's, as in a whole program
+            return filtered(_ENTRY.sub("main", text) if "ccell_run_" in text else text)
+
         unit = prepared.unit
         if unit is None or unit.label == prepared.label:
             return base

@@ -402,6 +402,10 @@ static int supervise(void) {
 }
 
 int main(int argc, char **argv) {
+#ifdef __GLIBC__
+    /* what assert() and perror-style messages call the program: a cell, as a fresh one is named */
+    program_invocation_name = program_invocation_short_name = (char *)"cell";
+#endif
     frames_fd = env_fd("CCELL_DISPLAY_FD");
     acks_fd = env_fd("CCELL_DISPLAY_ACK");
     if (argc == 3 && strcmp(argv[1], "--batch") == 0) {

@@ -191,10 +191,10 @@ def _continued(lines: list[str], start: int) -> tuple[str, int]:
     parts = [lines[start].strip()[1:]]
     end = start
     while parts[-1].rstrip().endswith("\\") and end + 1 < len(lines):
-        parts[-1] = parts[-1].rstrip()[:-1]
+        parts[-1] = parts[-1].rstrip()  # the backslash stays: the shell joins the lines, as typed
         end += 1
         parts.append(lines[end])
-    return "\n".join(p for p in parts).strip(), end
+    return "\n".join(parts).strip(), end
 
 
 def _comment_magics(lines: list[str]) -> list[Magic]:
@@ -282,6 +282,11 @@ Go package display (display.HTML, ...), Rust crate ccell (ccell::html, ...).
 Magics (first lines of a cell, after blank and comment lines; arguments are split like a shell does,
 and never run by one, except ! and %%bash):
 {rows}
+
+From other kernels: GoNB's %goflags is %flags; jupyter-c-kernel's //%cflags: and //%ldflags:
+comment lines add flags and //%args: sets the program's arguments; a Go cell's func init runs, and
+flag.Parse sees %args. Magics we do not have (evcxr's :dep and :vars, GoNB's %widgets...) answer
+with what to use instead: nothing is downloaded.
 
 Memory lives in this kernel process (see %list, %show); build files in {workdir}, removed at shutdown.
 Restarting the kernel forgets everything.

@@ -168,6 +168,8 @@ def test_a_failed_cell_leaves_the_state_as_it_was(c: RunningKernel, how: str) ->
     assert failed.ename == ename, failed.describe()
     assert "changed\n" in failed.stdout, "output before the failure is kept"
     assert restored_in(failed) == failed.reply["execution_count"], failed.describe()
+    if how == "assert":  # as a fresh program says it
+        assert f"cell: Cell In[{failed.reply['execution_count']}], line 4: main: Assertion" in failed.stderr
     assert c.ok('printf("%d %s\\n", counter, text);') == "2 before\n"
 
 

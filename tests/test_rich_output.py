@@ -8,6 +8,7 @@ behaviour is shared (the display calls differ only in spelling) and per language
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -84,6 +85,11 @@ def displays(result: CellResult, kind: str = "display_data") -> list[dict]:
     return [m.content for m in result.outputs if m.msg_type == kind]
 
 
+def only(*languages: str):  # type: ignore[no-untyped-def]
+    """Run a test on these languages' kernels only (the module's kernels, shared)."""
+    return pytest.mark.parametrize("language", languages, indirect=True)
+
+
 # -- Out[n] -----------------------------------------------------------------------------------------
 
 VALUES = {
@@ -130,6 +136,16 @@ def test_the_last_expression_is_out(k: RunningKernel, language: str) -> None:
         assert out(result) == expected, (code, result.describe())
 
 
+@only("c")
+def test_c_other_pointers_are_shown_in_hex(k: RunningKernel) -> None:
+    k.ok("int numbers[2] = {1, 2};")
+    result = k.execute("(void *)&numbers[1]")
+    shown = out(result)
+    assert shown is not None and re.fullmatch(r"0x[0-9a-f]+", shown), result.describe()
+    address = k.ok('printf("%p\\n", (void *)&numbers[1]);').strip()
+    assert shown == address, "the pointer itself: the live program keeps the array where it was"
+
+
 def test_a_statement_or_nothing_has_no_out(k: RunningKernel, language: str) -> None:
     k.ok(SQUARE[language])
     for code in NO_VALUE[language]:
@@ -154,11 +170,6 @@ CANNOT_SHOW = {  # Go shows every value with %v
     "c": ("struct P { int x; };\nstruct P p = {1};", "p", "print"),
     "rust": ("struct NoDebug;", "NoDebug", "Debug"),
 }
-
-
-def only(*languages: str):  # type: ignore[no-untyped-def]
-    """Run a test on these languages' kernels only (the module's kernels, shared)."""
-    return pytest.mark.parametrize("language", languages, indirect=True)
 
 
 @only("c", "rust")
@@ -195,6 +206,22 @@ def test_each_kind_of_display(k: RunningKernel, language: str) -> None:
     ]
     assert shown[0]["data"]["text/html"] == "<b>bold</b>" and shown[1]["data"]["text/markdown"] == "*md*"
     assert base64.b64decode(shown[3]["data"]["image/png"]) == b"\x89PNG\r\n\x1a\n"
+
+
+GENERIC = {  # any MIME type, through the generic call: frontends choose what to show
+    "c": 'ccell_display("text/csv", "a,b\\n1,2\\n", 8);',
+    "go": 'display.Display("text/csv", []byte("a,b\\n1,2\\n"))',
+    "rust": 'ccell::display("text/csv", b"a,b\\n1,2\\n");',
+}
+
+
+def test_the_generic_display_sends_any_mime_type(k: RunningKernel, language: str) -> None:
+    result = k.execute(GENERIC[language])
+    assert result.status == "ok", result.describe()
+    [shown] = displays(result)
+    assert list(shown["data"]) == ["text/csv"], result.describe()
+    data = shown["data"]["text/csv"]
+    assert data == "a,b\n1,2\n" or base64.b64decode(data) == b"a,b\n1,2\n", result.describe()
 
 
 def test_displays_keep_their_order_with_printed_text(k: RunningKernel, language: str) -> None:
@@ -252,10 +279,31 @@ def test_c_crashes_name_their_line_and_calls(k: RunningKernel) -> None:
 
 
 @only("c")
+def test_c_crashes_in_fresh_programs_name_their_line_and_calls_too(k: RunningKernel) -> None:
+    k.ok("int deref(int *p) {\n    return *p;\n}")
+    defined = count_of(k.execute("%list")) - 1
+    try:
+        result = k.fails("%state fresh\nint *none = 0;\nderef(none);", "SIGSEGV")
+        traceback = "\n".join(result.error["traceback"])
+        assert f"Cell In[{defined}], line 2, in deref" in traceback, result.describe()
+        assert f"Cell In[{count_of(result)}], line 3, in main" in traceback, result.describe()
+    finally:
+        k.ok("%state live")
+
+
+@only("c")
 def test_c_missing_semicolon_at_the_end_is_on_the_cells_line(k: RunningKernel) -> None:
     for code in ("int total = 5", "struct Q { int a; }"):
         result = k.fails(code, "CompileError")
         assert result.error["evalue"].startswith(f"Cell In[{count_of(result)}], line 1: error: expected ';'")
+    # a statement: what follows it is the kernel's code, which the error does not name
+    k.ok("int k = 1;")
+    for code, line in (('if (k) printf("x\\n")', 1), ("k = 2;\nreturn 0", 2), ("do {} while (0)", 1)):
+        result = k.fails(code, "CompileError")
+        said = f"Cell In[{count_of(result)}], line {line}: error: expected ‘;’ at the end of the cell"
+        assert result.error["evalue"] == said, result.describe()
+    result = k.fails('k = 2\nprintf("%d\\n", k);', "CompileError")
+    assert "expected ‘;’ before ‘printf’" in result.error["evalue"], "the cell's own next statement is named"
 
 
 @only("rust")
@@ -296,6 +344,7 @@ def test_writefile_then_shell_lines(k: RunningKernel) -> None:
         k.ok("!wc -l < notes.txt && \\\n  echo continued\n!echo second command")
         == "3\ncontinued\nsecond command\n"
     )
+    assert k.ok("!echo one \\\n  two \\\n  three") == "one two three\n", "one command on three lines"
     assert k.ok("!echo $BASH_VERSION | cut -c1") != "\n"  # bash, not sh
     result = k.fails("%%writefile", "MagicError")
     assert "one file name" in result.error["evalue"]
@@ -350,6 +399,16 @@ def test_test_reports_each_test_with_its_cell(k: RunningKernel, language: str) -
     assert result.error["evalue"] == f"1 of 2 tests failed: {FAILED_NAME[language]}"
 
 
+@only("c")
+def test_c_tests_after_a_failing_one_still_run(k: RunningKernel) -> None:
+    k.ok(TESTS["c"][1])
+    k.ok("#include <assert.h>\nvoid test_later(void) { assert(2 * 2 == 4); }")
+    result = k.fails("%test", "TestFailure")
+    passed = [line.split()[:2] for line in result.stdout.splitlines()]
+    assert ["PASS", "test_later"] in passed, result.describe()
+    assert result.stdout.splitlines()[-1] == "1 passed, 1 failed"
+
+
 def test_exit_asks_the_frontend_to_close(k: RunningKernel) -> None:
     for word in ("exit", "quit"):
         result = k.execute(word)
@@ -383,3 +442,6 @@ def test_writefile_writes_where_it_is_asked(k: RunningKernel, tmp_path: Path) ->
     target = tmp_path / "outside.txt"
     assert k.ok(f"%%writefile {target}\nhello") == f"Writing {target}\n"
     assert target.read_text() == "hello\n"
+    above = Path(k.ok('println!("{}", std::env::current_dir().unwrap().display());').strip()).parent
+    assert k.ok("%%writefile ../above.txt\nup here") == "Writing ../above.txt\n"
+    assert (above / "above.txt").read_text() == "up here\n", "relative to the working directory, as a shell"

@@ -38,6 +38,12 @@ def test_shell_line():
     assert split.code.split("\n") == ["", "int x;"]
 
 
+def test_a_shell_line_continues_as_the_shell_continues_it():
+    split = split_magics("!echo one \\  \n  two\n!echo three\nint x;")
+    assert [m.text for m in split.magics] == ["echo one \\\n  two", "echo three"]
+    assert split.code.split("\n") == ["", "", "", "int x;"]
+
+
 def test_magic_after_code_is_code():
     cell = "int x;\n%list\n!ls"
     split = split_magics(cell)
@@ -123,3 +129,5 @@ def test_help_text_mentions_every_magic():
     assert "C (compiled)" in text and "/tmp/somewhere" in text
     for magic in MAGICS:
         assert magic in text
+    for brought in ("%goflags", "//%cflags:", "//%ldflags:", "//%args:", ":dep", "%widgets", "func init"):
+        assert brought in text, f"what a notebook from another kernel brings: {brought}"

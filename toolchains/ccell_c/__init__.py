@@ -14,6 +14,7 @@ cells' lines (``ccellkernel.crashes``) and runs ``%test`` (``tests.py``). Progra
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Sequence
 from importlib import resources
@@ -146,6 +147,8 @@ class CToolchain(Toolchain):
 
     async def build(self, program: Program, ctx: BuildContext) -> BuildResult:
         result = await self._compile(program.text, ctx)
+        if not result.ok:
+            result = dataclasses.replace(result, diagnostics=names.end_of_cell(result.diagnostics, program))
         where = value.position(program) if not result.ok else None
         if where is not None:
             errors = [d for d in result.diagnostics if d.severity == "error"]

@@ -6,16 +6,20 @@
 - ``global_notes``: code at the top of a cell is global; a global array's size must be a constant
   (``int n = 5; int arr[n];`` is a variable-length array there), so such an error gets a note that
   says so and suggests ``%%``.
+- ``end_of_cell``: a statement missing its ``;`` on a cell's last line is followed by code the kernel
+  wrote (``return 0;``, the next cell's function): gcc's ``expected ';' before 'return'`` then names
+  that code; it says the end of the cell instead.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 
 from tree_sitter import Language
 
-from ccellkernel.program import Diagnostic
+from ccellkernel.program import Diagnostic, Program
 from ccellkernel.syntax import parse
 
 from .classify import _declared_name
@@ -70,3 +74,23 @@ def global_notes(diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
         )
         result.append(Diagnostic("note", text[len("note: ") :], diag.cell, None, None, raw=text))
     return tuple(result)
+
+
+_BEFORE = re.compile(rf"^expected [{_QUOTES}];[{_QUOTES}] before ")
+END_OF_CELL = "expected ‘;’ at the end of the cell"
+
+
+def end_of_cell(diagnostics: Iterable[Diagnostic], program: Program) -> tuple[Diagnostic, ...]:
+    """``diagnostics`` with ``expected ';' before ...`` on a cell's last line said as the end of the cell."""
+    last: dict[int, int] = {}
+    for text, origin in zip(program.text.split("\n"), program.origins, strict=False):
+        if origin is not None and text.strip():
+            last[origin.cell] = max(last.get(origin.cell, 0), origin.line)
+    said: list[Diagnostic] = []
+    for diag in diagnostics:
+        at_end = diag.cell is not None and diag.line is not None and diag.line == last.get(diag.cell)
+        if diag.severity == "error" and at_end and _BEFORE.match(diag.message):
+            raw = diag.raw.replace(diag.message, END_OF_CELL)
+            diag = dataclasses.replace(diag, message=END_OF_CELL, raw=raw)
+        said.append(diag)
+    return tuple(said)

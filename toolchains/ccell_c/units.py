@@ -24,6 +24,7 @@ symbol, not a remembered global.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import os
 import re
@@ -176,6 +177,8 @@ class CUnits(Support):
     async def build_unit(self, unit: Unit, ctx: BuildContext, output: Path) -> BuildResult:
         program = unit.program
         result = await self._compile(program.text, ctx, output)
+        if not result.ok:
+            result = dataclasses.replace(result, diagnostics=names.end_of_cell(result.diagnostics, program))
         if not result.ok and value.WRAP_OPEN in program.text:
             errors = [d for d in result.diagnostics if d.severity == "error"]
             if any(value.is_void_error(d.message) for d in errors):

@@ -111,4 +111,3 @@ def write_body(out, language, statements, signature: str) -> None:  # type: igno
         if last.after is not None:
             out.fragment(last.after)
     out.generated("return 0;\n}")
-
