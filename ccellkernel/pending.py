@@ -27,6 +27,7 @@ never has to take in more than that.
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -221,7 +222,7 @@ def _notes(failure: _Failure, joined: list[PendingCell], needed: list[PendingCel
             lines.append(
                 f"{p.describe()} was pending, waiting for: {', '.join(p.waits)}; with "
                 f"{cell_label(cell)} it does not compile. Fix either cell, or forget it with "
-                f"%rm {' '.join(p.subjects or p.keys[:1])}"
+                f"{rm_command(_keys_of(p))}"
             )
     for p in needed:
         if failure.errors_in(p.cell):
@@ -394,6 +395,22 @@ def _subjects(decls: Sequence[Declaration], errors: Sequence[Diagnostic]) -> tup
         for decl in decls
         if any(decl.fragment.line <= line <= decl.fragment.end_line for line in lines)
     )
+
+
+def _keys_of(pending: PendingCell) -> list[str]:
+    """The memory keys of what a pending cell's errors point into (``init@3fa9c2``, not ``init``)."""
+    wanted = set(pending.subjects)
+    keys = [
+        d.key for d in pending.declarations if d.key in wanted or (d.per_cell and d.identifiers[0] in wanted)
+    ]
+    return keys or list(pending.keys[:1])
+
+
+def rm_command(keys: Sequence[str]) -> str:
+    """``%rm`` with ``keys`` as the user can type them: words as they are (``%rm struct S`` joins
+    them), a key with quotes or other shell characters quoted."""
+    words = [key if shlex.split(key) == key.split() else shlex.quote(key) for key in keys]
+    return f"%rm {' '.join(words)}"
 
 
 def _cell_list(cells: Sequence[int]) -> str:

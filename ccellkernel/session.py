@@ -588,6 +588,8 @@ class Session:
         """``%rm``: forget remembered or pending declarations by key; what to say."""
         known = set(self.memory.keys()) | set(self.pending.keys())
         keys = _join_keys(words, known)
+        # a name declared once per cell (Go's init: init@3fa9c2...) forgets every one of them
+        keys = [k for key in keys for k in (_per_cell(key, known) if key not in known else None) or [key]]
         if not keys:
             raise MagicError("%rm needs the keys to forget, e.g. %rm square; see %list")
         missing = [k for k in keys if k not in known]
@@ -693,6 +695,10 @@ class _Quiet:
 
     async def read_input(self, cancel: threading.Event) -> str | None:
         return None
+
+
+def _per_cell(name: str, known: set[str]) -> list[str]:
+    return sorted(k for k in known if "@" in k and k.partition("@")[0] == name)
 
 
 def _join_keys(words: Sequence[str], known: set[str]) -> list[str]:

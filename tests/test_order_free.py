@@ -9,6 +9,8 @@ item macros, and each language's hint for a statement's local (C's too, and its 
 
 from __future__ import annotations
 
+import re
+import shlex
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -281,6 +283,31 @@ def test_go_init_that_calls_a_later_function_waits_and_keeps_its_order(go: Cells
     go.ok('func init() { order = append(order, "second") }')
     quiet(go, "func register(name string) { order = append(order, name) }")
     assert go.ok("fmt.Println(order)") == "[first second]\n"
+
+
+def test_go_init_notes_name_the_key_that_rm_takes_and_rm_init_forgets_them_all(go: Cells) -> None:
+    go.ok("var order []string")
+    waits(go, 'func init() { register("first") }')
+    err = go.fails("var register = 5")  # the name arrives, but not as a function
+    advice = err.traceback[-1].rpartition("forget it with ")[2]
+    assert re.fullmatch(r"%rm init@[0-9a-f]{6}", advice), err.traceback
+    assert go.ok(advice) == f"forgot {advice.removeprefix('%rm ')}\n", "the advice works as typed"
+    go.ok('func init() { order = append(order, "a") }')
+    go.ok('func init() { order = append(order, "b") }')
+    assert go.ok("fmt.Println(order)") == "[a b]\n"
+    forgot = go.ok("%rm init")
+    assert re.fullmatch(r"forgot init@[0-9a-f]{6}, init@[0-9a-f]{6}\n", forgot), forgot
+    assert go.ok("fmt.Println(order)") == "[]\n"
+
+
+def test_rm_advice_quotes_a_key_that_needs_it() -> None:
+    from ccellkernel.pending import rm_command
+
+    assert rm_command(["struct S", "square"]) == "%rm struct S square"
+    key = 'platform #[cfg(target_os = "linux")]'
+    typed = rm_command([key])
+    assert typed == "%rm 'platform #[cfg(target_os = \"linux\")]'"
+    assert " ".join(shlex.split(typed.removeprefix("%rm "))) == key
 
 
 def test_go_generic_types_methods_and_constraints_across_cells(go: Cells) -> None:
