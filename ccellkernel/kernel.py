@@ -23,7 +23,7 @@ import os
 import re
 import signal
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextvars import copy_context
 from typing import Any
 
@@ -100,6 +100,8 @@ class CCellKernel(Kernel):
             self.cells = Session(self.toolchain, limits=defaults, max_limits=ceiling)
         self._compiler_version: str | None = None
         self._replaced = 0  # characters of the current execute_request that could not be encoded
+        if self.session is not None:
+            self.session.deserialize = _clean_headers(self.session.deserialize)  # type: ignore[method-assign]
         atexit.register(self.cells.close)
         if prepared is None:  # fill the toolchain's caches now, in a thread, while the kernel starts
             self.cells.start_warm_up()
@@ -395,6 +397,21 @@ class _KernelIO:
 
     async def read_input(self, cancel: threading.Event) -> str | None:
         return await asyncio.to_thread(self._kernel.ask, "", cancel, self._ident, self._parent)
+
+
+def _clean_headers(deserialize: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+    """A request's header goes back in every message about it: one with a lone surrogate (a
+    ``username``) could not be sent, so the request would get no status and no reply. Headers and
+    metadata are made encodable as they arrive; the content, where the cell is, in ``_checked``."""
+
+    def cleaned(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        msg = deserialize(*args, **kwargs)
+        for part in ("header", "parent_header", "metadata"):
+            if isinstance(msg.get(part), dict):
+                msg[part] = clean_text(msg[part])[0]
+        return msg
+
+    return cleaned
 
 
 def clean_text(value: Any) -> tuple[Any, int]:

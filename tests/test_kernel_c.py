@@ -7,6 +7,9 @@ their own.
 
 from __future__ import annotations
 
+import contextlib
+import json
+import queue
 import re
 import stat
 import subprocess
@@ -15,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from jupyter_client.jsonutil import json_default
 from kernel_client import (
     CellResult,
     RunningKernel,
@@ -952,3 +956,26 @@ def test_empty_and_comment_only_cells_print_nothing(c: RunningKernel, code: str)
     result = c.execute(code)
     assert result.status == "ok", result.describe()
     assert result.outputs == []
+
+
+def test_a_lone_surrogate_in_a_request_header_still_gets_its_reply(c: RunningKernel) -> None:
+    """JSON may carry ``\\ud800`` anywhere; the header goes back in every message about the request."""
+    session = c.kc.session
+    packer = session.pack
+    session.pack = lambda obj: json.dumps(obj, default=json_default, ensure_ascii=True).encode()
+    try:
+        msg = session.msg("execute_request", {"code": STDIO + 'printf("answered\\n");', "silent": False})
+        msg["header"]["username"] = "user\ud800"
+        c.kc.shell_channel.send(msg)
+        deadline = time.monotonic() + 30
+        reply = None
+        while reply is None and time.monotonic() < deadline:
+            with contextlib.suppress(queue.Empty):
+                got = c.kc.get_shell_msg(timeout=0.2)
+                if got["parent_header"].get("msg_id") == msg["header"]["msg_id"]:
+                    reply = got
+    finally:
+        session.pack = packer
+    assert reply is not None and reply["content"]["status"] == "ok", reply
+    assert reply["parent_header"]["username"] == "user\ufffd"
+    assert c.ok('printf("still fine\\n");') == "still fine\n"
