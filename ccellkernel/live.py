@@ -399,6 +399,10 @@ class Live:
         self._lost: str | None = None  # the host died between cells: said at the next one
         self._started_with: Limits | None = None  # the limits the live program runs under
         self._copies = workdir / "live"  # what the live host loads (see ``_live_path``)
+        self._memo: (
+            tuple[tuple[Declaration, ...], str, tuple[tuple[str, int], ...], dict[str, str], set[str]] | None
+        )
+        self._memo = None
 
     # -- building -----------------------------------------------------------------------------------
 
@@ -416,8 +420,7 @@ class Live:
         if self.mode == LIVE and not self._alive():
             await self._start(session, execution)
         identity = self.support.identity()
-        keys = live_keys(memory, self.support, cache.key(identity, *ctx.flags), self.epochs)
-        data = {d.key for d in memory if self.support.role(d) == DATA}
+        keys, data = self._keys(memory, cache.key(identity, *ctx.flags))
         loaded = self.loaded if self.mode == LIVE else {}
         needs = plan(memory, keys, self.units, loaded, data)
         if changed:
@@ -451,7 +454,8 @@ class Live:
                 execution.check()
                 if not result.ok:
                     return unit.program, result
-                read = [p for p in self.support.dependencies(output) if folder not in p.parents]
+                inside = f"{folder}{os.sep}"
+                read = [p for p in self.support.dependencies(output) if not str(p).startswith(inside)]
                 made = cache.depends_on(read)  # the headers (the unit's own source goes with the folder)
                 stored = store.put(text_key, {UNIT_FILE: output}, {"depends_on": made})
             if stored is None:
@@ -473,10 +477,24 @@ class Live:
         self.prepared = Prepared(needs, None if checked else compiled, keys, memory, unit.program, label)
         return unit.program, BuildResult(compiled.path, result.diagnostics, result.output)
 
+    def _keys(self, memory: Memory, salt: str) -> tuple[dict[str, str], set[str]]:
+        """``live_keys`` and the memory keys of globals, again only when the memory changed (a cell of
+        statements, the most common, keeps the very declarations of the last one)."""
+        decls, epochs = tuple(memory), tuple(sorted(self.epochs.items()))
+        memo = self._memo
+        if memo is not None and memo[1:3] == (salt, epochs) and len(memo[0]) == len(decls):
+            if all(a is b for a, b in zip(memo[0], decls, strict=True)):
+                return memo[3], memo[4]
+        keys = live_keys(memory, self.support, salt, self.epochs)
+        data = {d.key for d in decls if self.support.role(d) == DATA}
+        self._memo = (decls, salt, epochs, keys, data)
+        return keys, data
+
     def _check_loaded(self) -> tuple[str, ...]:
         """Before a cell: a header that a loaded unit read has changed (``#include "mine.h"``
         edited): what the unit defines is built again, as if redefined. Returns the notice."""
-        holding = {id(u): u for u in self.units.by_key.values() if any(k in self.loaded for k in u.defines)}
+        built = {id(u): u for u in self.units.by_key.values()}
+        holding = {i: u for i, u in built.items() if any(k in self.loaded for k in u.defines)}
         seen: dict[tuple[object, ...], bool] = {}
         headers: set[str] = set()
         for unit in sorted(holding.values(), key=lambda u: u.order):

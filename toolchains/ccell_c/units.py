@@ -114,8 +114,10 @@ class CUnits(Support):
         decls = list(request.memory)
         role = {d.key: self.role(d) for d in decls}
         keys = request.keys
-        labels = {d.key: _labels(d, keys[d.key], role[d.key]) for d in decls if d.key in keys}
         seen = _seen(decls, role, request)
+        labels = {
+            d.key: _labels(d, keys[d.key], role[d.key]) for d in decls if d.key in keys and d.key in seen
+        }
         for decl in decls:
             if decl.kind in ("include", "define", "preprocessor"):
                 out.fragment(decl.fragment)
@@ -298,14 +300,20 @@ def _seen(decls: Sequence[Declaration], role: dict[str, str], request: UnitReque
             for init in deferred if isinstance(deferred, tuple) else ():
                 named |= _identifiers(init.text)
     seen = {d.key for d in decls if d.key in request.build}
-    grew = True
-    while grew:  # a global's initializer names a function, a prototype names a type...
-        grew = False
-        for decl in decls:
-            if decl.key not in seen and any(n in named for n in (*decl.keys, *decl.names)):
+    owners: dict[str, list[Declaration]] = {}
+    for decl in decls:
+        for name in (*decl.keys, *decl.names):
+            owners.setdefault(name, []).append(decl)
+    todo, done = list(named), set()
+    while todo:  # a global's initializer names a function, a prototype names a type...
+        name = todo.pop()
+        if name in done:
+            continue
+        done.add(name)
+        for decl in owners.get(name, ()):
+            if decl.key not in seen:
                 seen.add(decl.key)
-                named |= _identifiers(decl.fragment.text)
-                grew = True
+                todo.extend(_identifiers(decl.fragment.text))
     return seen
 
 
