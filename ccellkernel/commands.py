@@ -140,7 +140,8 @@ class Commands:
 
     async def _export(self, magic: Magic, cell: int, io: CellIO, execution: Execution) -> None:
         """``%%export DIR``: the rest of the cell is the exported program's main (declarations in it
-        join the program, not the memory); without statements, main is the last cell that ran."""
+        join the program, not the memory); without statements, main is the last cell that ran, or,
+        in a live program, every cell that took effect there (``export.main_for``)."""
         session = self.session
         if len(magic.args) != 1:
             raise MagicError("%%export takes one folder, relative to the notebook's: %%export DIR")
@@ -148,21 +149,15 @@ class Commands:
         session.sources[cell] = code.split("\n")
         try:
             parts = session.parts(MagicSplit((), code, None, None), cell)
-            own = parts.runs
-            last = session.last_run
-            if not own and last is not None:
-                parts = dataclasses.replace(parts, statements=last.statements, main=last.main)
-            program = await session.program_for(parts, execution)
+            program, main = await export.main_for(session, parts, execution)
         finally:
             session.forget_sources()
-        runs = parts.statements[0].cell if parts.statements else parts.main.cell if parts.main else None
         options = session.options
         written = export.write_project(
             session.toolchain,
             program,
             session.cwd / magic.args[0],
-            main_cell=runs,
-            main_is_export_cell=own,
+            main=main,
             flags=options.flags,
             args=options.args,
             env=options.env,

@@ -11,7 +11,8 @@ cells pasted together. Registered under the entry-point group ``nbconvert.export
   another kernel gets nbconvert's plain script.
 
 Both replay the notebook first (``ccellkernel.replay``): its cells in order, each remembered as
-the kernel would have remembered it, then ``main`` from the last cell that ran. With ``check`` (on
+the kernel would have remembered it, then ``main`` as ``export.main_for`` makes it: the last cell
+that ran, or, for a live program, every cell that took effect in it. With ``check`` (on
 by default) the whole program is compiled before anything is written, so a notebook that would not
 build fails with the compiler's message instead of leaving a broken project; with
 ``--CCellExporter.check=False`` no compiler is needed for a notebook whose cells all ran.
@@ -49,7 +50,7 @@ class Rendered:
 
     toolchain: Toolchain
     program: Program
-    main_cell: int | None
+    main: export.Main
     flags: tuple[str, ...] = ()
     args: tuple[str, ...] = ()
     env: dict[str, str] = field(default_factory=dict)
@@ -79,15 +80,11 @@ class CCellExporter(Exporter):
         try:
             for number, why in replayed.left_out:
                 self.log.warning("ccellkernel: Cell In[%d] left out of the program: %s", number, why)
-            last = session.last_run or CellParts()
-            parts = CellParts(statements=last.statements, main=last.main)
-            if self.check:
-                program = await session.program_for(parts)
-            else:
-                program = toolchain.render(session.memory, parts)
-            runs = last.statements[0].cell if last.statements else last.main.cell if last.main else None
+            program, main = await export.main_for(session, CellParts(), check=self.check)
+            for number, why in main.left_out:
+                self.log.warning("ccellkernel: Cell In[%d] left out of main: %s", number, why)
             options = session.options
-            return Rendered(toolchain, program, runs, options.flags, options.args, dict(options.env))
+            return Rendered(toolchain, program, main, options.flags, options.args, dict(options.env))
         finally:
             session.close()
 
@@ -112,7 +109,7 @@ class ProjectExporter(CCellExporter):
                 rendered.toolchain,
                 rendered.program,
                 export.project_name(folder),
-                main_cell=rendered.main_cell,
+                main=rendered.main,
                 flags=rendered.flags,
                 args=rendered.args,
                 env=rendered.env,

@@ -72,6 +72,15 @@ if TYPE_CHECKING:
 CODE, DATA, HEADER, INCLUDE = "code", "data", "header", "include"
 LIVE, FRESH = "live", "fresh"
 POLL = 0.05
+# What the live program says when it starts again or rolls a cell back without an error; a saved
+# notebook's outputs keep these words, and its replay for export reads them (``replay.py``).
+NEW_LIMITS = "new %limits: the live program starts again (globals from their initializers)"
+ENDED_BETWEEN_CELLS = (
+    "the live program had ended between cells: its state was lost; it starts again "
+    "(declarations kept, globals from their initializers)"
+)
+NOT_RESTORED = "the live program could not be restored: its state was lost"
+EXITED_ZERO = "the cell called exit(0)"
 
 
 class Support(abc.ABC):
@@ -382,6 +391,10 @@ class Prepared:
     label: str  # the cell label the statements carry now (the unit's may be an earlier run's)
 
 
+# the declarations, salt and epochs live keys were made from; the keys; the globals' memory keys
+_Memo = tuple[tuple[Declaration, ...], str, tuple[tuple[str, int], ...], dict[str, str], set[str]]
+
+
 class Live:
     """The live program of one session: its units, its host, and what the host holds."""
 
@@ -399,10 +412,10 @@ class Live:
         self._lost: str | None = None  # the host died between cells: said at the next one
         self._started_with: Limits | None = None  # the limits the live program runs under
         self._copies = workdir / "live"  # what the live host loads (see ``_live_path``)
-        self._memo: (
-            tuple[tuple[Declaration, ...], str, tuple[tuple[str, int], ...], dict[str, str], set[str]] | None
-        )
-        self._memo = None
+        self._memo: _Memo | None = None
+        # the cells whose statements ran and were kept, in order, since this live program started:
+        # what an export's main runs (``export.py``)
+        self.kept: list[CellParts] = []
 
     # -- building -----------------------------------------------------------------------------------
 
@@ -412,7 +425,7 @@ class Live:
         """Plan and build the cell's unit (``pending.settle`` calls this as the session's build)."""
         if self.mode == LIVE and self.host is not None and self._started_with != _whole(session):
             self.reset()  # the live program is held to its limits as a whole: a new one for new ones
-            self._lost = "new %limits: the live program starts again (globals from their initializers)"
+            self._lost = NEW_LIMITS
         ctx = session.context(execution)
         store = self.units.store = ctx.cache
         store.begin()
@@ -536,10 +549,7 @@ class Live:
 
     async def _start(self, session: Session, execution: Execution) -> None:
         if self.host is not None:  # it died between cells (a thread crashed it, or it was killed)
-            self._lost = (
-                "the live program had ended between cells: its state was lost; it starts again "
-                "(declarations kept, globals from their initializers)"
-            )
+            self._lost = ENDED_BETWEEN_CELLS
             self.host.close()
         binary = await self._host_binary(session, execution)
         self.host = Host(self._output_between_cells, session.workdir / "stdin")
@@ -548,6 +558,7 @@ class Live:
         await self.host.start(session.supervisor, [str(binary)], session.cwd, env, self._started_with)
         self.host.environ = env
         self.loaded, self.loaded_files = {}, set()
+        self.kept = []
 
     def _output_between_cells(self, name: str, text: str) -> None:
         if self._background is not None:
@@ -571,8 +582,15 @@ class Live:
             self.host.close()
         self.host = None
         self.loaded, self.loaded_files = {}, set()
+        self.kept = []
         self._lost = None
         self._started_with = None
+
+    def took_effect(self, parts: CellParts) -> None:
+        """The statements of ``parts`` ran in this live program and were kept (a saved notebook's
+        replay says so of the cells that ran without an error)."""
+        if parts.statements:
+            self.kept.append(parts)
 
     def forget(self, keys: Iterable[str]) -> None:
         """``%rm``: what is forgotten and declared again starts again, even with the same text."""
@@ -717,9 +735,9 @@ class Live:
                 error.details.append(f"state restored to before {cell_label(cell)}")
             else:
                 self._lose("the live program could not be restored")
-                error.details.append("the live program could not be restored: its state was lost")
+                error.details.append(NOT_RESTORED)
             if isinstance(error, ExitStatus) and error.status == 0:
-                io.stream("stderr", f"[ccellkernel: the cell called exit(0): {error.details[-1]}]\n")
+                io.stream("stderr", f"[ccellkernel: {EXITED_ZERO}: {error.details[-1]}]\n")
                 return
             raise error from None
         except CellError:
@@ -744,6 +762,7 @@ class Live:
         for k, name in list(self.loaded.items()):  # what a redefinition replaced is no longer current
             if prepared.keys.get(name) != k:
                 del self.loaded[k]
+        self.took_effect(parts)
         if result:
             io.display(result[-1])
 
@@ -752,6 +771,7 @@ class Live:
             self.host.close()
         self.host = None
         self.loaded, self.loaded_files = {}, set()
+        self.kept = []
 
     def _death_error(
         self, wait_status: int, returned: int, crash: list[bytes], execution: Execution, prepared: Prepared

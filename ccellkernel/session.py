@@ -553,14 +553,15 @@ class Session:
 
     async def remember(self, code: str, cell: int, *, check: bool, failed: bool = False) -> CellParts:
         """Take a saved cell into the memory as ``execute`` would, running nothing (no program, no
-        shell line): how an exporter replays a notebook. Only the magics that change the memory or
-        the options apply; a cell magic's cell changes nothing. ``check``: build first, and raise
-        ``CompileError`` (memory unchanged) if that fails; else the cell is trusted to compile.
+        shell line): how an exporter replays a notebook. Only the magics that change the memory, the
+        options or the live program's mode (``%state``) apply; a cell magic's cell changes nothing.
+        ``check``: build first, and raise ``CompileError`` (memory unchanged) if that fails; else the
+        cell is trusted to compile.
         ``failed``: the cell is known not to have compiled; only its magics (run before) apply."""
         split = split_magics(code, self.toolchain.line_comment)
         execution = Execution(self.supervisor)
         for magic in split.magics:
-            if magic.name in ("rm", "reset", "flags", "flags+", "args", "env"):
+            if magic.name in ("rm", "reset", "flags", "flags+", "args", "env", "state"):
                 await self.commands.line(magic, _Quiet(), execution)
         if split.cell_magic is not None or split.exit or failed:
             return CellParts()

@@ -18,7 +18,7 @@ Optional hooks opt a toolchain into the core's other mechanisms: the display sid
 expression as a *result* frame for ``Out[n]``), crash reports (``explain_crash``), and ``%test``
 (``render_tests``, ``testing.py``).
 ``project_files`` turns a rendered program into a project that builds without the kernel (``%%export``,
-nbconvert).
+nbconvert); a toolchain with a live program renders its export with ``render_replay``.
 """
 
 from __future__ import annotations
@@ -265,6 +265,15 @@ class Toolchain(abc.ABC):
         """The live program's hooks (``live.py``) for a toolchain whose cells can be shared objects
         loaded into one process (C): then state lives from cell to cell (``%state live``, the
         default) and every cell compiles only what changed. None (the default): fresh programs."""
+        return None
+
+    def render_replay(self, memory: Memory, cells: Sequence[CellParts]) -> Program | None:
+        """The program an export of a live session writes (``export.main_for``): every remembered
+        declaration, as ``render`` writes them, and a ``main`` that runs the statements of ``cells``
+        (the cells whose statements took effect in the live program, ``Live.kept``) in order, each
+        as the live program ran it: in a scope of its own, where a ``return`` ends that cell, not
+        the program. None (the default): the export's ``main`` runs the last cell that ran, as for
+        fresh programs, and its README says that it does not replay the live program."""
         return None
 
     def render_tests(self, memory: Memory) -> TestPlan | None:

@@ -4,7 +4,10 @@ Per language, one papermill run of ``examples/LANG-parameters.ipynb`` (with a ``
 added at the end) injects parameters of every scalar type, a string with quotes, a backslash and a
 newline among them; then the ``%%export`` folder, ``nbconvert --to ccell-project`` of papermill's
 output and ``nbconvert --to script`` of it are each built with the language's own tools and run,
-and must print what the notebook's last cell printed.
+and must print what the notebook's last cell printed (the only one that prints).
+
+A live C notebook (CELL_MODEL section 1a) is exported the same three ways: its program must print
+what the cells that took effect in the live program printed, one after the other.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from pathlib import Path
 import nbformat
 import pytest
 from cells import Cells
-from notebooks import EXAMPLES, notebook, stdout
+from notebooks import EXAMPLES, errors, notebook, stderr, stdout
+from notebooks import run as run_notebook
 
 from ccellkernel import export
 from ccellkernel.exporters import CCellConversionError, ScriptExporter
@@ -101,6 +105,52 @@ def test_papermill_then_export_and_script_build_with_the_real_tools(language: st
     assert run([str(binary)], tmp_path).stdout == EXPECTED
 
 
+LIVE_NOTEBOOK = [
+    "#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>",
+    'int counter = 10;\nchar word[32] = "";',
+    'counter++;\nstrcat(word, "li");\nprintf("%d %s\\n", counter, word);',
+    # crashes: rolled back, but its global stays (from its initializer)
+    'int *nowhere = NULL;\ncounter += 100;\nstrcat(word, "XX");\nprintf("doomed %d %s\\n", counter, word);\n'
+    "*nowhere = counter;",
+    'strcat(word, "ve");\nprintf("%d %s %s\\n", counter, word, nowhere ? "set" : "null");',
+    "counter += 1000;\nexit(0);",  # rolled back too, with a line on stderr and no error
+    'int main(void) { printf("own main %d\\n", counter); return 0; }',  # a separate program
+    '%%\nint n = strlen(word);\ncounter += n;\nprintf("length %d\\n", n);',  # locals of its own
+    'counter++;\nif (counter > 0) return 0;\nprintf("never\\n");',  # the return ends this cell only
+    'strcat(word, "!");\nprintf("%d %s\\n", counter, word)',  # a value for Out[n], not printed
+    "%%export exported",
+]
+CRASHES, EXITS, OWN_MAIN = 3, 5, 6  # indexes in LIVE_NOTEBOOK
+LIVE_OUTPUT = "11 li\n11 live null\nlength 4\n16 live!\n"
+
+
+@pytest.mark.slow
+def test_a_live_c_notebook_exports_the_cells_that_took_effect(tmp_path: Path) -> None:
+    nb = run_notebook(notebook("c", *LIVE_NOTEBOOK, failing=(CRASHES,)), tmp_path)
+    nbformat.write(nb, tmp_path / "live.ipynb")
+    cells = nb.cells
+    assert [e.ename for e in errors(cells[CRASHES])] == ["SIGSEGV"]
+    assert stdout(cells[CRASHES]) == "doomed 111 liXX\n"
+    assert stderr(cells[EXITS]).startswith("[ccellkernel: the cell called exit(0): state restored")
+    assert stdout(cells[OWN_MAIN]) == "own main 10\n"
+    shown = "".join(stdout(cell) for i, cell in enumerate(cells[:-1]) if i not in (CRASHES, OWN_MAIN))
+    assert shown == LIVE_OUTPUT
+
+    assert build_and_run("c", tmp_path / "exported") == shown
+    readme = " ".join((tmp_path / "exported" / export.README).read_text().split())
+    took_effect = "Cell In[3], Cell In[5], Cell In[8], Cell In[9] and Cell In[10]"
+    assert f"the statements of each cell that took effect there: {took_effect}." in readme
+    assert "cells with their own `main` (each ran as a separate program)" in readme
+
+    run([sys.executable, "-m", "nbconvert", "--to", "ccell-project", "live.ipynb"], tmp_path)
+    assert build_and_run("c", tmp_path / "live") == shown
+    assert took_effect in " ".join((tmp_path / "live" / export.README).read_text().split())
+
+    run([sys.executable, "-m", "nbconvert", "--to", "script", "live.ipynb"], tmp_path)
+    run(["cc", "-o", "script", "live.c", "-lm"], tmp_path)
+    assert run(["./script"], tmp_path).stdout == shown
+
+
 def test_papermill_rejects_a_parameter_that_is_no_identifier(tmp_path: Path) -> None:
     done = subprocess.run(
         [
@@ -127,8 +177,9 @@ def test_papermill_rejects_a_parameter_that_is_no_identifier(tmp_path: Path) -> 
 
 def test_the_script_follows_the_saved_outcomes_of_cells(tmp_path: Path) -> None:
     """A cell saved with a CompileError is left out even though it compiles now (the kernel kept
-    nothing of it); a cell that failed at run time compiled, so its declarations stay; a cell
-    never run is built to decide; main is the last cell that ran."""
+    nothing of it); a cell that failed at run time compiled, so its declarations stay, but the live
+    program rolled its statements back; a cell never run is built to decide, and its statements
+    are main's."""
     nb = notebook(
         "c",
         "#include <stdio.h>",

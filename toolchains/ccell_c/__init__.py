@@ -92,6 +92,14 @@ class CToolchain(Toolchain):
         value.write_body(out, self._language, cell.statements, "int main(int argc, char **argv)")
         return out.program()
 
+    def render_replay(self, memory: Memory, cells: Sequence[CellParts]) -> Program:
+        """The export of the live program: the declarations, then each cell's statements as a
+        function of its own, which ``main`` calls in order (``project.write_replay``)."""
+        out = ProgramWriter(line_directives(SOURCE))
+        self._declarations(out, memory)
+        project.write_replay(out, self._language, cells)
+        return out.program()
+
     def _declarations(self, out: ProgramWriter, memory: Memory) -> None:
         decls = list(memory)
         section = lambda *kinds: [d for d in decls if d.kind in kinds]  # noqa: E731
