@@ -2,7 +2,8 @@
 
 Every request works on the program the cell would render to (``point.edit_point``), asks the
 toolchain's assistant with a deadline (``COMPLETE_TIMEOUT``: a slow helper is as good as none), and
-falls back to the word list. Nothing here raises: any text and any cursor give an answer, possibly
+falls back to the word list, except after ``.``, ``->`` or ``::``, where it offers nothing: the word
+list knows no receiver's members. Nothing here raises: any text and any cursor give an answer, possibly
 empty. Requests run in worker threads (the kernel's ``asyncio.to_thread``), never blocking a cell.
 """
 
@@ -109,6 +110,10 @@ class EditorHelp:
             self._failed("the editor helper's completion")
             answer = None
         if answer is None or not answer.items:
+            if _MEMBER.search(code[: base.start]):
+                # After `.`, `->` or `::` the word list (keywords, every name) is never what the
+                # receiver has: no answer is better than a wrong one.
+                return Completions((), base.start, base.end, base.source)
             return base
         if _MEMBER.search(code[: answer.start]) or answer.start != base.start:
             return answer

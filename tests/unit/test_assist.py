@@ -154,6 +154,10 @@ def test_editor_help_falls_back_and_never_raises(tmp_path):
     memory = memory_of(toolchain, "int remembered_total;")
     assert help_.complete(memory, "remembered_t", None).matches == ["remembered_total"]
     assert help_.complete(memory, "%fl", 3).matches == ["%flags"]
+    for member in ("remembered_total.", "p->", "p->rem", "x = a::"):  # the word list knows no members
+        answer = help_.complete(memory, member, None)
+        assert answer.matches == [] and answer.end == len(member), member
+    assert help_.complete(memory, "x = remembered_t", None).matches == ["remembered_total"]
     assert help_.inspect(memory, "remembered_total", 3) is not None
     assert help_.inspect(memory, "p.x", 3) is None
 
