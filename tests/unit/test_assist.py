@@ -162,6 +162,19 @@ def test_editor_help_falls_back_and_never_raises(tmp_path):
     assert help_.inspect(memory, "p.x", 3) is None
 
 
+def test_after_a_scope_only_its_scoped_words_answer(tmp_path, monkeypatch):
+    toolchain = load_toolchain("c")
+    monkeypatch.setattr(type(toolchain), "scoped_words", {"std": frozenset({"cout", "cerr", "vector"})})
+    help_ = EditorHelp(toolchain, tmp_path)
+    help_._made = True  # no helper: the fallback answers
+    memory = memory_of(toolchain, "int cwhatever;")
+    assert help_.complete(memory, "std::c", None).matches == ["cerr", "cout"]
+    assert help_.complete(memory, "x = std::", None).matches == ["cerr", "cout", "vector"]
+    assert help_.complete(memory, "a::std::c", None).matches == []  # another scope of that name
+    assert help_.complete(memory, "other::c", None).matches == []
+    assert "cwhatever" in help_.complete(memory, "c", None).matches  # a plain word: the word list
+
+
 @pytest.mark.skipif(shutil.which("man") is None, reason="needs man")
 def test_man_page_summary_and_full_text():
     import threading
