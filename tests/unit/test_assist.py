@@ -175,6 +175,15 @@ def test_after_a_scope_only_its_scoped_words_answer(tmp_path, monkeypatch):
     assert "cwhatever" in help_.complete(memory, "c", None).matches  # a plain word: the word list
 
 
+def test_go_packages_complete_from_their_words_while_the_helper_is_away(tmp_path):
+    toolchain = load_toolchain("go")
+    help_ = EditorHelp(toolchain, tmp_path)
+    help_._made = True  # no helper
+    assert help_.complete(Memory(), "fmt.Prin", None).matches == ["Print", "Printf", "Println"]
+    assert "Abs" not in help_.complete(Memory(), "strings.", None).matches
+    assert help_.complete(Memory(), "p.", None).matches == []
+
+
 @pytest.mark.skipif(shutil.which("man") is None, reason="needs man")
 def test_man_page_summary_and_full_text():
     import threading
