@@ -244,6 +244,7 @@ fn measure(line: &Line, scale: f64) -> f64 { 1.0 }
         ("", "origin().mirrored()", "Point"),
         ("", "Point::new(1, 2)", "Point"),
         ("", "maybe()?", "Point"),
+        ("let o: std::option::Option<Line> = None;", "o?.end", "Point"),
         ("", "&ORIGIN", "Point"),
         ("", "(origin())", "Point"),
         ("", "ORIGIN.show()", None),  # returns ()

@@ -401,14 +401,14 @@ class Typer:
 
     def _unwrapped(self, written: str) -> str | None:
         arguments = type_arguments(written)
-        return arguments[0] if type_name(written) in _UNWRAPPING and arguments else None
+        return arguments[0] if _last(written) in _UNWRAPPING and arguments else None
 
     def _element(self, written: str) -> str | None:
         stripped = _without_references(written)
         if stripped.startswith("["):  # [T; N] or [T]
             inner = stripped[1 : _closing(stripped, 0)]
             return _split_top(inner.replace(";", ",", 1))[0] or None
-        index = _INDEXED.get(type_name(written) or "")
+        index = _INDEXED.get(_last(written))
         arguments = type_arguments(written)
         return arguments[index] if index is not None and len(arguments) > index else None
 
@@ -432,6 +432,11 @@ def _statement_end(text: str, at: int) -> int:
             return at
         at += 1
     return at
+
+
+def _last(written: str) -> str:
+    """``std::option::Option<T>`` -> ``Option``."""
+    return (type_name(written) or "").rsplit("::", 1)[-1]
 
 
 def _skip_space(text: str, at: int) -> int:
