@@ -157,6 +157,11 @@ class Toolchain(abc.ABC):
     keywords: ClassVar[frozenset[str]] = frozenset()
     """Words offered by completion in every cell."""
 
+    scoped_words: ClassVar[Mapping[str, frozenset[str]]] = {}
+    """Words offered after ``scope::`` or ``scope.`` when no editor helper answers, by scope
+    (``{"std": frozenset({"cout", "vector"})}``). After ``.``, ``->`` or ``::`` the word list is
+    not offered: it knows no receiver's members."""
+
     line_comment: ClassVar[str | None] = None
     """How a line comment starts (``//``): comment lines may come before a cell's magic lines."""
 

@@ -29,8 +29,19 @@ SETUP = {
     "func (q Point) Norm() int { return q.X + q.Y }\n\nvar p = Point{1, 2}",
     "rust": "#[derive(Debug)]\nstruct Point { x: i32, y: i32 }\n"
     "impl Point {\n    fn new(x: i32, y: i32) -> Self { Point { x, y } }\n"
-    "    fn norm(&self) -> i32 { self.x + self.y }\n}",
+    "    fn norm(&self) -> i32 { self.x + self.y }\n"
+    "    fn mirrored(&self) -> Self { Point { x: self.y, y: self.x } }\n}\n"
+    "struct Line { start: Point, end: Point }\n"
+    "impl Line {\n    fn length(&self) -> i32 { self.end.x - self.start.x }\n}\n"
+    "const ORIGIN: Point = Point { x: 0, y: 0 };\n"
+    "static UNIT: Line = Line { start: ORIGIN, end: Point { x: 1, y: 1 } };\n"
+    "fn origin() -> Point { Point::new(0, 0) }\n"
+    "fn maybe(x: i32) -> Option<Point> { (x > 0).then(|| Point::new(x, x)) }",
 }
+# The Rust kernel must answer from the std docs on every machine: a working rust-analyzer on PATH
+# would take over and its items differ. $CCELL_RUST_ANALYZER naming a file that does not exist
+# makes find_rust_analyzer look nowhere else.
+ENV = {"rust": {"CCELL_RUST_ANALYZER": "/nonexistent/rust-analyzer"}}
 PROBE = {"c": "p.", "go": "strings.To", "rust": "String::fr"}
 
 
@@ -40,10 +51,15 @@ class Case:
     wanted: tuple[str, ...]
     unwanted: frozenset[str] = frozenset()
     kind: str = ""  # the type JupyterLab shows for the first wanted match
+    exact: bool = False  # the matches are the wanted ones, in this order, and no others
 
 
-def case(code: str, wanted: str, unwanted: str = "", kind: str = "") -> Case:
-    return Case(code, tuple(wanted.split()), frozenset(unwanted.split()), kind)
+def case(code: str, wanted: str, unwanted: str = "", kind: str = "", exact: bool = False) -> Case:
+    return Case(code, tuple(wanted.split()), frozenset(unwanted.split()), kind, exact)
+
+
+POINT = "mirrored norm x y"  # what a Rust Point value offers
+LINE = "end length start"
 
 
 COMPLETIONS = {
@@ -70,7 +86,26 @@ COMPLETIONS = {
         case("let q = Point::new(1, 2);\nq.", "norm x y", "new"),
         case("let s = String::new(); s.pu", "push push_str", "from_utf8", kind="method"),
         case("std::collections::Has", "HashMap HashSet"),
+        # What a reader knows of a value: a const, a static, a function's or a method's result, a
+        # field, `self`; each was the prelude word list once.
+        case("ORIGIN.", POINT, kind="method", exact=True),
+        case("UNIT.", LINE, kind="field", exact=True),
+        case("let q = origin(); q.", POINT, exact=True),
+        case("origin().no", "norm", kind="method", exact=True),
+        case("let line = Line { start: Point::new(0, 0), end: origin() };\nline.start.", POINT, exact=True),
+        case("UNIT.end.mirrored().", POINT, exact=True),
+        case("impl Line {\n    fn width(&self) -> i32 {\n        self.", LINE, exact=True),
+        case("impl Line {\n    fn make() -> Self {\n        Self::", "length", exact=True),
+        case("fn corner() -> Line { Line { start: origin(), end: ORIGIN } }\ncorner().", LINE, exact=True),
+        case("maybe(2).unwrap().", POINT, exact=True),  # Option<T>'s unwrap from the docs, T = Point
+        case("let s = String::new(); s.trim().len().checked_a", "checked_add", "push len", kind="method"),
     ],
+}
+# After `.`, `->` or `::` on what nobody knows: no items, not the word list.
+UNKNOWN_MEMBERS = {
+    "c": ["nosuch.", "nosuch->", "p.x."],
+    "go": ["nosuch.", "p.X."],
+    "rust": ["nosuch.", "Nope::", "ORIGIN.nothing.", "origin().nothing()."],
 }
 INSPECTIONS = {  # (code, texts the plain text has at detail 0, one more at detail 1)
     "c": [
@@ -98,7 +133,7 @@ INSPECTIONS = {  # (code, texts the plain text has at detail 0, one more at deta
 @pytest.fixture(scope="module", params=["c", "go", "rust"])
 def lang(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     name = request.param
-    kernel = RunningKernel(f"ccell-{name}", cwd=tmp_path_factory.mktemp(name))
+    kernel = RunningKernel(f"ccell-{name}", cwd=tmp_path_factory.mktemp(name), env=ENV.get(name))
     try:
         assert kernel.ok(SETUP[name], timeout=180) == ""
         wait_for_helper(kernel.kc, PROBE[name], HELPER[name])
@@ -131,10 +166,20 @@ def test_completion_table(lang: tuple[str, RunningKernel]) -> None:
         for entry in types:
             assert set(entry) == {"start", "end", "text", "type", "signature"}
             assert (entry["start"], entry["end"]) == (content["cursor_start"], content["cursor_end"])
+        if item.exact:
+            assert content["matches"] == list(item.wanted), (item.code, content["matches"])
         if item.kind:
             first = next(t for t in types if t["text"] == item.wanted[0])
             assert first["type"] == item.kind, (item.code, first)
             assert first["signature"], (item.code, first)
+
+
+def test_no_items_after_a_member_nobody_knows(lang: tuple[str, RunningKernel]) -> None:
+    name, kernel = lang
+    for code in UNKNOWN_MEMBERS[name]:
+        content = complete_reply(kernel.kc, code)
+        assert content["status"] == "ok" and content["matches"] == [], (code, content)
+        assert content["cursor_start"] == content["cursor_end"] == len(code)
 
 
 def test_inspection_table(lang: tuple[str, RunningKernel]) -> None:

@@ -2,8 +2,10 @@
 
 Every request works on the program the cell would render to (``point.edit_point``), asks the
 toolchain's assistant with a deadline (``COMPLETE_TIMEOUT``: a slow helper is as good as none), and
-falls back to the word list. Nothing here raises: any text and any cursor give an answer, possibly
-empty. Requests run in worker threads (the kernel's ``asyncio.to_thread``), never blocking a cell.
+falls back to the word list, except after ``.``, ``->`` or ``::``: the word list knows no receiver's
+members, so only the toolchain's ``scoped_words`` for that scope answer there (mostly nothing).
+Nothing here raises: any text and any cursor give an answer, possibly empty. Requests run in worker
+threads (the kernel's ``asyncio.to_thread``), never blocking a cell.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from . import fallback
 from .base import Assistant
 from .point import clean, edit_point, qualified_before, word_at
 from .process import LOG
-from .values import Completions, Inspection
+from .values import CompletionItem, Completions, Inspection
 
 if TYPE_CHECKING:
     from ..toolchain import Toolchain
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
 COMPLETE_TIMEOUT = 1.0  # seconds a helper may take to complete before tree-sitter answers
 INSPECT_TIMEOUT = 2.0  # inspection may run a man page or go doc
 _MEMBER = re.compile(r"(\.|->|::)\s*\Z")
+_SCOPE = re.compile(r"(?<![\w.:])([A-Za-z_]\w*)\s*(?:\.|::)\s*\Z")  # std::, not a::std::
 _HELP = re.compile(r"(?P<name>[A-Za-z_][\w]*(?:(?:\.|::|->)[A-Za-z_]\w*)*)\s*(?P<marks>\?\??)\s*\Z")
 
 
@@ -109,12 +112,24 @@ class EditorHelp:
             self._failed("the editor helper's completion")
             answer = None
         if answer is None or not answer.items:
+            if _MEMBER.search(code[: base.start]):
+                # After `.`, `->` or `::` the word list (keywords, every name) is never what the
+                # receiver has: no answer is better than a wrong one, except a scope's own words.
+                return self._scoped(code, base)
             return base
         if _MEMBER.search(code[: answer.start]) or answer.start != base.start:
             return answer
         known = set(answer.matches)  # a plain word: what the helper found, then the word list's others
         extra = tuple(item for item in base.items if item.text not in known)
         return Completions(answer.items + extra, answer.start, answer.end, answer.source)
+
+    def _scoped(self, code: str, base: Completions) -> Completions:
+        """What the toolchain's ``scoped_words`` offer after ``scope::`` or ``scope.`` (often nothing)."""
+        scope = _SCOPE.search(code[: base.start])
+        words = self.toolchain.scoped_words.get(scope.group(1), frozenset()) if scope else frozenset()
+        typed = code[base.start : base.end]
+        items = tuple(CompletionItem(w, "name") for w in sorted(words) if w.startswith(typed) and w != typed)
+        return Completions(items, base.start, base.end, base.source)
 
     def _complete(
         self, memory: Memory, code: str, cursor: int, flags: Sequence[str], cwd: Path, timeout: float

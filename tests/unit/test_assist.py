@@ -154,8 +154,34 @@ def test_editor_help_falls_back_and_never_raises(tmp_path):
     memory = memory_of(toolchain, "int remembered_total;")
     assert help_.complete(memory, "remembered_t", None).matches == ["remembered_total"]
     assert help_.complete(memory, "%fl", 3).matches == ["%flags"]
+    for member in ("remembered_total.", "p->", "p->rem", "x = a::"):  # the word list knows no members
+        answer = help_.complete(memory, member, None)
+        assert answer.matches == [] and answer.end == len(member), member
+    assert help_.complete(memory, "x = remembered_t", None).matches == ["remembered_total"]
     assert help_.inspect(memory, "remembered_total", 3) is not None
     assert help_.inspect(memory, "p.x", 3) is None
+
+
+def test_after_a_scope_only_its_scoped_words_answer(tmp_path, monkeypatch):
+    toolchain = load_toolchain("c")
+    monkeypatch.setattr(type(toolchain), "scoped_words", {"std": frozenset({"cout", "cerr", "vector"})})
+    help_ = EditorHelp(toolchain, tmp_path)
+    help_._made = True  # no helper: the fallback answers
+    memory = memory_of(toolchain, "int cwhatever;")
+    assert help_.complete(memory, "std::c", None).matches == ["cerr", "cout"]
+    assert help_.complete(memory, "x = std::", None).matches == ["cerr", "cout", "vector"]
+    assert help_.complete(memory, "a::std::c", None).matches == []  # another scope of that name
+    assert help_.complete(memory, "other::c", None).matches == []
+    assert "cwhatever" in help_.complete(memory, "c", None).matches  # a plain word: the word list
+
+
+def test_go_packages_complete_from_their_words_while_the_helper_is_away(tmp_path):
+    toolchain = load_toolchain("go")
+    help_ = EditorHelp(toolchain, tmp_path)
+    help_._made = True  # no helper
+    assert help_.complete(Memory(), "fmt.Prin", None).matches == ["Print", "Printf", "Println"]
+    assert "Abs" not in help_.complete(Memory(), "strings.", None).matches
+    assert help_.complete(Memory(), "p.", None).matches == []
 
 
 @pytest.mark.skipif(shutil.which("man") is None, reason="needs man")
@@ -184,3 +210,142 @@ def test_a_rust_analyzer_that_fails_to_run_counts_as_absent(tmp_path, monkeypatc
     working.chmod(0o755)
     monkeypatch.setenv("CCELL_RUST_ANALYZER", str(working))
     assert find_rust_analyzer() == str(working)
+
+
+# -- Rust: the type of a receiver, read from the program -------------------------------------------
+
+RUST_PROGRAM = """
+use std::collections::HashMap;
+struct Point { x: i32, y: i32 }
+impl Point {
+    fn new(x: i32, y: i32) -> Self { Point { x, y } }
+    fn mirrored(&self) -> Self { Point { x: self.y, y: self.x } }
+    fn show(&self) { }
+}
+struct Line { start: Point, end: Point }
+impl std::fmt::Display for Line {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { Ok(()) }
+}
+const ORIGIN: Point = Point { x: 0, y: 0 };
+static UNIT: Line = Line { start: ORIGIN, end: Point { x: 1, y: 1 } };
+fn origin() -> Point { Point::new(0, 0) }
+fn maybe() -> Option<Point> { None }
+fn measure(line: &Line, scale: f64) -> f64 { 1.0 }
+"""
+
+
+@pytest.mark.parametrize(
+    ("before", "expr", "expected"),
+    [
+        ("", "ORIGIN", "Point"),
+        ("", "UNIT.end", "Point"),
+        ("", "UNIT.start.x", "i32"),
+        ("", "origin()", "Point"),
+        ("", "origin().mirrored()", "Point"),
+        ("", "Point::new(1, 2)", "Point"),
+        ("", "maybe()?", "Point"),
+        ("let o: std::option::Option<Line> = None;", "o?.end", "Point"),
+        ("", "&ORIGIN", "Point"),
+        ("", "(origin())", "Point"),
+        ("", "ORIGIN.show()", None),  # returns ()
+        ("", "ORIGIN.nothing", None),
+        ("", "nobody", None),
+        ("", "x + 1", None),
+        ("let q = origin();", "q", "Point"),
+        ("let q = origin(); let q = q.x;", "q", "i32"),  # shadowing: the later let, typed before it
+        ("let mut line: Line = make();", "line.start", "Point"),
+        ("let v = vec![Point::new(1, 2); 3];", "v[0]", "Point"),
+        ("let v: Vec<Point> = Vec::new();", "v", "Vec<Point>"),
+        ("let h: HashMap<String, Line> = HashMap::new();", "h[k].end", "Point"),
+        ("let n = 7u8;", "n", "u8"),
+        ("let a = [1.5, 2.0];", "a", None),
+        ('let s = "x".to_string();', "s", "String"),
+        ("", "ORIGIN.x as f64", "f64"),
+        ("impl Line {\n    fn width(&self) -> i32 {\n", "self.end", "Point"),
+        ("impl Line {\n    fn make() -> Self {\n", "Self::new_line()", "Line"),
+        ("fn measure(line: &Line, scale: f64) -> f64 {\n", "line", "&Line"),
+        ("fn f() {\n    let s = Point::new(1, 1);\n}\nimpl Point {\n    fn g(&self) {\n", "self", "Point"),
+    ],
+)
+def test_rust_types_a_receiver_from_the_program(before, expr, expected):
+    from ccell_rust.declared import local_items
+    from ccell_rust.infer import Typer
+
+    text = RUST_PROGRAM + before
+    typer = Typer(local_items(load_toolchain("rust").grammar(), text))
+    assert typer.expression(expr, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "receiver"),
+    [
+        ("ORIGIN.", "ORIGIN"),
+        ("let q = line.start.no", "line.start"),
+        ("    origin().", "origin()"),
+        ("x = Point::new(1, 2).mirrored().x.", "Point::new(1, 2).mirrored().x"),
+        ("maybe()?.", "maybe()?"),
+        ("v.iter().collect::<Vec<_>>().", "v.iter().collect::<Vec<_>>()"),
+        ('f(&"ab".', '"ab"'),
+        ("vec![1, 2].l", "vec![1, 2]"),
+        ("return (a).b", "(a)"),
+        ("!done.", "done"),
+        ("for i in 0..n.", "n"),
+        ("0..", None),
+        ("x = .", None),
+        ("a.b", "a"),
+        ("no dot", None),
+    ],
+)
+def test_rust_finds_the_receiver_before_the_cursor(text, receiver):
+    from ccell_rust.infer import receiver_before
+
+    found = receiver_before(text)
+    assert (found and found[0]) == receiver
+    if found:
+        assert text[found[1] :].startswith(receiver)
+
+
+def test_rust_std_members_fill_in_the_type_arguments():
+    """Option<&Point>'s unwrap is a &Point: a member's return type read from a page of the docs
+    (rustdoc writes `-> Twhere E: Debug`), its generic parameters from the type's declaration."""
+    from ccell_rust.declared import Local
+    from ccell_rust.infer import Typer
+    from ccell_rust.stddocs import Item, Member
+
+    pages = {
+        "Option": ("pub enum Option<T> {\n    None,\n    Some(T),\n}", "pub const fn unwrap(self) -> T"),
+        "Result": ("pub enum Result<T, E> {", "pub fn unwrap(self) -> Twhere E: Debug,"),
+        "Vec": ("pub struct Vec<T, A = Global>where\n    A: Allocator,", "pub fn first(&self) -> Option<&T>"),
+        "String": ("pub struct String { /* private fields */ }", "fn from(s: &'a String) -> Cow<'a, str>"),
+    }
+
+    class Docs:
+        def resolve(self, path):
+            return Item(path, "struct", path) if path in pages else None
+
+        def describe(self, item):
+            return pages[item.path][0], ""
+
+        def members(self, item):
+            signature = pages[item.path][1]
+            name = signature.split("fn ", 1)[1].split("(", 1)[0]
+            return (Member(name, "method", signature, "", ""),)
+
+    typer = Typer(Local(), Docs())  # type: ignore[arg-type]
+    assert typer.method("Vec<Point>", "first") == "Option<&Point>"
+    assert typer.method("Option<&Point>", "unwrap") == "&Point"
+    assert typer.method("Result<Vec<u8>, String>", "unwrap") == "Vec<u8>"
+    assert typer.method("Vec<Point>", "nothing") is None
+    # a trait's function on the page may be another impl's: String::from(..) makes a String
+    assert typer.expression('String::from("a")', "") == "String"
+    assert typer.expression("maybe.first().unwrap()", "let maybe: Vec<Line> = Vec::new();") == "&Line"
+
+
+def test_rust_types_a_long_chain_of_variables_without_recursing_forever():
+    from ccell_rust.declared import local_items
+    from ccell_rust.infer import Typer
+
+    text = "const SEED: u8 = 1;\nlet v0 = SEED;\n" + "".join(f"let v{i + 1} = v{i};\n" for i in range(5000))
+    typer = Typer(local_items(load_toolchain("rust").grammar(), text))
+    assert typer.expression("v30", text) == "u8"
+    assert typer.expression("v5000", text) is None  # deeper than MAX_DEPTH: unknown, quickly

@@ -47,7 +47,7 @@ from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Project, 
 from . import direct, names, project, tests, value
 from . import prune as pruning
 from .assist import GoAssistant
-from .classify import KEYWORDS, split_cell
+from .classify import KEYWORDS, PACKAGE_WORDS, split_cell
 from .gocmd import GoInstall, StandardLibrary, find_go, list_std_argv, load_std, name_cells, parse_messages
 from .render import SOURCE, render_program
 
@@ -89,6 +89,7 @@ class GoToolchain(Toolchain):
         "nbconvert_exporter": "ccell-script",  # --to script writes the rendered program
     }
     keywords: ClassVar[frozenset[str]] = KEYWORDS
+    scoped_words: ClassVar[Mapping[str, frozenset[str]]] = PACKAGE_WORDS
     line_comment: ClassVar[str | None] = "//"
     order_free: ClassVar[bool] = True  # a declaration may use one declared further down
 

@@ -44,6 +44,28 @@ KEYWORDS = frozenset(
     bufio NewReader NewScanner NewWriter bytes Buffer io Reader Writer EOF unicode utf8
     context Background json Marshal Unmarshal""".split()
 )
+# What `pkg.` offers while the Go helper is not there (yet): the package's words of KEYWORDS.
+PACKAGE_WORDS = {
+    package: frozenset(words.split())
+    for package, words in {
+        "fmt": "Print Println Printf Sprintf Sprint Sprintln Errorf Fprintf Fprintln "
+        "Scan Scanln Scanf Sscanf",
+        "strings": "Builder Contains Fields HasPrefix HasSuffix Index Join Repeat Replace ReplaceAll Split "
+        "ToLower ToUpper TrimSpace",
+        "strconv": "Atoi Itoa ParseFloat ParseInt FormatInt Quote",
+        "os": "Args Exit Getenv ReadFile WriteFile Open Create Stdin Stdout Stderr",
+        "math": "Sqrt Pow Abs Floor Ceil Max Min Inf Pi MaxInt",
+        "sort": "Ints Strings Slice",
+        "errors": "New Is As",
+        "time": "Now Since Sleep Duration Second Millisecond",
+        "sync": "WaitGroup Mutex",
+        "bufio": "NewReader NewScanner NewWriter",
+        "bytes": "Buffer",
+        "io": "Reader Writer EOF",
+        "context": "Background",
+        "json": "Marshal Unmarshal",
+    }.items()
+}
 
 SPEC_TYPES = {
     "import_declaration": ("import_spec",),

@@ -8,8 +8,11 @@ has nothing to say, the docs answer:
 
 - ``Type::pre`` (``String::fr``, ``Vec::wi``, ``Point::``): associated functions, constants and
   variants, from the type's std page or from the notebook's ``impl`` blocks and ``enum``s;
-- ``value.pre``: methods and fields of the value's type, when a ``let`` or a parameter shows it
-  (``let s = String::new();``, ``let p: Point``, a literal, ``vec![...]``);
+- ``value.pre``: methods and fields of the value's type, which ``infer.Typer`` reads from the
+  program: a ``let`` or a parameter (``let s = String::new();``, ``let p: Point``, a literal,
+  ``vec![...]``), a ``const`` or ``static``, the return type of a function or an ``impl`` method
+  (``origin().``, ``p.mirrored().``), a struct's field (``line.start.``), ``self``; std methods'
+  return types from the docs (``s.trim().``). A receiver it cannot read gets no items;
 - ``std::collections::``: what the module holds.
 
 Inspection shows a std item's declaration and the first paragraph of its documentation (detail
@@ -25,11 +28,8 @@ import shutil
 import subprocess
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from tree_sitter import Node
 
 from ccellkernel.assist import (
     Assistant,
@@ -41,8 +41,10 @@ from ccellkernel.assist import (
     LspAssistant,
 )
 from ccellkernel.assist.process import executable
-from ccellkernel.syntax import node_text, parse
 
+from . import infer
+from .declared import Local, local_items, strip_generics
+from .infer import Typer, enclosing_impl, receiver_before
 from .stddocs import Item, Member, StdDocs
 
 if TYPE_CHECKING:
@@ -57,8 +59,6 @@ KINDS = {
     "structfield": "field",
 }
 _PATH_BEFORE = re.compile(r"((?:[A-Za-z_]\w*\s*(?:<[^<>;{}]*>)?\s*::\s*)+)([A-Za-z_]\w*)?\Z")
-_VALUE_BEFORE = re.compile(r"(?<![\w.:])([A-Za-z_]\w*)\s*\.\s*([A-Za-z_]\w*)?\Z")
-_TYPE_PATH = re.compile(r"(?:(?:[A-Za-z_]\w*)\s*(?:<[^<>]*>)?\s*::\s*)*[A-Z]\w*")
 
 
 def find_rust_analyzer() -> str | None:
@@ -88,19 +88,6 @@ def user_cache() -> Path | None:
     if xdg:
         return Path(xdg) / "ccellkernel"
     return Path(home) / ".cache" / "ccellkernel" if home else None
-
-
-@dataclass
-class Local:
-    """What the program itself declares: types with their fields, variants and impl functions."""
-
-    fields: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
-    variants: dict[str, list[str]] = field(default_factory=dict)
-    functions: dict[str, list[tuple[str, str, bool]]] = field(default_factory=dict)  # name, sig, self
-    uses: dict[str, str] = field(default_factory=dict)  # alias -> path
-
-    def knows(self, name: str) -> bool:
-        return name in self.fields or name in self.variants or name in self.functions
 
 
 class RustAssistant(Assistant):
@@ -185,7 +172,7 @@ class RustAssistant(Assistant):
     def complete(self, point: EditPoint, timeout: float) -> Completions | None:
         deadline = time.monotonic() + timeout
         if not self._wait(timeout):
-            return None
+            return self._complete_from_docs(point)  # the notebook's own items need no docs
         if self.analyzer is not None:
             answer = self.analyzer.complete(point, deadline - time.monotonic())
             if answer is not None and answer.items:
@@ -205,20 +192,22 @@ class RustAssistant(Assistant):
     # -- from the docs and the program -------------------------------------------------------------
 
     def _complete_from_docs(self, point: EditPoint) -> Completions | None:
-        before = point.before
+        tail = point.before[-300:]
         start = point.cursor - len(point.word)
-        path_match = _PATH_BEFORE.search(before[-300:])
-        value_match = None if path_match else _VALUE_BEFORE.search(before[-300:])
-        if path_match is None and value_match is None:
+        path_match = _PATH_BEFORE.search(tail)
+        receiver = None if path_match else receiver_before(tail)
+        if path_match is None and receiver is None:
             return None
         local = local_items(self.toolchain.grammar(), point.program.text)
         if path_match is not None:
-            owner = _strip_generics(path_match.group(1)).rstrip(":")
+            owner = strip_generics(path_match.group(1)).rstrip(":")
+            if owner == "Self" or owner.startswith("Self::"):
+                owner = (enclosing_impl(point.program.text[: point.offset]) or "Self") + owner[4:]
             rows = self._path_members(owner, local)
         else:
-            assert value_match is not None
-            type_name = infer_type(value_match.group(1), point.program.text[: point.offset], local)
-            rows = [] if type_name is None else self._value_members(type_name, local)
+            assert receiver is not None
+            written = self._receiver_type(receiver, point, len(tail), local)
+            rows = [] if written is None else self._value_members(written, local)
         if rows is None:
             return None
         typed = point.word
@@ -227,6 +216,15 @@ class RustAssistant(Assistant):
             if name.startswith(typed) and name != typed and name not in items:
                 items[name] = CompletionItem(name, kind, signature)
         return Completions(tuple(items[n] for n in sorted(items)), start, point.cursor, self.name)
+
+    def _receiver_type(
+        self, receiver: tuple[str, int], point: EditPoint, tail: int, local: Local
+    ) -> str | None:
+        """The type of the receiver found in the last ``tail`` characters before the cursor, read
+        in the program as it stands before the receiver."""
+        text, at = receiver
+        before = point.program.text[: point.offset - tail + at]
+        return Typer(local, self.docs).expression(text, before)
 
     def _path_members(self, owner: str, local: Local) -> list[tuple[str, str, str]] | None:
         last = owner.rsplit("::", 1)[-1]
@@ -245,7 +243,10 @@ class RustAssistant(Assistant):
         items = self.docs.module_items(owner)
         return [(name, kind, f"{kind} {owner}::{name}") for name, kind in items] or None
 
-    def _value_members(self, type_name: str, local: Local) -> list[tuple[str, str, str]]:
+    def _value_members(self, written: str, local: Local) -> list[tuple[str, str, str]]:
+        type_name = infer.type_name(written)
+        if type_name is None:
+            return []
         last = type_name.rsplit("::", 1)[-1]
         if local.knows(last):
             rows = [(n, "field", f"{n}: {t}") for n, t in local.fields.get(last, [])]
@@ -268,19 +269,21 @@ class RustAssistant(Assistant):
         name = word.group(0)
         local = local_items(self.toolchain.grammar(), point.program.text)
         owner_match = _PATH_BEFORE.search(point.before[-300:])
-        value_match = None if owner_match else _VALUE_BEFORE.search(point.before[-300:] + name)
+        tail = point.before[-300:]
+        receiver = None if owner_match else receiver_before(tail + name)
         member: Member | None = None
         item: Item | None = None
         if owner_match is not None:
-            owner = _strip_generics(owner_match.group(1)).rstrip(":")
+            owner = strip_generics(owner_match.group(1)).rstrip(":")
             owner = local.uses.get(owner, owner)
             owner_item = self.docs.resolve(owner)
             if owner_item is not None and owner_item.kind != "fn":
                 member = next((m for m in self.docs.members(owner_item) if m.name == name), None)
             if member is None:
                 item = self.docs.resolve(f"{owner}::{name}")
-        elif value_match is not None and value_match.group(2):
-            type_name = infer_type(value_match.group(1), point.program.text[: point.offset], local)
+        elif receiver is not None:
+            written = self._receiver_type(receiver, point, len(tail), local)
+            type_name = None if written is None else infer.type_name(written)
             owner_item = (
                 None if type_name is None else self.docs.resolve(local.uses.get(type_name, type_name))
             )
@@ -308,148 +311,3 @@ def _kind(member: Member) -> str:
     if member.kind in ("method", "tymethod") and not member.takes_self:
         return "function"
     return KINDS.get(member.kind, member.kind)
-
-
-def _strip_generics(path: str) -> str:
-    previous = None
-    while previous != path:
-        previous = path
-        path = re.sub(r"<[^<>]*>", "", path)
-    return re.sub(r"\s+", "", path)
-
-
-# -- what the program declares ------------------------------------------------------------------------
-
-
-def local_items(language: object, text: str) -> Local:
-    """Structs, enums, impl functions and ``use`` names of the program (tree-sitter)."""
-    local = Local()
-    tree = parse(language, text)  # type: ignore[arg-type]
-    stack: list[Node] = [tree.root_node]
-    while stack:
-        node = stack.pop()
-        kind = node.type
-        if kind == "struct_item":
-            name = node_text(node.child_by_field_name("name"))
-            body = node.child_by_field_name("body")
-            fields = []
-            for decl in body.named_children if body is not None else []:
-                if decl.type == "field_declaration":
-                    fields.append(
-                        (
-                            node_text(decl.child_by_field_name("name")),
-                            node_text(decl.child_by_field_name("type")),
-                        )
-                    )
-            local.fields.setdefault(name, []).extend(fields)
-        elif kind == "enum_item":
-            name = node_text(node.child_by_field_name("name"))
-            body = node.child_by_field_name("body")
-            variants = [
-                node_text(v.child_by_field_name("name"))
-                for v in (body.named_children if body is not None else [])
-                if v.type == "enum_variant"
-            ]
-            local.variants.setdefault(name, []).extend(variants)
-        elif kind == "impl_item":
-            target = _strip_generics(node_text(node.child_by_field_name("type"))).rsplit("::", 1)[-1]
-            body = node.child_by_field_name("body")
-            for item in body.named_children if body is not None else []:
-                if item.type == "function_item":
-                    params = item.child_by_field_name("parameters")
-                    takes_self = params is not None and any(
-                        p.type == "self_parameter" for p in params.named_children
-                    )
-                    signature = node_text(item).split("{", 1)[0].strip()
-                    name = node_text(item.child_by_field_name("name"))
-                    local.functions.setdefault(target, []).append(
-                        (name, " ".join(signature.split()), takes_self)
-                    )
-            continue
-        elif kind == "use_declaration":
-            _uses(node_text(node.child_by_field_name("argument")), local.uses)
-            continue
-        elif kind == "function_item":
-            stack.extend(reversed(node.children))
-            continue
-        stack.extend(reversed(node.children))
-    return local
-
-
-def _uses(argument: str, uses: dict[str, str], prefix: str = "") -> None:
-    """``std::collections::{HashMap, hash_map::Entry as E}`` -> HashMap, E."""
-    argument = re.sub(r"\s*(::|[{},])\s*", r"\1", " ".join(argument.split()))
-    brace = argument.find("{")
-    if brace >= 0 and argument.endswith("}"):
-        base = prefix + argument[:brace]
-        depth, part, parts = 0, "", []
-        for char in argument[brace + 1 : -1]:
-            if char == "," and depth == 0:
-                parts.append(part)
-                part = ""
-                continue
-            depth += char == "{"
-            depth -= char == "}"
-            part += char
-        parts.append(part)
-        for piece in parts:
-            if piece and piece != "self":
-                _uses(piece, uses, base)
-        return
-    aliased = re.fullmatch(r"([\w:]+) as (\w+)", argument)
-    if aliased:
-        uses[aliased.group(2)] = prefix + aliased.group(1)
-    elif re.fullmatch(r"[\w:]+", argument):
-        uses[argument.rsplit("::", 1)[-1]] = prefix + argument
-
-
-def infer_type(name: str, text: str, local: Local) -> str | None:
-    """The type of variable ``name`` from its last ``let`` (or a parameter) in ``text``."""
-    escaped = re.escape(name)
-    found = None
-    for match in re.finditer(
-        rf"\blet\s+(?:mut\s+)?{escaped}\s*(?::\s*(?P<type>[^=;]+?))?\s*=\s*(?P<expr>[^;]+)", text
-    ):
-        found = match
-    if found is not None:
-        if found.group("type"):
-            return _type_name(found.group("type"))
-        return _type_of(found.group("expr").strip())
-    params = list(re.finditer(rf"[(,]\s*(?:mut\s+)?{escaped}\s*:\s*(?P<type>[^,)]+)", text))
-    if params:
-        return _type_name(params[-1].group("type"))
-    return None
-
-
-def _type_name(written: str) -> str | None:
-    written = re.sub(r"^&\s*(?:'\w+\s+)?(?:mut\s+)?", "", written.strip())
-    match = re.match(r"[\w:]+", _strip_generics(written))
-    return match.group(0) if match else None
-
-
-def _type_of(expr: str) -> str | None:
-    if re.match(r'"(?:[^"\\]|\\.)*"\s*\.\s*(?:to_string|to_owned|into)\s*\(', expr) or expr.startswith(
-        "format!"
-    ):
-        return "String"
-    if expr.startswith('"'):
-        return "str"
-    if expr.startswith("vec!"):
-        return "Vec"
-    if re.match(r"'(?:[^'\\]|\\.)'", expr):
-        return "char"
-    if re.match(r"-?\d[\d_]*\.\d", expr):
-        return "f64"
-    if re.match(r"-?\d[\d_]*(?:[iu](?:8|16|32|64|128|size))?\b", expr):
-        suffix = re.match(r"-?\d[\d_]*([iu](?:8|16|32|64|128|size))", expr)
-        return suffix.group(1) if suffix else "i32"
-    if expr in ("true", "false"):
-        return "bool"
-    path = _TYPE_PATH.match(expr)
-    if path is None:
-        return None
-    written = _strip_generics(path.group(0))
-    rest = expr[path.end() :].lstrip()
-    if rest.startswith("::") or rest.startswith("{") or rest.startswith("("):
-        return written  # Type::new(), Type { .. }, Tuple(..)
-    return written.rsplit("::", 1)[0] if "::" in written else None

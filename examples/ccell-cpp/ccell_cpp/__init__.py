@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar
@@ -66,6 +66,10 @@ KEYWORDS = frozenset(
     std cout cin cerr endl string vector map unordered_map set pair array optional size_t printf
     make_pair make_unique make_shared unique_ptr shared_ptr sort begin end push_back emplace_back""".split()
 )
+STD = frozenset(  # what `std::` completes to without clangd
+    """cout cin cerr endl string vector map unordered_map set pair array optional size_t printf
+    make_pair make_unique make_shared unique_ptr shared_ptr sort begin end""".split()
+)
 
 
 class CppToolchain(Toolchain):
@@ -83,6 +87,7 @@ class CppToolchain(Toolchain):
         "nbconvert_exporter": "ccell-script",  # --to script writes the rendered program
     }
     keywords: ClassVar[frozenset[str]] = KEYWORDS
+    scoped_words: ClassVar[Mapping[str, frozenset[str]]] = {"std": STD}
     line_comment: ClassVar[str | None] = "//"
 
     def __init__(self) -> None:
