@@ -784,13 +784,19 @@ def forced_shutdown(lab: Lab, kernel: str) -> Outcome:
     )
 
 
+def _job_pid(k: RunningKernel, command: str) -> int:
+    started = k.ok(command)
+    return int(re.search(r"pid (\d+)", started).group(1))  # type: ignore[union-attr]
+
+
 def background_job(lab: Lab, kernel: str) -> Outcome:
+    """Jobs outlive their cells and are listed; ``%jobs kill N`` ends job N alone, an unknown N is a
+    ``MagicError``, ``%jobs kill all`` ends the rest, and shutdown ends a job started after that."""
     k = lab.start(kernel)
     name = fresh_name("job")
     try:
         k.ok(f"%%bash --bg\nsleep 300 &\necho $! >> {name}\necho serving")
-        shell = k.ok("!sleep 300 &")
-        shell_pid = int(re.search(r"pid (\d+)", shell).group(1))  # type: ignore[union-attr]
+        second, third = _job_pid(k, "!sleep 300 &"), _job_pid(k, "!sleep 301 &")
         k.ok('printf("another cell\\n");')
         deadline = time.monotonic() + 10
         while not read_pids(lab, kernel, name) and time.monotonic() < deadline:
@@ -798,15 +804,37 @@ def background_job(lab: Lab, kernel: str) -> Outcome:
         served = read_pids(lab, kernel, name)  # the server the first job's script left running
         listed = k.ok("%jobs")
         log = k.ok("%jobs log 1")
-        survivors = [p for p in (*served, shell_pid) if _state(p) not in (None, "Z")]
+        survivors = [p for p in (*served, second, third) if _state(p) not in (None, "Z")]
+        killed_one = k.ok("%jobs kill 1")
+        one_gone, others = gone(served), [p for p in (second, third) if _state(p) not in (None, "Z", "X")]
+        unknown = k.execute("%jobs kill 7")
+        refused = unknown.reply.get("evalue", "") if unknown.reply else ""
+        killed_all = k.ok("%jobs kill all")
+        all_gone = gone([second, third])
+        after = k.ok("%jobs")
+        fourth = _job_pid(k, "!sleep 302 &")
     finally:
         k.shutdown()
-    left = gone([*served, shell_pid])
-    ok = "[1]" in listed and "[2]" in listed and "serving" in log and len(survivors) == 2 and not left
+    at_shutdown = gone([fourth])
+    checks = {
+        "outlive their cells": len(survivors) == 3,
+        "listed": all(f"[{n}]" in listed for n in (1, 2, 3)) and "1 of its processes still run" in listed,
+        "log": "serving" in log,
+        "kill 1": killed_one == "[1] killed\n" and served and not one_gone and len(others) == 2,
+        "unknown job": ename(unknown) == "MagicError"
+        and refused.startswith("no job 7; the jobs are: 1, 2, 3"),
+        "kill all": killed_all == "[1] killed\n[2] killed\n[3] killed\n" and not all_gone,
+        # job 1's script had exited (its server ran on); jobs 2 and 3 were the commands themselves
+        "listed as ended": after.count("killed by SIGKILL") == 2 and "still run" not in after,
+        "shutdown": not at_shutdown,
+    }
+    failed = [check for check, passed in checks.items() if not passed]
     return Outcome(
-        ok,
-        f"{len(survivors)} of 2 jobs' processes alive after their cells, listed by %jobs, log has its "
-        f"output; after shutdown {len(left)} left",
+        not failed,
+        f"{len(survivors)} of 3 jobs' processes alive after their cells; %jobs kill 1 ended job 1 "
+        f"({len(others)} of 2 others alive), kill 7: {ename(unknown)}, kill all ended "
+        f"{2 - len(all_gone)} of 2; a job left at shutdown: {'alive' if at_shutdown else 'killed'}"
+        + (f"; FAILED: {', '.join(failed)}" if failed else ""),
     )
 
 
@@ -1006,7 +1034,12 @@ CASES: list[Case] = [
     Case("shell metacharacters in magics", "taken literally", ("c",), metacharacters),
     Case("kill -9 of the kernel", "folder, processes, cgroups gone", ("c", "c-nocg"), kill_nine),
     Case("forced shutdown", "folder removed, jobs killed", ("c",), forced_shutdown),
-    Case("%%bash --bg, !cmd &", "outlive cells, %jobs, killed at shutdown", ("c",), background_job),
+    Case(
+        "%%bash --bg, !cmd &",
+        "outlive cells, %jobs, kill N / all, killed at shutdown",
+        ("c",),
+        background_job,
+    ),
     Case(
         "interrupt twice", "KeyboardInterrupt, memory kept", ("c", "go", "rust"), interrupt_twice, fast=False
     ),
