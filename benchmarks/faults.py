@@ -535,7 +535,7 @@ def _limit_case(
         traceback = "\n".join(result.reply.get("traceback", [])) if result.reply else ""
         restored = mark is None or "state restored to before" in traceback
         ok = ename(result) == name and evalue == message and seconds < bound and not left and kept
-        observed = f"{ename(result)} in {seconds:.2f} s: {evalue}; {left} processes left"
+        observed = f"{ename(result)} in {seconds:.2f} s: {evalue}; {left} left"
         if mark is not None:
             observed += f"; state {'restored' if restored and kept else 'LOST'}"
         elif not kept:
@@ -551,8 +551,10 @@ memory_limit = _limit_case(
 process_limit = _limit_case(
     "", FORK_BOMB, "ProcessLimit", "the program started more than 1024 processes (see %limits)", 10
 )
+# CPU time comes slower than wall-clock time on a busy machine, and a Go program without cgroups
+# ignores RLIMIT_CPU's SIGXCPU and ends at its hard limit, a second later (about 2 s here)
 cpu_limit = _limit_case(
-    "cpu=1s", BURN, "CPULimit", "the program used more than 1 s of CPU time (see %limits)", 5
+    "cpu=1s", BURN, "CPULimit", "the program used more than 1 s of CPU time (see %limits)", 8
 )
 time_limit = _limit_case("time=1s", SLEEP, "TimeLimit", "the program ran for more than 1 s (see %limits)", 4)
 
@@ -831,9 +833,9 @@ def background_job(lab: Lab, kernel: str) -> Outcome:
     failed = [check for check, passed in checks.items() if not passed]
     return Outcome(
         not failed,
-        f"{len(survivors)} of 3 jobs' processes alive after their cells; %jobs kill 1 ended job 1 "
-        f"({len(others)} of 2 others alive), kill 7: {ename(unknown)}, kill all ended "
-        f"{2 - len(all_gone)} of 2; a job left at shutdown: {'alive' if at_shutdown else 'killed'}"
+        f"{len(survivors)} of 3 alive after their cells; kill 1: job 1 {'alive' if one_gone else 'gone'}, "
+        f"{len(others)} of 2 others alive; kill 7: {ename(unknown)}; kill all: {2 - len(all_gone)} of 2 "
+        f"gone; at shutdown: {'alive' if at_shutdown else 'killed'}"
         + (f"; FAILED: {', '.join(failed)}" if failed else ""),
     )
 
@@ -1074,7 +1076,7 @@ class Table:
         widths = [
             max(len(h), *(len(c[i]) for c in cells)) if cells else len(h) for i, h in enumerate(headers)
         ]
-        widths[3] = min(widths[3], 110)
+        widths[3] = min(widths[3], 130)
         line = lambda values: " | ".join(str(v)[: widths[i]].ljust(widths[i]) for i, v in enumerate(values))  # noqa: E731
         print(line(headers))
         print("-+-".join("-" * w for w in widths))
