@@ -2,11 +2,13 @@
 
     python benchmarks/faults.py [--fast] [--language c] [--case NAME]
 
-Runs every case against the kernels it applies to (C, Go, Rust; ``c-nocg`` is the C kernel with
-cgroups turned off, ``CCELL_CGROUPS=off``, so runs are tracked by the subreaper alone) through
-jupyter_client, and prints one row per case and language: case, expected, observed (with figures),
-pass or fail. It exits 1 if a case failed. ``--fast`` keeps the cases that take a few seconds at most;
-``tests/test_faults.py`` runs those as tests, from these same definitions.
+Runs every case against the kernels it applies to through jupyter_client, and prints one row per
+case and kernel: case, expected, observed (with figures), pass or fail. The kernels (``VARIANTS``):
+``c`` (the live C program, CELL_MODEL section 1a), ``c-fresh`` (C after ``%state fresh``: a new
+process per cell, run like Go and Rust programs), ``go``, ``rust``, and each with ``-nocg``: cgroups
+turned off (``CCELL_CGROUPS=off``), so runs are tracked by the subreaper alone and limits enforced by
+setrlimit and counting. It exits 1 if a case failed. ``--fast`` keeps the cases that take a few
+seconds at most; ``tests/test_faults.py`` runs those as tests, from these same definitions.
 """
 
 from __future__ import annotations
@@ -59,12 +61,36 @@ SETUP = {
         "#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n#include <unistd.h>\n"
         "#include <signal.h>\n#include <assert.h>\n#include <sys/wait.h>\n#include <sys/types.h>\n"
         'void save_pid(const char *file, int pid) { FILE *f = fopen(file, "a"); fprintf(f, "%d\\n", pid); '
-        "fclose(f); }"
+        "fclose(f); }\nint fault_mark = 0;"
     ),
-    "go": 'import (\n\t"os/exec"\n\t"syscall"\n)',
+    "go": 'import (\n\t"os/exec"\n\t"syscall"\n\t"time"\n)',
     "rust": "use std::os::unix::process::CommandExt;",
 }
-VARIANTS = {"c-nocg": ("c", {"CCELL_CGROUPS": "off"})}
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A kernel of the lab: its language, its environment, and (C) whether it runs ``%state fresh``."""
+
+    language: str
+    env: dict[str, str] = field(default_factory=dict)
+    fresh: bool = False
+
+
+NOCG = {"CCELL_CGROUPS": "off"}
+VARIANTS = {
+    "c": Variant("c"),
+    "c-fresh": Variant("c", fresh=True),
+    "go": Variant("go"),
+    "rust": Variant("rust"),
+    "c-nocg": Variant("c", NOCG),
+    "c-fresh-nocg": Variant("c", NOCG, fresh=True),
+    "go-nocg": Variant("go", NOCG),
+    "rust-nocg": Variant("rust", NOCG),
+}
+C_TREE = ("c", "c-fresh", "c-nocg", "c-fresh-nocg")  # the process-tree cases' kernels
+EVERY = tuple(VARIANTS)
+LANGUAGES = ("c", "c-fresh", "go", "rust")  # each language, and C in both modes
 
 
 class Lab:
@@ -75,7 +101,12 @@ class Lab:
         self._kernels: dict[str, RunningKernel] = {}
 
     def language(self, kernel: str) -> str:
-        return VARIANTS.get(kernel, (kernel, {}))[0]
+        return VARIANTS[kernel].language
+
+    def live(self, kernel: str) -> bool:
+        """Whether the kernel runs C's live program (globals kept from cell to cell)."""
+        variant = VARIANTS[kernel]
+        return variant.language == "c" and not variant.fresh
 
     def folder(self, kernel: str) -> Path:
         path = self.root / kernel
@@ -88,14 +119,18 @@ class Lab:
             setup = running.execute(SETUP[self.language(kernel)], timeout=180)
             if setup.status != "ok":
                 raise RuntimeError(f"{kernel}: the setup cell failed:\n{setup.describe()}")
+            if VARIANTS[kernel].fresh:
+                state = running.execute("%state fresh")
+                if state.status != "ok" or not state.stdout.startswith("state: fresh"):
+                    raise RuntimeError(f"{kernel}: %state fresh failed:\n{state.describe()}")
             self._kernels[kernel] = running
         return self._kernels[kernel]
 
     def start(self, kernel: str, **env: str) -> RunningKernel:
         """A kernel of its own (the caller shuts it down)."""
-        language, extra = VARIANTS.get(kernel, (kernel, {}))
-        env = {"RUST_BACKTRACE": "0", **extra, **env}
-        return RunningKernel(f"ccell-{language}", env=env, cwd=self.folder(kernel))
+        variant = VARIANTS[kernel]
+        env = {"RUST_BACKTRACE": "0", **variant.env, **env}
+        return RunningKernel(f"ccell-{variant.language}", env=env, cwd=self.folder(kernel))
 
     def close(self) -> None:
         for running in self._kernels.values():
@@ -150,6 +185,33 @@ def descendants(pid: int) -> list[int]:
         found.append(child)
         stack.extend(children.get(child, []))
     return found
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def programs(kernel_pid: int) -> list[int]:
+    """The live processes of the kernel's programs: its descendants but its own children (the process
+    supervisor, editor helpers, compilers) and the supervisor's keepers, whose number varies (a keeper
+    serves many runs)."""
+    mine = set(descendants(kernel_pid))
+    children = {pid for pid in mine if _parent(pid) == kernel_pid}
+    return [
+        pid
+        for pid in mine - children
+        if b"supervisor.py" not in _cmdline(pid) and _state(pid) not in (None, "Z", "X")
+    ]
+
+
+def _parent(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
 
 
 def rss(pid: int) -> int:
@@ -364,72 +426,168 @@ HOG = {
     """).replace("    ", "\t"),
     "rust": "let mut keep: Vec<Vec<u8>> = Vec::new();\nloop {\n    keep.push(vec![1u8; 1 << 20]);\n}",
 }
-
-
-def _with_limits(k: RunningKernel, limits: str, code: str, **kwargs: object) -> tuple[CellResult, float]:
-    try:
-        return timed(k, f"%limits {limits}\n{body(k, code)}", **kwargs)
-    finally:
-        k.execute("%limits --reset")
-
-
-def memory_limit(lab: Lab, kernel: str) -> Outcome:
-    k = lab.kernel(kernel)
-    result, seconds = _with_limits(k, "memory=256M", HOG[lab.language(kernel)], timeout=120)
-    evalue = result.reply.get("evalue", "") if result.reply else ""
-    ok = ename(result) == "MemoryLimit" and "256 MiB" in evalue and alive_after(k)
-    return Outcome(ok, f"{ename(result)}: {evalue} ({seconds:.2f} s)")
-
-
-FORK_BOMB = (
-    "for (int i = 0; i < 10000; i++) {\n  pid_t p = fork();\n  if (p == 0) { sleep(30); _exit(0); }\n"
-    '  if (p < 0) { perror("fork"); break; }\n}\nsleep(10);\nprintf("never\\n");'
+FORK_BOMB = {
+    "c": program("""
+        for (int i = 0; i < 10000; i++) {
+          pid_t p = fork();
+          if (p == 0) { sleep(30); _exit(0); }
+          if (p < 0) { perror("fork"); break; }
+        }
+        sleep(10);
+        printf("never\\n");
+    """),
+    "go": program("""
+        for i := 0; i < 10000; i++ {
+            if err := exec.Command("sleep", "30").Start(); err != nil {
+                fmt.Println("start:", err)
+                break
+            }
+        }
+        time.Sleep(10 * time.Second)
+        fmt.Println("never")
+    """).replace("    ", "\t"),
+    "rust": program("""
+        for _ in 0..10000 {
+            if let Err(err) = std::process::Command::new("sleep").arg("30").spawn() {
+                println!("spawn: {err}");
+                break;
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_secs(10));
+        println!("never");
+    """),
+}
+BURN = {
+    "c": "for (volatile unsigned long i = 0;; i++);",
+    "go": "for {\n}",
+    "rust": "let mut i: u64 = 0;\nloop {\n    i = std::hint::black_box(i + 1);\n}",
+}
+SLEEP = {
+    "c": "sleep(10);",
+    "go": "time.Sleep(10 * time.Second)",
+    "rust": "std::thread::sleep(std::time::Duration::from_secs(10));",
+}
+LINE = "0123456789012345678901234567890123456789"
+PRINT = {  # 20,000 lines of 41 bytes (800 kB), then a file that says the program ran to its end
+    "c": 'for (int i = 0; i < 20000; i++) puts("LINE");\nprintf("END\\n");\nfclose(fopen("DONE", "w"));',
+    "go": program("""
+        for i := 0; i < 20000; i++ {
+            fmt.Println("LINE")
+        }
+        fmt.Println("END")
+        os.WriteFile("DONE", nil, 0o644)
+    """).replace("    ", "\t"),
+    "rust": 'for _ in 0..20000 {\n    println!("LINE");\n}\nprintln!("END");\nstd::fs::write("DONE", "")?;',
+}
+CUT = (
+    "[ccellkernel: output cut at 100 KiB (output= in %limits); the program keeps running, its further "
+    "output is dropped]"
 )
 
 
-def process_limit(lab: Lab, kernel: str) -> Outcome:
-    k = lab.kernel(kernel)
-    before = len(descendants(k.pid))
-    result, seconds = timed(k, body(k, FORK_BOMB), timeout=120)
+def _mark(lab: Lab, kernel: str, k: RunningKernel) -> int | None:
+    """In the live program: a global set before the cell, which the cell must leave as it was (None:
+    the kernel keeps no state between cells)."""
+    if not lab.live(kernel):
+        return None
+    mark = 1000 + uuid.uuid4().int % 9000
+    k.ok(body(k, f"fault_mark = {mark};"))
+    return mark
+
+
+def _kept(k: RunningKernel, mark: int | None) -> bool:
+    """The kernel answers the next cell (and, live, with the state as it was before the cell)."""
+    if mark is None:
+        return alive_after(k)
+    result = k.execute('printf("%d\\n", fault_mark);', timeout=60)
+    return result.reply is not None and result.status == "ok" and result.stdout == f"{mark}\n"
+
+
+def _settled(k: RunningKernel, before: int) -> int:
+    """How many more program processes (``programs``) the kernel has than ``before``, once the
+    run's have had time to go."""
     deadline = time.monotonic() + WAIT_GONE
-    while len(descendants(k.pid)) > before + 2 and time.monotonic() < deadline:
-        time.sleep(0.1)
-    left = len(descendants(k.pid)) - before
-    evalue = result.reply.get("evalue", "") if result.reply else ""
-    usable = alive_after(k)
-    ok = ename(result) == "ProcessLimit" and "1024" in evalue and seconds < 10 and left <= 2 and usable
-    return Outcome(ok, f"{ename(result)} in {seconds:.2f} s: {evalue}; {max(left, 0)} processes left")
+    while len(programs(k.pid)) > before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return max(len(programs(k.pid)) - before, 0)
 
 
-def cpu_limit(lab: Lab, kernel: str) -> Outcome:
-    k = lab.kernel(kernel)
-    result, seconds = _with_limits(k, "cpu=1s", "for (volatile unsigned long i = 0;; i++);", timeout=60)
-    ok = ename(result) == "CPULimit" and seconds < 5
-    return Outcome(ok, f"{ename(result)} in {seconds:.2f} s")
+def _limit_case(
+    words: str, code: dict[str, str], name: str, message: str, bound: float
+) -> Callable[[Lab, str], Outcome]:
+    """A program that goes over a limit (``%limits WORDS``; none: the defaults). It must end within
+    ``bound`` seconds with exactly error ``name: message``, leave no process behind, and the kernel
+    must answer the next cell; the live C program must be as it was before the cell, and say so."""
+
+    def run(lab: Lab, kernel: str) -> Outcome:
+        k = lab.kernel(kernel)
+        try:
+            if words:
+                k.ok(f"%limits {words}")
+            mark = _mark(lab, kernel, k)
+            before = len(programs(k.pid))
+            result, seconds = timed(k, body(k, code[lab.language(kernel)]), timeout=120)
+            left = _settled(k, before)
+            kept = _kept(k, mark)
+        finally:
+            k.execute("%limits --reset")
+        evalue = result.reply.get("evalue", "") if result.reply else ""
+        traceback = "\n".join(result.reply.get("traceback", [])) if result.reply else ""
+        restored = mark is None or "state restored to before" in traceback
+        ok = ename(result) == name and evalue == message and seconds < bound and not left and kept
+        observed = f"{ename(result)} in {seconds:.2f} s: {evalue}; {left} left"
+        if mark is not None:
+            observed += f"; state {'restored' if restored and kept else 'LOST'}"
+        elif not kept:
+            observed += "; the next cell failed"
+        return Outcome(ok and restored, observed)
+
+    return run
 
 
-def time_limit(lab: Lab, kernel: str) -> Outcome:
-    k = lab.kernel(kernel)
-    result, seconds = _with_limits(k, "time=1s", "sleep(10);", timeout=60)
-    ok = ename(result) == "TimeLimit" and seconds < 4
-    return Outcome(ok, f"{ename(result)} in {seconds:.2f} s")
+memory_limit = _limit_case(
+    "memory=256M", HOG, "MemoryLimit", "the program used more than 256 MiB (see %limits)", 30
+)
+process_limit = _limit_case(
+    "", FORK_BOMB, "ProcessLimit", "the program started more than 1024 processes (see %limits)", 10
+)
+# CPU time comes slower than wall-clock time on a busy machine, and a Go program without cgroups
+# ignores RLIMIT_CPU's SIGXCPU and ends at its hard limit, a second later (about 2 s here)
+cpu_limit = _limit_case(
+    "cpu=1s", BURN, "CPULimit", "the program used more than 1 s of CPU time (see %limits)", 8
+)
+time_limit = _limit_case("time=1s", SLEEP, "TimeLimit", "the program ran for more than 1 s (see %limits)", 4)
 
 
 def output_limit(lab: Lab, kernel: str) -> Outcome:
     k = lab.kernel(kernel)
-    code = (
-        'for (int i = 0; i < 20000; i++) puts("0123456789012345678901234567890123456789"); printf("END\\n");'
-    )
-    result, seconds = _with_limits(k, "output=100K", code, timeout=60)
-    notices = sum(m.content["text"].count("output cut") for m in result.streams())
-    size = len(result.text)
+    done = lab.folder(kernel) / f"ran-on-{uuid.uuid4().hex[:8]}"
+    code = PRINT[lab.language(kernel)].replace("LINE", LINE).replace("DONE", done.name)
+    try:
+        k.ok("%limits output=100K")
+        mark = _mark(lab, kernel, k)
+        before = len(programs(k.pid))
+        result, seconds = timed(k, body(k, code), timeout=60)
+        left = _settled(k, before)
+        kept = _kept(k, mark)
+    finally:
+        k.execute("%limits --reset")
+    shown = result.stdout
     ok = (
         ename(result) == "ok"
-        and notices == 1
-        and 100 * 1024 <= size < 110 * 1024
-        and "END" not in result.stdout
+        and shown == ((LINE + "\n") * 2600)[: 100 * 1024]
+        and result.stderr == f"\n{CUT}\n"
+        and done.exists()
+        and not left
+        and kept
     )
-    return Outcome(ok, f"{ename(result)} in {seconds:.2f} s; {size} characters shown, {notices} notice")
+    return Outcome(
+        ok,
+        f"{ename(result)} in {seconds:.2f} s; {len(shown)} bytes shown, "
+        f"{result.stderr.count('output cut')} notice, other stderr "
+        f"{result.stderr.replace(CUT, '').strip()!r}; program ran to its end: {done.exists()}; "
+        f"{left} processes left" + ("" if kept else "; the next cell failed"),
+    )
 
 
 def bad_limits(lab: Lab, kernel: str) -> Outcome:
@@ -628,13 +786,19 @@ def forced_shutdown(lab: Lab, kernel: str) -> Outcome:
     )
 
 
+def _job_pid(k: RunningKernel, command: str) -> int:
+    started = k.ok(command)
+    return int(re.search(r"pid (\d+)", started).group(1))  # type: ignore[union-attr]
+
+
 def background_job(lab: Lab, kernel: str) -> Outcome:
+    """Jobs outlive their cells and are listed; ``%jobs kill N`` ends job N alone, an unknown N is a
+    ``MagicError``, ``%jobs kill all`` ends the rest, and shutdown ends a job started after that."""
     k = lab.start(kernel)
     name = fresh_name("job")
     try:
         k.ok(f"%%bash --bg\nsleep 300 &\necho $! >> {name}\necho serving")
-        shell = k.ok("!sleep 300 &")
-        shell_pid = int(re.search(r"pid (\d+)", shell).group(1))  # type: ignore[union-attr]
+        second, third = _job_pid(k, "!sleep 300 &"), _job_pid(k, "!sleep 301 &")
         k.ok('printf("another cell\\n");')
         deadline = time.monotonic() + 10
         while not read_pids(lab, kernel, name) and time.monotonic() < deadline:
@@ -642,15 +806,37 @@ def background_job(lab: Lab, kernel: str) -> Outcome:
         served = read_pids(lab, kernel, name)  # the server the first job's script left running
         listed = k.ok("%jobs")
         log = k.ok("%jobs log 1")
-        survivors = [p for p in (*served, shell_pid) if _state(p) not in (None, "Z")]
+        survivors = [p for p in (*served, second, third) if _state(p) not in (None, "Z")]
+        killed_one = k.ok("%jobs kill 1")
+        one_gone, others = gone(served), [p for p in (second, third) if _state(p) not in (None, "Z", "X")]
+        unknown = k.execute("%jobs kill 7")
+        refused = unknown.reply.get("evalue", "") if unknown.reply else ""
+        killed_all = k.ok("%jobs kill all")
+        all_gone = gone([second, third])
+        after = k.ok("%jobs")
+        fourth = _job_pid(k, "!sleep 302 &")
     finally:
         k.shutdown()
-    left = gone([*served, shell_pid])
-    ok = "[1]" in listed and "[2]" in listed and "serving" in log and len(survivors) == 2 and not left
+    at_shutdown = gone([fourth])
+    checks = {
+        "outlive their cells": len(survivors) == 3,
+        "listed": all(f"[{n}]" in listed for n in (1, 2, 3)) and "1 of its processes still run" in listed,
+        "log": "serving" in log,
+        "kill 1": killed_one == "[1] killed\n" and served and not one_gone and len(others) == 2,
+        "unknown job": ename(unknown) == "MagicError"
+        and refused.startswith("no job 7; the jobs are: 1, 2, 3"),
+        "kill all": killed_all == "[1] killed\n[2] killed\n[3] killed\n" and not all_gone,
+        # job 1's script had exited (its server ran on); jobs 2 and 3 were the commands themselves
+        "listed as ended": after.count("killed by SIGKILL") == 2 and "still run" not in after,
+        "shutdown": not at_shutdown,
+    }
+    failed = [check for check, passed in checks.items() if not passed]
     return Outcome(
-        ok,
-        f"{len(survivors)} of 2 jobs' processes alive after their cells, listed by %jobs, log has its "
-        f"output; after shutdown {len(left)} left",
+        not failed,
+        f"{len(survivors)} of 3 alive after their cells; kill 1: job 1 {'alive' if one_gone else 'gone'}, "
+        f"{len(others)} of 2 others alive; kill 7: {ename(unknown)}; kill all: {2 - len(all_gone)} of 2 "
+        f"gone; at shutdown: {'alive' if at_shutdown else 'killed'}"
+        + (f"; FAILED: {', '.join(failed)}" if failed else ""),
     )
 
 
@@ -799,52 +985,50 @@ CASES: list[Case] = [
     Case(
         "fork: child holds stdout",
         "ends in < 1 s (not 5), child killed",
-        ("c", "c-nocg"),
+        C_TREE,
         _tree_case(FORK, "parent done", 1.5),
     ),
+    Case("setsid child", "ends at once, child killed", C_TREE, _tree_case(SETSID, "parent done", 1.5)),
     Case(
-        "setsid child", "ends at once, child killed", ("c", "c-nocg"), _tree_case(SETSID, "parent done", 1.5)
-    ),
-    Case(
-        "setpgid(0, 0) child", "ends at once, child killed", ("c",), _tree_case(SETPGID, "parent done", 1.5)
+        "setpgid(0, 0) child",
+        "ends at once, child killed",
+        ("c", "c-fresh"),
+        _tree_case(SETPGID, "parent done", 1.5),
     ),
     Case(
         "double-forked daemon, stdio closed",
         "ends at once, daemon killed",
-        ("c", "c-nocg"),
+        C_TREE,
         _tree_case(DAEMON, "daemonized", 1.5),
     ),
     Case(
         "child closes fd 0, 1, 2, keeps running",
         "ended with its cell",
-        ("c",),
+        C_TREE,
         _tree_case(CLOSED, "parent done", 1.5),
     ),
+    Case('system("sleep 12 &")', "ends at once, sleep killed", C_TREE, _tree_case(SYSTEM_BG, "done", 1.5)),
     Case(
-        'system("sleep 12 &")',
-        "ends at once, sleep killed",
-        ("c", "c-nocg"),
-        _tree_case(SYSTEM_BG, "done", 1.5),
+        "Command::spawn / exec.Start",
+        "ends at once, child killed",
+        ("rust", "go", "rust-nocg", "go-nocg"),
+        spawned,
     ),
-    Case("Command::spawn / exec.Start", "ends at once, child killed", ("rust", "go"), spawned),
-    Case("killed child's output", "shown", ("c",), killed_output),
+    Case("killed child's output", "shown", ("c", "c-fresh"), killed_output),
     Case(
         "interrupt, child in its own session",
         "KeyboardInterrupt, child killed",
-        ("c", "go", "rust", "c-nocg"),
+        ("c", "c-fresh", "go", "rust", "c-nocg"),
         interrupt_detached,
     ),
-    Case("child reads stdin", "one input box, answer reaches it", ("c", "go", "rust"), child_stdin),
     Case(
-        "memory=256M, malloc loop",
-        "MemoryLimit, kernel unharmed",
-        ("c", "go", "rust", "c-nocg"),
-        memory_limit,
+        "child reads stdin", "one input box, answer reaches it", ("c", "c-fresh", "go", "rust"), child_stdin
     ),
-    Case("10,000 forks, default limit", "ProcessLimit, machine usable", ("c", "c-nocg"), process_limit),
-    Case("cpu=1s, spin", "CPULimit", ("c", "c-nocg"), cpu_limit),
-    Case("time=1s, sleep(10)", "TimeLimit", ("c",), time_limit),
-    Case("output=100K, 800 kB printed", "cut once, program ran on", ("c",), output_limit),
+    Case("memory=256M, malloc loop", "MemoryLimit naming 256 MiB", EVERY, memory_limit),
+    Case("10,000 forks, default limit", "ProcessLimit naming 1024, none left", EVERY, process_limit),
+    Case("cpu=1s, spin", "CPULimit naming 1 s", EVERY, cpu_limit),
+    Case("time=1s, sleep(10)", "TimeLimit naming 1 s", LANGUAGES, time_limit),
+    Case("output=100K, 800 kB printed", "cut at 100 KiB once, program ran on", LANGUAGES, output_limit),
     Case("bad %limits", "MagicError listing the forms", ("c",), bad_limits),
     Case("lone surrogates, every request", "every request answered", ("c",), surrogates),
     Case("forged and replayed signatures", "ignored, kernel fine", ("c",), forged),
@@ -852,7 +1036,12 @@ CASES: list[Case] = [
     Case("shell metacharacters in magics", "taken literally", ("c",), metacharacters),
     Case("kill -9 of the kernel", "folder, processes, cgroups gone", ("c", "c-nocg"), kill_nine),
     Case("forced shutdown", "folder removed, jobs killed", ("c",), forced_shutdown),
-    Case("%%bash --bg, !cmd &", "outlive cells, %jobs, killed at shutdown", ("c",), background_job),
+    Case(
+        "%%bash --bg, !cmd &",
+        "outlive cells, %jobs, kill N / all, killed at shutdown",
+        ("c",),
+        background_job,
+    ),
     Case(
         "interrupt twice", "KeyboardInterrupt, memory kept", ("c", "go", "rust"), interrupt_twice, fast=False
     ),
@@ -887,7 +1076,7 @@ class Table:
         widths = [
             max(len(h), *(len(c[i]) for c in cells)) if cells else len(h) for i, h in enumerate(headers)
         ]
-        widths[3] = min(widths[3], 110)
+        widths[3] = min(widths[3], 130)
         line = lambda values: " | ".join(str(v)[: widths[i]].ljust(widths[i]) for i, v in enumerate(values))  # noqa: E731
         print(line(headers))
         print("-+-".join("-" * w for w in widths))
@@ -907,7 +1096,7 @@ def run_case(case: Case, lab: Lab, kernel: str) -> Outcome:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--fast", action="store_true", help="only the cases that take seconds")
-    parser.add_argument("--language", action="append", help="c, c-nocg, go, rust (repeatable)")
+    parser.add_argument("--language", action="append", help=f"{', '.join(VARIANTS)} (repeatable)")
     parser.add_argument("--case", help="only cases whose name contains this")
     options = parser.parse_args(argv)
     table = Table()

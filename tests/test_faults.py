@@ -1,9 +1,9 @@
 """The fault suite's fast cases (``benchmarks/faults.py``) as tests, from the same definitions.
 
-One ``Lab`` for the module: each kernel (C, Go, Rust, and C with cgroups turned off) starts once and
-serves every case for it, in the suite's order. The slow cases (floods, 1000 cells, four kernels,
-crash kinds, interrupts twice) run only in the suite; the per-language kernel tests cover crashes and
-interrupts already.
+One ``Lab`` for the module: each kernel of ``faults.VARIANTS`` (live C, C after ``%state fresh``, Go,
+Rust, and each with cgroups turned off) starts once and serves every case for it, in the suite's
+order. The slow cases (floods, 1000 cells, four kernels, crash kinds, interrupts twice) run only in the
+suite; the per-language kernel tests cover crashes and interrupts already.
 """
 
 from __future__ import annotations
