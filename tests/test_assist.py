@@ -117,7 +117,7 @@ INSPECTIONS = {  # (code, texts the plain text has at detail 0, one more at deta
         (
             "strings.ToUpper",
             ["func ToUpper(s string) string", "Unicode letters mapped to their upper case"],
-            "",
+            "func ToUpper(s string) string {",  # detail 1: the source, as go doc -src shows it
         ),
         ("fmt.Println(", ["Println formats using the default formats"], ""),
         ("Point", ["Cell In[1]", "type Point struct"], ""),

@@ -52,8 +52,10 @@ class EditorHelp:
         with self._lock:
             if not self._made and not self._closed:
                 self._made = True
+                if not self.workdir.parent.is_dir():  # the session ended (its build folder is gone)
+                    return None
                 try:
-                    self.workdir.mkdir(parents=True, exist_ok=True)
+                    self.workdir.mkdir(exist_ok=True)  # never the build folder again, once removed
                     self._assistant = self.toolchain.assistant(self.workdir)
                 except Exception:
                     self.log.warning(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import signal
 import sys
 import time
@@ -142,6 +141,16 @@ def test_a_hung_helper_is_killed_and_restarted(tmp_path, monkeypatch):
         assistant.close()
 
 
+def test_an_editor_helper_asked_for_after_its_session_ended_makes_no_folder(tmp_path):
+    """A late completion (a thread still running at shutdown) must not make the removed build
+    folder again: ``ccellkernel clean`` would find it without its owner mark."""
+    gone = tmp_path / "ccell-c-ended" / "assist"
+    help_ = EditorHelp(load_toolchain("c"), gone)
+    assert help_.assistant() is None
+    assert help_.complete(Memory(), "pri", None).matches, "tree-sitter still answers"
+    assert not gone.parent.exists()
+
+
 def test_editor_help_falls_back_and_never_raises(tmp_path):
     toolchain = load_toolchain("c")
 
@@ -184,8 +193,7 @@ def test_go_packages_complete_from_their_words_while_the_helper_is_away(tmp_path
     assert help_.complete(Memory(), "p.", None).matches == []
 
 
-@pytest.mark.skipif(shutil.which("man") is None, reason="needs man")
-def test_man_page_summary_and_full_text():
+def test_man_page_summary_and_full_text():  # ./dev installs man-db and manpages-dev
     import threading
 
     short = man_page("strlen", 0, {}, threading.Lock())
