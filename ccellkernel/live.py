@@ -413,6 +413,7 @@ class Live:
         self._started_with: Limits | None = None  # the limits the live program runs under
         self._copies = workdir / "live"  # what the live host loads (see ``_live_path``)
         self._memo: _Memo | None = None
+        self._symbols_found: tuple[int, frozenset[str]] | None = None  # (host, units) last found whole
         # the cells whose statements ran and were kept, in order, since this live program started:
         # what an export's main runs (``export.py``)
         self.kept: list[CellParts] = []
@@ -506,9 +507,11 @@ class Live:
     def _check_loaded(self) -> tuple[str, ...]:
         """Before a cell: a header that a loaded unit read has changed (``#include "mine.h"``
         edited): what the unit defines is built again, as if redefined. Returns the notice."""
-        built = {id(u): u for u in self.units.by_key.values()}
-        holding = {i: u for i, u in built.items() if any(k in self.loaded for k in u.defines)}
+        holding = {id(u): u for k, u in self.units.by_key.items() if k in self.loaded}
         seen: dict[tuple[object, ...], bool] = {}
+        files = {f for u in holding.values() for f in _reads(u)}  # units share most of theirs
+        if all(_still(f, seen) for f in files):
+            return ()
         headers: set[str] = set()
         for unit in sorted(holding.values(), key=lambda u: u.order):
             stale = [f for f in _reads(unit) if not _still(f, seen)]
@@ -731,6 +734,7 @@ class Live:
             error = error or self._death_error(died.status, status, crash, execution, prepared)
             restored = await host.resumed()
             self.loaded, self.loaded_files = before, before_files
+            self._symbols_found = None
             if restored:
                 error.details.append(f"state restored to before {cell_label(cell)}")
             else:
@@ -745,6 +749,7 @@ class Live:
             with contextlib.suppress(HostDied):
                 await host.answer()
             self.loaded, self.loaded_files = before, before_files
+            self._symbols_found = None
             if not await host.resumed():
                 self._lose("the live program could not be restored")
             raise
@@ -808,12 +813,16 @@ class Live:
             host.environ = wanted
 
     async def _check_symbols(self, host: Host, prepared: Prepared) -> None:
-        wanted = needed(self._current_units(prepared))
-        if not wanted:
+        current = self._current_units(prepared)
+        checked = (id(host), frozenset(u.entry.key for u in current))
+        if checked == self._symbols_found:  # the same units in the same program found them all
             return
-        answer, text = await host.send("need", *wanted)
-        if answer == "missing":
-            raise missing_error(text.split(FIELD), self.support.symbol_name)
+        wanted = needed(current)
+        if wanted:
+            answer, text = await host.send("need", *wanted)
+            if answer == "missing":
+                raise missing_error(text.split(FIELD), self.support.symbol_name)
+        self._symbols_found = checked
 
     async def _stdin(
         self, host: Host, io: CellIO, execution: Execution, output: OutputBuffer
@@ -902,7 +911,15 @@ def _reads(unit: Compiled) -> list[tuple[object, ...]]:
 def _still(recorded: tuple[object, ...], seen: dict[tuple[object, ...], bool]) -> bool:
     """Whether a file still has the content recorded (each file checked once per cell)."""
     if recorded not in seen:
-        seen[recorded] = cache.unchanged(json.dumps([list(recorded)]))
+        path, size, mtime_ns, digest = recorded
+        try:
+            st = os.stat(str(path))
+            same = st.st_size == size and (
+                st.st_mtime_ns == mtime_ns or cache.file_digest(Path(str(path))) == digest
+            )
+        except OSError:
+            same = False
+        seen[recorded] = same
     return seen[recorded]
 
 

@@ -54,6 +54,10 @@ _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 _TAG = re.compile(r"\b(struct|union|enum)\s+([A-Za-z_]\w*)")
 
 
+# the declarations, their roles, the declarations by the names they declare (``CUnits._index``)
+_Index = tuple[tuple[Declaration, ...], dict[str, str], dict[str, list[Declaration]]]
+
+
 class CUnits(Support):
     """The C toolchain's side of the live program."""
 
@@ -62,6 +66,7 @@ class CUnits(Support):
         self.language: tree_sitter.Language = toolchain.grammar()
         self._identity: cache.CompilerIdentity | None = None
         self._libs: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._indexed: _Index | None = None
 
     def available(self) -> str | None:
         if not os.path.isdir("/proc/self"):
@@ -109,12 +114,27 @@ class CUnits(Support):
 
     # -- the source ---------------------------------------------------------------------------------
 
+    def _index(self, decls: list[Declaration]) -> tuple[dict[str, str], dict[str, list[Declaration]]]:
+        """Each declaration's role, and the declarations by the names they declare: made again only
+        when the memory changed (a cell of statements keeps the very declarations of the last one)."""
+        memo = self._indexed
+        if memo is not None and len(memo[0]) == len(decls):
+            if all(a is b for a, b in zip(memo[0], decls, strict=True)):
+                return memo[1], memo[2]
+        role = {d.key: self.role(d) for d in decls}
+        owners: dict[str, list[Declaration]] = {}
+        for decl in decls:
+            for name in (*decl.keys, *decl.names):
+                owners.setdefault(name, []).append(decl)
+        self._indexed = (tuple(decls), role, owners)
+        return role, owners
+
     def render_unit(self, request: UnitRequest) -> Unit:
         out = ProgramWriter(line_directives(SOURCE))
         decls = list(request.memory)
-        role = {d.key: self.role(d) for d in decls}
+        role, owners = self._index(decls)
         keys = request.keys
-        seen = _seen(decls, role, request)
+        seen = _seen(decls, role, owners, request)
         labels = {
             d.key: _labels(d, keys[d.key], role[d.key]) for d in decls if d.key in keys and d.key in seen
         }
@@ -278,7 +298,12 @@ class CUnits(Support):
         return hashlib.sha256(runtime.encode()).hexdigest()
 
 
-def _seen(decls: Sequence[Declaration], role: dict[str, str], request: UnitRequest) -> set[str]:
+def _seen(
+    decls: Sequence[Declaration],
+    role: dict[str, str],
+    owners: dict[str, list[Declaration]],
+    request: UnitRequest,
+) -> set[str]:
     """The memory keys of the functions and globals this unit's code names, directly or through what
     it names: the only ones it declares. (A trivial cell with 300 functions remembered compiles as
     fast as one with none.) Every type, macro, include and ``#if`` block stays, and what their text
@@ -300,10 +325,6 @@ def _seen(decls: Sequence[Declaration], role: dict[str, str], request: UnitReque
             for init in deferred if isinstance(deferred, tuple) else ():
                 named |= _identifiers(init.text)
     seen = {d.key for d in decls if d.key in request.build}
-    owners: dict[str, list[Declaration]] = {}
-    for decl in decls:
-        for name in (*decl.keys, *decl.names):
-            owners.setdefault(name, []).append(decl)
     todo, done = list(named), set()
     while todo:  # a global's initializer names a function, a prototype names a type...
         name = todo.pop()
