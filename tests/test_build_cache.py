@@ -50,7 +50,7 @@ class Language:
 C = Language(
     name="c",
     hello='#include <stdio.h>\nprintf("hello\\n");',
-    panics='#include <assert.h>\nassert(1 + 1 == 3);',
+    panics="#include <assert.h>\nassert(1 + 1 == 3);",
     box="#include <stdio.h>\nstruct Box { signed char v; };",
     grow="struct Box grow(struct Box b) { b.v += 100; b.v += 100; return b; }",
     use='printf("%d\\n", grow((struct Box){0}).v);',
@@ -58,7 +58,7 @@ C = Language(
     mode='const char *mode(void) {\n#ifdef FLAGGED\n    return "flagged";\n#endif\n    return "plain";\n}',
     flags="%flags -DFLAGGED",
     show_mode='#include <stdio.h>\nprintf("%s\\n", mode());',
-    where='#include <stdio.h>\n#include <unistd.h>\n%%\nchar at[4096] = {0};\n'
+    where="#include <stdio.h>\n#include <unistd.h>\n%%\nchar at[4096] = {0};\n"
     'readlink("/proc/self/exe", at, sizeof at - 1);\nputs(at);',
     box_key='"struct Box"',
 )
@@ -319,22 +319,34 @@ def wrapper(path: Path, real: str, version: str | None) -> None:
     path.chmod(0o755)
 
 
-def test_a_new_rust_compiler_version_invalidates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = shutil.which("rustc")
+UPGRADES = {  # language: (the compiler on PATH, the variable naming it, its version before and after)
+    "rust": ("rustc", "RUSTC", "rustc 1.95.0 (first)", "rustc 1.96.0 (upgraded)"),
+    # C: also for a cell whose unit holds only statements (nothing remembered names the compiler)
+    "c": ("gcc", "CC", "cc (first) 12.2.0", "cc (upgraded) 13.1.0"),
+}
+
+
+@pytest.mark.parametrize("language", sorted(UPGRADES))
+def test_a_new_compiler_version_invalidates(
+    language: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    name, variable, first, upgraded = UPGRADES[language]
+    real = shutil.which(name)
     assert real is not None
-    rustc = tmp_path / "bin" / "rustc"
-    rustc.parent.mkdir()
-    wrapper(rustc, real, "rustc 1.95.0 (first)")
-    monkeypatch.setenv("RUSTC", str(rustc))
-    session = Session(load_toolchain("rust"), cwd=tmp_path)
+    compiler = tmp_path / "bin" / name
+    compiler.parent.mkdir()
+    wrapper(compiler, real, first)
+    monkeypatch.setenv(variable, str(compiler))
+    hello = LANGUAGES[language].hello
+    session = Session(load_toolchain(language), cwd=tmp_path)
     try:
         cells = Cells(session)
-        assert cells.ok(RUST.hello) == "hello\n"
-        assert cells.ok(RUST.hello) == "hello\n" and session.tools == 0
-        wrapper(rustc, real, "rustc 1.96.0 (upgraded)")
-        assert cells.ok(RUST.hello) == "hello\n"
+        assert cells.ok(hello) == "hello\n"
+        assert cells.ok(hello) == "hello\n" and session.tools == 0
+        wrapper(compiler, real, upgraded)
+        assert cells.ok(hello) == "hello\n"
         assert session.tools > 0, "nothing built by the old compiler is used"
-        assert session.toolchain.find_compiler().version == "rustc 1.96.0 (upgraded)"
+        assert session.toolchain.find_compiler().version == upgraded
     finally:
         session.close()
 
@@ -354,26 +366,6 @@ def test_a_changed_go_toolchain_invalidates(tmp_path: Path, monkeypatch: pytest.
         go.write_text(go.read_text() + "# upgraded\n")  # the go command that PATH names changed
         assert cells.ok(GO.hello) == "hello\n"
         assert session.tools > 0, "nothing built by the old toolchain is used"
-    finally:
-        session.close()
-
-
-def test_a_new_c_compiler_version_invalidates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Also for a cell whose unit holds only statements (nothing remembered names the compiler)."""
-    real = shutil.which("gcc")
-    assert real is not None
-    cc = tmp_path / "bin" / "cc"
-    cc.parent.mkdir()
-    wrapper(cc, real, "cc (first) 12.2.0")
-    monkeypatch.setenv("CC", str(cc))
-    session = Session(load_toolchain("c"), cwd=tmp_path)
-    try:
-        cells = Cells(session)
-        assert cells.ok(C.hello) == "hello\n"
-        assert cells.ok(C.hello) == "hello\n" and session.tools == 0
-        wrapper(cc, real, "cc (upgraded) 13.1.0")
-        assert cells.ok(C.hello) == "hello\n"
-        assert session.tools > 0, "nothing built by the old compiler is used"
     finally:
         session.close()
 

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
+import shutil
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
@@ -24,7 +26,7 @@ from typing import Any, ClassVar
 import tree_sitter
 import tree_sitter_c
 
-from ccellkernel import crashes
+from ccellkernel import cache, crashes
 from ccellkernel.assist.clangd import ClangdAssistant, find_clangd
 from ccellkernel.diagnostics import parse_gnu
 from ccellkernel.gnu import compile_only, find_compiler, line_directives
@@ -64,6 +66,7 @@ class CToolchain(Toolchain):
     def __init__(self) -> None:
         self._language = tree_sitter.Language(tree_sitter_c.language())
         self._compiler: Compiler | None = None
+        self._compiler_mark = ("", "")  # its binary, and what that looked like when it was found
         self._units: units.CUnits | None = None
 
     def grammar(self) -> tree_sitter.Language:
@@ -141,8 +144,16 @@ class CToolchain(Toolchain):
     # -- compiling --------------------------------------------------------------------------------
 
     def find_compiler(self) -> Compiler:
+        """The compiler, found again when its binary changed on disk (upgraded, or replaced by
+        another while the kernel runs: its version decides the flags)."""
+        binary, mark = self._compiler_mark
+        if self._compiler is not None and cache.fingerprint(binary) != mark:
+            self._compiler = None
         if self._compiler is None:
             self._compiler = find_compiler("CC", CANDIDATES, "C", "e.g. `apt-get install gcc`")
+            found = shutil.which(self._compiler.argv[0]) if self._compiler.argv else None
+            binary = os.path.realpath(found) if found else ""
+            self._compiler_mark = (binary, cache.fingerprint(binary))
         return self._compiler
 
     def flags_for(self, compiler: Compiler) -> list[str]:
