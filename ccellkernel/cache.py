@@ -334,16 +334,21 @@ def unchanged(recorded: str) -> bool:
     """Whether every file ``depends_on`` recorded still has its content (a touched file with the
     same content counts as unchanged)."""
     try:
-        files = json.loads(recorded or "[]")
-        for path, size, mtime_ns, digest in files:
-            st = os.stat(path)
-            if st.st_size != size:
-                return False
-            if st.st_mtime_ns != mtime_ns and file_digest(Path(path)) != digest:
-                return False
-    except (OSError, ValueError, TypeError):
+        return all(
+            still(path, size, mtime_ns, digest)
+            for path, size, mtime_ns, digest in json.loads(recorded or "[]")
+        )
+    except (ValueError, TypeError):
         return False
-    return True
+
+
+def still(path: str, size: int, mtime_ns: int, digest: str) -> bool:
+    """Whether one file ``depends_on`` recorded still has its content."""
+    try:
+        st = os.stat(path)
+        return st.st_size == size and (st.st_mtime_ns == mtime_ns or file_digest(Path(path)) == digest)
+    except OSError:
+        return False
 
 
 def make_dependencies(path: Path) -> list[Path]:
@@ -404,5 +409,6 @@ __all__ = [
     "key",
     "limit_from_environment",
     "make_dependencies",
+    "still",
     "unchanged",
 ]

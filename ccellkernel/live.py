@@ -391,8 +391,8 @@ class Prepared:
     label: str  # the cell label the statements carry now (the unit's may be an earlier run's)
 
 
-# the declarations, salt and epochs live keys were made from; the keys; the globals' memory keys
-_Memo = tuple[tuple[Declaration, ...], str, tuple[tuple[str, int], ...], dict[str, str], set[str]]
+# the memory, salt and epochs live keys were made from; the keys; the globals' memory keys
+_Memo = tuple[Memory, str, tuple[tuple[str, int], ...], dict[str, str], set[str]]
 
 
 class Live:
@@ -494,14 +494,13 @@ class Live:
     def _keys(self, memory: Memory, salt: str) -> tuple[dict[str, str], set[str]]:
         """``live_keys`` and the memory keys of globals, again only when the memory changed (a cell of
         statements, the most common, keeps the very declarations of the last one)."""
-        decls, epochs = tuple(memory), tuple(sorted(self.epochs.items()))
+        epochs = tuple(sorted(self.epochs.items()))
         memo = self._memo
-        if memo is not None and memo[1:3] == (salt, epochs) and len(memo[0]) == len(decls):
-            if all(a is b for a, b in zip(memo[0], decls, strict=True)):
-                return memo[3], memo[4]
+        if memo is not None and memo[1:3] == (salt, epochs) and memory.same(memo[0]):
+            return memo[3], memo[4]
         keys = live_keys(memory, self.support, salt, self.epochs)
-        data = {d.key for d in decls if self.support.role(d) == DATA}
-        self._memo = (decls, salt, epochs, keys, data)
+        data = {d.key for d in memory if self.support.role(d) == DATA}
+        self._memo = (memory, salt, epochs, keys, data)
         return keys, data
 
     def _check_loaded(self) -> tuple[str, ...]:
@@ -911,15 +910,7 @@ def _reads(unit: Compiled) -> list[tuple[object, ...]]:
 def _still(recorded: tuple[object, ...], seen: dict[tuple[object, ...], bool]) -> bool:
     """Whether a file still has the content recorded (each file checked once per cell)."""
     if recorded not in seen:
-        path, size, mtime_ns, digest = recorded
-        try:
-            st = os.stat(str(path))
-            same = st.st_size == size and (
-                st.st_mtime_ns == mtime_ns or cache.file_digest(Path(str(path))) == digest
-            )
-        except OSError:
-            same = False
-        seen[recorded] = same
+        seen[recorded] = cache.still(*recorded)  # type: ignore[arg-type]
     return seen[recorded]
 
 

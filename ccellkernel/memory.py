@@ -95,6 +95,13 @@ class Memory:
     def cells(self) -> set[int]:
         return {d.cell for d in self._decls}
 
+    def same(self, other: Memory | None) -> bool:
+        """Whether ``other`` holds the very same declarations, in the same order (a cell of statements
+        leaves the memory so): what was worked out from one holds for the other."""
+        if other is None or len(other._decls) != len(self._decls):
+            return False
+        return other is self or all(a is b for a, b in zip(self._decls, other._decls, strict=True))
+
     def merge(self, declarations: Iterable[Declaration], *, at_cell: int | None = None) -> Memory:
         """A new memory with ``declarations`` added in order; each replaces every old one sharing a key.
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -284,6 +285,18 @@ def count_of(result: CellResult) -> int:
     """The execution count in the cell's reply."""
     assert result.reply is not None
     return int(result.reply["execution_count"])
+
+
+RESTORED = re.compile(r"^state restored to before Cell In\[(\d+)\]$")
+
+
+def restored_in(result: CellResult) -> int | None:
+    """The cell a live program's one-line rollback notice names, if the error has it."""
+    for line in result.error["traceback"]:
+        match = RESTORED.match(line)
+        if match:
+            return int(match.group(1))
+    return None
 
 
 def listing(k: RunningKernel) -> list[str]:

@@ -15,10 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from kernel_client import CellResult, RunningKernel
+from kernel_client import RunningKernel, restored_in
 
 STDIO = "#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n"
-RESTORED = re.compile(r"^state restored to before Cell In\[(\d+)\]$")
 
 
 @pytest.fixture(scope="module")
@@ -32,15 +31,6 @@ def kernel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningKernel]:
 def c(kernel: RunningKernel) -> RunningKernel:
     kernel.ok("%reset\n%state live\n%flags --clear")
     return kernel
-
-
-def restored_in(result: CellResult) -> int | None:
-    """The cell the one-line rollback notice names, if the error has it."""
-    for line in result.error["traceback"]:
-        match = RESTORED.match(line)
-        if match:
-            return int(match.group(1))
-    return None
 
 
 # -- 1. values persist, for every kind -------------------------------------------------------------------
@@ -329,7 +319,7 @@ def test_a_cell_s_own_limits_keep_the_live_program(c: RunningKernel) -> None:
         changed = c.execute("%limits output=1M time=30s cpu=20s processes=200\ncounter++;")
         assert changed.status == "ok" and "starts again" not in changed.stderr, changed.describe()
         assert c.ok('printf("%d\\n", counter);') == "42\n"
-        capped = c.execute("%limits output=1K\nfor (int i = 0; i < 1000; i++) puts(\"0123456789\");")
+        capped = c.execute('%limits output=1K\nfor (int i = 0; i < 1000; i++) puts("0123456789");')
         assert "output" in capped.stderr and len(capped.stdout) < 2000, capped.describe()
         assert c.ok('printf("%d\\n", counter);') == "42\n"
     finally:

@@ -13,12 +13,11 @@ from collections.abc import Iterator
 
 import pytest
 from cell_model_table import install_cpp_plugin
-from kernel_client import CellResult, RunningKernel
+from kernel_client import RunningKernel, restored_in
 
 pytestmark = pytest.mark.slow
 
 HEADERS = "#include <iostream>\n#include <map>\n#include <stdexcept>\n#include <string>\n#include <vector>\n"
-RESTORED = re.compile(r"^state restored to before Cell In\[(\d+)\]$")
 
 
 @pytest.fixture(scope="module")
@@ -33,15 +32,6 @@ def kernel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningKernel]:
 def cpp(kernel: RunningKernel) -> RunningKernel:
     kernel.ok("%reset\n%state live\n%flags --clear")
     return kernel
-
-
-def restored_in(result: CellResult) -> int | None:
-    """The cell the one-line rollback notice names, if the error has it."""
-    for line in result.error["traceback"]:
-        match = RESTORED.match(line)
-        if match:
-            return int(match.group(1))
-    return None
 
 
 def test_a_vector_filled_across_cells(cpp: RunningKernel) -> None:

@@ -40,7 +40,7 @@ from ccellkernel import cache
 from ccellkernel.diagnostics import parse_gnu
 from ccellkernel.gnu import compiler_version, line_directives
 from ccellkernel.live import CODE, DATA, HEADER, INCLUDE, Support, Unit, UnitRequest
-from ccellkernel.memory import Declaration, Fragment
+from ccellkernel.memory import Declaration, Fragment, Memory
 from ccellkernel.program import Diagnostic, ProgramWriter, order_by_uses
 from ccellkernel.syntax import descendants, node_text, parse
 from ccellkernel.toolchain import BuildContext, BuildResult
@@ -54,8 +54,8 @@ _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 _TAG = re.compile(r"\b(struct|union|enum)\s+([A-Za-z_]\w*)")
 
 
-# the declarations, their roles, the declarations by the names they declare (``CUnits._index``)
-_Index = tuple[tuple[Declaration, ...], dict[str, str], dict[str, list[Declaration]]]
+# the memory, its declarations' roles, its declarations by the names they declare (``CUnits._index``)
+_Index = tuple[Memory, dict[str, str], dict[str, list[Declaration]]]
 
 
 class CUnits(Support):
@@ -114,25 +114,24 @@ class CUnits(Support):
 
     # -- the source ---------------------------------------------------------------------------------
 
-    def _index(self, decls: list[Declaration]) -> tuple[dict[str, str], dict[str, list[Declaration]]]:
+    def _index(self, memory: Memory) -> tuple[dict[str, str], dict[str, list[Declaration]]]:
         """Each declaration's role, and the declarations by the names they declare: made again only
         when the memory changed (a cell of statements keeps the very declarations of the last one)."""
         memo = self._indexed
-        if memo is not None and len(memo[0]) == len(decls):
-            if all(a is b for a, b in zip(memo[0], decls, strict=True)):
-                return memo[1], memo[2]
-        role = {d.key: self.role(d) for d in decls}
+        if memo is not None and memory.same(memo[0]):
+            return memo[1], memo[2]
+        role = {d.key: self.role(d) for d in memory}
         owners: dict[str, list[Declaration]] = {}
-        for decl in decls:
+        for decl in memory:
             for name in (*decl.keys, *decl.names):
                 owners.setdefault(name, []).append(decl)
-        self._indexed = (tuple(decls), role, owners)
+        self._indexed = (memory, role, owners)
         return role, owners
 
     def render_unit(self, request: UnitRequest) -> Unit:
         out = ProgramWriter(line_directives(SOURCE))
         decls = list(request.memory)
-        role, owners = self._index(decls)
+        role, owners = self._index(request.memory)
         keys = request.keys
         seen = _seen(decls, role, owners, request)
         labels = {
