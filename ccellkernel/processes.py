@@ -614,12 +614,50 @@ class Supervisor:
         limits: Limits | None = None,
         label: str = "",
         follow: bool = False,
+        nice: int = 0,
     ) -> Run:
         """Start ``argv`` as a new run. ``stdin`` None is /dev/null; ``pass_fds`` keep their numbers.
+        ``nice``: a lower priority for it, added to the kernel's.
         Raises ``OSError`` if it cannot start (a missing program: ``FileNotFoundError``).
 
         ``follow``: the calling event loop reads the run's news (faster) until ``run.hand_over()``,
         which the caller must call once it stops waiting for the run."""
+        run = self.spawn_nowait(
+            argv,
+            cwd=cwd,
+            env=env,
+            stdin=stdin,
+            stdout=stdout,
+            stderr=stderr,
+            pass_fds=pass_fds,
+            limits=limits,
+            label=label,
+            follow=follow,
+            nice=nice,
+        )
+        try:
+            await run.started()
+        except BaseException:
+            run.hand_over()
+            raise
+        return run
+
+    def spawn_nowait(
+        self,
+        argv: Sequence[str],
+        *,
+        cwd: Path | str | None = None,
+        env: Mapping[str, str] | None = None,
+        stdin: int | None = None,
+        stdout: int,
+        stderr: int,
+        pass_fds: Sequence[int] = (),
+        limits: Limits | None = None,
+        label: str = "",
+        follow: bool = False,
+        nice: int = 0,
+    ) -> Run:
+        """``spawn`` without waiting for the start: ``await run.started()`` says whether it did."""
         status_r, status_w = os.pipe2(os.O_CLOEXEC)
         os.set_blocking(status_r, False)
         job_limits: dict[str, float | int | None] = {}
@@ -637,6 +675,7 @@ class Supervisor:
             "targets": targets,
             "stdin_null": stdin is None,
             "limits": job_limits,
+            "nice": nice,
         }
         try:
             self.start()
@@ -652,11 +691,6 @@ class Supervisor:
             os.close(status_w)
             raise
         os.close(status_w)
-        try:
-            await run.started()
-        except BaseException:
-            run.hand_over()
-            raise
         return run
 
     def _send(self, body: bytes, fds: Sequence[int]) -> None:
