@@ -12,10 +12,17 @@ import shlex
 import shutil
 import subprocess
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
+from .cache import key as cache_key
+from .cache import make_dependencies
 from .errors import ToolchainNotFound
 from .program import Origin, Program, cell_label
-from .toolchain import Compiler, Project
+from .toolchain import Compiler, Project, ToolResult
+
+if TYPE_CHECKING:
+    from .toolchain import BuildContext
 
 
 def find_compiler(env_var: str, candidates: Sequence[str], language: str, install_hint: str) -> Compiler:
@@ -52,6 +59,117 @@ def compiler_version(argv: Sequence[str]) -> str:
         if done.returncode == 0 and text:
             return text.splitlines()[0]
     return "unknown version"
+
+
+# -- builds begun ahead (``ahead.py``) -------------------------------------------------------------
+
+# Where a build begun ahead waits for the rest of its source: its standard input. (Not /dev/stdin:
+# a quoted include in the rest is looked for first beside the file that includes it, and /dev has
+# names a header could have; /proc/self/fd has only numbers.)
+STDIN_INCLUDE = '#include "/proc/self/fd/0"\n'
+AHEAD_OUTPUT = "unit.so"
+
+
+def begin_ahead(
+    ctx: BuildContext, head: str, suffix: str, argv: Callable[[Path, Path], Sequence[str]], key: str = ""
+) -> None:
+    """Begin a unit's build between cells (``Support.prepare``, ``ahead.py``).
+
+    ``argv(source, output)`` is the command ``build_unit`` runs: it compiles ``source`` into
+    ``output``, with its dependency file (``-MD -MF``) beside it as ``output.with_suffix(".d")``.
+    ``head`` is what the next unit's source most likely begins with, whole lines that depend on the
+    memory alone (includes, macros, types); the build is begun on it and an include of its standard
+    input: the compiler reads ``head`` and the headers it includes now, then waits for the rest,
+    which ``finish_ahead`` sends. ``key``: what else the output depends on (the compiler's identity).
+    Returns at once."""
+    ahead = ctx.ahead
+    if ahead is None or not os.path.isdir("/proc/self/fd") or (head and not head.endswith("\n")):
+        return
+    full = _ahead_key(head, argv, key, ctx)
+    if ahead.holds(full):
+        return
+    folder = ahead.folder()
+    source = folder / f"unit{suffix}"
+    source.write_text(head + STDIN_INCLUDE, encoding="utf-8")
+    command = argv(source, folder / AHEAD_OUTPUT)
+    watch = [ctx.cwd, *_include_dirs(command, ctx.cwd)]
+    ahead.start(full, command, folder=folder, cwd=ctx.cwd, prefix=head, watch=watch)
+
+
+async def finish_ahead(
+    ctx: BuildContext,
+    text: str,
+    argv: Callable[[Path, Path], Sequence[str]],
+    output: Path,
+    *,
+    key: str = "",
+    rendered_as: str,
+) -> ToolResult | None:
+    """Build the source ``text`` into ``output`` by finishing the build ``begin_ahead`` began, if
+    ``text`` begins with what it began with and the command is the same: what the compiler did, as
+    ``ctx.run_tool`` would say it of ``argv(source, output)``, which it stands for (``output`` and
+    its dependency file are where that puts them). Its warnings are a usual build's: the one line
+    naming the file that includes the rest (``In file included from``) is left out. None, and the
+    caller builds as usual, when the compiler failed (an error's messages come from a usual build),
+    a warning names anything else of the build begun ahead, or a header it read changed since.
+    ``rendered_as``: the file that generated lines name in ``#line`` directives (the rest's first
+    lines get one if they have none)."""
+    ahead = ctx.ahead
+    head = ahead.prefix() if ahead is not None else None
+    if ahead is None or head is None or not text.startswith(head):
+        if ahead is not None:
+            ahead.cancel()
+        return None
+    rest = text[len(head) :]
+    if not rest.startswith("#line "):  # its first lines are numbered as in the whole text
+        rest = f'#line {head.count(chr(10)) + 1} "{rendered_as}"\n{rest}'
+    begun = await ahead.finish(_ahead_key(head, argv, key, ctx), rest.encode("utf-8", "surrogateescape"))
+    if begun is None:
+        return None
+    if begun.result.returncode != 0:  # an error (or a compiler that could not start then): as usual
+        return None
+    folder = str(begun.folder)
+    including = re.compile(rf"^In file included from {re.escape(folder)}/[^:\n]*:\d+:\n", re.M)
+    said = [including.sub("", said, count=1) for said in (begun.result.stdout, begun.result.stderr)]
+    if any(folder in t or "/proc/self/fd/" in t for t in said):
+        return None
+    made = begun.folder / AHEAD_OUTPUT
+    if not made.with_suffix(".d").exists():
+        return None
+    depends = [
+        p
+        for p in make_dependencies(made.with_suffix(".d"))
+        if p.parent != begun.folder and not str(p).startswith(("/dev/", "/proc/"))
+    ]
+    if not begun.unchanged(depends):  # a header changed after the compiler read it
+        return None
+    try:
+        os.replace(made, output)
+        rule = " ".join(str(p).replace("\\", "\\\\").replace(" ", "\\ ") for p in depends)
+        output.with_suffix(".d").write_text(f"{output}: {rule}\n", encoding="utf-8")
+    except OSError:
+        return None
+    ahead.taken += 1
+    return ToolResult(begun.result.returncode, said[0], said[1])
+
+
+def _ahead_key(head: str, argv: Callable[[Path, Path], Sequence[str]], key: str, ctx: BuildContext) -> str:
+    command = argv(Path("@source"), Path("@output"))
+    return cache_key(key, str(ctx.cwd), *command, head)
+
+
+def _include_dirs(argv: Sequence[str], cwd: Path) -> list[Path]:
+    """The directories ``-I``, ``-iquote`` and ``-isystem`` name in ``argv``."""
+    found = []
+    words = iter(argv)
+    for word in words:
+        for flag in ("-I", "-iquote", "-isystem", "-idirafter"):
+            if word == flag:
+                word = flag + next(words, "")
+            if word.startswith(flag) and len(word) > len(flag):
+                found.append(cwd / word[len(flag) :])
+                break
+    return found
 
 
 def compile_only(flags: Sequence[str], input_suffixes: Sequence[str]) -> list[str]:

@@ -107,6 +107,15 @@ class CCellKernel(Kernel):
             self.cells.start_warm_up()
         atexit.register(self._let_control_thread_finish)
 
+    def start(self) -> None:
+        super().start()
+
+        # the first cell's build begins once the loop that runs the cells runs (``ahead.py``)
+        def begin() -> None:
+            self._first = asyncio.ensure_future(self.cells.begin_first())  # held: a task is weakly held
+
+        self.io_loop.add_callback(begin)
+
     def _let_control_thread_finish(self) -> None:
         """At exit after a shutdown_request, wait (5 s at most) for the control thread to publish
         the request's last status, while the IOPub thread still runs.
@@ -189,9 +198,12 @@ class CCellKernel(Kernel):
         return {"status": "ok", "execution_count": count, "payload": io.payloads, "user_expressions": {}}
 
     def finish_metadata(self, parent: Any, metadata: dict[str, Any], reply_content: Any) -> dict[str, Any]:
-        # Seconds per phase (parse, render, compile, link, run) of this cell, and how many build
-        # tools it started (0: everything came from the cache), for benchmarks and tools.
-        metadata["ccellkernel"] = {"timings": dict(self.cells.timings), "tools": self.cells.tools}
+        # Seconds per phase (parse, render, compile, link, run) of this cell, how many build tools
+        # it started (0: everything came from the cache), and how many of its builds finished one
+        # begun ahead, between cells (``ahead.py``): for benchmarks and tools.
+        ahead = self.cells.ahead.taken if self.cells.ahead is not None else 0
+        timings = dict(self.cells.timings)
+        metadata["ccellkernel"] = {"timings": timings, "tools": self.cells.tools, "ahead": ahead}
         return metadata
 
     def _reply_error(self, err: CellError, silent: bool) -> dict[str, Any]:

@@ -40,6 +40,7 @@ import asyncio
 import contextlib
 import dataclasses
 import json
+import logging
 import os
 import re
 import shutil
@@ -59,16 +60,16 @@ from .limits import Limits, Machine, exceeded
 from .memory import Declaration, Memory
 from .output import OutputBuffer
 from .program import CellParts, Program, cell_label
-from .runner import flush_every, unread
+from .runner import Execution, flush_every, unread
 from .supervisor import tasks
 from .toolchain import BuildContext, BuildResult
 
 if TYPE_CHECKING:
     from .processes import Supervisor
-    from .runner import Execution
     from .session import CellIO
     from .toolchain import Toolchain
 
+log = logging.getLogger(__name__)
 CODE, DATA, HEADER, INCLUDE = "code", "data", "header", "include"
 LIVE, FRESH = "live", "fresh"
 POLL = 0.05
@@ -128,6 +129,13 @@ class Support(abc.ABC):
     def value_type(self, decl: Declaration) -> str | None:
         """The type of the global(s) ``decl`` declares, as ``%list`` shows it (``int``, ``char *[3]``,
         ``a: int, b: double`` for several). Default: not shown."""
+        return None
+
+    def prepare(self, memory: Memory, ctx: BuildContext) -> None:
+        """Between cells (after each, and once the kernel has started): begin the next cell's build
+        with what its unit will most likely begin with on ``memory``, through ``ctx.ahead``
+        (``ahead.py``; ``gnu.begin_ahead`` for gcc-style compilers), for ``build_unit`` to finish.
+        Must return at once. Default: nothing is begun."""
         return None
 
     def symbol_name(self, symbol: str) -> str:
@@ -364,6 +372,8 @@ _LABEL = re.compile(r"^ccell_[fv]_(?P<name>\w+?)_[0-9a-f]{16}$")
 
 class Session(Protocol):  # what of ``ccellkernel.session.Session`` this module uses
     cwd: Path
+    memory: Memory
+    busy: bool  # a cell is running
     output_limit: int
     workdir: Path
     supervisor: Supervisor
@@ -392,7 +402,7 @@ class Prepared:
 
 
 # the memory, salt and epochs live keys were made from; the keys; the globals' memory keys
-_Memo = tuple[Memory, str, tuple[tuple[str, int], ...], dict[str, str], set[str]]
+_Memo = tuple[Memory, str, tuple[tuple[str, int], ...], dict[str, str], set[str], str]
 
 
 class Live:
@@ -434,7 +444,7 @@ class Live:
         if self.mode == LIVE and not self._alive():
             await self._start(session, execution)
         identity = self.support.identity()
-        keys, data = self._keys(memory, cache.key(identity, *ctx.flags))
+        keys, data, declared = self._keys(memory, cache.key(identity, *ctx.flags))
         loaded = self.loaded if self.mode == LIVE else {}
         needs = plan(memory, keys, self.units, loaded, data)
         if changed:
@@ -445,10 +455,7 @@ class Live:
             self.prepared = Prepared(needs, None, keys, memory, Program("", ()), label)
             return self.prepared.program, BuildResult(store.root)
         # the statements' function is named after all the unit's source holds (but the cell's label)
-        headers = [d.fragment.text for d in memory if d.key not in keys]
-        entry = (
-            f"ccell_run_{cache.key(statements, *sorted(keys.values()), *headers, *ctx.flags, identity)[:16]}"
-        )
+        entry = f"ccell_run_{cache.key(statements, declared, *ctx.flags, identity)[:16]}"
         # the same statements on the same declarations ran before (a cell run again after a change
         # and its undoing, %flags and back): that unit holds what this one would
         again = self.units.by_entry.get(entry) if parts.statements else None
@@ -491,17 +498,20 @@ class Live:
         self.prepared = Prepared(needs, None if checked else compiled, keys, memory, unit.program, label)
         return unit.program, BuildResult(compiled.path, result.diagnostics, result.output)
 
-    def _keys(self, memory: Memory, salt: str) -> tuple[dict[str, str], set[str]]:
-        """``live_keys`` and the memory keys of globals, again only when the memory changed (a cell of
+    def _keys(self, memory: Memory, salt: str) -> tuple[dict[str, str], set[str], str]:
+        """``live_keys``, the memory keys of globals, and a key of every declaration (code and data by
+        their live keys, the rest by their text), again only when the memory changed (a cell of
         statements, the most common, keeps the very declarations of the last one)."""
         epochs = tuple(sorted(self.epochs.items()))
         memo = self._memo
         if memo is not None and memo[1:3] == (salt, epochs) and memory.same(memo[0]):
-            return memo[3], memo[4]
+            return memo[3], memo[4], memo[5]
         keys = live_keys(memory, self.support, salt, self.epochs)
         data = {d.key for d in memory if self.support.role(d) == DATA}
-        self._memo = (memory, salt, epochs, keys, data)
-        return keys, data
+        headers = [d.fragment.text for d in memory if d.key not in keys]
+        declared = cache.key(*sorted(keys.values()), *headers)
+        self._memo = (memory, salt, epochs, keys, data, declared)
+        return keys, data, declared
 
     def _check_loaded(self) -> tuple[str, ...]:
         """Before a cell: a header that a loaded unit read has changed (``#include "mine.h"``
@@ -570,6 +580,21 @@ class Live:
         """Build the host, so that the first cell has only itself to build. (It starts with that
         cell: its pipes belong to the event loop that runs the cells, which need not be this one.)"""
         await self._host_binary(session, execution)
+
+    def prepare(self, session: Session) -> None:
+        """After a cell, or once the kernel has started: the toolchain begins the next cell's build
+        (``Support.prepare``), soon, after the reply went out, unless a cell runs by then."""
+
+        def begin() -> None:
+            if session.busy:
+                return
+            ctx = session.context(Execution(session.supervisor))  # no cell's: nothing to interrupt
+            try:
+                self.support.prepare(session.memory, ctx)
+            except Exception:  # a build begun ahead is only ever a head start: a cell builds anyway
+                log.exception("could not begin the next cell's build")
+
+        asyncio.get_running_loop().call_soon(begin)
 
     def set_mode(self, mode: str) -> None:
         """``%state live|fresh``. A change ends the live program: back in live mode, a new one starts

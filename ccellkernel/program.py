@@ -106,6 +106,14 @@ class ProgramWriter:
     def program(self) -> Program:
         return Program("\n".join(self._lines) + "\n", tuple(self._origins))
 
+    def text(self) -> str:
+        """What is written so far: the start of ``program().text`` ("" when nothing is)."""
+        return "\n".join(self._lines) + "\n" if self._lines else ""
+
+    def copy(self) -> ProgramWriter:
+        """Another writer that goes on from what this one has written."""
+        return ProgramWriter(self.directive, list(self._lines), list(self._origins))
+
 
 def cell_label(cell: int) -> str:
     """The name a cell goes by in diagnostics: ``Cell In[3]``."""

@@ -134,6 +134,18 @@ class Execution:
             run.end()
         return run
 
+    def adopt(self, run: Run) -> None:
+        """Make ``run``, started before this cell (a build begun ahead), one of the cell's: an
+        interrupt stops it. ``release`` it once the cell is done with it."""
+        with self._lock:
+            self._runs.add(run)
+            late = self.interrupted
+        if late:
+            run.signal(signal.SIGINT)
+
+    def release(self, run: Run) -> None:
+        self._discard(run)
+
     def _discard(self, run: Run) -> None:
         with self._lock:
             self._runs.discard(run)
@@ -273,7 +285,7 @@ class _Capture:
     """A tool's stdout and stderr, read whole."""
 
     def __init__(self) -> None:
-        self._loop = asyncio.get_running_loop()
+        self.loop = self._loop = asyncio.get_running_loop()
         out_r, self.stdout_w = os.pipe2(os.O_CLOEXEC)
         err_r, self.stderr_w = os.pipe2(os.O_CLOEXEC)
         self._data: dict[int, bytearray] = {out_r: bytearray(), err_r: bytearray()}

@@ -28,6 +28,7 @@ from types import MappingProxyType
 from typing import Any, Protocol
 
 from . import cleanup, diagnostics
+from .ahead import Ahead
 from .assist import Completions, EditorHelp, Inspection, help_request
 from .cache import BuildCache, limit_from_environment
 from .carryover import Locals
@@ -90,6 +91,7 @@ class _BuildContext:
     cache: BuildCache
     tests: bool = False
     counted: Callable[[], None] = lambda: None
+    ahead: Ahead | None = None
 
     async def run_tool(
         self, argv: Sequence[str], *, cwd: Path | None = None, env: Mapping[str, str] | None = None
@@ -151,9 +153,20 @@ class Session:
         self.commands = Commands(self)
         self.last_run: CellParts | None = None  # the last cell that ran: what %%export runs by default
         self.live, self.live_unavailable = _live(toolchain, self.workdir)  # C: ``live.py``
+        # the next cell's build, begun between cells (``ahead.py``): for the live program's units
+        self.ahead: Ahead | None = None
+        if self.live is not None:
+            current = lambda: self._execution  # noqa: E731
+            folder = self.workdir / "ahead"
+            self.ahead = Ahead(self.supervisor, folder, execution=current, counted=self._counted)
         self._execution: Execution | None = None
         self._warm_up: Execution | None = None
         self._warming: threading.Thread | None = None
+
+    @property
+    def busy(self) -> bool:
+        """Whether a cell runs now."""
+        return self._execution is not None
 
     @property
     def output_limit(self) -> int:
@@ -186,6 +199,8 @@ class Session:
             self.editor.close()
         if self.live is not None:
             self.live.close()
+        if self.ahead is not None:
+            self.ahead.close()
         self.jobs.close()
         self.supervisor.close()
         shutil.rmtree(self.workdir, ignore_errors=True)
@@ -220,6 +235,14 @@ class Session:
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WARM_UP_NICE)
         asyncio.run(self.warm_up())
 
+    async def begin_first(self) -> None:
+        """Once the kernel's event loop runs: after the warm-up, begin the first cell's build
+        (``Live.prepare``), so that the first cell costs what the others do."""
+        while self._warming is not None and self._warming.is_alive():
+            await asyncio.sleep(0.01)
+        if self.live is not None and not self.busy:
+            self.live.prepare(self)
+
     async def _wait_for_warm_up(self, execution: Execution) -> None:
         thread = self._warming
         deadline = time.monotonic() + WARM_UP_WAIT
@@ -242,6 +265,8 @@ class Session:
         self._execution = execution
         self.timings = {}
         self.tools = 0
+        if self.ahead is not None:
+            self.ahead.taken = 0
         start = time.perf_counter()
         timed = False
         asked = help_request(code)  # `name?`: inspection, paged as IPython does
@@ -258,6 +283,8 @@ class Session:
             self._execution = None
             if timed:
                 io.stream("stdout", self.timing_line(time.perf_counter() - start))
+            if self.live is not None:
+                self.live.prepare(self)
 
     async def _page(self, name: str, detail: int, io: CellIO) -> None:
         page = await asyncio.to_thread(self.inspect, name, len(name), detail)
@@ -510,7 +537,14 @@ class Session:
     def context(self, execution: Execution, *, will_run: bool = True) -> _BuildContext:
         """The build context of this session's cells."""
         return _BuildContext(
-            self.workdir, self.options.flags, self.cwd, will_run, execution, self.cache, counted=self._counted
+            self.workdir,
+            self.options.flags,
+            self.cwd,
+            will_run,
+            execution,
+            self.cache,
+            counted=self._counted,
+            ahead=self.ahead,
         )
 
     def environment(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:

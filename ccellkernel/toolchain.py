@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from .live import Support
 
 if TYPE_CHECKING:
+    from .ahead import Ahead
     from .assist import Assistant
 
 
@@ -129,6 +130,11 @@ class BuildContext(Protocol):
     cache: BuildCache
     """This kernel's store of build products keyed by content (``cache.py``): what a build made
     once, it finds there again instead of making it anew."""
+
+    ahead: Ahead | None
+    """This kernel's build begun ahead (``ahead.py``): a live program's toolchain starts its compiler
+    between cells on what the next unit begins with (``Support.prepare``), and a unit that begins
+    so finishes it. None where the kernel offers none."""
 
     async def run_tool(
         self, argv: Sequence[str], *, cwd: Path | None = None, env: Mapping[str, str] | None = None
