@@ -43,6 +43,7 @@ import errno
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -358,24 +359,12 @@ def make_dependencies(path: Path) -> list[Path]:
     except OSError:
         return []
     _, _, rest = text.replace("\\\n", " ").partition(":")
-    words: list[str] = []
-    current = ""
-    escaped = False
-    for char in rest:
-        if escaped:
-            current += char
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char.isspace():
-            if current:
-                words.append(current)
-            current = ""
-        else:
-            current += char
-    if current:
-        words.append(current)
+    words = (_UNESCAPE.sub(r"\1", w) for w in _WORD.findall(rest))
     return [Path(w) for w in words if w and not w.endswith(":")]
+
+
+_WORD = re.compile(r"(?:\\.|[^\s\\])+")  # a file name in a make rule: ``\ `` is a space in it
+_UNESCAPE = re.compile(r"\\(.)")
 
 
 class CompilerIdentity:

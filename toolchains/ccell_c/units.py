@@ -29,7 +29,7 @@ import hashlib
 import os
 import re
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -38,7 +38,7 @@ import tree_sitter
 
 from ccellkernel import cache
 from ccellkernel.diagnostics import parse_gnu
-from ccellkernel.gnu import compiler_version, line_directives
+from ccellkernel.gnu import begin_ahead, compiler_version, finish_ahead, line_directives
 from ccellkernel.live import CODE, DATA, HEADER, INCLUDE, Support, Unit, UnitRequest
 from ccellkernel.memory import Declaration, Fragment, Memory
 from ccellkernel.program import Diagnostic, ProgramWriter, order_by_uses
@@ -67,6 +67,7 @@ class CUnits(Support):
         self._identity: cache.CompilerIdentity | None = None
         self._libs: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._indexed: _Index | None = None
+        self._headed: tuple[Memory, ProgramWriter, list[Declaration]] | None = None
 
     def available(self) -> str | None:
         if not os.path.isdir("/proc/self"):
@@ -128,8 +129,32 @@ class CUnits(Support):
         self._indexed = (memory, role, owners)
         return role, owners
 
-    def render_unit(self, request: UnitRequest) -> Unit:
+    def _head(self, memory: Memory) -> tuple[ProgramWriter, list[Declaration]]:
+        """A unit's first part, which depends on the memory alone (item 1 of the module's list),
+        and the types and globals in the order they are declared: made again only when the memory
+        changed."""
+        memo = self._headed
+        if memo is None or not memory.same(memo[0]):
+            memo = self._headed = (memory, *self._write_head(memory))
+        return memo[1].copy(), memo[2]
+
+    def _write_head(self, memory: Memory) -> tuple[ProgramWriter, list[Declaration]]:
         out = ProgramWriter(line_directives(SOURCE))
+        decls = list(memory)
+        role, _ = self._index(memory)
+        for decl in decls:
+            if decl.kind in ("include", "define", "preprocessor"):
+                out.fragment(decl.fragment)
+        ordered = order_by_uses(
+            [d for d in decls if role[d.key] in (HEADER, DATA) and decl_is_type_or_data(d)]
+        )
+        for decl in ordered:
+            if role[decl.key] == HEADER and decl.kind in TYPES:
+                out.fragment(decl.fragment)
+        return out, ordered
+
+    def render_unit(self, request: UnitRequest) -> Unit:
+        out, ordered = self._head(request.memory)
         decls = list(request.memory)
         role, owners = self._index(request.memory)
         keys = request.keys
@@ -137,16 +162,7 @@ class CUnits(Support):
         labels = {
             d.key: _labels(d, keys[d.key], role[d.key]) for d in decls if d.key in keys and d.key in seen
         }
-        for decl in decls:
-            if decl.kind in ("include", "define", "preprocessor"):
-                out.fragment(decl.fragment)
-        ordered = order_by_uses(
-            [d for d in decls if role[d.key] in (HEADER, DATA) and decl_is_type_or_data(d)]
-        )
         data = [d for d in ordered if role[d.key] == DATA]
-        for decl in ordered:
-            if role[decl.key] == HEADER and decl.kind in TYPES:
-                out.fragment(decl.fragment)
         for decl in decls:
             if decl.key not in seen:
                 continue
@@ -193,6 +209,12 @@ class CUnits(Support):
         defines = tuple(keys[k] for k in request.build if k in keys)
         return Unit(out.program(), entry, tuple(inits), defines)
 
+    def prepare(self, memory: Memory, ctx: BuildContext) -> None:
+        """Begin the next cell's build on its head (``gnu.begin_ahead``): the headers are read
+        between cells, and a cell that adds no include, macro or type compiles only its own code."""
+        out, _ = self._head(memory)
+        begin_ahead(ctx, out.text(), ".c", self._command(ctx), self.identity())
+
     # -- building -----------------------------------------------------------------------------------
 
     async def build_unit(self, unit: Unit, ctx: BuildContext, output: Path) -> BuildResult:
@@ -211,31 +233,32 @@ class CUnits(Support):
                 return BuildResult(None, (Diagnostic("error", value.STRUCT_MESSAGE, *where),), result.output)
         return result
 
-    async def _compile(self, text: str, ctx: BuildContext, output: Path) -> BuildResult:
+    def _command(self, ctx: BuildContext) -> Callable[[Path, Path], list[str]]:
+        """How a unit's source is compiled into its shared object (source, output -> argv)."""
         toolchain = self.toolchain
         compiler = toolchain.find_compiler()
-        source = output.with_suffix(".c")
-        try:
-            source.write_text(text, encoding="utf-8")
-        except OSError as err:
-            return BuildResult(None, (Diagnostic("error", f"cannot write the build files: {err.strerror}"),))
-        argv = [
-            *compiler.argv,
-            *toolchain.flags_for(compiler),
-            f"-I{ctx.cwd}",
-            "-fPIC",
-            "-shared",
-            "-pipe",
-            "-MD",
-            "-MF",
-            str(output.with_suffix(".d")),
-            "-o",
-            str(output),
-            str(source),
-            *ctx.flags,
-            *self._libraries(compiler.argv),
-        ]
-        result = await ctx.run_tool(argv, cwd=ctx.cwd)
+        flags = [*compiler.argv, *toolchain.flags_for(compiler), f"-I{ctx.cwd}", "-fPIC", "-shared", "-pipe"]
+        after = [*ctx.flags, *self._libraries(compiler.argv)]
+
+        def command(source: Path, output: Path) -> list[str]:
+            depends = ["-MD", "-MF", str(output.with_suffix(".d"))]
+            return [*flags, *depends, "-o", str(output), str(source), *after]
+
+        return command
+
+    async def _compile(self, text: str, ctx: BuildContext, output: Path) -> BuildResult:
+        toolchain = self.toolchain
+        command = self._command(ctx)
+        # the build begun between cells, if it began as this source does; else the usual one
+        result = await finish_ahead(ctx, text, command, output, key=self.identity(), rendered_as=SOURCE)
+        if result is None:
+            source = output.with_suffix(".c")
+            try:
+                source.write_text(text, encoding="utf-8")
+            except OSError as err:
+                failed = Diagnostic("error", f"cannot write the build files: {err.strerror}")
+                return BuildResult(None, (failed,))
+            result = await ctx.run_tool(command(source, output), cwd=ctx.cwd)
         text_out = result.stderr + result.stdout
         found = names.global_notes(
             d for d in parse_gnu(text_out) if not d.message.startswith(toolchain.BOILERPLATE)

@@ -35,7 +35,7 @@ import dataclasses
 import hashlib
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -44,9 +44,9 @@ import tree_sitter
 
 from ccellkernel import cache
 from ccellkernel.diagnostics import parse_gnu
-from ccellkernel.gnu import compiler_version, line_directives
+from ccellkernel.gnu import begin_ahead, compiler_version, finish_ahead, line_directives
 from ccellkernel.live import CODE, DATA, HEADER, INCLUDE, Support, Unit, UnitRequest, label_name
-from ccellkernel.memory import Declaration, Fragment
+from ccellkernel.memory import Declaration, Fragment, Memory
 from ccellkernel.program import Diagnostic, ProgramWriter, order_by_uses
 from ccellkernel.syntax import leaves, node_text, parse
 from ccellkernel.toolchain import BuildContext, BuildResult
@@ -114,15 +114,25 @@ class CppUnits(Support):
 
     # -- the source ---------------------------------------------------------------------------------
 
-    def render_unit(self, request: UnitRequest) -> Unit:
+    def _head(self, decls: Sequence[Declaration]) -> ProgramWriter:
+        """A unit's first part (item 1 of the module's list): it depends on the memory alone."""
         out = ProgramWriter(line_directives(SOURCE))
-        decls = list(request.memory)
-        role = {d.key: self.role(d) for d in decls}
-        keys, build = request.keys, request.build
         out.generated(variables.PREAMBLE)
         for decl in decls:
             if decl.kind in FIRST:
                 out.fragment(decl.fragment)
+        return out
+
+    def prepare(self, memory: Memory, ctx: BuildContext) -> None:
+        """Begin the next cell's build on its head (``gnu.begin_ahead``): ``<iostream>`` and the
+        other headers are read between cells, most of what a small cell's compile costs."""
+        begin_ahead(ctx, self._head(list(memory)).text(), ".cpp", self._command(ctx), self.identity())
+
+    def render_unit(self, request: UnitRequest) -> Unit:
+        decls = list(request.memory)
+        out = self._head(decls)
+        role = {d.key: self.role(d) for d in decls}
+        keys, build = request.keys, request.build
         declared = []
         checks: dict[int, Fragment] = {}  # after a definition: the declaration other units see
         for decl in decls:
@@ -177,15 +187,11 @@ class CppUnits(Support):
 
     # -- building -----------------------------------------------------------------------------------
 
-    async def build_unit(self, unit: Unit, ctx: BuildContext, output: Path) -> BuildResult:
+    def _command(self, ctx: BuildContext) -> Callable[[Path, Path], list[str]]:
+        """How a unit's source is compiled into its shared object (source, output -> argv)."""
         toolchain = self.toolchain
         compiler = toolchain.find_compiler()
-        source = output.with_suffix(".cpp")
-        try:
-            source.write_text(unit.program.text, encoding="utf-8")
-        except OSError as err:
-            return BuildResult(None, (Diagnostic("error", f"cannot write the build files: {err.strerror}"),))
-        argv = [
+        flags = [
             *compiler.argv,
             *toolchain.standard(ctx.flags),
             *toolchain.warnings(),
@@ -195,15 +201,26 @@ class CppUnits(Support):
             "-shared",
             "-Wl,-Bsymbolic",  # each unit calls its own copy of header code (the module's docstring)
             "-pipe",
-            "-MD",
-            "-MF",
-            str(output.with_suffix(".d")),
-            "-o",
-            str(output),
-            str(source),
-            *ctx.flags,
         ]
-        result = await ctx.run_tool(argv, cwd=ctx.cwd)
+
+        def command(source: Path, output: Path) -> list[str]:
+            depends = ["-MD", "-MF", str(output.with_suffix(".d"))]
+            return [*flags, *depends, "-o", str(output), str(source), *ctx.flags]
+
+        return command
+
+    async def build_unit(self, unit: Unit, ctx: BuildContext, output: Path) -> BuildResult:
+        command, identity, text = self._command(ctx), self.identity(), unit.program.text
+        # the build begun between cells, if it began as this source does; else the usual one
+        result = await finish_ahead(ctx, text, command, output, key=identity, rendered_as=SOURCE)
+        if result is None:
+            source = output.with_suffix(".cpp")
+            try:
+                source.write_text(text, encoding="utf-8")
+            except OSError as err:
+                failed = Diagnostic("error", f"cannot write the build files: {err.strerror}")
+                return BuildResult(None, (failed,))
+            result = await ctx.run_tool(command(source, output), cwd=ctx.cwd)
         text = result.stderr + result.stdout
         built = BuildResult(output if result.returncode == 0 else None, tuple(parse_gnu(text)), text)
         if not built.ok and not text:
