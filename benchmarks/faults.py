@@ -196,15 +196,28 @@ def _cmdline(pid: int) -> bytes:
 
 def programs(kernel_pid: int) -> list[int]:
     """The live processes of the kernel's programs: its descendants but its own children (the process
-    supervisor, editor helpers, compilers) and the supervisor's keepers, whose number varies (a keeper
-    serves many runs)."""
+    supervisor, editor helpers, compilers), the supervisor's keepers, whose number varies (a keeper
+    serves many runs), and the compiler begun ahead for the next cell (``ccellkernel/ahead.py``)."""
     mine = set(descendants(kernel_pid))
     children = {pid for pid in mine if _parent(pid) == kernel_pid}
     return [
         pid
         for pid in mine - children
-        if b"supervisor.py" not in _cmdline(pid) and _state(pid) not in (None, "Z", "X")
+        if b"supervisor.py" not in _cmdline(pid)
+        and _state(pid) not in (None, "Z", "X")
+        and not _begun_ahead(pid)
     ]
+
+
+def _begun_ahead(pid: int) -> bool:
+    """Whether ``pid`` is of the build the kernel began ahead: its compiler driver leads its process
+    group and compiles ``.../ahead/N/unit.c``."""
+    try:
+        leader = os.getpgid(pid)
+    except OSError:
+        return False
+    words = _cmdline(leader).split(b"\0")
+    return any(b"/ahead/" in w and os.path.basename(w).startswith(b"unit.") for w in words)
 
 
 def _parent(pid: int) -> int:

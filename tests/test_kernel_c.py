@@ -701,13 +701,18 @@ def test_interrupt_while_waiting_for_input(c: RunningKernel) -> None:
 
 
 def test_interrupt_while_compiling(tmp_path: Path) -> None:
-    slow = tmp_path / "slow"
-    started = tmp_path / "wrapper.pid"
-    wrapper = tmp_path / "slow-cc"
+    """An interrupt ends the compiler and what it started: in a usual build, and in one the kernel
+    began between cells (``ahead.py``) that the cell finishes. The wrapper is slow once per touch."""
+    marks = tmp_path / "marks"  # not the notebook's folder, whose change spoils a build begun ahead
+    marks.mkdir()
+    slow = marks / "slow"
+    started = marks / "wrapper.pid"
+    wrapper = marks / "slow-cc"
     wrapper.write_text(
         "#!/bin/sh\n"
         'case "$1" in --version|-v) exec gcc "$@";; esac\n'
-        f'if [ -e "{slow}" ]; then echo $$ > "{started}.tmp"; mv "{started}.tmp" "{started}"; sleep 60; fi\n'
+        f'if [ -e "{slow}" ]; then rm -f "{slow}"; echo $$ > "{started}.tmp"; '
+        f'mv "{started}.tmp" "{started}"; sleep 60; fi\n'
         'exec gcc "$@"\n'
     )
     wrapper.chmod(0o755)
@@ -715,20 +720,33 @@ def test_interrupt_while_compiling(tmp_path: Path) -> None:
     try:
         k.ok(STDIO + "int remembered(void) { return 7; }")
         slow.touch()
-        result = k.execute(
-            'printf("%d\\n", remembered());\nint x_never_remembered = 1;',
+        result = k.execute(  # new flags: not the build begun after the last cell, a usual one
+            '%flags -DSLOW\nprintf("%d\\n", remembered());\nint x_never_remembered = 1;',
             interrupt_when=lambda r: started.exists(),
             timeout=20,
         )
         assert result.interrupted_at is not None
         assert result.ename == "KeyboardInterrupt", result.describe()
-        assert [m.msg_type for m in result.outputs] == ["error"]
+        assert [m.msg_type for m in result.outputs if m.msg_type != "stream"] == ["error"]
+        assert "7" not in result.stdout, "the program never ran"  # what %flags says, only
         wrapper_pid = int(started.read_text())
         assert_processes_end([wrapper_pid, *group_members(wrapper_pid)], k.pid)
         assert not lingering(group_members(wrapper_pid), k.pid), "the compiler's sleeping child is left"
-        slow.unlink()
         assert k.ok('printf("%d\\n", remembered());') == "7\n"
         k.fails('printf("%d\\n", x_never_remembered);', "CompileError")
+
+        started.unlink()
+        slow.touch()
+        k.ok("%flags --clear")  # after it the next build begins, through the wrapper, and waits in it
+        deadline = time.monotonic() + 10
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert started.exists(), "the build begun ahead started the compiler"
+        result = k.execute('printf("%d\\n", remembered() + 1);', interrupt_after=1.0, timeout=20)
+        assert result.ename == "KeyboardInterrupt", result.describe()
+        wrapper_pid = int(started.read_text())
+        assert_processes_end([wrapper_pid, *group_members(wrapper_pid)], k.pid)
+        assert k.ok('printf("%d\\n", remembered() + 2);') == "9\n"
     finally:
         k.shutdown()
 
