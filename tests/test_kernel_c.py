@@ -719,6 +719,7 @@ def test_interrupt_while_compiling(tmp_path: Path) -> None:
     k = RunningKernel("ccell-c", env={"CC": str(wrapper)}, cwd=tmp_path)
     try:
         k.ok(STDIO + "int remembered(void) { return 7; }")
+        time.sleep(0.5)  # the build begun after that cell has started, through the fast wrapper
         slow.touch()
         result = k.execute(  # new flags: not the build begun after the last cell, a usual one
             '%flags -DSLOW\nprintf("%d\\n", remembered());\nint x_never_remembered = 1;',
@@ -734,6 +735,7 @@ def test_interrupt_while_compiling(tmp_path: Path) -> None:
         assert not lingering(group_members(wrapper_pid), k.pid), "the compiler's sleeping child is left"
         assert k.ok('printf("%d\\n", remembered());') == "7\n"
         k.fails('printf("%d\\n", x_never_remembered);', "CompileError")
+        time.sleep(0.5)  # as above: the build begun after that cell has started
 
         started.unlink()
         slow.touch()
