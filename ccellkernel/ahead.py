@@ -47,9 +47,6 @@ if TYPE_CHECKING:
 # A file whose modification time is this close to the start (or after it) may have been read
 # before it changed: file times lag the clock by up to a scheduler tick.
 SLACK_NS = 50_000_000
-# Its priority below the kernel's: it begins while the last cell's output is still going out, and
-# a quick next cell that does not build (run again, or a magic) must not wait for it.
-NICE = 10
 
 
 @dataclass(frozen=True)
@@ -155,7 +152,6 @@ class Ahead:
                 stderr=out.stderr_w,
                 label="ahead",
                 follow=True,
-                nice=NICE,
             )
         except (OSError, RuntimeError):  # it did not start: the next cell builds as usual
             out.close()

@@ -614,10 +614,8 @@ class Supervisor:
         limits: Limits | None = None,
         label: str = "",
         follow: bool = False,
-        nice: int = 0,
     ) -> Run:
         """Start ``argv`` as a new run. ``stdin`` None is /dev/null; ``pass_fds`` keep their numbers.
-        ``nice``: a lower priority for it, added to the kernel's.
         Raises ``OSError`` if it cannot start (a missing program: ``FileNotFoundError``).
 
         ``follow``: the calling event loop reads the run's news (faster) until ``run.hand_over()``,
@@ -633,7 +631,6 @@ class Supervisor:
             limits=limits,
             label=label,
             follow=follow,
-            nice=nice,
         )
         try:
             await run.started()
@@ -655,7 +652,6 @@ class Supervisor:
         limits: Limits | None = None,
         label: str = "",
         follow: bool = False,
-        nice: int = 0,
     ) -> Run:
         """``spawn`` without waiting for the start: ``await run.started()`` says whether it did."""
         status_r, status_w = os.pipe2(os.O_CLOEXEC)
@@ -675,7 +671,6 @@ class Supervisor:
             "targets": targets,
             "stdin_null": stdin is None,
             "limits": job_limits,
-            "nice": nice,
         }
         try:
             self.start()

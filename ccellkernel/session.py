@@ -49,6 +49,7 @@ from .toolchain import BuildResult, Toolchain, ToolResult
 DEFAULT_OUTPUT_LIMIT = DEFAULT_OUTPUT  # bytes of program output per cell (%limits output=)
 PHASES = ("parse", "render", "compile", "link", "run")  # a toolchain may report "link" (BuildResult.timings)
 NO_SPACE = re.compile(r"no space left on device|disk quota exceeded|\bENOSPC\b", re.IGNORECASE)
+AHEAD_ENV = "CCELL_AHEAD"  # "off": no build is begun between cells
 WARM_UP_WAIT = 60.0  # seconds the first build waits for the warm-up still running
 WARM_UP_NICE = 5
 
@@ -155,7 +156,7 @@ class Session:
         self.live, self.live_unavailable = _live(toolchain, self.workdir)  # C: ``live.py``
         # the next cell's build, begun between cells (``ahead.py``): for the live program's units
         self.ahead: Ahead | None = None
-        if self.live is not None:
+        if self.live is not None and os.environ.get(AHEAD_ENV, "").lower() not in ("off", "0", "no"):
             current = lambda: self._execution  # noqa: E731
             folder = self.workdir / "ahead"
             self.ahead = Ahead(self.supervisor, folder, execution=current, counted=self._counted)

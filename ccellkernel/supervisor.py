@@ -29,7 +29,7 @@ When the kernel dies (its end of the life pipe closes: killed, or shut down) the
 every run, kills the keepers, removes the kernel's build folder and the cgroups, and exits.
 
 Spawn message (kernel -> idle keeper, on the spawn socket): a 4-byte little-endian length, then JSON
-``{"argv", "env", "cwd", "targets", "stdin_null", "limits", "nice"}``; the file descriptors travel with it
+``{"argv", "env", "cwd", "targets", "stdin_null", "limits"}``; the file descriptors travel with it
 (``SCM_RIGHTS``): first the status pipe's write end, then one per entry of ``targets`` (the fd
 number it gets in the program). The status pipe carries JSON lines: ``{"started": PID, "keeper":
 PID, "cgroups": {...}, "enforced": {...}}`` or ``{"error": ERRNO, "message": TEXT}``, then one
@@ -398,8 +398,6 @@ def _spawn(job: dict, fds: list[int], limits: dict, enforced: dict) -> int:
     memory = limits.get("memory")
     if memory and enforced.get("memory") == "rlimit":
         _setrlimit(resource.RLIMIT_DATA, int(memory), int(memory))
-    if job.get("nice"):
-        os.nice(int(job["nice"]))  # work done while the kernel waits for nothing: it yields
     targets: list[int] = list(job["targets"])
     above = max([*targets, 2]) + 1  # so that no target overwrites a source not yet placed
     argv, env = job["argv"], job["env"]
@@ -475,8 +473,8 @@ def serve(job: dict, fds: list[int], own: int, cgroups: dict[str, str]) -> bool:
     enforced = run_limits(limits, cgroups)
     before = _counters(cgroups)
     # The limits set on itself for a program bind the keeper for good (its hard limits cannot rise
-    # again), and so does a lower priority: such a keeper serves once.
-    clean = not limits.get("cpu") and enforced.get("memory") != "rlimit" and not job.get("nice")
+    # again): such a keeper serves once.
+    clean = not limits.get("cpu") and enforced.get("memory") != "rlimit"
     try:
         pid = _spawn(job, fds, limits, enforced)
     except (OSError, ValueError, TypeError, KeyError) as err:

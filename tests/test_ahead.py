@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -235,24 +234,20 @@ def test_a_header_changed_since_the_start_is_seen(tmp_path: Path) -> None:
     assert not after.unchanged([tmp_path / "gone.h"])
 
 
-def test_a_lower_priority_is_the_runs_alone(supervisor: Supervisor, tmp_path: Path) -> None:
-    """The compiler begun ahead runs at nice 10; the keeper that started it serves no later run, so
-    the next program runs at the kernel's priority."""
-    show = [sys.executable, "-c", "import os; print(os.nice(0))"]
 
-    async def niceness(nice: int) -> int:
-        read, write = os.pipe()
-        run = await supervisor.spawn(show, stdout=write, stderr=write, nice=nice)
-        os.close(write)
-        await run.wait()
-        run.hand_over()
-        with os.fdopen(read) as out:
-            return int(out.read())
+def test_ccell_ahead_off_begins_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ccellkernel.plugins import load_toolchain
+    from ccellkernel.session import Session
 
-    async def main() -> None:
-        mine = os.nice(0)
-        assert await niceness(10) == min(mine + 10, 19)
-        for _ in range(3):  # whichever keeper serves
-            assert await niceness(0) == mine
-
-    asyncio.run(main())
+    monkeypatch.setenv("CCELL_AHEAD", "off")
+    session = Session(load_toolchain("c"), cwd=tmp_path)
+    try:
+        assert session.live is not None and session.ahead is None
+    finally:
+        session.close()
+    monkeypatch.delenv("CCELL_AHEAD")
+    session = Session(load_toolchain("c"), cwd=tmp_path)
+    try:
+        assert session.ahead is not None
+    finally:
+        session.close()
