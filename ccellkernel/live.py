@@ -73,6 +73,7 @@ log = logging.getLogger(__name__)
 CODE, DATA, HEADER, INCLUDE = "code", "data", "header", "include"
 LIVE, FRESH = "live", "fresh"
 POLL = 0.05
+AHEAD_AFTER = 0.02  # seconds after a cell before the next cell's build begins (``Live.prepare``)
 # What the live program says when it starts again or rolls a cell back without an error; a saved
 # notebook's outputs keep these words, and its replay for export reads them (``replay.py``).
 NEW_LIMITS = "new %limits: the live program starts again (globals from their initializers)"
@@ -583,7 +584,9 @@ class Live:
 
     def prepare(self, session: Session) -> None:
         """After a cell, or once the kernel has started: the toolchain begins the next cell's build
-        (``Support.prepare``), soon, after the reply went out, unless a cell runs by then."""
+        (``Support.prepare``) a moment after the reply went out (``AHEAD_AFTER``), unless a cell runs
+        by then: a cell that comes at once (run again, a magic, Run All) does not share the CPU
+        with the compiler's start, and would not have gained from it."""
 
         def begin() -> None:
             if session.busy:
@@ -594,7 +597,7 @@ class Live:
             except Exception:  # a build begun ahead is only ever a head start: a cell builds anyway
                 log.exception("could not begin the next cell's build")
 
-        asyncio.get_running_loop().call_soon(begin)
+        asyncio.get_running_loop().call_later(AHEAD_AFTER, begin)
 
     def set_mode(self, mode: str) -> None:
         """``%state live|fresh``. A change ends the live program: back in live mode, a new one starts
