@@ -13,10 +13,10 @@ A cell that adds an include still begins with the old ones (they come first), so
 A build begun ahead gives the program a usual build would give, or it is not used. It is keyed by
 everything its command depends on (the toolchain's key: the command, the beginning's text; and the
 kernel's environment); a cell whose key differs kills it and builds as usual, and so does a cell
-after a watched directory (the notebook's folder, the include directories) changed or when the
-compiler said anything at all, so that messages name files as a usual build names them
-(``gnu.finish_ahead``). A header that the build read and that changed after the compiler started
-is caught by ``Begun.unchanged``.
+after a watched directory (the notebook's folder, the include directories) changed, or when the
+compiler failed or a warning names the files of the build begun ahead, so that messages read as a
+usual build's (``gnu.finish_ahead``). A header that the build read and that changed after the
+compiler started is caught by ``Begun.unchanged``.
 
 The compiler is a run of the supervisor like every tool: in the kernel's process group, interrupted
 with the cell that finishes it (``Execution.adopt``), ended with the kernel. It never blocks a cell:
@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .runner import DRAIN, _Capture
+from .runner import Capture, tool_result
 from .toolchain import ToolResult
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ class _Started:
     prefix: str
     run: Run
     stdin: int  # the write end of the tool's standard input
-    out: _Capture
+    out: Capture
     folder: Path
     since_ns: int
     watched: tuple[tuple[str, int], ...]  # (directory, its modification time) at the start
@@ -142,7 +142,7 @@ class Ahead:
         since = time.time_ns()
         watched = tuple((str(d), _mtime(d)) for d in watch)
         read, write = os.pipe2(os.O_CLOEXEC)
-        out = _Capture()
+        out = Capture()
         try:
             run = self._supervisor.spawn_nowait(
                 argv,
@@ -162,7 +162,8 @@ class Ahead:
         out.start()
         os.set_blocking(write, False)
         key = self._full_key(key)
-        self._current = _Started(key, prefix, run, write, out, folder, since, watched, out.loop)
+        loop = asyncio.get_running_loop()
+        self._current = _Started(key, prefix, run, write, out, folder, since, watched, loop)
 
     async def finish(self, key: str, rest: bytes) -> Begun | None:
         """Send ``rest`` to the build begun with ``key`` and wait for it. None (and the build is
@@ -194,18 +195,7 @@ class Ahead:
             pass  # the tool is gone: its exit says so
         finally:
             os.close(current.stdin)
-        try:
-            exit = await current.run.wait()
-        finally:
-            await current.run.end_async()
-            current.run.hand_over()
-            if execution is not None:
-                execution.release(current.run)
-            stdout, stderr = await current.out.finish(DRAIN)
-        if execution is not None:
-            execution.check()
-        decode = lambda b: b.decode("utf-8", "replace")  # noqa: E731
-        result = ToolResult(exit.returncode, decode(stdout), decode(stderr))
+        result = await tool_result(current.run, current.out, execution)
         return Begun(result, current.folder, current.since_ns)
 
     def cancel(self) -> None:

@@ -115,10 +115,11 @@ async def finish_ahead(
     ``rendered_as``: the file that generated lines name in ``#line`` directives (the rest's first
     lines get one if they have none)."""
     ahead = ctx.ahead
-    head = ahead.prefix() if ahead is not None else None
-    if ahead is None or head is None or not text.startswith(head):
-        if ahead is not None:
-            ahead.cancel()
+    if ahead is None:
+        return None
+    head = ahead.prefix()
+    if head is None or not text.startswith(head):
+        ahead.cancel()
         return None
     rest = text[len(head) :]
     if not rest.startswith("#line "):  # its first lines are numbered as in the whole text

@@ -167,7 +167,7 @@ async def run_tool(
     env: Mapping[str, str] | None = None,
 ) -> ToolResult:
     """Run a build tool, capture its output; ``Interrupted`` if the user interrupted meanwhile."""
-    out = _Capture()
+    out = Capture()
     try:
         run = await execution.start(
             argv, cwd=cwd, env=env, stdout=out.stdout_w, stderr=out.stderr_w, label=os.path.basename(argv[0])
@@ -176,14 +176,23 @@ async def run_tool(
         out.close()
         raise
     out.start()
+    return await tool_result(run, out, execution)
+
+
+async def tool_result(run: Run, out: Capture, execution: Execution | None) -> ToolResult:
+    """Wait for a tool's run to end, end what is left of it and read its output (``out`` started).
+    ``execution``: the cell's, which holds the run until then (an interrupt stops it); it says
+    ``Interrupted`` if the user interrupted meanwhile."""
     try:
         exit = await run.wait()
     finally:
         await run.end_async()
         run.hand_over()
-        execution._discard(run)
+        if execution is not None:
+            execution.release(run)
         stdout, stderr = await out.finish(DRAIN)
-    execution.check()
+    if execution is not None:
+        execution.check()
     decode = lambda b: b.decode("utf-8", "replace")  # noqa: E731
     return ToolResult(exit.returncode, decode(stdout), decode(stderr))
 
@@ -281,11 +290,11 @@ class _Stdin:
             self.write_end = None
 
 
-class _Capture:
-    """A tool's stdout and stderr, read whole."""
+class Capture:
+    """A tool's stdout and stderr, read whole (in the event loop that made it)."""
 
     def __init__(self) -> None:
-        self.loop = self._loop = asyncio.get_running_loop()
+        self._loop = asyncio.get_running_loop()
         out_r, self.stdout_w = os.pipe2(os.O_CLOEXEC)
         err_r, self.stderr_w = os.pipe2(os.O_CLOEXEC)
         self._data: dict[int, bytearray] = {out_r: bytearray(), err_r: bytearray()}

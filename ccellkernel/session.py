@@ -239,8 +239,7 @@ class Session:
     async def begin_first(self) -> None:
         """Once the kernel's event loop runs: after the warm-up, begin the first cell's build
         (``Live.prepare``), so that the first cell costs what the others do."""
-        while self._warming is not None and self._warming.is_alive():
-            await asyncio.sleep(0.01)
+        await self._wait_for_warm_up(Execution(self.supervisor))
         if self.live is not None and not self.busy:
             self.live.prepare(self)
 
