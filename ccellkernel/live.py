@@ -356,11 +356,19 @@ def plan(
     return Plan(tuple(sorted(load.values(), key=lambda u: u.order)), build, notices)
 
 
-def needed(units: Iterable[Compiled]) -> list[str]:
-    """The symbols the units call that none of them defines (libc's, or missing ones)."""
+def needed(units: Iterable[Compiled], remembered: Callable[[str], bool] = lambda symbol: False) -> list[str]:
+    """The symbols the units call that none of them defines (libc's, or missing ones).
+
+    ``remembered(symbol)``: whether the symbol is a remembered function's own name (not its label). A
+    unit also holds definitions that later units have superseded, and a function compiled while a
+    function it calls was not defined yet (C's implicit declaration, a prototype) calls it by that
+    name. A current definition never does: its key covers every remembered function its text uses, so
+    it was compiled again, calling the label, once that function was defined. Such a name is needed
+    only by dead code, as a linker linking the current definitions alone would see, and is not asked
+    for."""
     units = list(units)
     defined = {s for u in units for s in u.symbols.defined}
-    return sorted({s for u in units for s in u.symbols.undefined} - defined)
+    return sorted(s for s in {s for u in units for s in u.symbols.undefined} - defined if not remembered(s))
 
 
 # -- the live program of a session ---------------------------------------------------------------------
@@ -667,6 +675,15 @@ class Live:
             found[id(prepared.unit)] = prepared.unit
         return list(found.values())
 
+    def _remembered(self, prepared: Prepared) -> Callable[[str], bool]:
+        """Whether a symbol is the plain name of a current function (see ``needed``): its name in C, its
+        demangled signature in a language that mangles (``show(int*)``, the key's spelling)."""
+        code = [d for d in prepared.memory if d.key in prepared.keys and self.support.role(d) == CODE]
+        names = {name for d in code for name in d.identifiers}
+        keys = {"".join(d.key.split()) for d in code}
+        name = self.support.symbol_name
+        return lambda symbol: symbol in names or "".join(name(symbol).split()) in keys
+
     def _inits(
         self, prepared: Prepared, loaded: Mapping[str, str], path: Callable[[Compiled], Path]
     ) -> list[tuple[str, str]]:
@@ -844,7 +861,7 @@ class Live:
         checked = (id(host), frozenset(u.entry.key for u in current))
         if checked == self._symbols_found:  # the same units in the same program found them all
             return
-        wanted = needed(current)
+        wanted = needed(current, self._remembered(prepared))
         if wanted:
             answer, text = await host.send("need", *wanted)
             if answer == "missing":
@@ -884,7 +901,7 @@ class Live:
         current = self._current_units(prepared)
         ordered = sorted({id(u): u for u in current}.values(), key=lambda u: u.order)
         commands = [f"load {u.path}" for u in ordered]
-        wanted = needed(ordered)
+        wanted = needed(ordered, self._remembered(prepared))
         if wanted:
             commands.append(FIELD.join(["need", *wanted]).replace(FIELD, " ", 1))
         commands += [

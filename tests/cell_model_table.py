@@ -524,6 +524,148 @@ CASES: tuple[Case, ...] = (
             ),
         ),
     ),
+    # Section 4: a real program split into cells, one top-level item a cell in the order of use, main's
+    # body last. The global in the last cell makes the live program build again what uses the name `a`
+    # (f and show), while idx stays in the unit of its own cell (beside f's build from before show came).
+    Case(
+        "functions_used_before_they_are_defined",
+        "4",
+        per_language(
+            c=(
+                ok(C),
+                ok("void f(int *a) { a[0] = idx(a[0]); show(a); }", stderr="implicit declaration"),
+                ok("int idx(int v) { return v / 10; }"),
+                ok('void show(int *a) { printf("%d\\n", a[0]); }'),
+                ok("int a[1] = {30}; f(a);", "3\n"),
+                ok("a[0] = 70; f(a);", "7\n"),
+            ),
+            go=(
+                ok(GO),
+                ok("func f(a []int) { a[0] = idx(a[0]); show(a) }", stderr="waits for"),
+                ok("func idx(v int) int { return v / 10 }"),
+                quiet("func show(a []int) { fmt.Println(a[0]) }"),
+                ok("a := []int{30}\nf(a)", "3\n"),
+            ),
+            rust=(
+                ok("fn f(a: &mut [i32]) { a[0] = idx(a[0]); show(a); }", stderr="waits for"),
+                ok("fn idx(v: i32) -> i32 { v / 10 }"),
+                quiet('fn show(a: &[i32]) { println!("{}", a[0]); }'),
+                ok("let mut a = [30];\nf(&mut a);", "3\n"),
+            ),
+            # C++ has no implicit declarations: a program split into cells declares before use
+            cpp=(
+                ok(CPP),
+                fails("void f(int *a) { a[0] = idx(a[0]); show(a); }", "CompileError", "idx"),
+                ok("int idx(int v);\nvoid show(int *a);"),
+                ok("void f(int *a) { a[0] = idx(a[0]); show(a); }"),
+                ok("int idx(int v) { return v / 10; }"),
+                ok('void show(int *a) { std::cout << a[0] << "\\n"; }'),
+                ok("int a[1] = {30}; f(a);", "3\n"),
+            ),
+        ),
+    ),
+    Case(
+        "three_functions_defined_after_their_caller",
+        "4",
+        per_language(
+            c=(
+                ok(C),
+                ok("int run(int x) { return third(second(first(x))); }", stderr="implicit declaration"),
+                ok("int first(int x) { return x + 1; }"),
+                ok("int second(int x) { return x * 10; }"),
+                ok("int third(int x) { return x - 3; }"),
+                ok('int x = 4; printf("%d\\n", run(x));', "47\n"),
+            ),
+            go=(
+                ok(GO),
+                ok("func run(x int) int { return third(second(first(x))) }", stderr="waits for"),
+                ok("func first(x int) int { return x + 1 }"),
+                ok("func second(x int) int { return x * 10 }"),
+                quiet("func third(x int) int { return x - 3 }"),
+                ok("x := 4\nfmt.Println(run(x))", "47\n"),
+            ),
+            rust=(
+                ok("fn run(x: i32) -> i32 { third(second(first(x))) }", stderr="waits for"),
+                ok("fn first(x: i32) -> i32 { x + 1 }"),
+                ok("fn second(x: i32) -> i32 { x * 10 }"),
+                quiet("fn third(x: i32) -> i32 { x - 3 }"),
+                ok('let x = 4;\nprintln!("{}", run(x));', "47\n"),
+            ),
+            cpp=(
+                ok(CPP),
+                ok("int first(int);\nint second(int);\nint third(int);"),
+                ok("int run(int x) { return third(second(first(x))); }"),
+                ok("int first(int x) { return x + 1; }"),
+                ok("int second(int x) { return x * 10; }"),
+                ok("int third(int x) { return x - 3; }"),
+                ok('int x = 4; std::cout << run(x) << "\\n";', "47\n"),
+            ),
+        ),
+    ),
+    # A type or a global used before it is declared: Go and Rust wait for it (pending); C and C++ say
+    # so at once, as a compiler given the file in that order would, and keep the memory as it was.
+    Case(
+        "type_defined_after_its_use",
+        "4",
+        per_language(
+            c=(
+                ok(C),
+                fails("int area(struct rect *r) { return r->w * r->h; }", "CompileError", "rect"),
+                ok("struct rect { int w, h; };"),
+                ok("int area(struct rect *r) { return r->w * r->h; }"),
+                ok('struct rect r = {2, 3}; printf("%d\\n", area(&r));', "6\n"),
+            ),
+            go=(
+                ok(GO),
+                ok("func area(r Rect) int { return r.W * r.H }", stderr="waits for"),
+                quiet("type Rect struct{ W, H int }"),
+                ok("fmt.Println(area(Rect{2, 3}))", "6\n"),
+            ),
+            rust=(
+                ok("fn area(r: &Rect) -> i32 { r.w * r.h }", stderr="waits for"),
+                quiet("struct Rect { w: i32, h: i32 }"),
+                ok('println!("{}", area(&Rect { w: 2, h: 3 }));', "6\n"),
+            ),
+            cpp=(
+                ok(CPP),
+                fails("int area(rect *r) { return r->w * r->h; }", "CompileError", "rect"),
+                ok("struct rect { int w, h; };"),
+                ok("int area(rect *r) { return r->w * r->h; }"),
+                ok('rect r = {2, 3}; std::cout << area(&r) << "\\n";', "6\n"),
+            ),
+        ),
+    ),
+    Case(
+        "global_defined_after_its_use",
+        "4",
+        per_language(
+            c=(
+                ok(C),
+                fails("int twice(void) { return count * 2; }", "CompileError", "count"),
+                ok("int count = 21;"),
+                ok("int twice(void) { return count * 2; }"),
+                ok('printf("%d\\n", twice());', "42\n"),
+            ),
+            go=(
+                ok(GO),
+                ok("func twice() int { return count * 2 }", stderr="waits for"),
+                quiet("var count = 21"),
+                ok("fmt.Println(twice())", "42\n"),
+            ),
+            rust=(
+                ok("fn twice() -> i32 { COUNT * 2 }", stderr="waits for"),
+                quiet("const COUNT: i32 = 21;"),
+                ok('println!("{}", twice());', "42\n"),
+            ),
+            cpp=(
+                ok(CPP),
+                fails("int twice() { return count * 2; }", "CompileError", "count"),
+                ok("int count = 21;"),
+                ok("int twice() { return count * 2; }"),
+                ok('std::cout << twice() << "\\n";', "42\n"),
+            ),
+        ),
+    ),
     Case(
         "interrupt_keeps_memory",
         "5",

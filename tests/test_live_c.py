@@ -115,6 +115,20 @@ def test_redefined_function_is_reached_by_an_older_functions_calls(c: RunningKer
     assert c.ok('printf("%d\\n", run3(1));') == "8\n"
 
 
+@pytest.mark.parametrize("state", ["live", "fresh"])
+def test_functions_defined_after_their_caller_link_in_both_states(c: RunningKernel, state: str) -> None:
+    """Issue 16's program split into cells in the order of use (the cell-model table has it live): the
+    unit of idx's cell still holds f as built before show existed, calling the plain name `show`."""
+    c.ok(f"%state {state}")
+    c.ok(STDIO)
+    c.ok("void f(int *a) { a[0] = idx(a[0]); show(a); }")
+    c.ok("int idx(int v) { return v / 10; }")
+    c.ok('void show(int *a) { printf("%d\\n", a[0]); }')
+    assert c.ok("int a[1] = {30}; f(a);") == "3\n"
+    c.ok("void later(void);")  # a prototype nothing defines is still missing at the call
+    assert "undefined reference to `later'" in c.fails("later();", "CompileError").error["evalue"]
+
+
 def test_function_pointer_kept_in_a_global_still_works_after_the_function_is_redefined(
     c: RunningKernel,
 ) -> None:
