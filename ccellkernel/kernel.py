@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import contextlib
+import datetime
 import os
 import re
 import signal
@@ -186,7 +188,8 @@ class CCellKernel(Kernel):
                 "surrogates); each was replaced by U+FFFD]\n",
             )
         try:
-            await self.cells.execute(code, self.execution_count, io, cell_id=cell_id)
+            sent = _sent(self.get_parent())
+            await self.cells.execute(code, self.execution_count, io, cell_id=cell_id, sent=sent)
         except CellError as err:
             return self._reply_error(err, silent)
         except Exception as err:  # a bug in the kernel must not take the notebook down with it
@@ -334,13 +337,17 @@ class CCellKernel(Kernel):
 
     # -- interrupts -----------------------------------------------------------------------------------
 
+    # An interrupt reaches a cell only if it was sent after that cell's request (``Session.interrupt``):
+    # the messages' dates say which came first. A signal has no date: it counts while a cell runs.
+
     async def interrupt_request(self, stream: Any, ident: Any, parent: Any) -> None:  # type: ignore[override]
         """Message mode: stop the running program (not the kernel) and reply at once."""
-        self.cells.interrupt()
+        self.cells.interrupt(_sent(parent))
         self.session.send(stream, "interrupt_reply", {"status": "ok"}, parent, ident=ident)
 
     def pre_handler_hook(self) -> None:
-        # Signal mode: a SIGINT while a cell runs interrupts the program, never the event loop.
+        # Signal mode: a SIGINT while a cell runs interrupts the program, never the event loop. Between
+        # handlers IPKernelApp's disposition (ignore) is back: a SIGINT sent then reaches no cell.
         self.saved_sigint_handler = signal.signal(signal.SIGINT, self._on_sigint)
 
     def post_handler_hook(self) -> None:
@@ -409,6 +416,19 @@ class _KernelIO:
 
     async def read_input(self, cancel: threading.Event) -> str | None:
         return await asyncio.to_thread(self._kernel.ask, "", cancel, self._ident, self._parent)
+
+
+def _sent(message: Mapping[str, Any] | None) -> float | None:
+    """When a request was sent (seconds since the epoch), from its header's date; None if it has none."""
+    date = ((message or {}).get("header") or {}).get("date")
+    if isinstance(date, str):
+        with contextlib.suppress(ValueError):
+            date = datetime.datetime.fromisoformat(date.replace("Z", "+00:00"))
+    if not isinstance(date, datetime.datetime):
+        return None
+    if date.tzinfo is None:
+        date = date.replace(tzinfo=datetime.timezone.utc)  # Jupyter's dates are UTC
+    return date.timestamp()
 
 
 def _clean_headers(deserialize: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:

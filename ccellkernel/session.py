@@ -161,6 +161,11 @@ class Session:
             folder = self.workdir / "ahead"
             self.ahead = Ahead(self.supervisor, folder, execution=current, counted=self._counted)
         self._execution: Execution | None = None
+        # the running execution and the interrupts' dates; reentrant: a SIGINT handler runs in the main
+        # thread, between any two bytecodes of it
+        self._interrupts = threading.RLock()
+        self._requested = 0.0  # when the running cell's request was sent (seconds since the epoch)
+        self._interrupt_waiting: float | None = None  # sent while no cell ran, not taken yet
         self._warm_up: Execution | None = None
         self._warming: threading.Thread | None = None
 
@@ -182,13 +187,36 @@ class Session:
 
     # -- control (any thread) ----------------------------------------------------------------
 
-    def interrupt(self) -> bool:
-        """Interrupt the running cell, if any. Safe from any thread and from a signal handler."""
-        execution = self._execution
-        if execution is None:
-            return False
+    def interrupt(self, sent: float | None = None) -> bool:
+        """Interrupt the running cell if the interrupt was sent after that cell's request. Safe from
+        any thread and from a signal handler.
+
+        ``sent``: when the interrupt was sent (seconds since the epoch: its message's date; None:
+        now). One sent before the running cell's request was meant for an earlier cell, and is a
+        no-op (a person pressing stop, then run; a client interrupting a cell that has just ended).
+        One that comes while no cell runs is kept for the next cell, which it reaches only if that
+        cell's request was sent before it (run, then stop at once: the stop can overtake the run)."""
+        when = time.time() if sent is None else sent
+        with self._interrupts:
+            execution = self._execution
+            if execution is None or when < self._requested:
+                if execution is None and when > (self._interrupt_waiting or 0.0):
+                    self._interrupt_waiting = when
+                return False
         execution.interrupt()
         return True
+
+    def _begin(self, execution: Execution, sent: float | None) -> None:
+        """The cell's execution is the running one; an interrupt sent after its request, that came
+        before it began, reaches it now."""
+        now = time.time()
+        with self._interrupts:
+            # a clock behind the kernel's must not let an older interrupt through: the earlier of the two
+            self._requested = now if sent is None else min(sent, now)
+            self._execution = execution
+            waiting, self._interrupt_waiting = self._interrupt_waiting, None
+        if waiting is not None and waiting >= self._requested:
+            execution.interrupt()
 
     def close(self) -> None:
         """Kill whatever runs (background jobs too), stop the editor helpers and remove the build
@@ -253,16 +281,19 @@ class Session:
 
     # -- cells ----------------------------------------------------------------------------------
 
-    async def execute(self, code: str, cell: int, io: CellIO, *, cell_id: str | None = None) -> None:
+    async def execute(
+        self, code: str, cell: int, io: CellIO, *, cell_id: str | None = None, sent: float | None = None
+    ) -> None:
         """Run one cell. Raises a ``CellError`` (the memory is unchanged unless the cell compiled).
 
         ``cell_id`` is the frontend's id of the cell, when it sends one: running the same cell again
-        replaces what only one cell may hold (a Go ``func init``). A last line ``name?`` (``name??``:
-        more detail) asks, as in IPython, for the inspection of ``name`` after the rest of the cell
-        ran: a ``page`` payload (or a notice on stdout).
+        replaces what only one cell may hold (a Go ``func init``). ``sent``: when its request was sent
+        (seconds since the epoch), which decides the interrupts that reach it (``interrupt``). A last
+        line ``name?`` (``name??``: more detail) asks, as in IPython, for the inspection of ``name``
+        after the rest of the cell ran: a ``page`` payload (or a notice on stdout).
         """
         execution = Execution(self.supervisor)
-        self._execution = execution
+        self._begin(execution, sent)
         self.timings = {}
         self.tools = 0
         if self.ahead is not None:

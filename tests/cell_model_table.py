@@ -11,6 +11,7 @@ before it.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import subprocess
 import sys
@@ -44,7 +45,10 @@ class Cell:
     absent: tuple[str, ...] = ()  # never in stdout
     quiet: bool = False  # no output message at all
     answers: tuple[str, ...] | None = None  # allow stdin; exactly one input_request per answer
-    interrupt_on: str | None = None  # interrupt the cell once its stdout holds this
+    interrupt_on: str | None = None  # interrupt the cell once its stdout holds this ("": at once)
+    # once stdout holds this, an interrupt_request dated before the cell's request arrives: it was meant
+    # for an earlier cell and must not reach this one
+    stale_interrupt_on: str | None = None
     streamed: bool = False  # the first stdout line arrives over a second before the last
     cut: bool = False  # the output is cut, with one notice
 
@@ -699,6 +703,61 @@ CASES: tuple[Case, ...] = (
         first=lambda lang: (quiet(SQUARE[lang]),),
         then=lambda lang: (ok(print_call("square(7)")[lang], "49\n"),),
     ),
+    # An interrupt reaches a cell only if it was sent after the cell's request: one meant for the cell
+    # before (stop, then run; a client interrupting a cell that just ended) is a no-op, even when it is
+    # handled while the cell runs; one sent right after the request stops it, whichever comes first.
+    Case(
+        "interrupt_reaches_only_the_cells_sent_before_it",
+        "5",
+        per_language(
+            c=(
+                ok(
+                    code(C, "#include <unistd.h>", 'printf("started\\n"); sleep(1); printf("done\\n");'),
+                    "started\ndone\n",
+                    stale_interrupt_on="started",
+                ),
+                fails(code('printf("looping\\n");', "for (;;);"), "KeyboardInterrupt", interrupt_on=""),
+            ),
+            go=(
+                ok(
+                    code(GO, 'fmt.Println("started")', "time.Sleep(time.Second)", 'fmt.Println("done")'),
+                    "started\ndone\n",
+                    stale_interrupt_on="started",
+                ),
+                fails(code('fmt.Println("looping")', "for {", "}"), "KeyboardInterrupt", interrupt_on=""),
+            ),
+            rust=(
+                ok(
+                    code(
+                        'println!("started");',
+                        "std::thread::sleep(std::time::Duration::from_secs(1));",
+                        'println!("done");',
+                    ),
+                    "started\ndone\n",
+                    stale_interrupt_on="started",
+                ),
+                fails(code('println!("looping");', "loop {}"), "KeyboardInterrupt", interrupt_on=""),
+            ),
+            cpp=(
+                ok(
+                    code(
+                        CPP,
+                        "#include <unistd.h>",
+                        'std::cout << "started" << std::endl; sleep(1);',
+                        'std::cout << "done\\n";',
+                    ),
+                    "started\ndone\n",
+                    stale_interrupt_on="started",
+                ),
+                fails(
+                    code('std::cout << "looping\\n";', "for (volatile int spin = 0;; spin = spin + 1) {}"),
+                    "KeyboardInterrupt",
+                    interrupt_on="",
+                ),
+            ),
+        ),
+        then=lambda lang: (ok(code(PREFIX[lang], print_call("2")[lang]), "2\n"),),
+    ),
     Case(
         "crash_or_panic_is_reported_and_the_kernel_lives",
         "5",
@@ -840,14 +899,25 @@ def run_case(kernel: RunningKernel, case: Case, language: str) -> None:
 
 
 def run(kernel: RunningKernel, cell: Cell) -> CellResult:
-    stop = cell.interrupt_on
-    return kernel.execute(
+    stop, stale = cell.interrupt_on, cell.stale_interrupt_on
+    before = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(seconds=1)
+    sent: list[bool] = []
+
+    def when(result: CellResult) -> bool:
+        if stale is not None and stale in result.stdout and not sent:
+            kernel.interrupt_dated(before)
+            sent.append(True)
+        return stop is not None and stop in result.stdout
+
+    result = kernel.execute(
         cell.code,
         allow_stdin=cell.answers is not None,
         answers=cell.answers or (),
-        interrupt_when=(lambda r: stop in r.stdout) if stop is not None else None,
+        interrupt_when=when,
         timeout=CELL_TIMEOUT,
     )
+    assert stale is None or sent, f"the stale interrupt was never sent:\n{result.describe()}"
+    return result
 
 
 def check(result: CellResult, cell: Cell, where: str) -> None:

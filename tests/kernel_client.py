@@ -8,6 +8,7 @@ the cell after a delay or once a condition on what arrived so far holds.
 
 from __future__ import annotations
 
+import datetime
 import os
 import queue
 import re
@@ -145,6 +146,12 @@ class RunningKernel:
 
     def interrupt(self) -> None:
         self.km.interrupt_kernel()
+
+    def interrupt_dated(self, date: datetime.datetime) -> None:
+        """Send an interrupt_request whose header says it was sent at ``date`` (message mode)."""
+        msg = self.kc.session.msg("interrupt_request", {})
+        msg["header"]["date"] = date
+        self.kc.control_channel.send(msg)
 
     def submit(self, code: str, *, allow_stdin: bool = False, cell_id: str | None = None) -> CellResult:
         """Send an execute_request without waiting for anything (with the cell's id in its metadata,
