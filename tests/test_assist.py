@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,6 +139,36 @@ def lang(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
         assert kernel.ok(SETUP[name], timeout=180) == ""
         wait_for_helper(kernel.kc, PROBE[name], HELPER[name])
         yield name, kernel
+    finally:
+        kernel.shutdown()
+
+
+# The first request right after a kernel starts, before its helper is ready: it waits for the helper's
+# warm-up (bounded, as the first cell does) and gets its answer, never tree-sitter's words or nothing.
+# Go's helper is built anew (a cache folder of its own; Go's build cache stays the warm one).
+FIRST_REQUEST = {
+    "c": ("complete", "#include <string.h>\nstrl", "clangd"),
+    "go": ("inspect", "strings.ToUpper", "func ToUpper(s string) string"),
+    "rust": ("complete", "String::fr", "rust-docs"),
+}
+
+
+@pytest.mark.parametrize("name", ["c", "go", "rust"])
+def test_the_first_request_after_start_gets_the_helpers_answer(name: str, tmp_path: Path) -> None:
+    env = dict(ENV.get(name, {}))
+    if name == "go":
+        gocache = subprocess.run(["go", "env", "GOCACHE"], capture_output=True, text=True, check=True)
+        env |= {"XDG_CACHE_HOME": str(tmp_path / "cache"), "GOCACHE": gocache.stdout.strip()}
+    kernel = RunningKernel(f"ccell-{name}", cwd=tmp_path, env=env)
+    try:
+        kind, code, wanted = FIRST_REQUEST[name]
+        if kind == "complete":
+            reply = complete_reply(kernel.kc, code)
+            assert reply["metadata"].get("ccellkernel", {}).get("source") == wanted, reply
+        else:
+            reply = inspect_reply(kernel, code)
+            assert reply["found"], reply
+            assert wanted in reply["data"]["text/plain"], reply
     finally:
         kernel.shutdown()
 

@@ -24,6 +24,12 @@ class Assistant(abc.ABC):
         once, at kernel start; must return at once."""
         return None
 
+    def ready(self, timeout: float) -> bool:
+        """Wait at most ``timeout`` seconds for what ``warm`` began (starts it if it has not); whether
+        the helper can answer now. The first request after the kernel starts waits here, bounded, so
+        that it gets the helper's answer rather than less."""
+        return True
+
     @abc.abstractmethod
     def complete(self, point: EditPoint, timeout: float) -> Completions | None:
         """Completions at ``point``, with ``start``/``end`` as offsets into ``point.code``."""

@@ -311,6 +311,9 @@ class LspAssistant(Assistant):
     def warm(self) -> None:
         threading.Thread(target=self.client.warm, daemon=True).start()
 
+    def ready(self, timeout: float) -> bool:
+        return self.client.ready(timeout)
+
     def reopen(self, previous: str, text: str) -> bool:
         """Whether the document must be opened anew rather than changed (a server that would
         answer from stale state otherwise). The default: never."""

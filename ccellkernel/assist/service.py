@@ -29,6 +29,11 @@ if TYPE_CHECKING:
 
 COMPLETE_TIMEOUT = 1.0  # seconds a helper may take to complete before tree-sitter answers
 INSPECT_TIMEOUT = 2.0  # inspection may run a man page or go doc
+# Until the helper has answered once (the first requests after the kernel starts), a request waits for
+# its warm-up, as the first cell waits for the toolchain's, and gives it longer for the answer (it loads
+# what later requests reuse): the first answer is the helper's, not less.
+WARM_UP_WAIT = 60.0
+FIRST_ANSWER_TIMEOUT = 10.0
 _MEMBER = re.compile(r"(\.|->|::)\s*\Z")
 _SCOPE = re.compile(r"(?<![\w.:])([A-Za-z_]\w*)\s*(?:\.|::)\s*\Z")  # std::, not a::std::
 _HELP = re.compile(r"(?P<name>[A-Za-z_][\w]*(?:(?:\.|::|->)[A-Za-z_]\w*)*)\s*(?P<marks>\?\??)\s*\Z")
@@ -46,6 +51,7 @@ class EditorHelp:
         self._made = False
         self._closed = False
         self._warned = False
+        self._answered = False  # the helper has answered a request
 
     def assistant(self) -> Assistant | None:
         """The toolchain's assistant, made on first use (None: tree-sitter only)."""
@@ -64,6 +70,18 @@ class EditorHelp:
                         exc_info=True,
                     )
             return self._assistant
+
+    def _helper(self, timeout: float) -> tuple[Assistant | None, float]:
+        """The assistant, and the seconds a request gives it (see ``WARM_UP_WAIT``)."""
+        assistant = self.assistant()
+        if assistant is None or self._answered:
+            return assistant, timeout
+        assistant.ready(WARM_UP_WAIT)
+        return assistant, max(timeout, FIRST_ANSWER_TIMEOUT)
+
+    def _got(self, answer: object) -> None:
+        if answer is not None:
+            self._answered = True
 
     def warm(self) -> None:
         """Let the assistant get ready in the background (returns at once)."""
@@ -136,13 +154,15 @@ class EditorHelp:
     def _complete(
         self, memory: Memory, code: str, cursor: int, flags: Sequence[str], cwd: Path, timeout: float
     ) -> Completions | None:
-        assistant = self.assistant()
+        assistant, timeout = self._helper(timeout)
         if assistant is None:
             return None
         point = edit_point(self.toolchain, memory, code, cursor, flags, cwd)
         if point is None:
             return None
-        return assistant.complete(point, timeout)
+        answer = assistant.complete(point, timeout)
+        self._got(answer)
+        return answer
 
     def inspect(
         self,
@@ -165,14 +185,16 @@ class EditorHelp:
                 found = fallback.remembered(self.toolchain, memory, name, detail)
                 if found is not None:
                     return found
-            assistant = self.assistant()
+            assistant, timeout = self._helper(timeout)
             if assistant is None:
                 return None
             # The rest of the name's line goes: a call being typed (``strlen(``) would not parse.
             line_end = code.find("\n", end)
             trimmed = code[:end] + ("" if line_end < 0 else code[line_end:])
             point = edit_point(self.toolchain, memory, trimmed, start, flags, cwd)
-            return None if point is None else assistant.inspect(point, detail, timeout)
+            found = None if point is None else assistant.inspect(point, detail, timeout)
+            self._got(found)
+            return found
         except Exception:
             self._failed("inspection")
             return None

@@ -136,6 +136,7 @@ class GoAssistant(Assistant):
         self._server: LspAssistant | None = None
         self._install: GoInstall | None = None
         self._closed = False
+        self._prepared = threading.Event()  # _prepare has ended, with a server or without
 
     def warm(self) -> None:
         with self._lock:
@@ -145,6 +146,12 @@ class GoAssistant(Assistant):
         threading.Thread(target=self._prepare, daemon=True).start()
 
     def _prepare(self) -> None:
+        try:
+            self._start_server()
+        finally:
+            self._prepared.set()
+
+    def _start_server(self) -> None:
         try:
             install = self.toolchain.install()
         except ToolchainNotFound:
@@ -170,6 +177,14 @@ class GoAssistant(Assistant):
                 assistant.close()
                 return
             self._install, self._server = install, assistant
+
+    def ready(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        self.warm()
+        if not self._prepared.wait(max(0.0, timeout)):
+            return False
+        server = self._server
+        return server is not None and server.ready(max(0.0, deadline - time.monotonic()))
 
     def _ready(self) -> LspAssistant | None:
         self.warm()  # in case the kernel's warm-up did not run (a session used in-process)

@@ -163,6 +163,13 @@ class RustAssistant(Assistant):
         if analyzer is not None:
             analyzer.close()
 
+    def ready(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        if not self._wait(timeout):
+            return False
+        analyzer = self.analyzer
+        return analyzer is None or analyzer.ready(max(0.0, deadline - time.monotonic()))
+
     def _wait(self, timeout: float) -> bool:
         self.warm()
         return self._ready.wait(max(0.0, timeout))
