@@ -505,7 +505,7 @@ class Live:
         # declarations that define nothing (types, macros): compiled as a check, not loaded
         checked = not needs.build and not parts.statements
         self.prepared = Prepared(needs, None if checked else compiled, keys, memory, unit.program, label)
-        return unit.program, BuildResult(compiled.path, result.diagnostics, result.output)
+        return unit.program, BuildResult(compiled.path, result.diagnostics, result.output, result.timings)
 
     def _keys(self, memory: Memory, salt: str) -> tuple[dict[str, str], set[str], str]:
         """``live_keys``, the memory keys of globals, and a key of every declaration (code and data by
@@ -590,14 +590,18 @@ class Live:
         cell: its pipes belong to the event loop that runs the cells, which need not be this one.)"""
         await self._host_binary(session, execution)
 
-    def prepare(self, session: Session) -> None:
-        """After a cell, or once the kernel has started: the toolchain begins the next cell's build
-        (``Support.prepare``) a moment after the reply went out (``AHEAD_AFTER``), unless a cell runs
-        by then: a cell that comes at once (run again, a magic, Run All) does not share the CPU
-        with the compiler's start, and would not have gained from it."""
+    def prepare(self, session: Session, *, now: bool = False) -> None:
+        """Let the toolchain begin the next cell's build (``Support.prepare``) on the memory as it is.
+
+        ``now``: while this cell's program runs, once the cell has built (the memory it leaves is the
+        one the next cell begins from, unless the cell fails): a notebook run at once (Run All) sends
+        the next cell the moment this one ends, and its compiler has read the headers by then.
+        Otherwise (after a cell that ran nothing, or once the kernel has started) a moment after the
+        reply (``AHEAD_AFTER``), unless a cell runs by then. A build begun ahead that waits already on
+        the same beginning is kept."""
 
         def begin() -> None:
-            if session.busy:
+            if session.busy and not now:
                 return
             ctx = session.context(Execution(session.supervisor))  # no cell's: nothing to interrupt
             try:
@@ -605,7 +609,10 @@ class Live:
             except Exception:  # a build begun ahead is only ever a head start: a cell builds anyway
                 log.exception("could not begin the next cell's build")
 
-        asyncio.get_running_loop().call_later(AHEAD_AFTER, begin)
+        if now:
+            begin()
+        else:
+            asyncio.get_running_loop().call_later(AHEAD_AFTER, begin)
 
     def set_mode(self, mode: str) -> None:
         """``%state live|fresh``. A change ends the live program: back in live mode, a new one starts
@@ -653,6 +660,7 @@ class Live:
                 await self._run_fresh(session, prepared, io, execution)
             return
         self._background = io
+        self.prepare(session, now=True)
         if self._lost:
             io.stream("stderr", f"[ccellkernel: {self._lost}]\n")
             self._lost = None

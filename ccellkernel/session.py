@@ -325,6 +325,12 @@ class Session:
             data = {"text/plain": page.plain, "text/markdown": page.markdown}
             io.payload({"source": "page", "data": data, "start": 0})
 
+    def _timed(self, result: BuildResult) -> None:
+        """The steps the toolchain timed itself (``BuildResult.timings``) are not ``compile``."""
+        for name, seconds in result.timings.items():
+            self.timings[name] = self.timings.get(name, 0.0) + seconds
+            self.timings["compile"] -= seconds
+
     def timing_line(self, total: float) -> str:
         """What ``%time`` prints after the cell: each phase it went through, and the whole."""
         names = [*PHASES, *sorted(set(self.timings) - set(PHASES))]  # and any step a toolchain timed
@@ -369,6 +375,7 @@ class Session:
                     except CompileError as err:  # the host's build, or a unit the disk had no room for
                         self._check_space(err.evalue, *err.details)
                         raise
+                self._timed(result)
                 if not result.ok:
                     self._check_space(result.output, *(d.message for d in result.diagnostics))
                 return program, result
@@ -472,9 +479,7 @@ class Session:
                 if err.errno not in (errno.ENOSPC, errno.EDQUOT):
                     raise
                 result = BuildResult(None, output=str(err))
-        for name, seconds in result.timings.items():  # steps the toolchain timed itself: not compile
-            self.timings[name] = self.timings.get(name, 0.0) + seconds
-            self.timings["compile"] -= seconds
+        self._timed(result)
         execution.check()
         if not result.ok:
             self._check_space(result.output, *(d.message for d in result.diagnostics))
