@@ -81,7 +81,7 @@ class Commands:
         elif name == "env":
             self._env(args, say)
         elif name == "test":
-            await self.test(io, execution)
+            await self.test(io, execution, args)
         elif name == "state":
             say(self._state(args))
         elif name == "limits":
@@ -302,8 +302,10 @@ class Commands:
         verb = "Appending to" if append else "Overwriting" if existed else "Writing"
         say(f"{verb} {names[0]}")
 
-    async def test(self, io: CellIO, execution: Execution) -> None:
-        """``%test``: build the toolchain's test program, run it, report each test with its place."""
+    async def test(self, io: CellIO, execution: Execution, args: Sequence[str] = ()) -> None:
+        """``%test``: build the toolchain's test program, run it, report each test with its place.
+        ``args`` go to the test program after the toolchain's own (GoNB: ``%test -test.run=X``);
+        with them, a test the program did not report was not chosen, unless the program failed."""
         session = self.session
         toolchain = session.toolchain
         plan = toolchain.render_tests(session.memory)
@@ -326,7 +328,7 @@ class Commands:
             elif item.kind != "result":
                 io.display(item)
 
-        argv = toolchain.run_command(result.binary, plan.arguments)
+        argv = toolchain.run_command(result.binary, (*plan.arguments, *args))
         returncode = 0
         with session.phase("run"):
             try:
@@ -343,8 +345,9 @@ class Commands:
             except ProgramSignal as err:
                 returncode = -err.signum
         report.add(reader.finish(returncode))
-        ended = "did not finish: the test program ended before it"
-        report.add([TestOutcome(name, False, ended) for name in report.missing()])
+        if returncode != 0 or not args:
+            ended = "did not finish: the test program ended before it"
+            report.add([TestOutcome(name, False, ended) for name in report.missing()])
         say(report.summary())
         if report.failed:
             total = len(plan.tests)
