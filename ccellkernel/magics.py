@@ -6,7 +6,9 @@ later) ends the declarations: what follows is ``main``'s body. A *cell magic* (`
 ``%%bash``...) takes the rest of the cell as its text: nothing of the cell is compiled. A shell line
 (``!cmd``) ending in ``\\`` continues on the next line.
 
-Other kernels' notebooks bring their own magics: GoNB's ``%goflags`` is ``%flags``, jupyter-c-kernel's
+Other kernels' notebooks bring their own magics: GoNB's ``%goflags``, ``%ls`` and ``%remove`` are
+``%flags``, ``%list`` and ``%rm``; its ``%capture``, ``%exec``, ``%%script`` and ``!*`` are ours too (``%exec
+FUNC`` becomes the body ``FUNC();`` on the magic's line); jupyter-c-kernel's
 ``//%cflags:`` / ``//%ldflags:`` / ``//%args:`` comments anywhere in a cell are ``%flags`` and ``%args``;
 a peer's magic we do not have (evcxr ``:dep``, GoNB ``%widgets``) is a ``MagicError`` saying what to do
 instead.
