@@ -6,14 +6,17 @@ the cell's code, in order; a cell magic (``%%writefile``, ``%%bash``) takes the 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import re
 import shutil
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TextIO
 
 from . import export, limits, magics
 from .display import Display
@@ -41,12 +44,13 @@ class Commands:
         say = _say(io)
         session = self.session
         name, args = magic.name, magic.args
-        if name == "!":
+        if name in ("!", "!*"):
+            cwd = self._build_folder() if name == "!*" else session.cwd
             background = _background(magic.text)
             if background is not None:
-                await self.job([*shell(), background], background, io)
+                await self.job([*shell(), background], background, io, cwd=cwd)
             else:
-                await session.run([*shell(), magic.text], io, execution)
+                await session.run([*shell(), magic.text], io, execution, cwd=cwd)
         elif name == "help":
             say(help_text(session.toolchain.display_name, str(session.workdir), self._runs()))
         elif name == "list":
@@ -54,7 +58,12 @@ class Commands:
         elif name == "show":
             say(session.render_now().text)
         elif name == "rm":
-            say(session.forget(args))
+            forgot, missing = session.forget(args)
+            if forgot:
+                say(forgot)
+            if missing:  # a warning, not an error: a notebook run from the top goes on
+                unknown = ", ".join(missing)
+                io.stream("stderr", f"%rm: nothing remembered as {unknown}; see %list for the keys\n")
         elif name == "reset":
             session.reset()
             say("memory cleared (flags, args and env kept)")
@@ -72,14 +81,54 @@ class Commands:
         elif name == "env":
             self._env(args, say)
         elif name == "test":
-            await self.test(io, execution)
+            await self.test(io, execution, args)
         elif name == "state":
             say(self._state(args))
         elif name == "limits":
             say(self._limits(args))
         elif name == "jobs":
             say(self._jobs(args))
-        # "time" is the session's: it prints the phases after the cell
+        elif name == "exec" and len(args) > 1:  # the call itself is main's body (magics.split_magics)
+            session.options = dataclasses.replace(session.options, args=args[1:])
+        # "time" is the session's: it prints the phases after the cell; "capture" too (``capture``)
+
+    def _build_folder(self) -> Path:
+        """Where ``!*`` runs: the folder where the toolchain builds (Go: the module, with go.mod)."""
+        toolchain = self.session.toolchain
+        folder = toolchain.build_folder(self.session.workdir)
+        if folder is None:
+            raise MagicError(
+                f"!* runs a command where the program is built; {toolchain.display_name} builds in no "
+                "folder of its own: use ! (the notebook's folder)"
+            )
+        return folder
+
+    @contextmanager
+    def capture(self, magics: Sequence[Magic], io: CellIO) -> Iterator[CellIO]:
+        """``%capture [-a] FILE``: the cell's output goes to ``io`` and also to FILE, for this cell.
+        Every file is opened before anything of the cell runs: one that cannot be is a MagicError."""
+        files: list[TextIO] = []
+        try:
+            for magic in magics:
+                if magic.name == "capture":
+                    files.append(self._open_capture(magic.args))
+            yield _Captured(io, files) if files else io
+        finally:
+            for file in files:
+                file.close()
+
+    def _open_capture(self, args: Sequence[str]) -> TextIO:
+        name = args[-1]
+        path = Path(name).expanduser()
+        try:
+            return open(  # closed by ``capture``
+                self.session.cwd / path,
+                "a" if args[0] == "-a" else "w",
+                encoding="utf-8",
+                errors="surrogateescape",
+            )
+        except OSError as err:
+            raise MagicError(f"%capture cannot write {name}: {err.strerror or err}") from None
 
     def _runs(self) -> str:
         live = self.session.live
@@ -134,9 +183,26 @@ class Commands:
                 )
             else:
                 await self.session.run(argv, io, execution)
-
+        elif magic.name == "script":
+            await self._script(magic.args, body, io, execution)
         elif magic.name == "export":
             await self._export(magic, cell, io, execution)
+
+    async def _script(self, args: Sequence[str], body: str, io: CellIO, execution: Execution) -> None:
+        """``%%script PROGRAM ARGS``: PROGRAM (found as a shell would find it) reads the rest of the
+        cell as its stdin; it streams and is interrupted as ``%%bash`` is."""
+        session = self.session
+        program = args[0]
+        path = session.environment().get("PATH")
+        found = shutil.which(str(session.cwd / program) if "/" in program else program, path=path)
+        if found is None:
+            raise MagicError(f"%%script: {program} is not installed here (not found on PATH)")
+        stdin = session.workdir / "script-stdin"
+        stdin.write_text(body if body.endswith("\n") or not body else body + "\n", encoding="utf-8")
+        try:
+            await session.run([found, *args[1:]], io, execution, stdin=stdin)
+        finally:
+            stdin.unlink(missing_ok=True)
 
     async def _export(self, magic: Magic, cell: int, io: CellIO, execution: Execution) -> None:
         """``%%export DIR``: the rest of the cell is the exported program's main (declarations in it
@@ -164,11 +230,12 @@ class Commands:
         )
         io.stream("stdout", written.summary() + "\n")
 
-    async def job(self, argv: list[str], command: str, io: CellIO) -> None:
+    async def job(self, argv: list[str], command: str, io: CellIO, *, cwd: Path | None = None) -> None:
         """Start ``argv`` as a background job (``jobs.py``): it outlives the cell."""
         session = self.session
         env = {**os.environ, **session.options.env}
-        job = await session.jobs.start(argv, command, cwd=session.cwd, env=env, limits=session.options.limits)
+        cwd = cwd or session.cwd
+        job = await session.jobs.start(argv, command, cwd=cwd, env=env, limits=session.options.limits)
         _say(io)(
             f"[{job.number}] started in the background, pid {job.run.pid}; it runs until it ends or the "
             f"kernel stops (%jobs kill {job.number} ends it)\n    output: {job.log} (%jobs log {job.number})"
@@ -235,8 +302,10 @@ class Commands:
         verb = "Appending to" if append else "Overwriting" if existed else "Writing"
         say(f"{verb} {names[0]}")
 
-    async def test(self, io: CellIO, execution: Execution) -> None:
-        """``%test``: build the toolchain's test program, run it, report each test with its place."""
+    async def test(self, io: CellIO, execution: Execution, args: Sequence[str] = ()) -> None:
+        """``%test``: build the toolchain's test program, run it, report each test with its place.
+        ``args`` go to the test program after the toolchain's own (GoNB: ``%test -test.run=X``);
+        with them, a test the program did not report was not chosen, unless the program failed."""
         session = self.session
         toolchain = session.toolchain
         plan = toolchain.render_tests(session.memory)
@@ -259,7 +328,7 @@ class Commands:
             elif item.kind != "result":
                 io.display(item)
 
-        argv = toolchain.run_command(result.binary, plan.arguments)
+        argv = toolchain.run_command(result.binary, (*plan.arguments, *args))
         returncode = 0
         with session.phase("run"):
             try:
@@ -276,8 +345,9 @@ class Commands:
             except ProgramSignal as err:
                 returncode = -err.signum
         report.add(reader.finish(returncode))
-        ended = "did not finish: the test program ended before it"
-        report.add([TestOutcome(name, False, ended) for name in report.missing()])
+        if returncode != 0 or not args:
+            ended = "did not finish: the test program ended before it"
+            report.add([TestOutcome(name, False, ended) for name in report.missing()])
         say(report.summary())
         if report.failed:
             total = len(plan.tests)
@@ -293,6 +363,31 @@ def _background(command: str) -> str | None:
     if match is None or not match.group("command").strip():
         return None
     return match.group("command").strip()
+
+
+class _Captured:
+    """A cell's ``CellIO`` whose streamed text also goes to the ``%capture`` files, as it comes."""
+
+    def __init__(self, io: CellIO, files: Sequence[TextIO]) -> None:
+        self._io = io
+        self._files = files
+        self.allow_stdin = io.allow_stdin
+
+    def stream(self, name: str, text: str) -> None:
+        for file in self._files:
+            with contextlib.suppress(OSError):  # a full disk: the notebook still shows the output
+                file.write(text)
+                file.flush()
+        self._io.stream(name, text)
+
+    def display(self, item: Display) -> None:
+        self._io.display(item)
+
+    def payload(self, item: Mapping[str, Any]) -> None:
+        self._io.payload(item)
+
+    async def read_input(self, cancel: threading.Event) -> str | None:
+        return await self._io.read_input(cancel)
 
 
 def _say(io: CellIO):  # type: ignore[no-untyped-def]

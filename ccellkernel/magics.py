@@ -6,7 +6,9 @@ later) ends the declarations: what follows is ``main``'s body. A *cell magic* (`
 ``%%bash``...) takes the rest of the cell as its text: nothing of the cell is compiled. A shell line
 (``!cmd``) ending in ``\\`` continues on the next line.
 
-Other kernels' notebooks bring their own magics: GoNB's ``%goflags`` is ``%flags``, jupyter-c-kernel's
+Other kernels' notebooks bring their own magics: GoNB's ``%goflags``, ``%ls`` and ``%remove`` are
+``%flags``, ``%list`` and ``%rm``; its ``%capture``, ``%exec``, ``%%script`` and ``!*`` are ours too (``%exec
+FUNC`` becomes the body ``FUNC();`` on the magic's line); jupyter-c-kernel's
 ``//%cflags:`` / ``//%ldflags:`` / ``//%args:`` comments anywhere in a cell are ``%flags`` and ``%args``;
 a peer's magic we do not have (evcxr ``:dep``, GoNB ``%widgets``) is a ``MagicError`` saying what to do
 instead.
@@ -37,22 +39,41 @@ MAGICS: dict[str, str] = {
     "%limits NAME=VALUE ...": "limits of the following runs (memory=2G cpu=30s processes=256 output=4M "
     "time=60s); alone: show them",
     "%jobs": "the background jobs; %jobs kill N|all, %jobs log N (their output)",
+    "%capture [-a] FILE": "this cell's output is shown and also written (-a: appended) to FILE",
+    "%exec FUNC [ARG ...]": "run FUNC() as main (GoNB); ARGs become the program arguments, as %args",
     "!command": "run a shell command (bash) in the working directory; a line ending in \\ continues",
+    "!*command": "run it in the folder where the program is built (Go: the module, with go.mod)",
     "!command &": "start it as a background job: it outlives the cell, until the kernel stops (%jobs)",
     "%%time": "like %time, on its own line at the top of the cell",
     "%%writefile [-a] NAME": "write (-a: append) the rest of the cell to a file in the working directory",
     "%%bash": "run the rest of the cell as a bash script (streaming, interruptible)",
     "%%bash --bg": "run it as a background job (until the kernel stops; output in its log, see %jobs)",
     "%%sh": "run the rest of the cell as a sh script (--bg: as a background job)",
+    "%%script PROGRAM [ARG ...]": "run PROGRAM with the rest of the cell as its stdin (%%script python3)",
     "%%export DIR": "write the program as a project that builds without the kernel (make, go build, "
     "cargo build); the rest of the cell is its main, else the last cell that ran",
     "exit": "alone in a cell (or quit): close the frontend, as in IPython (jupyter console)",
 }
 KNOWN = (
-    "help", "list", "show", "rm", "reset", "flags", "args", "env", "time", "test", "state", "limits", "jobs"
+    "help",
+    "list",
+    "show",
+    "rm",
+    "reset",
+    "flags",
+    "args",
+    "env",
+    "time",
+    "test",
+    "state",
+    "limits",
+    "jobs",
+    "capture",
+    "exec",
 )
-CELL_MAGICS = ("writefile", "bash", "sh", "time", "export")  # %%NAME: the rest of the cell is its body
-ALIASES = {"goflags": "flags"}  # GoNB
+# %%NAME: the rest of the cell is its body
+CELL_MAGICS = ("writefile", "bash", "sh", "script", "time", "export")
+ALIASES = {"goflags": "flags", "ls": "list", "remove": "rm"}  # GoNB's names (evcxr has none of these)
 
 # Magics of other kernels, and what to use here instead.
 _NO_DOWNLOADS = (
@@ -82,11 +103,18 @@ PEER_MAGICS: dict[str, str] = {
     "%with_password": "not needed: an input box opens by itself when the program reads stdin",
     "%main": "not needed: a cell's statements run as main's body (or write func main yourself)",
     "%cd": "the working directory is the notebook's folder; use paths relative to it, or !cd DIR && cmd",
-    "%ls": "use !ls",
     "%timeit": "use %time",
     "%pip": "this is not a Python kernel; install tools with !pip in a terminal",
     "%matplotlib": "this is not a Python kernel; draw with ccell_svg / display.SVG / ccell::svg",
     "%load_ext": "this is not a Python kernel",
+}
+# Conventions of other kernels that hold here as they do there.
+SHARED: dict[str, str] = {
+    "//%cflags: -O2": "jupyter-c-kernel's comment lines add to %flags (//%ldflags: too)",
+    "//%args: A B": "jupyter-c-kernel's comment line: the program's arguments, as %args",
+    "func init_NAME()": "Go: runs as func init does, before main (GoNB); one func init, the latest",
+    "flag.Parse": "Go: a cell's main parses its flags first, so %args reach the flag package (GoNB)",
+    "%test -test.X": "Go: flags for the test binary (GoNB): %test -test.bench=. -test.run=X",
 }
 # jupyter-c-kernel's comment magics: ``//%cflags: -O2``
 _COMMENT_MAGIC = re.compile(r"^\s*//%(cflags|ldflags|args):(.*)$")
@@ -162,7 +190,10 @@ def split_magics(cell: str, line_comment: str | None = None) -> MagicSplit:
             continue
         if text.startswith("!"):
             command, end = _continued(lines, i)
-            magics.append(Magic("!", (), i + 1, command))
+            if command.startswith("*"):  # GoNB's !*: in the folder where the program is built
+                magics.append(Magic("!*", (), i + 1, command[1:].strip()))
+            else:
+                magics.append(Magic("!", (), i + 1, command))
             blanked.update(range(i, end + 1))
             i = end + 1
             continue
@@ -181,9 +212,23 @@ def split_magics(cell: str, line_comment: str | None = None) -> MagicSplit:
     head_end = len(lines) if body_at is None else body_at
     head = ["" if j in blanked else lines[j] for j in range(head_end)]
     code = "\n".join(head)
+    called = [m for m in magics if m.name == "exec"]
+    if called:
+        return _exec_split(tuple(magics), code, called, body_at is not None)
     if body_at is None:
         return MagicSplit(tuple(magics), code, None, None)
     return MagicSplit(tuple(magics), code, "\n".join(lines[body_at + 1 :]), body_at + 2)
+
+
+def _exec_split(magics: tuple[Magic, ...], code: str, called: list[Magic], has_body: bool) -> MagicSplit:
+    """GoNB's ``%exec FUNC ARGS``: main's body is the call ``FUNC();``, placed on the magic's line so
+    that a compile error (no such function, other parameters) names it."""
+    if len(called) > 1 or has_body:
+        other = "a second %exec" if len(called) > 1 else "a %% body"
+        line = called[0].line
+        raise MagicError(f"%exec on line {line} runs one function as main; this cell also has {other}")
+    magic = called[0]
+    return MagicSplit(magics, code, f"{magic.args[0]}();", magic.line)
 
 
 def _continued(lines: list[str], start: int) -> tuple[str, int]:
@@ -228,7 +273,24 @@ def _parse(text: str, line: int, *, cell_magic: bool = False) -> Magic:
         args = tuple(shlex.split(rest))
     except ValueError as err:
         raise MagicError(f"cannot split the arguments of {prefix}{word} on line {line}: {err}") from None
+    _check(f"{prefix}{word}", args, line)
     return Magic(word, args, line, text)
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+
+
+def _check(word: str, args: tuple[str, ...], line: int) -> None:
+    """The arguments of the magics whose form is fixed, checked before anything of the cell runs."""
+    if word == "%capture" and not (len(args) == 1 + (args[:1] == ("-a",)) and args[-1] != "-a"):
+        raise MagicError(f"%capture on line {line} takes one file (and -a to append): %capture out.txt")
+    if word == "%exec" and not (args and _IDENTIFIER.fullmatch(args[0])):
+        given = f", not {args[0]!r}" if args else ""
+        raise MagicError(
+            f"%exec on line {line} takes a function's name, then its arguments: %exec run 1 2{given}"
+        )
+    if word == "%%script" and not args:
+        raise MagicError(f"%%script on line {line} takes the program to run: %%script python3")
 
 
 def _peer_advice(word: str, line: int) -> str:
@@ -263,10 +325,18 @@ FRESH_CHOSEN = FRESH_RUNS.replace(
 )
 
 
+def peer_magics() -> dict[str, str]:
+    """What each magic of another kernel is here: our aliases, the conventions we share, then
+    ``PEER_MAGICS`` (those we lack, with what to use instead)."""
+    aliases = {f"%{theirs}": f"is %{ours}" for theirs, ours in ALIASES.items()}
+    return {**aliases, **SHARED, **PEER_MAGICS}
+
+
 def help_text(language: str, workdir: str, runs: str = FRESH_RUNS) -> str:
     """``%help``; ``runs`` says how a compiled cell runs (``LIVE_RUNS`` for a live program)."""
     width = max(len(m) for m in MAGICS)
     rows = "\n".join(f"  {m.ljust(width)}  {what}" for m, what in MAGICS.items())
+    peers = "\n".join(f"  {m.ljust(width)}  {what}" for m, what in peer_magics().items())
     return f"""\
 ccellkernel — {language}, compiled a cell at a time.
 
@@ -283,10 +353,8 @@ Magics (first lines of a cell, after blank and comment lines; arguments are spli
 and never run by one, except ! and %%bash):
 {rows}
 
-From other kernels: GoNB's %goflags is %flags; jupyter-c-kernel's //%cflags: and //%ldflags:
-comment lines add flags and //%args: sets the program's arguments; a Go cell's func init runs, and
-flag.Parse sees %args. Magics we do not have (evcxr's :dep and :vars, GoNB's %widgets...) answer
-with what to use instead: nothing is downloaded.
+From other kernels (GoNB, evcxr, jupyter-c-kernel), what their magics are here:
+{peers}
 
 Memory lives in this kernel process (see %list, %show); build files in {workdir}, removed at shutdown.
 Restarting the kernel forgets everything.

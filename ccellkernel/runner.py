@@ -207,16 +207,19 @@ async def run_program(
     read_input: ReadInput | None,
     on_display: Callable[[Display], None] | None = None,
     limits: Limits | None = None,
+    stdin_file: Path | None = None,
 ) -> Ended:
     """Run a program to its own end, streaming its output; then end every process it started.
 
     ``read_input`` asks the frontend for a line (None: end-of-file); without it stdin is /dev/null.
+    ``stdin_file``: the program reads this file as its stdin instead (``%%script``).
     With ``on_display`` the program gets the display side channel (``display.py``): each frame is
     handed over in order with the output, after everything printed before it has been sent.
     """
-    interactive = read_input is not None and _READ_SYSCALL is not None
+    interactive = read_input is not None and _READ_SYSCALL is not None and stdin_file is None
     pipes = _Pipes(output, on_display)
     stdin = _Stdin() if interactive else None
+    given = os.open(stdin_file, os.O_RDONLY | os.O_CLOEXEC) if stdin_file is not None else None
     env = dict(env if env is not None else os.environ)
     if pipes.display_w is not None and pipes.ack_r is not None:
         env[display.ENV] = str(pipes.display_w)
@@ -226,7 +229,7 @@ async def run_program(
             argv,
             cwd=cwd,
             env=env,
-            stdin=None if stdin is None else stdin.read_end,
+            stdin=given if stdin is None else stdin.read_end,
             stdout=pipes.stdout_w,
             stderr=pipes.stderr_w,
             pass_fds=pipes.passed(),
@@ -239,6 +242,9 @@ async def run_program(
         if stdin is not None:
             stdin.close()
         raise
+    finally:
+        if given is not None:
+            os.close(given)  # the program has its own copy
     if stdin is not None:
         stdin.close_read_end()
     pipes.close_write_ends()

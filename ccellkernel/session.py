@@ -306,10 +306,11 @@ class Session:
                 code = asked[0]
             split = split_magics(code, self.toolchain.line_comment)
             timed = any(m.name == "time" for m in split.magics)
-            if code.strip() or asked is None:
-                await self._execute(split, code, cell, io, execution, cell_id)
-            if asked is not None:
-                await self._page(asked[1], asked[2], io)
+            with self.commands.capture(split.magics, io) as cell_io:  # %capture FILE
+                if code.strip() or asked is None:
+                    await self._execute(split, code, cell, cell_io, execution, cell_id)
+                if asked is not None:
+                    await self._page(asked[1], asked[2], cell_io)
         finally:
             self._execution = None
             if timed:
@@ -545,8 +546,12 @@ class Session:
         extra_env: Mapping[str, str] | None = None,
         on_display: Callable[[Display], None] | None = None,
         emit: Callable[[str, str], None] | None = None,
+        *,
+        cwd: Path | None = None,
+        stdin: Path | None = None,
     ) -> None:
-        """Run ``argv`` streaming its output to ``io`` (or to ``emit``); a non-zero end is a CellError."""
+        """Run ``argv`` streaming its output to ``io`` (or to ``emit``); a non-zero end is a CellError.
+        ``cwd``: another folder than the kernel's; ``stdin``: a file the program reads as its stdin."""
         output = OutputBuffer(emit or io.stream, self.options.limits.output, rewrite)
         env = self.environment(extra_env)
         read_input = io.read_input if io.allow_stdin else None
@@ -554,11 +559,12 @@ class Session:
             execution,
             argv,
             output,
-            cwd=self.cwd,
+            cwd=cwd or self.cwd,
             env=env,
             read_input=read_input,
             on_display=on_display,
             limits=self.options.limits,
+            stdin_file=stdin,
         )
         returncode = ended.returncode
         if execution.interrupted:
@@ -655,8 +661,9 @@ class Session:
         program, _ = await self.build(candidate, parts, execution or Execution(self.supervisor), link=True)
         return program
 
-    def forget(self, words: Sequence[str]) -> str:
-        """``%rm``: forget remembered or pending declarations by key; what to say."""
+    def forget(self, words: Sequence[str]) -> tuple[str, list[str]]:
+        """``%rm``: forget remembered or pending declarations by key; what to say, and the keys
+        nothing had (a warning, as in GoNB: a notebook run from the top goes on)."""
         known = set(self.memory.keys()) | set(self.pending.keys())
         keys = _join_keys(words, known)
         # a name declared once per cell (Go's init: init@3fa9c2...) forgets every one of them
@@ -664,14 +671,15 @@ class Session:
         if not keys:
             raise MagicError("%rm needs the keys to forget, e.g. %rm square; see %list")
         missing = [k for k in keys if k not in known]
-        if missing:
-            raise MagicError(f"not remembered: {', '.join(missing)}; see %list for the keys")
+        keys = [k for k in keys if k in known]
+        if not keys:
+            return "", missing
         self.memory = self.memory.remove(k for k in keys if k in self.memory)
         self.pending = self.pending.remove(keys)
         if self.live is not None:
             self.live.forget(keys)
         self.forget_sources()
-        return f"forgot {', '.join(keys)}"
+        return f"forgot {', '.join(keys)}", missing
 
     def listing(self) -> str:
         """``%list``: key, kind and cell of each declaration; pending ones say what they wait for."""

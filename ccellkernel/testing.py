@@ -35,6 +35,7 @@ class TestOutcome:
     passed: bool
     detail: str = ""
     skipped: bool = False
+    shown: str = ""  # shown even when it passed: a benchmark's result line
 
 
 class TestReader:
@@ -64,6 +65,7 @@ class TestPlan:
     reader: Callable[[], TestReader]
     arguments: tuple[str, ...] = ()
     environment: dict[str, str] = field(default_factory=dict)
+    optional: frozenset[str] = frozenset()  # run only when asked (Go's benchmarks): never missing
 
 
 class Report:
@@ -71,6 +73,7 @@ class Report:
 
     def __init__(self, plan: TestPlan, say: Callable[[str], None], rewrite: Callable[[str], str]) -> None:
         self._where = {t.name: t for t in plan.tests}
+        self._optional = plan.optional
         self._say = say
         self._rewrite = rewrite
         self._width = max((len(t.name) for t in plan.tests), default=0)
@@ -89,6 +92,7 @@ class Report:
             place = cell_position(where.cell, where.line) if where else ""
             word = "SKIP" if outcome.skipped else "PASS" if outcome.passed else "FAIL"
             lines = [f"{word}  {outcome.name.ljust(self._width)}  {place}".rstrip()]
+            lines += [f"      {line}" for line in outcome.shown.splitlines()]
             if outcome.skipped:
                 self.skipped += 1
             elif outcome.passed:
@@ -102,7 +106,7 @@ class Report:
             self._say("\n".join(lines) + "\n")
 
     def missing(self) -> list[str]:
-        return [name for name in self._where if name not in self._seen]
+        return [name for name in self._where if name not in self._seen and name not in self._optional]
 
     def summary(self) -> str:
         parts = [f"{self.passed} passed"]

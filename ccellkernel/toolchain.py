@@ -292,6 +292,12 @@ class Toolchain(abc.ABC):
         this language has no tests. It is built with ``BuildContext.tests`` set."""
         return None
 
+    def build_folder(self, workdir: Path) -> Path | None:
+        """The folder under the session's ``workdir`` where this toolchain builds the program (Go:
+        the module, with its go.mod), made if need be: where ``!*command`` runs (GoNB's ``!*``).
+        None (the default): there is no such folder, and ``!*`` says so."""
+        return None
+
     async def warm_up(self, ctx: BuildContext) -> None:
         """Prepare caches once, in the background, when the kernel starts (e.g. build the standard
         library so the first cell compiles fast). ``ctx.workdir`` is a folder of its own. Failures

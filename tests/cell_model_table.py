@@ -881,6 +881,55 @@ CASES: tuple[Case, ...] = (
         then=lambda lang: (ok(code(PREFIX[lang], print_call("2")[lang]), "2\n"),),
     ),
     Case("unknown_magic_is_a_magic_error", "6", same(fails("%frobnicate now", "MagicError", "frobnicate"))),
+    # peer kernels' magics (GoNB, evcxr; issue 16): a notebook written for them runs unchanged
+    Case(
+        "capture_shows_the_output_and_writes_it_to_a_file",
+        "6",
+        same(
+            lambda lang: ok(code("%capture out.txt", PREFIX[lang], print_call("6 * 7")[lang]), "42\n"),
+            ok("!cat out.txt", "42\n"),
+            ok("%capture -a out.txt\n!echo more", "more\n"),
+            ok("!cat out.txt", "42\nmore\n"),
+        ),
+    ),
+    Case(
+        "capture_into_a_missing_folder_is_a_magic_error_and_runs_nothing",
+        "6",
+        same(
+            lambda lang: fails(
+                code("%capture no/such/out.txt", "!echo ran", PREFIX[lang], print_call("1")[lang]),
+                "MagicError",
+                "no/such/out.txt",
+                stdout="",
+            ),
+        ),
+    ),
+    Case(
+        "ls_is_list",
+        "6",
+        same(
+            lambda lang: quiet(SQUARE[lang]),
+            lambda lang: ok("%ls", None, contains=(SQUARE_KEY[lang], "Cell In[{prev}]")),
+        ),
+    ),
+    Case(
+        "script_feeds_the_cell_to_a_program",
+        "6",
+        same(
+            ok("%%script python3\nimport sys\nprint(6 * 7, sys.stdin.read() == '')", "42 True\n"),
+            ok("%%script bash -e\necho one\necho two", "one\ntwo\n"),
+            fails("%%script no-such-interpreter --flag\nbody", "MagicError", "no-such-interpreter"),
+        ),
+    ),
+    Case(
+        "rm_of_a_key_nothing_has_warns_and_goes_on",
+        "6",
+        same(
+            lambda lang: quiet(SQUARE[lang]),
+            lambda lang: ok(f"%rm nope {SQUARE_KEY[lang]}", f"forgot {SQUARE_KEY[lang]}\n", stderr="nope"),
+            lambda lang: ok("%list", None, absent=(SQUARE_KEY[lang],)),
+        ),
+    ),
 )
 
 

@@ -241,3 +241,28 @@ def test_an_exporter_called_from_a_running_event_loop(tmp_path: Path) -> None:
     (tmp_path / "looped.c").write_text(asyncio.run(convert()))
     run(["cc", "-o", "looped", "looped.c"], tmp_path)
     assert run(["./looped"], tmp_path).stdout == "from a loop\n"
+
+
+@pytest.mark.slow
+def test_a_go_script_without_display_is_one_file_that_go_run_builds(tmp_path: Path) -> None:
+    """Issue 16: ``--to script`` of a Go notebook that never calls ``display.`` imports nothing of the
+    kernel's (a cell's last value, Out[n] in the kernel, stays a plain statement)."""
+    cells = [
+        'import "fmt"\nfunc square(x int) int { return x * x }',
+        "%%\nfmt.Println(square(7))",
+        "square(8)",
+    ]
+    nb = run_notebook(notebook("go", *cells), tmp_path)
+    assert stdout(nb.cells[1]) == "49\n"
+    nbformat.write(nb, tmp_path / "plain.ipynb")
+    jupyter = str(Path(sys.executable).parent / "jupyter")
+    run([jupyter, "nbconvert", "--to", "script", "plain.ipynb"], tmp_path)
+    source = (tmp_path / "plain.go").read_text()
+    assert "ccellkernel" not in source, source
+    alone = tmp_path / "empty"
+    alone.mkdir()
+    (alone / "plain.go").write_text(source)
+    assert run(["go", "run", "plain.go"], alone).stdout == "", "main is the last cell: square(8)"
+    program = ScriptExporter().from_notebook_node(notebook("go", *cells[:2]))[0]
+    (alone / "plain.go").write_text(program)
+    assert run(["go", "run", "plain.go"], alone).stdout == "49\n"

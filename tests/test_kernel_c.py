@@ -436,11 +436,6 @@ def test_rm_forgets_declarations(c: RunningKernel) -> None:
     assert c.ok('printf("%zu\\n", sizeof(struct S));') == "3\n"
 
 
-def test_rm_of_an_unknown_key_is_a_magic_error(c: RunningKernel) -> None:
-    result = c.fails("%rm no_such_name", "MagicError")
-    assert "no_such_name" in result.error["evalue"]
-
-
 def test_reset_forgets_everything_but_keeps_flags(c: RunningKernel) -> None:
     c.ok("%flags -DX=42")
     c.ok(STDIO + "int f(void) { return 7; }")

@@ -3,13 +3,13 @@
 The shared shapes run for Go and Rust from one table (``SNIPPETS``): a declaration that waits for a
 name a later cell declares, joins when it comes, fails with the real error while it waits, can be
 forgotten, and the bad inputs (a cycle, a name that arrives with the wrong type). Then what only one
-language has: Go's ``func init`` per cell and generics across cells, Rust's ``#[cfg]`` variants and
-item macros, and each language's hint for a statement's local (C's too, and its VLA note).
+language has: Go's ``func init`` (the latest one) and GoNB's ``init_NAME`` functions, generics across
+cells, Rust's ``#[cfg]`` variants and item macros, and each language's hint for a statement's local
+(C's too, and its VLA note).
 """
 
 from __future__ import annotations
 
-import re
 import shlex
 import time
 from collections.abc import Iterator
@@ -247,57 +247,46 @@ def go(go_cells: Cells) -> Cells:
     return go_cells
 
 
-def run_as(cells: Cells, code: str, cell_id: str | None) -> str:
-    import asyncio
-
-    from cells import ListIO
-
-    cells.count += 1
-    io = ListIO()
-    asyncio.run(cells.session.execute(code, cells.count, io, cell_id=cell_id))
-    return io.text()
-
-
-def test_go_inits_of_different_cells_all_run_in_cell_order(go: Cells) -> None:
+def test_go_a_later_func_init_replaces_the_earlier_one(go: Cells) -> None:
+    # GoNB's rule (one definition per name): who redefines init expects the new one, alone
     go.ok("var order []string")
-    assert run_as(go, 'func init() { order = append(order, "a"); fmt.Println("init a") }', "c1") == "init a\n"
-    assert run_as(go, 'func init() { order = append(order, "b") }', "c2") == "init a\n"
-    assert go.ok("fmt.Println(order)") == "init a\n[a b]\n"
-    # the same cell again (same id, new text) replaces its own init and keeps its place
-    run_as(go, 'func init() { order = append(order, "A") }', "c1")
-    assert go.ok("fmt.Println(order)") == "[A b]\n"
-    inits = [row for row in go.session.listing().splitlines() if row.startswith("init@")]
-    assert len(inits) == 2, inits
+    assert go.ok('func init() { order = append(order, "a"); fmt.Println("init a") }') == "init a\n"
+    assert go.ok('func init() { order = append(order, "b") }') == "", "the cell declaring it runs"
+    assert go.ok("fmt.Println(order)") == "[b]\n"
+    inits = [row.split()[0] for row in go.session.listing().splitlines() if row.startswith("init")]
+    assert inits == ["init"]
+    assert go.ok("%rm init") == "forgot init\n"
+    assert go.ok("fmt.Println(order)") == "[]\n"
 
 
-def test_go_two_inits_in_one_cell_and_no_cell_id(go: Cells) -> None:
+def test_go_init_functions_named_as_gonb_names_them_each_run_in_memory_order(go: Cells) -> None:
     go.ok("var order []string")
-    go.ok('func init() { order = append(order, "1") }\nfunc init() { order = append(order, "2") }')
-    go.ok('func init() { order = append(order, "1") }\nfunc init() { order = append(order, "2") }')
-    assert go.ok("fmt.Println(order)") == "[1 2]\n", "the same text again replaces, without a cell id"
+    assert go.ok('func init_a() { order = append(order, "a"); fmt.Println("init a") }') == "init a\n"
+    go.ok('// the second\nfunc init_b() { order = append(order, "b") }')
+    go.ok('func init() { order = append(order, "plain") }')
+    assert go.ok("fmt.Println(order)") == "init a\n[a b plain]\n"
+    go.ok('func init_a() { order = append(order, "A") }')  # replaced where it was
+    assert go.ok("fmt.Println(order)") == "[A b plain]\n"
+    go.ok("%rm init_b")
+    assert go.ok("fmt.Println(order)") == "[A plain]\n"
 
 
 def test_go_init_that_calls_a_later_function_waits_and_keeps_its_order(go: Cells) -> None:
     go.ok("var order []string")
-    assert waits(go, 'func init() { register("first") }') == "init waits for: register"
-    go.ok('func init() { order = append(order, "second") }')
+    assert waits(go, 'func init_first() { register("first") }') == "init_first waits for: register"
+    go.ok('func init_second() { order = append(order, "second") }')
     quiet(go, "func register(name string) { order = append(order, name) }")
     assert go.ok("fmt.Println(order)") == "[first second]\n"
 
 
-def test_go_init_notes_name_the_key_that_rm_takes_and_rm_init_forgets_them_all(go: Cells) -> None:
+def test_go_init_notes_name_the_key_that_rm_takes(go: Cells) -> None:
     go.ok("var order []string")
-    waits(go, 'func init() { register("first") }')
+    waits(go, 'func init_first() { register("first") }')
     err = go.fails("var register = 5")  # the name arrives, but not as a function
     advice = err.traceback[-1].rpartition("forget it with ")[2]
-    assert re.fullmatch(r"%rm init@[0-9a-f]{6}", advice), err.traceback
-    assert go.ok(advice) == f"forgot {advice.removeprefix('%rm ')}\n", "the advice works as typed"
-    go.ok('func init() { order = append(order, "a") }')
-    go.ok('func init() { order = append(order, "b") }')
-    assert go.ok("fmt.Println(order)") == "[a b]\n"
-    forgot = go.ok("%rm init")
-    assert re.fullmatch(r"forgot init@[0-9a-f]{6}, init@[0-9a-f]{6}\n", forgot), forgot
-    assert go.ok("fmt.Println(order)") == "[]\n"
+    assert advice == "%rm init_first", err.traceback
+    assert go.ok(advice) == "forgot init_first\n", "the advice works as typed"
+    go.ok("var register = 5")
 
 
 def test_rm_advice_quotes_a_key_that_needs_it() -> None:
@@ -528,12 +517,12 @@ def test_go_kernel_pending_reply_list_and_cell_ids(go_kernel: RunningKernel) -> 
     ]
     assert k.ok("type element struct{ next *element }") == ""
     assert not [row for row in listing(k) if "pending" in row]
-    # JupyterLab sends each cell's id: running the same cell again replaces its own init
+    # a later func init replaces the earlier one, whichever cell it is in (GoNB's rule)
     first = k.execute('func init() { order = append(order, "one") }', cell_id="cell-a")
     assert first.status == "ok" and first.stdout == ""
     k.execute('func init() { order = append(order, "two") }', cell_id="cell-b")
-    k.execute('func init() { order = append(order, "ONE") }', cell_id="cell-a")
-    assert k.ok("fmt.Println(order)") == "[ONE two]\n"
+    k.execute('func init_a() { order = append(order, "from init_a") }', cell_id="cell-c")
+    assert k.ok("fmt.Println(order)") == "[two from init_a]\n"
 
 
 @pytest.mark.slow

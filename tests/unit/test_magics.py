@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from ccellkernel.errors import MagicError
-from ccellkernel.magics import CELL_MAGICS, KNOWN, MAGICS, Magic, help_text, split_magics
+from ccellkernel.magics import (
+    ALIASES,
+    CELL_MAGICS,
+    KNOWN,
+    MAGICS,
+    PEER_MAGICS,
+    Magic,
+    help_text,
+    peer_magics,
+    split_magics,
+)
 
 
 def test_cell_without_magics_is_unchanged():
@@ -115,9 +127,11 @@ def test_every_documented_magic_is_known():
     cell = {w[2:] for w in words if w.startswith("%%") and w != "%%"}
     assert line == set(KNOWN)
     assert cell == set(CELL_MAGICS)
-    assert set(words) - {f"%{w}" for w in line} - {f"%%{w}" for w in cell} == {"%%", "!command", "exit"}
+    others = {"%%", "!command", "!*command", "exit"}
+    assert set(words) - {f"%{w}" for w in line} - {f"%%{w}" for w in cell} == others
+    needed = {"capture": " out.txt", "exec": " run"}  # the magics that take arguments
     for name in KNOWN:
-        (magic,) = split_magics(f"%{name}").magics
+        (magic,) = split_magics(f"%{name}{needed.get(name, '')}").magics
         assert magic.name == name
     for name in set(CELL_MAGICS) - {"time"}:  # %%time only times the cell, which stays code
         cell_magic = split_magics(f"%%{name} x\nbody").cell_magic
@@ -131,3 +145,75 @@ def test_help_text_mentions_every_magic():
         assert magic in text
     for brought in ("%goflags", "//%cflags:", "//%ldflags:", "//%args:", ":dep", "%widgets", "func init"):
         assert brought in text, f"what a notebook from another kernel brings: {brought}"
+
+
+# -- the magics of peer kernels (GoNB, evcxr): issue 16 -----------------------------------------------
+
+
+def test_gonb_names_are_aliases():
+    split = split_magics("%ls\n%remove square\n%goflags -race")
+    found = [(m.name, m.args) for m in split.magics]
+    assert found == [("list", ()), ("rm", ("square",)), ("flags", ("-race",))]
+    assert "%ls" not in PEER_MAGICS and "%remove" not in PEER_MAGICS
+
+
+def test_help_says_what_each_peer_magic_is_here():
+    text = help_text("Go (compiled)", "/tmp/somewhere")
+    for word, what in peer_magics().items():
+        assert f"{word}" in text and what in text, word
+    assert "is %list" in text and "is %flags" in text
+    for name in ALIASES.values():
+        assert name in KNOWN
+
+
+def test_no_peer_magic_is_one_we_have():
+    ours = {f"%{name}" for name in (*KNOWN, *ALIASES)} | {f"%%{name}" for name in CELL_MAGICS}
+    assert not ours & set(PEER_MAGICS)
+
+
+@pytest.mark.parametrize(
+    ("line", "args"), [("%capture out.txt", ("out.txt",)), ("%capture -a 'my out.txt'", ("-a", "my out.txt"))]
+)
+def test_capture_takes_a_file_and_maybe_append(line, args):
+    (magic,) = split_magics(line + "\nint x;").magics
+    assert (magic.name, magic.args) == ("capture", args)
+
+
+@pytest.mark.parametrize("line", ["%capture", "%capture a b", "%capture -x out.txt", "%capture -a"])
+def test_capture_with_other_arguments_is_a_magic_error(line):
+    with pytest.raises(MagicError, match="%capture on line 1 takes one file"):
+        split_magics(line)
+
+
+def test_script_takes_the_rest_of_the_cell():
+    split = split_magics("%%script bash -e\necho hi\nfalse")
+    assert split.cell_magic == Magic("script", ("bash", "-e"), 1, "%script bash -e", "echo hi\nfalse")
+    with pytest.raises(MagicError, match="takes the program to run"):
+        split_magics("%%script\necho hi")
+
+
+def test_star_shell_line_runs_where_the_program_is_built():
+    split = split_magics("!*go mod tidy\n!echo *\nx := 1")
+    assert [(m.name, m.text) for m in split.magics] == [("!*", "go mod tidy"), ("!", "echo *")]
+    assert split.code.split("\n") == ["", "", "x := 1"]
+
+
+def test_exec_calls_the_function_on_the_magics_line():
+    split = split_magics("// run it\n%exec run 1 --n=2\n", "//")
+    (magic,) = split.magics
+    assert (magic.name, magic.args, magic.line) == ("exec", ("run", "1", "--n=2"), 2)
+    assert (split.body, split.body_line) == ("run();", 2)
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("%exec", "takes a function's name"),
+        ("%exec 'run()'", "not 'run()'"),
+        ("%exec a\n%exec b", "a second %exec"),
+        ("%exec a\n%%\nx := 1", "a %% body"),
+    ],
+)
+def test_exec_with_bad_input_is_a_magic_error(cell, message):
+    with pytest.raises(MagicError, match=re.escape(message)):
+        split_magics(cell)

@@ -333,12 +333,15 @@ def test_rm_struct_key_without_quotes(toy):
     assert toy.keys() == []
 
 
-def test_rm_unknown_key_is_a_magic_error_and_changes_nothing(toy):
-    toy.ok("def a = 1")
-    err = toy.fails("%rm a nothere")
-    assert isinstance(err, MagicError)
-    assert "nothere" in err.evalue
-    assert toy.keys() == ["a"]
+def test_rm_of_an_unknown_key_warns_and_forgets_the_known_ones(toy):
+    toy.ok("def a = 1\ndef b = 2")
+    io, err = toy.run("%rm a nothere")
+    assert err is None, "a notebook run from the top goes on (GoNB's %rm does not stop it)"
+    assert io.text() == "forgot a\n"
+    assert io.text("stderr") == "%rm: nothing remembered as nothere; see %list for the keys\n"
+    assert toy.keys() == ["b"]
+    io, err = toy.run("%rm nothere")
+    assert (err, io.text(), toy.keys()) == (None, "", ["b"])
 
 
 def test_rm_without_keys_is_a_magic_error(toy):
@@ -419,3 +422,41 @@ def test_completion_offers_remembered_names(toy):
     assert "alpha" in answer.matches
     assert (answer.start, answer.end) == (4, 6)
     assert "Shape" in toy.session.complete("Sh", 2).matches
+
+
+# -- peer kernels' magics (issue 16) -------------------------------------------------------------------
+
+
+def test_capture_shows_the_output_and_writes_it_to_the_file(toy, tmp_path):
+    assert toy.ok("%capture out.txt\n!echo from the shell\necho from the program") == (
+        "from the shell\nfrom the program\n"
+    )
+    assert (tmp_path / "out.txt").read_text() == "from the shell\nfrom the program\n"
+    toy.ok("%capture -a out.txt\necho more")
+    assert (tmp_path / "out.txt").read_text() == "from the shell\nfrom the program\nmore\n"
+    toy.ok("%capture out.txt\necho again")
+    assert (tmp_path / "out.txt").read_text() == "again\n", "without -a the file starts again"
+    toy.ok("echo not captured")
+    assert (tmp_path / "out.txt").read_text() == "again\n", "only the cell it is in"
+
+
+def test_capture_into_a_folder_that_does_not_exist_runs_nothing(toy, tmp_path):
+    io, err = toy.run("%capture no/such/out.txt\n!touch ran\ndef a = 1\necho hi")
+    assert isinstance(err, MagicError) and "no/such/out.txt" in err.evalue
+    assert (io.text(), toy.keys(), (tmp_path / "ran").exists()) == ("", [], False)
+
+
+def test_script_feeds_the_cell_to_the_program(toy):
+    assert toy.ok("%%script python3 -u\nimport sys\nprint(sys.stdin.read() == '', 6 * 7)") == "True 42\n"
+    io, err = toy.run("%%script bash -e\necho one\nfalse\necho never")
+    assert io.text() == "one\n" and err is not None and err.ename == "ExitStatus"
+
+
+def test_script_of_a_program_not_installed_is_a_magic_error(toy):
+    err = toy.fails("%%script no-such-program-here --x\nbody")
+    assert isinstance(err, MagicError) and "no-such-program-here" in err.evalue
+
+
+def test_star_shell_line_needs_a_build_folder(toy):
+    err = toy.fails("!*ls")
+    assert isinstance(err, MagicError) and "!*" in err.evalue

@@ -285,6 +285,10 @@ class GoToolchain(Toolchain):
             package.write_text(source, encoding="utf-8")
         return module
 
+    def build_folder(self, workdir: Path) -> Path:
+        """The kernel's module folder: go.mod, main.go (the last program built), display/."""
+        return self._module(self.install(), workdir)
+
     def project_files(self, program: Program, name: str, flags: Sequence[str] = ()) -> Project:
         """``main.go`` and ``go.mod``; see ``project.py``."""
         try:

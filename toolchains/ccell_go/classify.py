@@ -3,8 +3,9 @@
 Keys (CELL_MODEL.md section 2): an import spec by its alias, else by the last element of its path
 (a major-version suffix like ``/v2`` is skipped: ``math/rand/v2`` binds ``rand``); a blank or dot
 import by its alias and path (``_ "embed"``), since ``_`` and ``.`` bind no name; a function by its
-name, except ``func init``, of which every cell may have its own (``per_cell``: the core keys it by
-its cell, and the cell runs so that what it prints shows); a method by ``Type.Name`` (``T`` and
+name (``func init`` too: a later one replaces it, as in GoNB; a cell declaring it runs, so that what
+it prints shows; GoNB's ``init_NAME`` functions, each kept by its name, are rendered as ``func init``,
+``data["init_name_at"]`` saying where the name is); a method by ``Type.Name`` (``T`` and
 ``*T`` share it, type parameters stripped); a type, var or const spec by each of its names, one
 group. A parenthesized group is split into its specs, except a const group whose meaning depends on
 order (``iota``, or a spec repeating the one before): that stays one declaration with all its names.
@@ -17,7 +18,6 @@ which are then not packages).
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterable
 from types import MappingProxyType
@@ -115,8 +115,13 @@ def split_cell(language: Language, source: str, cell: int) -> CellParts:
             statements.append(fragment)
         else:
             declarations.extend(found)
-    runs_init = any(d.per_cell for d in declarations)
+    runs_init = any(d.kind == "func" and is_init(d.key) for d in declarations)  # what it prints shows
     return CellParts(tuple(declarations), tuple(statements), main, run=runs_init)
+
+
+def is_init(name: str) -> bool:
+    """``init``, or GoNB's ``init_NAME``: a function that runs before main."""
+    return name == "init" or name.startswith("init_")
 
 
 def parse_go(language: Language, text: str) -> Tree:
@@ -158,9 +163,14 @@ def _fragment(data: bytes, first: Node, last: Node, cell: int) -> Fragment:
 def _declarations(node: Node, fragment: Fragment, data: bytes, cell: int) -> list[Declaration] | None:
     kind = node.type
     if kind == "function_declaration":
-        name = node_text(node.child_by_field_name("name"))
-        decl = _declaration((name,), "func", fragment, node)
-        return [dataclasses.replace(decl, per_cell=True) if name == "init" else decl]
+        name_node = node.child_by_field_name("name")
+        name = node_text(name_node)
+        extra: dict[str, object] = {}
+        if name.startswith("init_") and name_node is not None:  # rendered as func init (GoNB)
+            whole = data[node.start_byte : node.end_byte].decode("utf-8", "replace")
+            before = data[node.start_byte : name_node.start_byte].decode("utf-8", "replace")
+            extra["init_name_at"] = fragment.text.rfind(whole) + len(before)  # after its comments
+        return [_declaration((name,), "func", fragment, node, extra)]
     if kind == "method_declaration":
         receiver = _receiver_type(node.child_by_field_name("receiver"))
         key = f"{receiver}.{node_text(node.child_by_field_name('name'))}"

@@ -2,9 +2,10 @@
 
 ``go build`` builds it with Go's defaults (no module proxy is asked: only the standard library is
 imported), and names the binary after the module. ``main.go`` keeps the kernel's ``//line``
-directives, so compiler messages and panics name the notebook's cells. The display binding
-(``ccellkernel/display``, through which a cell's last value is shown too) is a module beside it,
-required and replaced by its folder; outside the kernel its calls do nothing.
+directives, so compiler messages and panics name the notebook's cells. A program that calls the
+display binding (``ccellkernel/display``) gets it as a module beside it, required and replaced by its
+folder (outside the kernel its calls do nothing); one that does not is one file, which ``go run``
+builds alone (a cell's last value, the kernel's Out[n], is left as the plain statement it was).
 """
 
 from __future__ import annotations
@@ -15,17 +16,24 @@ from importlib import resources
 from ccellkernel.program import Program
 from ccellkernel.toolchain import Project
 
+from .direct import DISPLAY
 from .render import SOURCE
 
 DEFAULT_GO = "1.21"  # go.mod's go line when no Go is installed where the project is exported
 
 
-def go_mod(module: str, language_version: str) -> str:
-    """The project's go.mod: the display binding (``ccellkernel/display``) is a module beside it."""
-    return (
-        f"module {module}\n\ngo {language_version}\n\n"
-        "require ccellkernel v0.0.0\n\nreplace ccellkernel => ./ccellkernel\n"
-    )
+def go_mod(module: str, language_version: str, display: bool = True) -> str:
+    """The project's go.mod: the display binding (``ccellkernel/display``), when the program uses
+    it, is a module beside it."""
+    text = f"module {module}\n\ngo {language_version}\n"
+    if not display:
+        return text
+    return text + "\nrequire ccellkernel v0.0.0\n\nreplace ccellkernel => ./ccellkernel\n"
+
+
+def uses_display(program: Program) -> bool:
+    """Whether ``program`` imports the display package (its code calls ``display.``)."""
+    return DISPLAY in program.data.get("imports", ()) or f'"{DISPLAY}"' in program.text
 
 
 def binding(language_version: str) -> dict[str, str]:
@@ -38,6 +46,10 @@ def binding(language_version: str) -> dict[str, str]:
 
 
 def project_files(program: Program, name: str, flags: Sequence[str], *, language_version: str) -> Project:
+    plain = program.data.get("without_value")
+    if isinstance(plain, Program):  # Out[n] is the kernel's: the export prints what the program prints
+        program = plain
+    display = uses_display(program)
     notes = [
         f"`{SOURCE}` keeps the kernel's `//line` directives, so compiler messages and panics name "
         "the notebook's cells (`Cell In[3]:5`)."
@@ -45,7 +57,11 @@ def project_files(program: Program, name: str, flags: Sequence[str], *, language
     if flags:
         notes.append("The build command carries the notebook's `%flags`.")
     return Project(
-        {SOURCE: program.text, "go.mod": go_mod(name, language_version), **binding(language_version)},
+        {
+            SOURCE: program.text,
+            "go.mod": go_mod(name, language_version, display),
+            **(binding(language_version) if display else {}),
+        },
         SOURCE,
         (("go", "build", *flags),),
         (f"./{name}",),

@@ -15,7 +15,7 @@ from ccellkernel import reach
 from ccellkernel.memory import Declaration, Memory
 from ccellkernel.program import CellParts
 
-from .classify import mentions, parse_go
+from .classify import is_init, mentions, parse_go
 
 
 def current_cell(cell: CellParts) -> int | None:
@@ -48,8 +48,7 @@ def _node(decl: Declaration) -> reach.Node:
         return reach.Node(frozenset({str(decl.data.get("receiver", ""))}), names)
     always = (
         decl.kind in ("import", "var")
-        or decl.per_cell  # a cell's own func init (keyed init@cell)
-        or "init" in decl.names
+        or (decl.kind == "func" and is_init(decl.key))  # func init, GoNB's init_NAME
         or not isinstance(mentioned, frozenset)
     )
     return reach.Node(frozenset(decl.keys), names, always)

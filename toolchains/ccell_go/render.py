@@ -150,10 +150,20 @@ def _declarations(out: ProgramWriter, decls: Iterable[Declaration]) -> None:
             open_group = group
         if decl.data.get("path") == "C" and decl.fragment.text.startswith("/"):
             _cgo_import(out, decl.fragment)
+        elif isinstance(at := decl.data.get("init_name_at"), int):
+            out.fragment(decl.fragment, _as_init(decl.fragment.text, at, decl.key))
         else:
             out.fragment(decl.fragment)
     if open_group is not None:
         out.generated(")")
+
+
+def _as_init(text: str, at: int, name: str) -> str:
+    """GoNB's ``func init_NAME()`` as ``func init()`` (padded: every column after it stays), so that
+    each cell may have its own: Go runs every init, in the order of the file."""
+    if text[at : at + len(name)] != name:
+        return text
+    return text[:at] + "init".ljust(len(name)) + text[at + len(name) :]
 
 
 def _cgo_import(out: ProgramWriter, fragment: Fragment) -> None:

@@ -1,4 +1,6 @@
-"""``%test`` for Go: every remembered ``func TestX(t *testing.T)`` is a test.
+"""``%test`` for Go: every remembered ``func TestX(t *testing.T)`` is a test, and every
+``func BenchmarkX(b *testing.B)`` a benchmark, run when ``%test -test.bench=.`` asks (GoNB's flags:
+what follows ``%test`` goes to the test program, ``-test.run=X`` too).
 
 The test program is the memory with a ``main`` that hands the tests to the testing package's own
 harness (``testing.Main``, which simulates ``go test``), run with ``-test.v``: it prints ``=== RUN``
@@ -21,16 +23,21 @@ from .gocmd import StandardLibrary
 from .render import render_program
 
 _TEST = re.compile(r"^\s*func\s+(Test(?:[^a-z]\w*)?)\s*\(\s*\w+\s+\*\s*testing\.T\s*\)", re.MULTILINE)
+_BENCHMARK = re.compile(
+    r"^\s*func\s+(Benchmark(?:[^a-z]\w*)?)\s*\(\s*\w+\s+\*\s*testing\.B\s*\)", re.MULTILINE
+)
+# what go test -bench prints for a benchmark: name (with -GOMAXPROCS), N, then ns/op and the rest
+_BENCH_LINE = re.compile(r"^(Benchmark\S*?)(?:-\d+)?\s+\d+\s+\S+ ns/op")
 _RESULT = re.compile(r"^--- (PASS|FAIL|SKIP): (\S+)")
 _RUN = re.compile(r"^=== (?:RUN|CONT|PAUSE)\s+(\S+)")
 
 
-def find(memory: Memory) -> list[TestCase]:
+def find(memory: Memory, pattern: re.Pattern[str] = _TEST) -> list[TestCase]:
     found = []
     for decl in memory:
         if decl.kind != "func":
             continue
-        match = _TEST.search(decl.fragment.text)
+        match = pattern.search(decl.fragment.text)
         if match and match.group(1) == decl.key:
             line = decl.fragment.line + decl.fragment.text[: match.start(1)].count("\n")
             found.append(TestCase(decl.key, decl.fragment.cell, line))
@@ -39,15 +46,19 @@ def find(memory: Memory) -> list[TestCase]:
 
 def plan(language: Language, memory: Memory, std: Callable[[], StandardLibrary]) -> TestPlan:
     cases = find(memory)
+    benchmarks = find(memory, _BENCHMARK)
     listed = ", ".join(f'{{Name: "{t.name}", F: {t.name}}}' for t in cases)
+    benched = ", ".join(f'{{Name: "{t.name}", F: {t.name}}}' for t in benchmarks)
     harness = (
-        "func main() {\n"
-        "\tmatch := func(pattern, name string) (bool, error) { return true, nil }\n"
-        f"\ttesting.Main(match, []testing.InternalTest{{{listed}}}, nil, nil)\n"
+        "func main() {\n"  # -test.run and -test.bench choose by regexp, as go test does
+        "\tmatch := func(pattern, name string) (bool, error) { return regexp.MatchString(pattern, name) }\n"
+        f"\ttesting.Main(match, []testing.InternalTest{{{listed}}}, "
+        f"[]testing.InternalBenchmark{{{benched}}}, nil)\n"
         "}"
     )
     program = render_program(language, memory, CellParts(), std, generated_main=harness)
-    return TestPlan(program, tuple(cases), Reader, arguments=("-test.v",))
+    optional = frozenset(b.name for b in benchmarks)  # they run with -test.bench (GoNB's %test flags)
+    return TestPlan(program, (*cases, *benchmarks), Reader, arguments=("-test.v",), optional=optional)
 
 
 class Reader(TestReader):
@@ -63,6 +74,11 @@ class Reader(TestReader):
         self._partial += text
         *lines, self._partial = self._partial.split("\n")
         for line in lines:
+            bench = _BENCH_LINE.match(line)
+            if bench:
+                found.append(TestOutcome(bench.group(1), True, shown=" ".join(line.split("\t")).strip()))
+                self._lines = []
+                continue
             result = _RESULT.match(line)
             if result:
                 word, name = result.groups()
