@@ -381,6 +381,7 @@ _LABEL = re.compile(r"^ccell_[fv]_(?P<name>\w+?)_[0-9a-f]{16}$")
 
 class Session(Protocol):  # what of ``ccellkernel.session.Session`` this module uses
     cwd: Path
+    back_to_back: bool
     memory: Memory
     busy: bool  # a cell is running
     output_limit: int
@@ -594,11 +595,12 @@ class Live:
         """Let the toolchain begin the next cell's build (``Support.prepare``) on the memory as it is.
 
         ``now``: while this cell's program runs, once the cell has built (the memory it leaves is the
-        one the next cell begins from, unless the cell fails): a notebook run at once (Run All) sends
-        the next cell the moment this one ends, and its compiler has read the headers by then.
-        Otherwise (after a cell that ran nothing, or once the kernel has started) a moment after the
-        reply (``AHEAD_AFTER``), unless a cell runs by then. A build begun ahead that waits already on
-        the same beginning is kept."""
+        one the next cell begins from, unless the cell fails), when the cell came the moment the one
+        before ended (``Session.back_to_back``): a notebook run at once (Run All) sends the next cell
+        so too, and its compiler has read the headers by then. Otherwise a moment after the reply
+        (``AHEAD_AFTER``), unless a cell runs by then: a cell typed after a pause then finds the
+        compiler waiting, and its own run and reply do not share the CPU with the compiler's start.
+        A build begun ahead that waits already on the same beginning is kept."""
 
         def begin() -> None:
             if session.busy and not now:
@@ -609,10 +611,11 @@ class Live:
             except Exception:  # a build begun ahead is only ever a head start: a cell builds anyway
                 log.exception("could not begin the next cell's build")
 
-        if now:
-            begin()
+        loop = asyncio.get_running_loop()
+        if now:  # once the cell's run has begun (its first wait for the live program): beside it
+            loop.call_soon(begin)
         else:
-            asyncio.get_running_loop().call_later(AHEAD_AFTER, begin)
+            loop.call_later(AHEAD_AFTER, begin)
 
     def set_mode(self, mode: str) -> None:
         """``%state live|fresh``. A change ends the live program: back in live mode, a new one starts
@@ -660,7 +663,8 @@ class Live:
                 await self._run_fresh(session, prepared, io, execution)
             return
         self._background = io
-        self.prepare(session, now=True)
+        if session.back_to_back:  # Run All: the next cell comes the moment this one ends
+            self.prepare(session, now=True)
         if self._lost:
             io.stream("stderr", f"[ccellkernel: {self._lost}]\n")
             self._lost = None

@@ -50,6 +50,9 @@ DEFAULT_OUTPUT_LIMIT = DEFAULT_OUTPUT  # bytes of program output per cell (%limi
 PHASES = ("parse", "render", "compile", "link", "run")  # a toolchain may report "link" (BuildResult.timings)
 NO_SPACE = re.compile(r"no space left on device|disk quota exceeded|\bENOSPC\b", re.IGNORECASE)
 AHEAD_ENV = "CCELL_AHEAD"  # "off": no build is begun between cells
+# A cell that comes within this many seconds of the one before came at once, as in Run All (a person
+# takes longer to run the next cell)
+BACK_TO_BACK = 0.05
 WARM_UP_WAIT = 60.0  # seconds the first build waits for the warm-up still running
 WARM_UP_NICE = 5
 
@@ -168,6 +171,8 @@ class Session:
         self._interrupt_waiting: float | None = None  # sent while no cell ran, not taken yet
         self._warm_up: Execution | None = None
         self._warming: threading.Thread | None = None
+        self._ended = 0.0  # when the last cell ended (time.monotonic())
+        self.back_to_back = False  # the running cell came the moment the one before ended (Run All)
 
     @property
     def busy(self) -> bool:
@@ -294,6 +299,7 @@ class Session:
         """
         execution = Execution(self.supervisor)
         self._begin(execution, sent)
+        self.back_to_back = time.monotonic() - self._ended < BACK_TO_BACK
         self.timings = {}
         self.tools = 0
         if self.ahead is not None:
@@ -313,6 +319,7 @@ class Session:
                     await self._page(asked[1], asked[2], cell_io)
         finally:
             self._execution = None
+            self._ended = time.monotonic()
             if timed:
                 io.stream("stdout", self.timing_line(time.perf_counter() - start))
             if self.live is not None:
