@@ -119,8 +119,9 @@ def _chosen(lang: Language, args: argparse.Namespace, result: Result) -> list[tu
         if not (peer.default or args.peers):
             continue
         try:
-            dirs = peer_install.install(peer, say=lambda text: print(text, file=sys.stderr, flush=True))
-            chosen.append((peer, dirs))
+            installed = peer_install.install(peer, say=lambda text: print(text, file=sys.stderr, flush=True))
+            result.notes.append(f"{peer.name}: {installed.version}")
+            chosen.append((peer, installed.kernel_dirs))
         except BenchError as err:
             result.notes.append(f"{peer.name} not measured: {err}")
     return chosen

@@ -47,6 +47,7 @@ class GoInstall:
     packages: tuple[tuple[str, str], ...]  # (package, pinned version or "latest")
     binary: str  # the kernel, in that bin folder
     args: tuple[str, ...]  # after the binary in kernel.json's argv
+    version_args: tuple[str, ...] = ("-V",)  # the kernel binary prints its version
 
 
 @dataclass(frozen=True)

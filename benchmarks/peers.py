@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from languages import BenchError, CargoInstall, GoInstall, Peer, PyPI
@@ -32,9 +33,15 @@ def peer_home() -> Path:
     return Path(base) / "ccellkernel-bench"
 
 
-def install(peer: Peer, say: object = print) -> Path:
-    """``peer`` installed (once) and its kernelspec written: returns the folder to give
-    ``Kernel(kernel_dirs=...)``. ``say`` is told before a long first install. BenchError otherwise."""
+@dataclass(frozen=True)
+class Installed:
+    kernel_dirs: Path  # to give Kernel(kernel_dirs=[...])
+    version: str  # as the peer or its installer says it, for the notes
+
+
+def install(peer: Peer, say: object = print) -> Installed:
+    """``peer`` installed (once) and its kernelspec written. ``say`` is told before a long first
+    install. BenchError otherwise."""
     home = peer_home() / peer.key
     how = peer.install
     try:
@@ -49,6 +56,7 @@ def install(peer: Peer, say: object = print) -> Path:
             raise BenchError(f"{peer.name}: no installer for {type(how).__name__}")
         folder = home / "kernels" / peer.key
         folder.mkdir(parents=True, exist_ok=True)
+        version = spec.pop("version")
         (folder / "kernel.json").write_text(json.dumps({"display_name": peer.name, **spec}, indent=1))
     except subprocess.TimeoutExpired as err:
         took = f"{_argv(err.cmd)} took over {err.timeout:.0f} s"
@@ -58,7 +66,16 @@ def install(peer: Peer, say: object = print) -> Path:
         raise BenchError(f"could not install {peer.name}: {_argv(err.cmd)} failed:\n{tail}") from err
     except (OSError, ValueError) as err:
         raise BenchError(f"could not install {peer.name}: {err}") from err
-    return home / "kernels"
+    return Installed(home / "kernels", str(version))
+
+
+def _first_line(argv: Sequence[str]) -> str:
+    """The first line a command prints (its version), or what went wrong."""
+    try:
+        done = subprocess.run(list(argv), capture_output=True, text=True, timeout=60, check=False)
+        return ((done.stdout or done.stderr).strip().splitlines() or ["?"])[0]
+    except (OSError, subprocess.SubprocessError) as err:
+        return f"version unknown: {err}"
 
 
 def _argv(cmd: object) -> str:
@@ -107,7 +124,12 @@ def _pypi(home: Path, how: PyPI, say: object) -> dict[str, object]:
         _run([sys.executable, "-m", "venv", "--clear", str(venv)], PIP_TIMEOUT)
         _run([str(python), "-m", "pip", "install", "-q", *how.packages], PIP_TIMEOUT)
         _mark(home, wanted)
-    return {"argv": [str(python), "-m", how.module, "-f", "{connection_file}"], "language": how.language}
+    version = _first_line([str(python), "-c", _PIP_VERSION, how.packages[0]])
+    argv = [str(python), "-m", how.module, "-f", "{connection_file}"]
+    return {"argv": argv, "language": how.language, "version": version}
+
+
+_PIP_VERSION = "import sys, importlib.metadata as m; print(sys.argv[1], m.version(sys.argv[1]))"
 
 
 # -- go install ----------------------------------------------------------------------------------------
@@ -141,7 +163,9 @@ def _go(home: Path, how: GoInstall, say: object) -> dict[str, object]:
     # The peer finds its tools (and go) on PATH: its own bin first, then ours.
     path = os.pathsep.join([str(bin_dir), os.environ.get("PATH", "")])
     argv = [str(bin_dir / how.binary), *how.args]
-    return {"argv": argv, "language": "go", "interrupt_mode": "message", "env": {"PATH": path}}
+    version = f"{how.binary} {_first_line([argv[0], *how.version_args])}"
+    env = {"PATH": path}
+    return {"argv": argv, "language": "go", "interrupt_mode": "message", "env": env, "version": version}
 
 
 # -- cargo install -------------------------------------------------------------------------------------
@@ -161,5 +185,6 @@ def _cargo(home: Path, how: CargoInstall, say: object) -> dict[str, object]:
         argv = ["nice", "-n", "19", cargo, "install", *how.flags, how.crate, "--root", str(root)]
         _run(argv, CARGO_TIMEOUT)
         _mark(home, wanted)
+    version = _first_line([cargo, "install", "--list", "--root", str(root)]).rstrip(":")
     argv = [str(binary), *how.args]
-    return {"argv": argv, "language": "rust", "interrupt_mode": "message"}
+    return {"argv": argv, "language": "rust", "interrupt_mode": "message", "version": version}
