@@ -31,6 +31,7 @@ import json
 import os
 import platform
 import shlex
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -43,7 +44,7 @@ import peers as peer_install
 from kernels import CellResult, Kernel, MagicMissing, from_asyncio, run, runner_timers
 from languages import LANGUAGES, BenchError, Language, LongRun, Peer, Step, expected
 from report import (
-    MODES,
+    B2B,
     PAUSED,
     Breakdown,
     LongRunResult,
@@ -59,7 +60,7 @@ WARM_ROUND = 1_000_000  # the run number of the untimed round (its cells are not
 LEAD = 3_000_000  # the untimed cell before a timed one prints hello LEAD + i: a new cell too
 RERUN_LEAD = 999_999  # ... and before the re-run, a second unchanged cell
 FIRST = 2_000_000  # the first cell after a start prints hello FIRST + n
-# A paused row's cells print their run number plus this: a new cell is new in both modes of a round.
+# A paused row's timed cell prints its run number plus this: a new cell is new in both modes of a round.
 PAUSED_SHIFT = 5_000_000
 
 
@@ -78,9 +79,10 @@ class PeerFailed(BenchError):
 
 @dataclass
 class KernelRow:
-    """A row measured on a kernel. In round i each mode runs ``cell(lead(i))`` untimed, then (paused:
-    after the pause) the timed ``cell(timed(i))``; ``cell(n)`` prints ``expected(n)``, and a timed
-    None is the empty cell."""
+    """A row measured on a kernel. In round i, back to back runs ``cell(lead(i))`` untimed, then the
+    timed ``cell(timed(i))`` the moment its idle arrived; paused runs the timed cell once the kernel
+    has been idle ``--pause`` seconds. ``cell(n)`` prints ``expected(n)``; a timed None is the empty
+    cell."""
 
     name: str  # the column, without its mode
     kernel: Kernel
@@ -120,7 +122,8 @@ def _chosen(lang: Language, args: argparse.Namespace, result: Result) -> list[tu
             continue
         try:
             installed = peer_install.install(peer, say=lambda text: print(text, file=sys.stderr, flush=True))
-            result.notes.append(f"{peer.name}: {installed.version}")
+            said = installed.version
+            result.notes.append(said if said.lower().startswith(peer.key) else f"{peer.name}: {said}")
             chosen.append((peer, installed.kernel_dirs))
         except BenchError as err:
             result.notes.append(f"{peer.name} not measured: {err}")
@@ -269,12 +272,20 @@ def measure(lang: Language, args: argparse.Namespace) -> Result:
                 def task(i: int) -> None:
                     if row.peer is not None and row.peer.name in failed:
                         return
-                    n = i + (PAUSED_SHIFT if mode == PAUSED else 0)
                     try:
-                        cell(row.lead(n))  # untimed: the cell before, on the same kernel
-                        if mode == PAUSED and i != WARM_ROUND:
-                            time.sleep(args.pause)
-                        result.cell(column(row.name, mode), cell(row.timed(n)))
+                        if mode == B2B:
+                            cell(row.lead(i))  # untimed: the cell before, on the same kernel
+                            result.cell(column(row.name, mode), cell(row.timed(i)))
+                            return
+                        # Paused: sleep only what the rotation's other tasks left of the pause.
+                        idle = time.perf_counter() - row.kernel.idle_at
+                        if i != WARM_ROUND and idle < args.pause:
+                            time.sleep(args.pause - idle)
+                            idle = args.pause
+                        done = cell(row.timed(i + PAUSED_SHIFT))
+                        result.cell(column(row.name, mode), done)
+                        if i != WARM_ROUND:
+                            gaps.append(idle)
                     except PeerFailed as err:
                         failed[row.peer.name] = str(err)  # type: ignore[union-attr]
 
@@ -307,9 +318,13 @@ def measure(lang: Language, args: argparse.Namespace) -> Result:
 
                 return task
 
-            tasks = [kernel_task(row, mode) for row in rows for mode in MODES]
-            tasks[2:2] = [by_hand("by hand", 0), by_hand(f"by hand, {k} functions", k)]
+            gaps: list[float] = []  # seconds a paused cell's kernel had been idle
+            # Back-to-back rows, the work by hand, then the paused rows one kernel after another, so
+            # that the other tasks fill most of each kernel's pause.
+            tasks = [kernel_task(row, B2B) for row in rows]
+            tasks[1:1] = [by_hand("by hand", 0), by_hand(f"by hand, {k} functions", k)]
             tasks += [step_task(n) for n in range(len(steps))]
+            tasks += [kernel_task(row, PAUSED) for row in _spread(rows)]
             started = set(result.columns)  # the start-up rows
             for task in tasks:  # once, untimed: no timed run pays for a cold cache
                 task(WARM_ROUND)
@@ -321,6 +336,11 @@ def measure(lang: Language, args: argparse.Namespace) -> Result:
             for n in range(args.runs):
                 for task in tasks[n % len(tasks) :] + tasks[: n % len(tasks)]:
                     task(n + 1)
+            if gaps:
+                result.notes.append(
+                    f"paused cells came {min(gaps):.1f}-{max(gaps):.1f} s (median "
+                    f"{statistics.median(gaps):.1f} s) after their kernel's previous cell"
+                )
             for name, err in failed.items():
                 result.notes.append(f"{name} failed during the runs, its columns are left out: {err}")
                 _forget(result, name)
@@ -340,6 +360,19 @@ def measure(lang: Language, args: argparse.Namespace) -> Result:
         i += len(b.steps) - 1
     result.targets = targets(result)
     return result
+
+
+def _spread(rows: list[KernelRow]) -> list[KernelRow]:
+    """``rows`` reordered so that rows on one kernel are as far apart as they can be."""
+    by_kernel: dict[int, list[KernelRow]] = {}
+    for row in rows:
+        by_kernel.setdefault(id(row.kernel), []).append(row)
+    spread = []
+    while any(by_kernel.values()):
+        for queue in by_kernel.values():
+            if queue:
+                spread.append(queue.pop(0))
+    return spread
 
 
 def _forget(result: Result, peer: str) -> None:

@@ -44,6 +44,7 @@ class Kernel:
         self.log = log
         self.kernel_dirs = list(kernel_dirs)  # where to find a kernelspec outside Jupyter's path
         self.start_seconds = 0.0
+        self.idle_at = 0.0  # perf_counter() when the last cell's idle arrived (0: no cell yet)
         self.manager: KernelManager | None = None
         self.client: Any = None
 
@@ -110,7 +111,8 @@ class Kernel:
             elif kind == "error":
                 errors.append("\n".join(content.get("traceback") or [content.get("evalue", "")]))
             elif kind == "status" and content["execution_state"] == "idle":
-                end_to_end = time.perf_counter() - start
+                self.idle_at = time.perf_counter()
+                end_to_end = self.idle_at - start
                 break
         reply = self._next(self.client.get_shell_msg, msg_id, deadline, code)
         if reply["content"]["status"] != "ok" or errors:
