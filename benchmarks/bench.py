@@ -347,6 +347,8 @@ def measure(lang: Language, args: argparse.Namespace) -> Result:
             for name, count in lost.items():
                 if count:
                     result.notes.append(f"{name} sent no output in {count} of its cells (its own race)")
+            load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+            result.notes.append(f"load {load} (1, 5, 15 min) at the end of the runs")
             rss = new.rss_mb()
             if rss is not None:
                 result.notes.append(f"kernel resident memory {rss:.0f} MB after the runs")

@@ -281,6 +281,10 @@ GONB = Peer(
     cell=lambda i: f'%%\nfmt.Println("hello", {i})',
     warmup_cells=('%%\nfmt.Println("warm-up")',),
     function_cells=functools.partial(_in_cells, _go_function),
+    quirks=(
+        "every cell, new or unchanged, is written out with the memory as one program, passed through"
+        " goimports and built with go build: a re-run costs what a new cell costs",
+    ),
 )
 
 GO = Language(
@@ -337,6 +341,10 @@ EVCXR = Peer(
     cell=lambda i: f'println!("hello {{}}", {i});',
     warmup_cells=('println!("warm-up");',),
     function_cells=functools.partial(_in_cells, _rust_function),
+    quirks=(
+        "it evaluates `42` while it starts (a first build, also so that its rust-analyzer does not"
+        " crash), so kernel_info is answered after that build; a re-run is built again",
+    ),
 )
 
 RUST = Language(

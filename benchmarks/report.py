@@ -24,7 +24,7 @@ MODES = (B2B, PAUSED)
 PHASES = ("parse", "render", "compile", "link", "run")
 START_TARGET = 1.0  # seconds from process start to the first kernel_info reply
 FIRST_CELL_TARGET = 2.0  # the first cell after start / a warm cell
-LABEL = 46  # width of the row labels
+LABEL = 50  # width of the row labels
 WIDTH = 14  # width of a column of figures
 
 
