@@ -328,7 +328,7 @@ def measure(lang: Language, args: argparse.Namespace) -> Result:
             started = set(result.columns)  # the start-up rows
             for task in tasks:  # once, untimed: no timed run pays for a cold cache
                 task(WARM_ROUND)
-            result.columns = {c: rows for c, rows in result.columns.items() if c in started}
+            result.columns = {c: by_row for c, by_row in result.columns.items() if c in started}
             result.tools.clear()
             lost.clear()
             for times in step_times:
