@@ -1,21 +1,26 @@
-"""How long a cell takes in ccellkernel, beside compiling and running the same program by hand.
+"""How long a cell takes in ccellkernel, beside compiling and running the same program by hand, and
+beside other kernels for the same language.
 
-    python benchmarks/bench.py [--runs N] [--functions K] [--language c] [--starts S]
-                               [--no-breakdown] [--no-peer] [--json FILE]
+    python benchmarks/bench.py [--runs N] [--functions K] [--language c] [--starts S] [--pause SECONDS]
+                               [--peers | --no-peer] [--no-breakdown] [--json FILE]
 
 A program that prints numbers, not a test: it exits 0 whenever it completes (1 if a cell or command
-failed, with the reason), and prints for each of issue 10's targets whether it was met.
+of ccellkernel or by hand failed, with the reason), and prints for each of issue 10's targets whether
+it was met. A peer that cannot be installed or fails is a note, never the end of the run.
 benchmarks/README.md says what each row means.
 
 Per language, everything is measured side by side in one run: kernels through jupyter_client (one
-with an empty memory, one with K remembered functions, the peer kernel for C, one per extra mode),
-and the same program compiled and run by hand, each run a new cell and an edited program, in an order
-that rotates every run so that load from other processes falls on every side alike. The kernel's
-seconds per phase come from ``execute_reply`` metadata ``ccellkernel.timings`` (``link`` when the
-toolchain reports it); end to end is the client's clock, from sending ``execute_request`` to the
-``idle`` status of that request; ``protocol`` is end to end minus the phases.
+with an empty memory, one with K remembered functions, one per extra mode, and the peers'), and the
+same program compiled and run by hand, each run a new cell and an edited program, in an order that
+rotates every run so that load from other processes falls on every side alike. Every kernel row is
+measured twice a round: *back to back* (an untimed cell on that kernel, then the timed cell the moment
+its idle arrives, as Run All sends cells) and *paused* (the same with ``--pause`` seconds between
+them). The kernel's seconds per phase come from ``execute_reply`` metadata ``ccellkernel.timings``
+(``link`` when the toolchain reports it); end to end is the client's clock, from sending
+``execute_request`` to the ``idle`` status of that request; ``protocol`` is end to end minus the phases.
 
-Languages are ``languages.py``; kernels, commands by hand and the peer's virtualenv ``kernels.py``.
+Languages and peers are ``languages.py``; kernels and commands by hand ``kernels.py``; installing the
+peers ``peers.py``; the table ``report.py``.
 """
 
 from __future__ import annotations
@@ -30,89 +35,33 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from kernels import CellResult, Kernel, MagicMissing, from_asyncio, install_peer, run, runner_timers
-from languages import LANGUAGES, BenchError, Language, LongRun, Step, expected
+import peers as peer_install
+from kernels import CellResult, Kernel, MagicMissing, from_asyncio, run, runner_timers
+from languages import LANGUAGES, BenchError, Language, LongRun, Peer, Step, expected
+from report import (
+    B2B,
+    PAUSED,
+    Breakdown,
+    LongRunResult,
+    Result,
+    as_json,
+    column,
+    report,
+    summary,
+    targets,
+)
 
-# The kernel's phases; a toolchain may report steps of its build beside compile (BuildResult.timings:
-# "link", or C's "load" of a live program): any other name is shown too, after compile.
-PHASES = ("parse", "render", "compile", "link", "run")
-START_TARGET = 1.0  # seconds from process start to the first kernel_info reply
-FIRST_CELL_TARGET = 2.0  # the first cell after start / a warm cell
-LABEL = 50  # width of the row labels
 WARM_ROUND = 1_000_000  # the run number of the untimed round (its cells are not timed cells)
-
-
-@dataclass
-class Breakdown:
-    """A kernel phase rebuilt by hand: steps (the first is the plain command by hand), then the phase."""
-
-    title: str
-    phase: str
-    steps: list[Step]
-    workdir: Path
-    times: list[list[float]] = field(default_factory=list)
-
-
-@dataclass
-class Target:
-    what: str
-    value: float
-    limit: float
-    unit: str = "x"
-
-    @property
-    def met(self) -> bool:
-        return self.value <= self.limit
-
-
-@dataclass
-class Result:
-    """Seconds per run by column (a kernel, by hand...) and row (a phase, end to end)."""
-
-    lang: Language
-    runs: int
-    functions: int
-    columns: dict[str, dict[str, list[float]]] = field(default_factory=dict)
-    tools: dict[str, list[int]] = field(default_factory=dict)  # build tools a cell started, per run
-    breakdowns: list[Breakdown] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    targets: list[Target] = field(default_factory=list)
-    long_run: LongRunResult | None = None
-
-    def add(self, column: str, row: str, seconds: float) -> None:
-        self.columns.setdefault(column, {}).setdefault(row, []).append(seconds)
-
-    def cell(self, column: str, cell: CellResult) -> None:
-        """A cell's phases, protocol and end to end under ``column`` (a peer kernel reports no phases)."""
-        for phase in phases(cell.timings):
-            if phase in cell.timings or (cell.timings and phase != "link"):
-                self.add(column, phase, cell.timings.get(phase, 0.0))
-        if cell.timings:
-            self.add(column, "protocol", cell.end_to_end - sum(cell.timings.values()))
-        self.add(column, "end to end", cell.end_to_end)
-        if cell.tools is not None:
-            self.tools.setdefault(column, []).append(cell.tools)
-
-    def median(self, column: str, row: str = "end to end") -> float:
-        return statistics.median(self.columns[column][row])
-
-    def has(self, column: str) -> bool:
-        return column in self.columns
-
-
-def phases(named: object) -> list[str]:
-    """The phase names of ``named`` (timings, or a column's rows) in the kernel's order."""
-    names = list(named)  # type: ignore[call-overload]
-    extra = sorted(n for n in names if n not in PHASES and n not in ("protocol", "end to end", "seconds"))
-    return [*PHASES[:3], *extra, *PHASES[3:]]
-
-
-def row_names(*columns: dict[str, list[float]]) -> list[str]:
-    return [*phases({name for c in columns for name in c}), "protocol", "end to end"]
+LEAD = 3_000_000  # the untimed cell before a timed one prints hello LEAD + i: a new cell too
+RERUN_LEAD = 999_999  # ... and before the re-run, a second unchanged cell
+FIRST = 2_000_000  # the first cell after a start prints hello FIRST + n
+# A paused row's timed cell prints its run number plus this: a new cell is new in both modes of a round.
+PAUSED_SHIFT = 5_000_000
 
 
 # -- measuring ---------------------------------------------------------------------------------------
@@ -122,6 +71,25 @@ def checked(cell: CellResult, want: str, who: str) -> CellResult:
     if cell.stdout != want:
         raise BenchError(f"{who} printed {cell.stdout!r}, not {want!r}")
     return cell
+
+
+class PeerFailed(BenchError):
+    """A peer's cell failed or printed something else: its columns go, the run goes on."""
+
+
+@dataclass
+class KernelRow:
+    """A row measured on a kernel. In round i, back to back runs ``cell(lead(i))`` untimed, then the
+    timed ``cell(timed(i))`` the moment its idle arrived; paused runs the timed cell once the kernel
+    has been idle ``--pause`` seconds. ``cell(n)`` prints ``expected(n)``; a timed None is the empty
+    cell."""
+
+    name: str  # the column, without its mode
+    kernel: Kernel
+    cell: Callable[[int], str]
+    lead: Callable[[int], int]
+    timed: Callable[[int], int | None]
+    peer: Peer | None = None  # a peer's failure leaves its columns out, the run goes on
 
 
 def _breakdowns(
@@ -144,8 +112,79 @@ def _breakdowns(
     ]
 
 
+def _chosen(lang: Language, args: argparse.Namespace, result: Result) -> list[tuple[Peer, Path]]:
+    """The peers this run measures, installed (on first use) and their kernelspecs written."""
+    if args.no_peer:
+        return []
+    chosen = []
+    for peer in lang.peers:
+        if not (peer.default or args.peers):
+            continue
+        try:
+            installed = peer_install.install(peer, say=lambda text: print(text, file=sys.stderr, flush=True))
+            said = installed.version
+            result.notes.append(said if said.lower().startswith(peer.key) else f"{peer.name}: {said}")
+            chosen.append((peer, installed.kernel_dirs))
+        except BenchError as err:
+            result.notes.append(f"{peer.name} not measured: {err}")
+    return chosen
+
+
+def _peer_cell(kernel: Kernel, peer: Peer, n: int | None, lost: dict[str, int]) -> CellResult:
+    """A peer's cell; PeerFailed if it fails or prints something else. An empty output counts as
+    lost (jupyter-c-kernel sometimes says idle before its output: its reader threads race its flush)."""
+    try:
+        done = kernel.run("" if n is None else peer.cell(n))
+    except BenchError as err:
+        raise PeerFailed(str(err)) from err
+    want = "" if n is None else expected(n)
+    if done.stdout == "" and want:
+        lost[peer.name] = lost.get(peer.name, 0) + 1
+    elif done.stdout != want:
+        raise PeerFailed(f"{peer.name} printed {done.stdout!r}, not {want!r}")
+    return done
+
+
+def _peer_starts(peer: Peer, dirs: Path, args: argparse.Namespace, tmp: Path, result: Result) -> None:
+    """The peer's kernel start and first cell, as ours are measured."""
+    cwd = tmp / f"{peer.key}-cwd"
+    cwd.mkdir(exist_ok=True)
+    lost: dict[str, int] = {}
+    for n in range(args.starts):
+        try:
+            with Kernel(peer.key, cwd, tmp / f"{peer.key}-start-{n}.log", [dirs]) as kernel:
+                result.add(f"{peer.name} start", "seconds", kernel.start_seconds)
+                first = _peer_cell(kernel, peer, FIRST + n, lost)
+                result.add(f"{peer.name} first cell", "end to end", first.end_to_end)
+        except BenchError as err:
+            raise PeerFailed(str(err)) from err
+
+
+def _peer_rows(peer: Peer, dirs: Path, stack: contextlib.ExitStack, tmp: Path, k: int) -> list[KernelRow]:
+    """The peer's kernels, warmed up, and its rows: trivial new cell, re-run, K functions."""
+    cwd = tmp / f"{peer.key}-cwd"
+    cwd.mkdir(exist_ok=True)
+    try:
+        kernel = stack.enter_context(Kernel(peer.key, cwd, tmp / f"{peer.key}.log", [dirs]))
+        for cell in peer.warmup_cells:
+            kernel.run(cell)
+        rows = [
+            KernelRow(peer.name, kernel, peer.cell, lambda i: LEAD + i, lambda i: i, peer),
+            KernelRow(f"{peer.name} re-run", kernel, peer.cell, lambda i: RERUN_LEAD, lambda i: 0, peer),
+        ]
+        if peer.function_cells is not None:
+            many = stack.enter_context(Kernel(peer.key, cwd, tmp / f"{peer.key}-many.log", [dirs]))
+            for cell in [*peer.warmup_cells, *peer.function_cells(k)]:
+                many.run(cell)
+            name = f"{peer.name} {k} functions"
+            rows.append(KernelRow(name, many, peer.cell, lambda i: LEAD + i, lambda i: i, peer))
+    except BenchError as err:
+        raise PeerFailed(str(err)) from err
+    return rows
+
+
 def measure(lang: Language, args: argparse.Namespace) -> Result:
-    result = Result(lang, args.runs, args.functions)
+    result = Result(lang, args.runs, args.functions, args.pause)
     k = args.functions
     with tempfile.TemporaryDirectory(prefix="ccell-bench-") as tmp_name:
         tmp = Path(tmp_name)
@@ -157,17 +196,23 @@ def measure(lang: Language, args: argparse.Namespace) -> Result:
         for n in range(args.starts):
             with Kernel(lang.kernel_name, kernel_cwd, tmp / f"start-{n}.log") as kernel:
                 result.add("kernel start", "seconds", kernel.start_seconds)
-                first = checked(
-                    kernel.run(lang.cell(2_000_000 + n)), expected(2_000_000 + n), "the first cell"
-                )
+                first = checked(kernel.run(lang.cell(FIRST + n)), expected(FIRST + n), "the first cell")
                 result.add("first cell", "end to end", first.end_to_end)
+        chosen = []
+        for peer, dirs in _chosen(lang, args, result):
+            try:
+                _peer_starts(peer, dirs, args, tmp, result)
+                chosen.append((peer, dirs))
+            except PeerFailed as err:
+                result.notes.append(f"{peer.name} not measured: {err}")
+                _forget(result, peer.name)
 
         hands: dict[str, tuple[Path, list[str], list[str]]] = {}
-        for column in ("by hand", f"by hand, {k} functions"):
-            work = tmp / column.replace(" ", "-").replace(",", "")
+        for name in ("by hand", f"by hand, {k} functions"):
+            work = tmp / name.replace(" ", "-").replace(",", "")
             work.mkdir()
             source = work / lang.source_name
-            hands[column] = (
+            hands[name] = (
                 source,
                 lang.compile_command(cc, str(source), str(work / "prog")),
                 [str(work / "prog")],
@@ -180,22 +225,27 @@ def measure(lang: Language, args: argparse.Namespace) -> Result:
                 new.run(cell)
             for cell in [*lang.warmup_cells, *lang.function_cells(k)]:
                 many.run(cell)
-            peer = None
-            if lang.peer is not None and not args.no_peer:
-                try:
-                    dirs = install_peer(lang.peer)
-                    peer = stack.enter_context(Kernel(lang.peer.name, kernel_cwd, tmp / "peer.log", [dirs]))
-                except BenchError as err:
-                    result.notes.append(f"{lang.peer.name} column skipped: {err}")
-            modes: dict[str, Kernel] = {}
+            rows = [
+                KernelRow("ccellkernel", new, lang.cell, lambda i: LEAD + i, lambda i: i),
+                KernelRow("re-run", new, lang.cell, lambda i: RERUN_LEAD, lambda i: 0),
+                KernelRow("empty cell", new, lang.cell, lambda i: LEAD + i, lambda i: None),
+                KernelRow(f"{k} functions", many, lang.cell, lambda i: LEAD + i, lambda i: i),
+            ]
             for n, mode in enumerate(lang.modes):
                 kernel = stack.enter_context(Kernel(lang.kernel_name, kernel_cwd, tmp / f"mode-{n}.log"))
                 try:
                     for cell in (*lang.warmup_cells, *mode.setup):
                         kernel.run(cell)
-                    modes[mode.name] = kernel
+                    rows.append(KernelRow(mode.name, kernel, lang.cell, lambda i: LEAD + i, lambda i: i))
                 except MagicMissing as err:
                     result.notes.append(f"{mode.name} rows skipped: the kernel says {err}")
+            for peer, dirs in chosen:
+                try:
+                    rows += _peer_rows(peer, dirs, stack, tmp, k)
+                    result.peers.append(peer.name)
+                except PeerFailed as err:
+                    result.notes.append(f"{peer.name} not measured: {err}")
+                    _forget(result, peer.name)
             steps: list[Step] = []
             if args.breakdown:
                 source, compile_argv, run_argv = hands["by hand"]
@@ -209,27 +259,40 @@ def measure(lang: Language, args: argparse.Namespace) -> Result:
             step_times: list[list[float]] = [[] for _ in steps]
 
             lost: dict[str, int] = {}
+            failed: dict[str, str] = {}
 
-            def kernel_task(column: str, kernel: Kernel, cell: Callable[[int], str]) -> Callable[[int], None]:
+            def kernel_task(row: KernelRow, mode: str) -> Callable[[int], None]:
+                def cell(n: int | None) -> CellResult:
+                    if row.peer is not None:
+                        return _peer_cell(row.kernel, row.peer, n, lost)
+                    if n is None:
+                        return checked(row.kernel.run(""), "", row.name)
+                    return checked(row.kernel.run(row.cell(n)), expected(n), row.name)
+
                 def task(i: int) -> None:
-                    if column == "ccellkernel":
-                        result.add("empty cell", "end to end", kernel.run("").end_to_end)
-                    done = kernel.run(cell(i))
-                    if lang.peer is not None and column == lang.peer.name and done.stdout != expected(i):
-                        # jupyter-c-kernel sometimes says idle before it sent the output (its reader
-                        # threads race its last flush): the cell ran, its time counts, and we say so
-                        lost[column] = lost.get(column, 0) + (i != WARM_ROUND)
-                    else:
-                        checked(done, expected(i), column)
-                    result.cell(column, done)
+                    if row.peer is not None and row.peer.name in failed:
+                        return
+                    try:
+                        if mode == B2B:
+                            cell(row.lead(i))  # untimed: the cell before, on the same kernel
+                            result.cell(column(row.name, mode), cell(row.timed(i)))
+                            return
+                        # Paused: sleep only what the rotation's other tasks left of the pause.
+                        idle = time.perf_counter() - row.kernel.idle_at
+                        if i != WARM_ROUND and idle < args.pause:
+                            time.sleep(args.pause - idle)
+                            idle = args.pause
+                        done = cell(row.timed(i + PAUSED_SHIFT))
+                        result.cell(column(row.name, mode), done)
+                        if i != WARM_ROUND:
+                            gaps.append(idle)
+                    except PeerFailed as err:
+                        failed[row.peer.name] = str(err)  # type: ignore[union-attr]
 
                 return task
 
-            def rerun(i: int) -> None:  # the same cell each run: nothing changed
-                result.cell("re-run", checked(new.run(lang.cell(0)), expected(0), "the re-run cell"))
-
-            def by_hand(column: str, functions: int) -> Callable[[int], None]:
-                source, compile_argv, run_argv = hands[column]
+            def by_hand(name: str, functions: int) -> Callable[[int], None]:
+                source, compile_argv, run_argv = hands[name]
 
                 def task(i: int) -> None:
                     source.write_text(lang.hand_program(functions, i))  # an edited program every run
@@ -237,9 +300,9 @@ def measure(lang: Language, args: argparse.Namespace) -> Result:
                     run_s, out = run(run_argv, source.parent)
                     if out != expected(i):
                         raise BenchError(f"the program by hand printed {out!r}, not {expected(i)!r}")
-                    result.add(column, "compile", compile_s)
-                    result.add(column, "run", run_s)
-                    result.add(column, "end to end", compile_s + run_s)
+                    result.add(name, "compile", compile_s)
+                    result.add(name, "run", run_s)
+                    result.add(name, "end to end", compile_s + run_s)
 
                 return task
 
@@ -255,39 +318,44 @@ def measure(lang: Language, args: argparse.Namespace) -> Result:
 
                 return task
 
-            tasks = [
-                kernel_task("ccellkernel", new, lang.cell),
-                rerun,
-                kernel_task(f"{k} functions", many, lang.cell),
-                by_hand("by hand", 0),
-                by_hand(f"by hand, {k} functions", k),
-                *(step_task(n) for n in range(len(steps))),
-            ]
-            if peer is not None and lang.peer is not None:
-                tasks.append(kernel_task(lang.peer.name, peer, lang.peer.cell))
-            tasks += [kernel_task(name, kernel, lang.cell) for name, kernel in modes.items()]
+            gaps: list[float] = []  # seconds a paused cell's kernel had been idle
+            # Back-to-back rows, the work by hand, then the paused rows one kernel after another, so
+            # that the other tasks fill most of each kernel's pause.
+            tasks = [kernel_task(row, B2B) for row in rows]
+            tasks[1:1] = [by_hand("by hand", 0), by_hand(f"by hand, {k} functions", k)]
+            tasks += [step_task(n) for n in range(len(steps))]
+            tasks += [kernel_task(row, PAUSED) for row in _spread(rows)]
+            started = set(result.columns)  # the start-up rows
             for task in tasks:  # once, untimed: no timed run pays for a cold cache
                 task(WARM_ROUND)
-            result.columns = {
-                c: rows for c, rows in result.columns.items() if c in ("kernel start", "first cell")
-            }
+            result.columns = {c: by_row for c, by_row in result.columns.items() if c in started}
             result.tools.clear()
+            lost.clear()
             for times in step_times:
                 times.clear()
             for n in range(args.runs):
                 for task in tasks[n % len(tasks) :] + tasks[: n % len(tasks)]:
                     task(n + 1)
-            for column, count in lost.items():
+            if gaps:
+                result.notes.append(
+                    f"paused cells came {min(gaps):.1f}-{max(gaps):.1f} s (median "
+                    f"{statistics.median(gaps):.1f} s) after their kernel's previous cell"
+                )
+            for name, err in failed.items():
+                result.notes.append(f"{name} failed during the runs, its columns are left out: {err}")
+                _forget(result, name)
+            for name, count in lost.items():
                 if count:
-                    result.notes.append(
-                        f"{column} sent no output in {count} of {args.runs} runs (its own race)"
-                    )
+                    result.notes.append(f"{name} sent no output in {count} of its cells (its own race)")
+            load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+            result.notes.append(f"load {load} (1, 5, 15 min) at the end of the runs")
             rss = new.rss_mb()
             if rss is not None:
                 result.notes.append(f"kernel resident memory {rss:.0f} MB after the runs")
         if lang.long_run is not None and args.live_cells:
             with Kernel(lang.kernel_name, kernel_cwd, tmp / "long.log") as kernel:
                 result.long_run = long_run(kernel, lang.long_run, args.live_cells)
+    result.notes += [f"{p.name}: {quirk}" for p in lang.peers if p.name in result.peers for quirk in p.quirks]
     i = 0
     for b in result.breakdowns:
         b.times = [result.columns["by hand"][b.phase], *step_times[i : i + len(b.steps) - 1]]
@@ -296,12 +364,24 @@ def measure(lang: Language, args: argparse.Namespace) -> Result:
     return result
 
 
-@dataclass
-class LongRunResult:
-    cells: int
-    times: list[float]  # end to end, each cell in order
-    rss_kb: list[tuple[int, int]]  # (cells run, the live program's resident memory)
-    processes: int  # of the live program at the end (the host, its checkpoint, its supervisor)
+def _spread(rows: list[KernelRow]) -> list[KernelRow]:
+    """``rows`` reordered so that rows on one kernel are as far apart as they can be."""
+    by_kernel: dict[int, list[KernelRow]] = {}
+    for row in rows:
+        by_kernel.setdefault(id(row.kernel), []).append(row)
+    spread = []
+    while any(by_kernel.values()):
+        for queue in by_kernel.values():
+            if queue:
+                spread.append(queue.pop(0))
+    return spread
+
+
+def _forget(result: Result, peer: str) -> None:
+    """Leave out every column of ``peer`` (its start-up rows too)."""
+    result.columns = {c: rows for c, rows in result.columns.items() if not c.startswith(peer + " ")}
+    if peer in result.peers:
+        result.peers.remove(peer)
 
 
 def long_run(kernel: Kernel, spec: LongRun, cells: int) -> LongRunResult:
@@ -340,209 +420,6 @@ def _family(pid: int) -> list[int]:
     return found
 
 
-def targets(r: Result) -> list[Target]:
-    """Issue 10's targets, from the medians."""
-    lang, k = r.lang, r.functions
-    found = [Target("trivial cell / by hand", r.median("ccellkernel") / r.median("by hand"), lang.target)]
-    if lang.peer is not None and r.has(lang.peer.name) and lang.peer_target is not None:
-        ratio = r.median("ccellkernel") / r.median(lang.peer.name)
-        found.append(Target(f"trivial cell / {lang.peer.name}", ratio, lang.peer_target))
-    found.append(
-        Target(f"{k} functions / trivial cell", r.median(f"{k} functions") / r.median("ccellkernel"), 1.1)
-    )
-    built = max(r.tools.get("re-run", [1]))
-    found.append(Target("re-run: build tools started (most in a run)", float(built), 0.0, ""))
-    found.append(Target("kernel start (median)", r.median("kernel start", "seconds"), START_TARGET, " s"))
-    ratio = r.median("first cell") / r.median("ccellkernel")
-    found.append(Target("first cell after start / warm cell", ratio, FIRST_CELL_TARGET))
-    return found
-
-
-# -- the report ------------------------------------------------------------------------------------
-
-
-def _ms(seconds: float) -> str:
-    value = seconds * 1000
-    return f"{value:.2f} ms" if abs(value) < 10 else f"{value:.1f} ms"
-
-
-def _paired(later: list[float], earlier: list[float]) -> float:
-    """Median of the per-run differences: runs of one round share the load, so drift cancels."""
-    return statistics.median(a - b for a, b in zip(later, earlier, strict=True))
-
-
-def _row(label: str, *columns: list[float] | None, tail: str = "") -> str:
-    line = f"  {label:<{LABEL - 2}}"
-    for times in columns:
-        if times:
-            line += f"{_ms(statistics.median(times)):>12}{_ms(min(times)):>12}"
-        else:
-            line += " " * 24
-    return (line.rstrip() + ("   " + tail if tail else "")).rstrip()
-
-
-def report(r: Result) -> list[str]:
-    lang, k, c = r.lang, r.functions, r.columns
-    head = f"{lang.name} (median and min of {r.runs} runs, side by side)"
-    lines = [f"{head:<{LABEL}}{'ccellkernel':>12}{'(min)':>12}{'by hand':>12}{'(min)':>12}"]
-    lines.append(f"  trivial new cell ({lang.cell(1)!r})")
-    for row in row_names(c["ccellkernel"], c["by hand"]):
-        tail = ""
-        if row == "end to end":
-            tail = f"ratio {r.median('ccellkernel') / r.median('by hand'):.2f}x (target <= {lang.target}x)"
-        if row in c["ccellkernel"] or row in c["by hand"]:
-            lines.append(_row("  " + row, c["ccellkernel"].get(row), c["by hand"].get(row), tail=tail))
-    rerun = r.tools.get("re-run", [])
-    said = (
-        "builds nothing"
-        if rerun and max(rerun) == 0
-        else f"builds: up to {max(rerun, default=0)} build tools a run"
-    )
-    if not rerun:
-        said = "the kernel does not say what it built"
-    ratio = r.median("re-run") / r.median("ccellkernel")
-    lines.append(
-        _row("re-run, unchanged cell", c["re-run"]["end to end"], tail=f"{ratio:.2f}x a new cell; {said}")
-    )
-    for row in ("compile", "link"):
-        if row in c["re-run"]:
-            lines.append(_row("  " + row, c["re-run"][row]))
-    many, hand_many = c[f"{k} functions"], c[f"by hand, {k} functions"]
-    ratio = r.median(f"{k} functions") / r.median("ccellkernel")
-    by_hand = r.median(f"{k} functions") / r.median(f"by hand, {k} functions")
-    lines.append(f"  new cell with {k} remembered functions")
-    for row in row_names(many, hand_many):
-        tail = ""
-        if row == "end to end":
-            tail = f"{ratio:.2f}x the trivial cell (target <= 1.1x); {by_hand:.2f}x by hand"
-        if row in many or row in hand_many:
-            lines.append(_row("  " + row, many.get(row), hand_many.get(row), tail=tail))
-    if lang.peer is not None and r.has(lang.peer.name):
-        ratio = r.median("ccellkernel") / r.median(lang.peer.name)
-        target = f" (target <= {lang.peer_target}x)" if lang.peer_target else ""
-        lines.append(
-            _row(
-                f"{lang.peer.name}, the same cell",
-                c[lang.peer.name]["end to end"],
-                tail=f"ccellkernel {ratio:.2f}x it{target}",
-            )
-        )
-    for mode in lang.modes:
-        if r.has(mode.name):
-            ratio = r.median(mode.name) / r.median("by hand")
-            lines.append(
-                _row(
-                    f"trivial cell, {mode.name}",
-                    c[mode.name]["end to end"],
-                    tail=f"ratio {ratio:.2f}x by hand",
-                )
-            )
-            for row in phases(c[mode.name]):
-                if row in c[mode.name]:
-                    lines.append(_row("  " + row, c[mode.name][row]))
-    lines.append(_row("empty cell, end to end", c["empty cell"]["end to end"]))
-    starts = c["kernel start"]["seconds"]
-    lines.append(
-        f"  {'kernel start (process to kernel_info reply)':<{LABEL - 2}}{statistics.median(starts):>10.2f} s"
-        f"{min(starts):>10.2f} s   {len(starts)} starts (target <= {START_TARGET:.0f} s)"
-    )
-    ratio = r.median("first cell") / r.median("ccellkernel")
-    lines.append(
-        _row(
-            "first cell after start",
-            c["first cell"]["end to end"],
-            tail=f"{ratio:.2f}x a warm cell (target <= 2x)",
-        )
-    )
-    for b in r.breakdowns:
-        lines.append(f"  {b.title:<{LABEL - 2}}{'median':>12}{'step':>12}")
-        rows = [(s.label, t) for s, t in zip(b.steps, b.times, strict=True)]
-        rows.append((f"= the kernel's {b.phase} phase", c["ccellkernel"][b.phase]))
-        for n, (label, times) in enumerate(rows):
-            step = "" if n == 0 else f"{_paired(times, rows[n - 1][1]) * 1000:+.1f} ms"
-            lines.append(f"    {label:<{LABEL - 4}}{_ms(statistics.median(times)):>12}{step:>12}".rstrip())
-        if b.phase == "compile" and lang.kernel_steps is not None:
-            command = shlex.join(b.steps[-1].argv).replace(f"{b.workdir}{os.sep}", "")
-            lines.append(f"    (the kernel's command, in a temp dir: {command})")
-    if r.long_run is not None:
-        lr = r.long_run
-        tenth = max(1, lr.cells // 10)
-        first, last = lr.times[:tenth], lr.times[-tenth:]
-        lines.append(
-            _row(
-                f"{lr.cells} live cells, the first {tenth}",
-                first,
-                tail="one live program, one cell after another",
-            )
-        )
-        drift = statistics.median(last) / statistics.median(first)
-        lines.append(_row(f"{lr.cells} live cells, the last {tenth}", last, tail=f"{drift:.2f}x the first"))
-        memory = ", ".join(f"{n}: {kb / 1024:.1f} MB" for n, kb in lr.rss_kb)
-        lines.append(f"    live program resident memory after N cells: {memory}")
-        lines.append(f"    processes of the live program at the end: {lr.processes}")
-    lines += [f"  ({note})" for note in r.notes]
-    return lines
-
-
-def summary(results: Sequence[Result]) -> list[str]:
-    lines = ["", "issue 10's targets (medians):"]
-    for r in results:
-        for t in r.targets:
-            value = f"{t.value:.0f}" if t.unit == "" else f"{t.value:.2f}{t.unit}"
-            limit = f"{t.limit:.0f}" if t.unit == "" else f"{t.limit:g}{t.unit}"
-            lines.append(
-                f"  {r.lang.name:<6}{t.what:<46}{value:>9}  <= {limit:<6} {'met' if t.met else 'MISSED'}"
-            )
-    missed = sum(not t.met for r in results for t in r.targets)
-    lines.append(f"{missed} target(s) missed" if missed else "all targets met")
-    return lines
-
-
-def as_json(results: Sequence[Result], header: list[str]) -> dict[str, object]:
-    def stats(times: list[float]) -> dict[str, object]:
-        return {
-            "median_ms": statistics.median(times) * 1000,
-            "min_ms": min(times) * 1000,
-            "ms": [t * 1000 for t in times],
-        }
-
-    return {
-        "machine": header,
-        "languages": {
-            r.lang.name: {
-                "runs": r.runs,
-                "functions": r.functions,
-                "columns": {
-                    col: {row: stats(t) for row, t in rows.items()} for col, rows in r.columns.items()
-                },
-                "tools": r.tools,
-                "targets": [
-                    {"what": t.what, "value": t.value, "limit": t.limit, "met": t.met} for t in r.targets
-                ],
-                "breakdowns": [
-                    {
-                        "title": b.title,
-                        "steps": [
-                            {"label": s.label, **stats(t)} for s, t in zip(b.steps, b.times, strict=True)
-                        ],
-                    }
-                    for b in r.breakdowns
-                ],
-                "notes": r.notes,
-                "long_run": None
-                if r.long_run is None
-                else {
-                    "cells": r.long_run.cells,
-                    "ms": [t * 1000 for t in r.long_run.times],
-                    "rss_kb": r.long_run.rss_kb,
-                    "processes": r.long_run.processes,
-                },
-            }
-            for r in results
-        },
-    }
-
-
 def machine(langs: Sequence[Language], args: argparse.Namespace) -> list[str]:
     cpu = platform.processor() or platform.machine()
     try:
@@ -567,7 +444,7 @@ def machine(langs: Sequence[Language], args: argparse.Namespace) -> list[str]:
         lines.append(f"{lang.name + ':':<10}{version}")
     lines.append(
         f"runs:     {args.runs} per row, every row of a language side by side in rotating order; "
-        f"{args.starts} kernel starts"
+        f"{args.starts} kernel starts; each kernel row back to back and paused {args.pause:g} s"
     )
     return lines
 
@@ -584,8 +461,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--no-breakdown", dest="breakdown", action="store_false", help="skip the phases by hand"
     )
     parser.add_argument(
-        "--no-peer", action="store_true", help="skip the peer kernel (jupyter-c-kernel for C)"
+        "--pause",
+        type=float,
+        default=1.0,
+        help="seconds between the untimed cell and the timed one of a paused row (default 1.0)",
     )
+    chosen = parser.add_mutually_exclusive_group()
+    chosen.add_argument(
+        "--peers",
+        action="store_true",
+        help="every peer: GoNB (Go) and evcxr (Rust) too, installed in the benchmark's folder on first use",
+    )
+    chosen.add_argument("--no-peer", action="store_true", help="no peer (not even jupyter-c-kernel)")
     parser.add_argument(
         "--json", metavar="FILE", help="also write the results as JSON ('-': stdout, no table)"
     )
@@ -598,6 +485,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.runs < 9:
         parser.error("--runs must be at least 9 (a median of fewer runs says little)")
+    if args.pause < 0:
+        parser.error("--pause must not be negative")
     if args.functions < 1 or args.starts < 1:
         parser.error("--functions and --starts must be at least 1")
     langs = [LANGUAGES[name] for name in (args.language or sorted(LANGUAGES))]

@@ -1,15 +1,13 @@
-"""Kernels through jupyter_client, commands by hand, and the peer kernel's own virtualenv."""
+"""Kernels through jupyter_client, and commands by hand (timed the plain way, from asyncio, and as
+ccellkernel.runner starts them)."""
 
 from __future__ import annotations
 
 import asyncio
 import functools
-import json
-import os
 import queue
 import shlex
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -19,7 +17,7 @@ from typing import Any
 
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
-from languages import BenchError, Peer, Timer
+from languages import BenchError, Timer
 
 CELL_TIMEOUT = 120.0  # seconds for one cell, or for one command by hand
 START_TIMEOUT = 60.0  # seconds for a new kernel to answer kernel_info
@@ -46,6 +44,7 @@ class Kernel:
         self.log = log
         self.kernel_dirs = list(kernel_dirs)  # where to find a kernelspec outside Jupyter's path
         self.start_seconds = 0.0
+        self.idle_at = 0.0  # perf_counter() when the last cell's idle arrived (0: no cell yet)
         self.manager: KernelManager | None = None
         self.client: Any = None
 
@@ -112,7 +111,8 @@ class Kernel:
             elif kind == "error":
                 errors.append("\n".join(content.get("traceback") or [content.get("evalue", "")]))
             elif kind == "status" and content["execution_state"] == "idle":
-                end_to_end = time.perf_counter() - start
+                self.idle_at = time.perf_counter()
+                end_to_end = self.idle_at - start
                 break
         reply = self._next(self.client.get_shell_msg, msg_id, deadline, code)
         if reply["content"]["status"] != "ok" or errors:
@@ -226,45 +226,3 @@ def runner_timers() -> tuple[Timer, Timer, Timer]:
         return elapsed, "".join(seen)
 
     return tool, program, functools.partial(program, channel=True)
-
-
-# -- the peer kernel --------------------------------------------------------------------------------
-
-
-def peer_home() -> Path:
-    """Where the benchmark keeps its peers' virtualenvs: a cache folder of its own."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "ccellkernel-bench"
-
-
-def install_peer(peer: Peer) -> Path:
-    """A virtualenv with ``peer`` installed from PyPI (made once), and a kernelspec folder naming its
-    Python: returns the folder to give ``Kernel(kernel_dirs=...)``. BenchError if it cannot be made."""
-    home = peer_home() / peer.name
-    venv = home / "venv"
-    python = venv / "bin" / "python"
-    marker = home / "installed.json"
-    wanted = {"packages": list(peer.packages), "python": sys.version.split()[0]}
-    try:
-        if not marker.is_file() or json.loads(marker.read_text()) != wanted:
-            home.mkdir(parents=True, exist_ok=True)
-            subprocess.run(
-                [sys.executable, "-m", "venv", "--clear", str(venv)], check=True, capture_output=True
-            )
-            subprocess.run(
-                [str(python), "-m", "pip", "install", "-q", *peer.packages],
-                check=True,
-                capture_output=True,
-                timeout=600,
-            )
-            marker.write_text(json.dumps(wanted))
-        spec = home / "kernels" / peer.name
-        spec.mkdir(parents=True, exist_ok=True)
-        argv = [str(python), "-m", peer.module, "-f", "{connection_file}"]
-        (spec / "kernel.json").write_text(
-            json.dumps({"argv": argv, "display_name": peer.name, "language": "c"})
-        )
-    except (OSError, ValueError, subprocess.SubprocessError) as err:
-        detail = getattr(err, "stderr", b"") or b""
-        raise BenchError(f"could not install {peer.name} from PyPI: {err} {detail[-500:]!r}") from err
-    return home / "kernels"

@@ -31,14 +31,55 @@ class Step:
 
 
 @dataclass(frozen=True)
-class Peer:
-    """Another kernel for the same language, installed from PyPI into the benchmark's own
-    virtualenv, run side by side on the same cell (a whole program, as it wants one)."""
+class PyPI:
+    """A peer from PyPI, in a virtualenv of its own: ``python -m MODULE -f {connection_file}``."""
 
-    name: str  # as printed, and the kernelspec's name
     packages: tuple[str, ...]  # what pip installs
-    module: str  # python -m MODULE -f {connection_file}
-    cell: Callable[[int], str]
+    module: str
+    language: str
+
+
+@dataclass(frozen=True)
+class GoInstall:
+    """A peer built by ``go install PACKAGE@latest`` into its own bin folder (with the tools it wants
+    on PATH), or when the module proxy cannot resolve @latest, the pinned version."""
+
+    packages: tuple[tuple[str, str], ...]  # (package, pinned version or "latest")
+    binary: str  # the kernel, in that bin folder
+    args: tuple[str, ...]  # after the binary in kernel.json's argv
+    version_args: tuple[str, ...] = ("-V",)  # the kernel binary prints its version
+
+
+@dataclass(frozen=True)
+class CargoInstall:
+    """A peer built by ``cargo install CRATE --root <its folder>``."""
+
+    crate: str
+    binary: str
+    args: tuple[str, ...]
+    flags: tuple[str, ...] = ("--locked",)
+
+
+@dataclass(frozen=True)
+class Peer:
+    """Another Jupyter kernel for the same language, installed into the benchmark's own folder
+    (``peers.py``) and measured side by side with ccellkernel on the same rows, through the same client.
+    Its cells are written the way it wants them; each prints what ccellkernel's cell prints."""
+
+    name: str  # as printed
+    install: PyPI | GoInstall | CargoInstall
+    cell: Callable[[int], str]  # the trivial cell of run i: prints expected(i)
+    warmup_cells: tuple[str, ...] = ()
+    # K -> cells that make it remember K functions; None: it remembers nothing (a cell is a program)
+    function_cells: Callable[[int], list[str]] | None = None
+    target: float | None = None  # ccellkernel's trivial cell / the peer's at most this
+    default: bool = False  # measured without --peers too
+    quirks: tuple[str, ...] = ()  # printed as notes under the table
+
+    @property
+    def key(self) -> str:
+        """Its kernelspec's name and folder (Jupyter lower-cases kernel names)."""
+        return self.name.lower()
 
 
 @dataclass(frozen=True)
@@ -78,8 +119,7 @@ class Language:
     # Optional: the kernel's compile command rebuilt by hand one addition at a time, from (compiler,
     # work dir, kernel cwd, the program as %show renders it). May raise: the breakdown is then skipped.
     kernel_steps: Callable[[list[str], Path, Path, str], list[Step]] | None = None
-    peer: Peer | None = None
-    peer_target: float | None = None  # the trivial cell / the peer's at most this
+    peers: tuple[Peer, ...] = ()
     modes: tuple[Mode, ...] = ()
     version_args: tuple[str, ...] = ("--version",)
     many_target: float = 1.1  # K functions / the trivial cell at most this
@@ -166,9 +206,11 @@ def _c_kernel_steps(cc: list[str], work: Path, kernel_cwd: Path, shown: str) -> 
 
 JUPYTER_C_KERNEL = Peer(
     name="jupyter-c-kernel",
-    packages=("jupyter-c-kernel", "ipykernel"),
-    module="jupyter_c_kernel",
+    install=PyPI(packages=("jupyter-c-kernel", "ipykernel"), module="jupyter_c_kernel", language="c"),
     cell=lambda i: f'#include <stdio.h>\nint main(void) {{ printf("hello %d\\n", {i}); return 0; }}',
+    target=0.75,
+    default=True,
+    quirks=("a cell is a whole program with main, compiled and run from scratch: it remembers no functions",),
 )
 
 C = Language(
@@ -183,8 +225,7 @@ C = Language(
     compile_command=_c_compile,
     target=0.75,
     kernel_steps=_c_kernel_steps,
-    peer=JUPYTER_C_KERNEL,
-    peer_target=0.75,
+    peers=(JUPYTER_C_KERNEL,),
     modes=(Mode("%state fresh", ("%state fresh",)), Mode("%state live", ("%state live",))),
     long_run=LongRun(
         setup=(
@@ -224,6 +265,28 @@ def _go_compile(go: list[str], source: str, binary: str) -> list[str]:
     return [*go, "build", "-o", binary, source]
 
 
+GONB = Peer(
+    name="GoNB",
+    install=GoInstall(
+        # GoNB's own install checks for goimports and gopls on PATH: it runs both for every cell.
+        packages=(
+            ("github.com/janpfeifer/gonb", "v0.11.1"),
+            ("golang.org/x/tools/cmd/goimports", "latest"),
+            ("golang.org/x/tools/gopls", "latest"),
+        ),
+        binary="gonb",
+        args=("--kernel", "{connection_file}"),  # what `gonb --install` writes
+    ),
+    # Statements need a %% line (GoNB wraps them in a main); imports come from goimports.
+    cell=lambda i: f'%%\nfmt.Println("hello", {i})',
+    warmup_cells=('%%\nfmt.Println("warm-up")',),
+    function_cells=functools.partial(_in_cells, _go_function),
+    quirks=(
+        "every cell, new or unchanged, is written out with the memory as one program, passed through"
+        " goimports and built with go build: a re-run costs what a new cell costs",
+    ),
+)
+
 GO = Language(
     name="Go",
     kernel_name="ccell-go",
@@ -236,6 +299,7 @@ GO = Language(
     compile_command=_go_compile,
     target=0.6,
     version_args=("version",),
+    peers=(GONB,),
 )
 
 
@@ -267,6 +331,22 @@ def _rust_compile(rustc: list[str], source: str, binary: str) -> list[str]:
     return [*rustc, "--edition", "2021", "-o", binary, source]
 
 
+EVCXR = Peer(
+    name="evcxr",
+    install=CargoInstall(
+        crate="evcxr_jupyter",
+        binary="evcxr_jupyter",
+        args=("--control_file", "{connection_file}"),  # what `evcxr_jupyter --install` writes
+    ),
+    cell=lambda i: f'println!("hello {{}}", {i});',
+    warmup_cells=('println!("warm-up");',),
+    function_cells=functools.partial(_in_cells, _rust_function),
+    quirks=(
+        "it evaluates `42` while it starts (a first build, also so that its rust-analyzer does not"
+        " crash), so kernel_info is answered after that build; a re-run is built again",
+    ),
+)
+
 RUST = Language(
     name="Rust",
     kernel_name="ccell-rust",
@@ -278,6 +358,7 @@ RUST = Language(
     compiler=_rust_compiler,
     compile_command=_rust_compile,
     target=0.6,
+    peers=(EVCXR,),
 )
 
 LANGUAGES = {"c": C, "go": GO, "rust": RUST}
