@@ -13,11 +13,12 @@ Per language, everything is measured side by side in one run: kernels through ju
 with an empty memory, one with K remembered functions, one per extra mode, and the peers'), and the
 same program compiled and run by hand, each run a new cell and an edited program, in an order that
 rotates every run so that load from other processes falls on every side alike. Every kernel row is
-measured twice a round: *back to back* (an untimed cell on that kernel, then the timed cell the moment
-its idle arrives, as Run All sends cells) and *paused* (the same with ``--pause`` seconds between
-them). The kernel's seconds per phase come from ``execute_reply`` metadata ``ccellkernel.timings``
-(``link`` when the toolchain reports it); end to end is the client's clock, from sending
-``execute_request`` to the ``idle`` status of that request; ``protocol`` is end to end minus the phases.
+measured twice a round: *back to back* (two untimed cells on that kernel, each the moment the idle of
+the one before arrives, then the timed cell so too: a cell of Run All from the third on) and *paused*
+(the timed cell ``--pause`` seconds after the kernel's cell before). The kernel's seconds per phase
+come from ``execute_reply`` metadata ``ccellkernel.timings`` (``link`` when the toolchain reports it);
+end to end is the client's clock, from sending ``execute_request`` to the ``idle`` status of that
+request; ``protocol`` is end to end minus the phases.
 
 Languages and peers are ``languages.py``; kernels and commands by hand ``kernels.py``; installing the
 peers ``peers.py``; the table ``report.py``.
@@ -57,7 +58,12 @@ from report import (
 )
 
 WARM_ROUND = 1_000_000  # the run number of the untimed round (its cells are not timed cells)
-LEAD = 3_000_000  # the untimed cell before a timed one prints hello LEAD + i: a new cell too
+LEAD = 3_000_000  # the untimed cells before a timed one print hello LEAD + i (and + LEAD_STEP): new cells
+LEAD_STEP = 100_000
+# Back to back, the timed cell is the third of cells sent at once (Run All's steady state: a kernel may
+# prepare the next cell while one runs, once cells come at once; the second cell of a Run All is the
+# first that could find out)
+LEADS = 2
 RERUN_LEAD = 999_999  # ... and before the re-run, a second unchanged cell
 FIRST = 2_000_000  # the first cell after a start prints hello FIRST + n
 # A paused row's timed cell prints its run number plus this: a new cell is new in both modes of a round.
@@ -274,7 +280,9 @@ def measure(lang: Language, args: argparse.Namespace) -> Result:
                         return
                     try:
                         if mode == B2B:
-                            cell(row.lead(i))  # untimed: the cell before, on the same kernel
+                            lead = row.lead(i)  # untimed: the cells before, on the same kernel
+                            for k in range(LEADS):
+                                cell(lead if lead == RERUN_LEAD else lead + k * LEAD_STEP)
                             result.cell(column(row.name, mode), cell(row.timed(i)))
                             return
                         # Paused: sleep only what the rotation's other tasks left of the pause.
