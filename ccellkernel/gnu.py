@@ -6,13 +6,11 @@ language compiled by such a compiler.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import shlex
 import shutil
 import subprocess
-import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -61,112 +59,6 @@ def compiler_version(argv: Sequence[str]) -> str:
         if done.returncode == 0 and text:
             return text.splitlines()[0]
     return "unknown version"
-
-
-# -- linking without the driver ------------------------------------------------------------------
-
-_OBJECT, _LINKED = "/ccell-object.o", "/ccell-linked.so"  # placeholders in the driver's plan
-_LINKERS: dict[tuple[str, ...], tuple[str, ...] | None] = {}
-
-
-def direct_linker(
-    driver: Sequence[str], after: Sequence[str] = ()
-) -> Callable[[Path, Path], list[str]] | None:
-    """How ``driver`` (a gcc-style compiler with its flags, ``-shared`` among them for a shared
-    object) links an object file with ``after`` (libraries, linker flags), as the linker's own
-    command: ``link(object, output)`` gives its argv. The driver's plan (``-###``) is read once per
-    command; the LTO plugin's options are left out (objects compiled without ``-flto`` do not need
-    it). Calling the linker directly saves the driver and ``collect2``: a third of a small shared
-    object's link. None when the plan cannot be read (then link through the driver)."""
-    key = (*driver, "\0", *after)
-    if key not in _LINKERS:
-        _LINKERS[key] = _read_link_plan(driver, after)
-    plan = _LINKERS[key]
-    if plan is None:
-        return None
-    found = plan
-
-    def link(obj: Path, output: Path) -> list[str]:
-        return [str(obj) if w == _OBJECT else str(output) if w == _LINKED else w for w in found]
-
-    return link
-
-
-async def build_shared(
-    ctx: BuildContext,
-    text: str,
-    output: Path,
-    command: Callable[[Path, Path], Sequence[str]],
-    link: Callable[[Path, Path], Sequence[str]] | None = None,
-    *,
-    suffix: str,
-    key: str = "",
-    rendered_as: str,
-) -> tuple[ToolResult, dict[str, float]]:
-    """Build the source ``text`` into the shared object ``output``: finish the build begun ahead
-    (``finish_ahead``) if it began as ``text`` does, else run ``command(source, object)`` on it
-    written beside ``output`` (with ``suffix``); then, when ``link`` is given (``direct_linker``;
-    ``command`` then compiles with ``-c``), link the object with it. What the tools said (the link's
-    after the compiler's), and the seconds of the link (``{"link": ...}``) for ``BuildResult.timings``.
-    ``OSError`` when the source cannot be written."""
-    compiled = output.with_suffix(".o") if link is not None else output
-    result = await finish_ahead(ctx, text, command, compiled, key=key, rendered_as=rendered_as)
-    if result is None:
-        source = output.with_suffix(suffix)
-        source.write_text(text, encoding="utf-8")
-        result = await ctx.run_tool(list(command(source, compiled)), cwd=ctx.cwd)
-    timings: dict[str, float] = {}
-    if result.returncode != 0 or link is None:
-        return result, timings
-    start = time.perf_counter()
-    linked = await ctx.run_tool(list(link(compiled, output)), cwd=ctx.cwd)
-    timings["link"] = time.perf_counter() - start
-    with contextlib.suppress(OSError):
-        compiled.unlink()
-    said = ToolResult(linked.returncode, result.stdout + linked.stdout, result.stderr + linked.stderr)
-    return said, timings
-
-
-_LINKING = re.compile(
-    r"-[lL].*|-Wl,.*|-Xlinker|-z|-shared|-static.*|-rdynamic|-nostdlib|-nodefaultlibs|-fuse-ld=.*|-B.*"
-)
-
-
-def links(flags: Sequence[str]) -> bool:
-    """Whether any of ``flags`` is for the link (a library, a linker option, an object or archive): a
-    compiler told ``-c`` would warn that it goes unused, and a plan read without it would lack it."""
-    return any(_LINKING.fullmatch(f) or f.endswith((".o", ".a", ".so")) or ".so." in f for f in flags)
-
-
-def _read_link_plan(driver: Sequence[str], after: Sequence[str]) -> tuple[str, ...] | None:
-    argv = [*driver, "-###", "-o", _LINKED, _OBJECT, *after]
-    try:
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=30, check=False)
-        linker = subprocess.run(
-            [driver[0], "-print-prog-name=ld"], capture_output=True, text=True, timeout=30, check=False
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return None
-    commands = [line for line in done.stderr.splitlines() if line.startswith(" ")]
-    if done.returncode != 0 or not commands:
-        return None
-    try:
-        words = shlex.split(commands[-1])
-    except ValueError:
-        return None
-    ld = shutil.which(linker) if linker else None
-    if not words or os.path.basename(words[0]) not in ("collect2", "ld") or ld is None:
-        return None
-    plan: list[str] = [ld]
-    rest = iter(words[1:])
-    for word in rest:
-        if word == "-plugin":
-            next(rest, None)
-        elif not word.startswith("-plugin-opt="):
-            plan.append(word)
-    if plan.count(_OBJECT) != 1 or plan.count(_LINKED) != 1:
-        return None
-    return tuple(plan)
 
 
 # -- builds begun ahead (``ahead.py``) -------------------------------------------------------------

@@ -38,14 +38,7 @@ import tree_sitter
 
 from ccellkernel import cache
 from ccellkernel.diagnostics import parse_gnu
-from ccellkernel.gnu import (
-    begin_ahead,
-    build_shared,
-    compiler_version,
-    direct_linker,
-    line_directives,
-    links,
-)
+from ccellkernel.gnu import begin_ahead, compiler_version, finish_ahead, line_directives
 from ccellkernel.live import CODE, DATA, HEADER, INCLUDE, Support, Unit, UnitRequest
 from ccellkernel.memory import Declaration, Fragment, Memory
 from ccellkernel.program import Diagnostic, ProgramWriter, order_by_uses
@@ -220,7 +213,7 @@ class CUnits(Support):
         """Begin the next cell's build on its head (``gnu.begin_ahead``): the headers are read
         between cells, and a cell that adds no include, macro or type compiles only its own code."""
         out, _ = self._head(memory)
-        begin_ahead(ctx, out.text(), ".c", self._command(ctx)[0], self.identity())
+        begin_ahead(ctx, out.text(), ".c", self._command(ctx), self.identity())
 
     # -- building -----------------------------------------------------------------------------------
 
@@ -240,44 +233,39 @@ class CUnits(Support):
                 return BuildResult(None, (Diagnostic("error", value.STRUCT_MESSAGE, *where),), result.output)
         return result
 
-    def _command(
-        self, ctx: BuildContext
-    ) -> tuple[Callable[[Path, Path], list[str]], Callable[[Path, Path], list[str]] | None]:
-        """How a unit's source is compiled (source, output -> argv), and how the object is linked
-        into its shared object with the linker itself (``gnu.direct_linker``; None: the compiler's
-        command links too, through the driver)."""
+    def _command(self, ctx: BuildContext) -> Callable[[Path, Path], list[str]]:
+        """How a unit's source is compiled into its shared object (source, output -> argv)."""
         toolchain = self.toolchain
         compiler = toolchain.find_compiler()
         flags = [*compiler.argv, *toolchain.flags_for(compiler), f"-I{ctx.cwd}", "-fPIC", "-shared", "-pipe"]
-        libraries = self._libraries(compiler.argv)
-        # %flags that only the compiler reads (-I, -D, -O2...): the linker itself links
-        link = None if links(ctx.flags) else direct_linker(flags, libraries)
-        after = [*ctx.flags, *(libraries if link is None else ())]
-        only = ["-c"] if link is not None else []
+        after = [*ctx.flags, *self._libraries(compiler.argv)]
 
         def command(source: Path, output: Path) -> list[str]:
             depends = ["-MD", "-MF", str(output.with_suffix(".d"))]
-            return [*flags, *only, *depends, "-o", str(output), str(source), *after]
+            return [*flags, *depends, "-o", str(output), str(source), *after]
 
-        return command, link
+        return command
 
     async def _compile(self, text: str, ctx: BuildContext, output: Path) -> BuildResult:
         toolchain = self.toolchain
-        command, link = self._command(ctx)
-        try:  # the build begun between cells, if it began as this source does; else the usual one
-            result, timings = await build_shared(
-                ctx, text, output, command, link, suffix=".c", key=self.identity(), rendered_as=SOURCE
-            )
-        except OSError as err:
-            failed = Diagnostic("error", f"cannot write the build files: {err.strerror}")
-            return BuildResult(None, (failed,))
+        command = self._command(ctx)
+        # the build begun between cells, if it began as this source does; else the usual one
+        result = await finish_ahead(ctx, text, command, output, key=self.identity(), rendered_as=SOURCE)
+        if result is None:
+            source = output.with_suffix(".c")
+            try:
+                source.write_text(text, encoding="utf-8")
+            except OSError as err:
+                failed = Diagnostic("error", f"cannot write the build files: {err.strerror}")
+                return BuildResult(None, (failed,))
+            result = await ctx.run_tool(command(source, output), cwd=ctx.cwd)
         text_out = result.stderr + result.stdout
         found = names.global_notes(
             d for d in parse_gnu(text_out) if not d.message.startswith(toolchain.BOILERPLATE)
         )
         if result.returncode != 0:
-            return BuildResult(None, found, text_out or "the compiler failed", timings=timings)
-        return BuildResult(output, found, text_out, timings=timings)
+            return BuildResult(None, found, text_out or "the compiler failed")
+        return BuildResult(output, found, text_out)
 
     def dependencies(self, output: Path) -> list[Path]:
         return cache.make_dependencies(output.with_suffix(".d"))

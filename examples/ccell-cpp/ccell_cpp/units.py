@@ -44,7 +44,7 @@ import tree_sitter
 
 from ccellkernel import cache
 from ccellkernel.diagnostics import parse_gnu
-from ccellkernel.gnu import begin_ahead, build_shared, compiler_version, direct_linker, line_directives, links
+from ccellkernel.gnu import begin_ahead, compiler_version, finish_ahead, line_directives
 from ccellkernel.live import CODE, DATA, HEADER, INCLUDE, Support, Unit, UnitRequest, label_name
 from ccellkernel.memory import Declaration, Fragment, Memory
 from ccellkernel.program import Diagnostic, ProgramWriter, order_by_uses
@@ -126,7 +126,7 @@ class CppUnits(Support):
     def prepare(self, memory: Memory, ctx: BuildContext) -> None:
         """Begin the next cell's build on its head (``gnu.begin_ahead``): ``<iostream>`` and the
         other headers are read between cells, most of what a small cell's compile costs."""
-        begin_ahead(ctx, self._head(list(memory)).text(), ".cpp", self._command(ctx)[0], self.identity())
+        begin_ahead(ctx, self._head(list(memory)).text(), ".cpp", self._command(ctx), self.identity())
 
     def render_unit(self, request: UnitRequest) -> Unit:
         decls = list(request.memory)
@@ -187,11 +187,8 @@ class CppUnits(Support):
 
     # -- building -----------------------------------------------------------------------------------
 
-    def _command(
-        self, ctx: BuildContext
-    ) -> tuple[Callable[[Path, Path], list[str]], Callable[[Path, Path], list[str]] | None]:
-        """How a unit's source is compiled (source, output -> argv), and how the object is linked by
-        the linker itself (``gnu.direct_linker``; None: the compiler links too, through the driver)."""
+    def _command(self, ctx: BuildContext) -> Callable[[Path, Path], list[str]]:
+        """How a unit's source is compiled into its shared object (source, output -> argv)."""
         toolchain = self.toolchain
         compiler = toolchain.find_compiler()
         flags = [
@@ -205,28 +202,27 @@ class CppUnits(Support):
             "-Wl,-Bsymbolic",  # each unit calls its own copy of header code (the module's docstring)
             "-pipe",
         ]
-        link = None if links(ctx.flags) else direct_linker(flags)
-        only = ["-c"] if link is not None else []
 
         def command(source: Path, output: Path) -> list[str]:
             depends = ["-MD", "-MF", str(output.with_suffix(".d"))]
-            return [*flags, *only, *depends, "-o", str(output), str(source), *ctx.flags]
+            return [*flags, *depends, "-o", str(output), str(source), *ctx.flags]
 
-        return command, link
+        return command
 
     async def build_unit(self, unit: Unit, ctx: BuildContext, output: Path) -> BuildResult:
-        (command, link), identity, text = self._command(ctx), self.identity(), unit.program.text
-        try:  # the build begun between cells, if it began as this source does; else the usual one
-            result, timings = await build_shared(
-                ctx, text, output, command, link, suffix=".cpp", key=identity, rendered_as=SOURCE
-            )
-        except OSError as err:
-            failed = Diagnostic("error", f"cannot write the build files: {err.strerror}")
-            return BuildResult(None, (failed,))
+        command, identity, text = self._command(ctx), self.identity(), unit.program.text
+        # the build begun between cells, if it began as this source does; else the usual one
+        result = await finish_ahead(ctx, text, command, output, key=identity, rendered_as=SOURCE)
+        if result is None:
+            source = output.with_suffix(".cpp")
+            try:
+                source.write_text(text, encoding="utf-8")
+            except OSError as err:
+                failed = Diagnostic("error", f"cannot write the build files: {err.strerror}")
+                return BuildResult(None, (failed,))
+            result = await ctx.run_tool(command(source, output), cwd=ctx.cwd)
         text = result.stderr + result.stdout
-        built = BuildResult(
-            output if result.returncode == 0 else None, tuple(parse_gnu(text)), text, timings=timings
-        )
+        built = BuildResult(output if result.returncode == 0 else None, tuple(parse_gnu(text)), text)
         if not built.ok and not text:
             built = BuildResult(None, (), "the compiler failed")
         return not_printable(built, text, unit.program.data.get("value"))
