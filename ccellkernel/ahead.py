@@ -101,6 +101,7 @@ class Ahead:
         self._execution = execution  # the running cell's: an interrupt stops the build it finishes
         self._counted = counted
         self._current: _Started | None = None
+        self._finishing: set[Path] = set()
         self._made = 0
         self.taken = 0  # builds finished from one begun ahead and used, in this cell (``gnu.finish_ahead``)
 
@@ -114,11 +115,13 @@ class Ahead:
         return self._current.prefix if self._current is not None else None
 
     def folder(self) -> Path:
-        """A new empty folder for the next start's files (the folders of earlier starts are removed)."""
+        """A new empty folder for the next start's files (the folders of earlier starts are removed,
+        but for one whose build a cell finishes now: ``finish`` to ``finished``)."""
         self.cancel()
         with contextlib.suppress(OSError):
             for old in self._root.iterdir():
-                shutil.rmtree(old, ignore_errors=True)
+                if old not in self._finishing:
+                    shutil.rmtree(old, ignore_errors=True)
         self._made += 1
         folder = self._root / str(self._made)
         folder.mkdir(parents=True, mode=0o700)
@@ -172,6 +175,17 @@ class Ahead:
         current, self._current = self._current, None
         if current is None:
             return None
+        self._finishing.add(current.folder)  # the next start may come before the caller is done
+        try:
+            begun = await self._finish(current, key, rest)
+        except BaseException:
+            self._finishing.discard(current.folder)
+            raise
+        if begun is None:
+            self._finishing.discard(current.folder)
+        return begun
+
+    async def _finish(self, current: _Started, key: str, rest: bytes) -> Begun | None:
         if (
             current.key != self._full_key(key)
             or current.loop is not asyncio.get_running_loop()
@@ -197,6 +211,10 @@ class Ahead:
             os.close(current.stdin)
         result = await tool_result(current.run, current.out, execution)
         return Begun(result, current.folder, current.since_ns)
+
+    def finished(self, folder: Path) -> None:
+        """The caller of ``finish`` has taken what it keeps from ``folder``: the next start removes it."""
+        self._finishing.discard(folder)
 
     def cancel(self) -> None:
         """Kill what waits (it would build the wrong program)."""

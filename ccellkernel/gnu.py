@@ -22,6 +22,7 @@ from .program import Origin, Program, cell_label
 from .toolchain import Compiler, Project, ToolResult
 
 if TYPE_CHECKING:
+    from .ahead import Ahead, Begun
     from .toolchain import BuildContext
 
 
@@ -127,6 +128,14 @@ async def finish_ahead(
     begun = await ahead.finish(_ahead_key(head, argv, key, ctx), rest.encode("utf-8", "surrogateescape"))
     if begun is None:
         return None
+    try:
+        return _take(ahead, begun, output)
+    finally:
+        ahead.finished(begun.folder)
+
+
+def _take(ahead: Ahead, begun: Begun, output: Path) -> ToolResult | None:
+    """What ``finish_ahead`` returns of a build begun ahead that ended; its output moved to ``output``."""
     if begun.result.returncode != 0:  # an error (or a compiler that could not start then): as usual
         return None
     folder = str(begun.folder)

@@ -481,6 +481,8 @@ class Live:
         if compiled is None or not self.units.valid(compiled):
             with store.scratch() as folder:
                 output = folder / UNIT_FILE
+                if session.back_to_back:  # Run All: the next cell comes the moment this one ends
+                    self._begin_beside(session, memory)
                 result = await self.support.build_unit(unit, ctx, output)
                 execution.check()
                 if not result.ok:
@@ -591,31 +593,34 @@ class Live:
         cell: its pipes belong to the event loop that runs the cells, which need not be this one.)"""
         await self._host_binary(session, execution)
 
-    def prepare(self, session: Session, *, now: bool = False) -> None:
-        """Let the toolchain begin the next cell's build (``Support.prepare``) on the memory as it is.
-
-        ``now``: while this cell's program runs, once the cell has built (the memory it leaves is the
-        one the next cell begins from, unless the cell fails), when the cell came the moment the one
-        before ended (``Session.back_to_back``): a notebook run at once (Run All) sends the next cell
-        so too, and its compiler has read the headers by then. Otherwise a moment after the reply
-        (``AHEAD_AFTER``), unless a cell runs by then: a cell typed after a pause then finds the
-        compiler waiting, and its own run and reply do not share the CPU with the compiler's start.
-        A build begun ahead that waits already on the same beginning is kept."""
+    def prepare(self, session: Session) -> None:
+        """After a cell, or once the kernel has started: the toolchain begins the next cell's build
+        (``Support.prepare``) a moment after the reply went out (``AHEAD_AFTER``), unless a cell runs
+        by then: a cell typed after a pause finds the compiler waiting, and a cell that comes at once
+        (run again, a magic) does not share the CPU with the compiler's start. (In a notebook run at
+        once the next cell's build began beside this cell's: ``_begin_beside``; this keeps it.)"""
 
         def begin() -> None:
-            if session.busy and not now:
+            if session.busy:
                 return
-            ctx = session.context(Execution(session.supervisor))  # no cell's: nothing to interrupt
-            try:
-                self.support.prepare(session.memory, ctx)
-            except Exception:  # a build begun ahead is only ever a head start: a cell builds anyway
-                log.exception("could not begin the next cell's build")
+            self._begin(session, session.memory)
 
-        loop = asyncio.get_running_loop()
-        if now:  # once the cell's run has begun (its first wait for the live program): beside it
-            loop.call_soon(begin)
-        else:
-            loop.call_later(AHEAD_AFTER, begin)
+        asyncio.get_running_loop().call_later(AHEAD_AFTER, begin)
+
+    def _begin(self, session: Session, memory: Memory) -> None:
+        ctx = session.context(Execution(session.supervisor))  # no cell's: nothing to interrupt
+        try:
+            self.support.prepare(memory, ctx)
+        except Exception:  # a build begun ahead is only ever a head start: a cell builds anyway
+            log.exception("could not begin the next cell's build")
+
+    def _begin_beside(self, session: Session, memory: Memory) -> None:
+        """In a notebook run at once (``Session.back_to_back``: this cell came the moment the one
+        before ended, and the next will too), the next cell's build begins beside this cell's, on the
+        memory this cell leaves if it succeeds, once this build has taken the one begun for it (at
+        its first wait): the next cell then finds its headers read. After a pause, the build begun
+        20 ms after the reply does that without sharing the CPU with this cell's build."""
+        asyncio.get_running_loop().call_soon(self._begin, session, memory)
 
     def set_mode(self, mode: str) -> None:
         """``%state live|fresh``. A change ends the live program: back in live mode, a new one starts
@@ -663,8 +668,6 @@ class Live:
                 await self._run_fresh(session, prepared, io, execution)
             return
         self._background = io
-        if session.back_to_back:  # Run All: the next cell comes the moment this one ends
-            self.prepare(session, now=True)
         if self._lost:
             io.stream("stderr", f"[ccellkernel: {self._lost}]\n")
             self._lost = None

@@ -67,6 +67,15 @@ def test_a_cell_finishes_the_build_begun_after_the_last(kernel: RunningKernel) -
     assert shown == ["3"], result.describe()
 
 
+def test_cells_sent_at_once_find_the_next_build_begun_beside_theirs(kernel: RunningKernel) -> None:
+    """Run All: no pause between cells. From the second cell on the kernel knows the cells come at once
+    and begins the next cell's build beside each cell's own; the third cell and later finish one."""
+    kernel.execute('#include <stdio.h>\nprintf("start\\n");', timeout=60)
+    results = [kernel.execute(f'printf("%d\\n", {n});', timeout=60) for n in range(6)]
+    assert [r.stdout for r in results] == [f"{n}\n" for n in range(6)], [r.describe() for r in results]
+    assert all(ahead(r) == 1 for r in results[2:]), [r.reply_metadata for r in results]
+
+
 def test_messages_read_as_a_usual_build_makes_them(kernel: RunningKernel, folder: Path) -> None:
     """Warnings of a build begun ahead name the cell, never the files of that build (one in a header
     the cell includes would: that cell is built again as usual, as is a cell with an error)."""
@@ -180,6 +189,30 @@ def test_the_rest_goes_to_the_tool_and_a_wrong_key_kills_it(supervisor: Supervis
         ahead.start("k", ["sleep", "30"], folder=folder, cwd=tmp_path)
         await asyncio.sleep(0.2)
         assert await ahead.finish("another key", b"") is None
+        ahead.close()
+
+    asyncio.run(main())
+
+
+def test_a_start_while_one_is_finished_keeps_its_folder(supervisor: Supervisor, tmp_path: Path) -> None:
+    """Run All begins the next cell's build beside the one a cell finishes: its folder stays until the
+    cell has taken its output (``finished``), and the start after that removes it."""
+
+    async def main() -> None:
+        ahead = Ahead(supervisor, tmp_path / "ahead")
+        first = ahead.folder()
+        ahead.start("k", ["sh", "-c", f"sleep 0.3; cat > {first}/out"], folder=first, cwd=tmp_path)
+        finishing = asyncio.ensure_future(ahead.finish("k", b"made"))
+        await asyncio.sleep(0.05)  # the first has been taken, and waits for its tool
+        second = ahead.folder()
+        ahead.start("k", ["cat"], folder=second, cwd=tmp_path)
+        begun = await finishing
+        assert begun is not None and begun.result.returncode == 0
+        assert (first / "out").read_bytes() == b"made", "the folder being finished was kept"
+        assert ahead.holds("k"), "the one begun beside it waits"
+        ahead.finished(first)
+        ahead.folder()
+        assert not first.exists() and not second.exists()
         ahead.close()
 
     asyncio.run(main())
