@@ -61,8 +61,8 @@ WARM_ROUND = 1_000_000  # the run number of the untimed round (its cells are not
 LEAD = 3_000_000  # the untimed cells before a timed one print hello LEAD + i (and + LEAD_STEP): new cells
 LEAD_STEP = 100_000
 # Back to back, the timed cell is the third of cells sent at once (Run All's steady state: a kernel may
-# prepare the next cell while one runs, once cells come at once; the second cell of a Run All is the
-# first that could find out)
+# prepare the next cell beside one it builds, once cells come at once; the second cell of a Run All is
+# the first that could find out)
 LEADS = 2
 RERUN_LEAD = 999_999  # ... and before the re-run, a second unchanged cell
 FIRST = 2_000_000  # the first cell after a start prints hello FIRST + n
