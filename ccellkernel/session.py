@@ -36,7 +36,7 @@ from .display import Display
 from .errors import CellError, CompileError, ExitStatus, Interrupted, MagicError, ProgramSignal
 from .jobs import Jobs
 from .limits import DEFAULT_OUTPUT, Limits
-from .live import Live
+from .live import LIVE, Live
 from .magics import MagicSplit, split_magics
 from .memory import Declaration, Fragment, Memory, per_cell_keys
 from .output import OutputBuffer
@@ -386,6 +386,8 @@ class Session:
             def build(memory: Memory, cell_parts: CellParts):  # type: ignore[no-untyped-def]
                 return self.build(memory, cell_parts, execution, check=False)
 
+        # a live program's cell that fails when it runs is undone whole (CELL_MODEL section 1a)
+        before = self.memory, self.pending, self.last_run
         settled = await settle(
             self.toolchain,
             self.memory,
@@ -412,8 +414,13 @@ class Session:
         if parts.runs:
             self.last_run = parts
         if live is not None:
-            with self.phase("run"):
-                await live.run(self, parts, cell, io, execution)
+            took_effect = False
+            try:
+                with self.phase("run"):
+                    took_effect = await live.run(self, parts, cell, io, execution)
+            finally:
+                if not took_effect and live.mode == LIVE:
+                    self.memory, self.pending, self.last_run = before
             return
         if parts.runs:
             assert result.binary is not None
