@@ -414,8 +414,10 @@ class _KernelIO:
         kernel = self._kernel
         kernel.session.send(kernel.iopub_socket, msg_type, content, self._parent)
 
-    async def read_input(self, cancel: threading.Event) -> str | None:
-        return await asyncio.to_thread(self._kernel.ask, "", cancel, self._ident, self._parent)
+    async def read_input(self, cancel: threading.Event, prompt: str = "") -> str | None:
+        # The program's unfinished line before it read is the prompt, as Python's input("x? ") sends:
+        # the frontend shows it with the answer on one line.
+        return await asyncio.to_thread(self._kernel.ask, prompt, cancel, self._ident, self._parent)
 
 
 def _sent(message: Mapping[str, Any] | None) -> float | None:

@@ -894,6 +894,7 @@ class Live:
             return []
         fifo = host.fifo()
         await host.send("stdin", str(fifo.path))
+        output.prompting = True
         return [asyncio.ensure_future(_feed(host, fifo, io, execution, output))]
 
     def _rewrite(self, prepared: Prepared) -> Callable[[str], str]:
@@ -1076,9 +1077,10 @@ async def _feed(host: Host, fifo: Fifo, io: CellIO, execution: Execution, output
             await asyncio.sleep(POLL)
             if fifo.closed or unread(fifo.fd) or not host.waiting_on_stdin(fifo):
                 continue
-            output.flush()
-            answer = await io.read_input(execution.cancelled)
+            prompt = output.take_prompt()  # the line it printed before reading, if unfinished
+            answer = await io.read_input(execution.cancelled, prompt)
             if answer is None:
+                output.give_back(prompt)
                 fifo.close()  # end-of-file for this cell
                 return
             fifo.write(answer.encode("utf-8", "replace") + b"\n")

@@ -68,8 +68,9 @@ class CellIO(Protocol):
     def payload(self, item: Mapping[str, Any]) -> None:
         """Add a payload to the cell's reply (``ask_exit``, ``page``)."""
 
-    async def read_input(self, cancel: threading.Event) -> str | None:
-        """Ask the user for a line; None for end-of-file. Give up (None) once ``cancel`` is set."""
+    async def read_input(self, cancel: threading.Event, prompt: str = "") -> str | None:
+        """Ask the user for a line; None for end-of-file. Give up (None) once ``cancel`` is set.
+        ``prompt``: what the program printed on the line before it read (shown with the answer)."""
 
 
 @dataclass(frozen=True)
@@ -779,7 +780,7 @@ class _Quiet:
     def payload(self, item: Mapping[str, Any]) -> None:
         pass
 
-    async def read_input(self, cancel: threading.Event) -> str | None:
+    async def read_input(self, cancel: threading.Event, prompt: str = "") -> str | None:
         return None
 
 
