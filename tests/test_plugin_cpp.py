@@ -416,6 +416,8 @@ class CCellCppKernelTests(KernelConformance, jupyter_kernel_test.KernelTests):
         "pygments_lexer": "cpp",
         "codemirror_mode": "text/x-c++src",
     }
+    # Toolchain.help_links is plugin API: the plugin's Help menu points at C++'s reference
+    help_links = [{"text": "C++ reference", "url": "https://en.cppreference.com/w/cpp"}]  # noqa: RUF012
     version_pattern = r"\d+\.\d+"  # the compiler's
     supported_features = []  # noqa: RUF012
     code_expression_statement = "1 + 1;"
@@ -445,3 +447,4 @@ class CCellCppKernelTests(KernelConformance, jupyter_kernel_test.KernelTests):
         self.assertEqual(
             [m["msg_type"] for m in outputs], ["stream", "error"]
         )  # what() on stderr, then the error
+
