@@ -546,7 +546,7 @@ def _limit_case(
             k.execute("%limits --reset")
         evalue = result.reply.get("evalue", "") if result.reply else ""
         traceback = "\n".join(result.reply.get("traceback", [])) if result.reply else ""
-        restored = mark is None or "state restored to before" in traceback
+        restored = mark is None or "globals and declarations as before" in traceback
         ok = ename(result) == name and evalue == message and seconds < bound and not left and kept
         observed = f"{ename(result)} in {seconds:.2f} s: {evalue}; {left} left"
         if mark is not None:

@@ -386,8 +386,13 @@ class _Captured:
     def payload(self, item: Mapping[str, Any]) -> None:
         self._io.payload(item)
 
-    async def read_input(self, cancel: threading.Event) -> str | None:
-        return await self._io.read_input(cancel)
+    async def read_input(self, cancel: threading.Event, prompt: str = "") -> str | None:
+        answer = await self._io.read_input(cancel, prompt)
+        for file in self._files:  # the prompt and the answer, on one line as the notebook shows them
+            with contextlib.suppress(OSError):
+                file.write(prompt if answer is None else f"{prompt}{answer}\n")
+                file.flush()
+        return answer
 
 
 def _say(io: CellIO):  # type: ignore[no-untyped-def]

@@ -31,6 +31,14 @@ kernel stopped reading frames: the binding stops waiting.) A crash report is not
 Text MIME types (``text/*``, ``image/svg+xml``, JSON and XML types) are sent as text; any other type is
 binary and sent base64-encoded, as Jupyter wants. JSON types must hold valid JSON.
 
+Every picture (``image/*``) and markup display (HTML, Markdown, LaTeX) gets a ``text/plain`` beside
+it (``words_for``; other types go as the program sent them), so that what
+cannot show it (an untrusted notebook, ``jupyter console``, ``nbconvert --to markdown``) shows
+something: an image's kind and size (``<SVG image, 260x120>``, ``<PNG image, 640x480>``, written with a
+multiplication sign), HTML's text,
+and for anything else, or an image whose size cannot be read, its MIME type and length
+(``<image/png, 1234 bytes>``).
+
 A malformed frame (bad magic, lengths out of range) ends the channel for the rest of the run with one
 notice; a frame over ``MAX_FRAME`` is skipped with a notice and the channel stays in step; past
 ``MAX_DISPLAYS`` displays or ``MAX_BYTES`` bytes in one run, the rest are dropped with one notice.
@@ -39,7 +47,9 @@ notice; a frame over ``MAX_FRAME`` is skipped with a notice and the channel stay
 from __future__ import annotations
 
 import base64
+import html
 import json
+import re
 import struct
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -100,17 +110,97 @@ def is_text(mime: str) -> bool:
 
 
 def bundle(mime: str, data: bytes) -> tuple[dict[str, Any], str | None]:
-    """The MIME bundle for one display, and a problem to tell the user about (None if fine)."""
+    """The MIME bundle for one display (with a ``text/plain`` beside it), and a problem to tell the
+    user about (None if fine)."""
     base = mime.split(";", 1)[0].strip().lower()
     if not is_text(mime):
-        return {mime: base64.b64encode(data).decode("ascii")}, None
+        return _with_words({mime: base64.b64encode(data).decode("ascii")}, base, data, None), None
     text = data.decode("utf-8", "replace").replace("\x00", "\ufffd")
     if base.endswith("json"):
         try:
             return {mime: json.loads(text)}, None
         except ValueError as err:
             return {"text/plain": text}, f"the {mime} display is not valid JSON ({err}); shown as text"
-    return {mime: text}, None
+    return _with_words({mime: text}, base, data, text), None
+
+
+def _with_words(found: dict[str, Any], base: str, data: bytes, text: str | None) -> dict[str, Any]:
+    """``found`` with a ``text/plain`` beside it when it is a picture or markup (not when it has one)."""
+    if "text/plain" in found or not (base.startswith("image/") or base in DESCRIBED):
+        return found
+    return {**found, "text/plain": words_for(base, data, text)}
+
+
+DESCRIBED = frozenset({"text/html", "application/xhtml+xml", "text/markdown", "text/latex"})  # and image/*
+PLAIN_MAX = 500  # characters of an HTML display's text in its text/plain
+_PNG = b"\x89PNG\r\n\x1a\n"
+_SVG_TAG = re.compile(r"<svg\b[^>]*>", re.IGNORECASE | re.DOTALL)
+_ATTRIBUTE = re.compile(r"([\w:-]+)\s*=\s*(['\"])(.*?)\2", re.DOTALL)
+_LENGTH = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(px)?\s*$")  # a width in px (or no unit); "100%" is none
+_NOT_SHOWN = re.compile(r"<(script|style|head|title)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]*>|<!--.*?-->", re.DOTALL)
+_BREAK = re.compile(r"<(br|/p|/div|/tr|/li|/h[1-6]|/table|hr)\b[^>]*>", re.IGNORECASE)
+_CELL_END = re.compile(r"</t[dh]\s*>", re.IGNORECASE)
+
+
+def words_for(mime: str, data: bytes, text: str | None = None) -> str:
+    """The ``text/plain`` of a display of type ``mime`` (its base, lower case): see the module's
+    docstring. Never raises, whatever ``data`` holds."""
+    if mime == "image/png":
+        size = _png_size(data)
+        if size is not None:
+            return f"<PNG image, {size[0]}×{size[1]}>"
+    elif mime == "image/svg+xml":
+        size = _svg_size(text if text is not None else data.decode("utf-8", "replace"))
+        return f"<SVG image, {size[0]}×{size[1]}>" if size else "<SVG image>"
+    elif mime in ("text/html", "application/xhtml+xml") and text is not None:
+        words = html_text(text)
+        if words:
+            return words
+    elif mime in ("text/markdown", "text/latex") and text is not None and text.strip():
+        return text  # their source reads well as it is
+    return f"<{mime}, {len(data)} bytes>"
+
+
+def _png_size(data: bytes) -> tuple[int, int] | None:
+    """Width and height from a PNG's IHDR chunk, or None if ``data`` is not a PNG."""
+    if len(data) < 24 or not data.startswith(_PNG) or data[12:16] != b"IHDR":
+        return None
+    width, height = struct.unpack(">II", data[16:24])
+    return (width, height) if width and height else None
+
+
+def _svg_size(text: str) -> tuple[str, str] | None:
+    """The root ``<svg>``'s width and height (units dropped: px), else its viewBox's; None if neither."""
+    tag = _SVG_TAG.search(text)
+    if tag is None:
+        return None
+    found = _ATTRIBUTE.findall(tag.group(0))
+    attributes = {name.lower(): value for name, _, value in found}
+    width, height = (_LENGTH.match(attributes.get(k, "")) for k in ("width", "height"))
+    if width and height:
+        return _plain_number(width.group(1)), _plain_number(height.group(1))
+    box = attributes.get("viewbox", "").replace(",", " ").split()
+    if len(box) == 4 and all(re.fullmatch(r"-?[0-9]*\.?[0-9]+", v) for v in box):
+        return _plain_number(box[2]), _plain_number(box[3])
+    return None
+
+
+def _plain_number(text: str) -> str:
+    value = float(text)
+    return str(int(value)) if value.is_integer() else f"{value:g}"
+
+
+def html_text(markup: str, limit: int = PLAIN_MAX) -> str:
+    """What HTML shows as text: tags gone (a table's cells apart, its rows and blocks on lines of
+    their own), entities unescaped, blank runs closed up, cut at ``limit`` characters with "…"."""
+    text = _NOT_SHOWN.sub("", markup)
+    text = _BREAK.sub("\n", text)
+    text = _CELL_END.sub(" ", text)
+    text = html.unescape(_TAG.sub("", text))
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    text = "\n".join(line for line in lines if line)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def frame(kind: int, mime: str = "", data: bytes = b"", display_id: str = "", flags: int = 0) -> bytes:

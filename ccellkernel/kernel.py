@@ -21,6 +21,7 @@ import asyncio
 import atexit
 import contextlib
 import datetime
+import importlib.metadata
 import os
 import re
 import signal
@@ -39,6 +40,7 @@ from .errors import CellError, ToolchainNotFound
 from .limits import configured
 from .plugins import load_toolchain
 from .session import DEFAULT_OUTPUT_LIMIT, Session
+from .toolchain import Toolchain
 
 PROTOCOL_VERSION = "5.3"
 EDITOR_REQUESTS = frozenset({"complete_request", "inspect_request"})
@@ -153,7 +155,7 @@ class CCellKernel(Kernel):
             "implementation_version": self.implementation_version,
             "language_info": self.language_info,
             "banner": self.banner,
-            "help_links": [],
+            "help_links": help_links(self.toolchain),
             "supported_features": [],  # no subshells (cells share one program), no debugger
         }
 
@@ -414,8 +416,35 @@ class _KernelIO:
         kernel = self._kernel
         kernel.session.send(kernel.iopub_socket, msg_type, content, self._parent)
 
-    async def read_input(self, cancel: threading.Event) -> str | None:
-        return await asyncio.to_thread(self._kernel.ask, "", cancel, self._ident, self._parent)
+    async def read_input(self, cancel: threading.Event, prompt: str = "") -> str | None:
+        # The program's unfinished line before it read is the prompt, as Python's input("x? ") sends:
+        # the frontend shows it with the answer on one line.
+        return await asyncio.to_thread(self._kernel.ask, prompt, cancel, self._ident, self._parent)
+
+
+HOME_LABELS = ("homepage", "repository", "source", "documentation")  # [project.urls], in this order
+
+
+def help_links(toolchain: Toolchain, urls: list[str] | None = None) -> list[dict[str, str]]:
+    """The Help menu's links: the project's README section for the language, when the package names a
+    public home (``urls``: its ``Project-URL`` metadata, "Label, URL"), then the toolchain's own."""
+    if urls is None:
+        try:
+            urls = importlib.metadata.metadata("ccellkernel").get_all("Project-URL") or []
+        except importlib.metadata.PackageNotFoundError:
+            urls = []
+    homes: dict[str, str] = {}
+    for entry in urls:
+        label, _, url = entry.partition(",")
+        homes.setdefault(label.strip().lower(), url.strip())
+    home = next((homes[label] for label in HOME_LABELS if homes.get(label)), "")
+    links: list[dict[str, str]] = []
+    section = toolchain.readme_section
+    if home and section:
+        url = f"{home.rstrip('/')}#{section}"
+        links.append({"text": f"ccellkernel: {toolchain.display_name}", "url": url})
+    links += [{"text": text, "url": url} for text, url in toolchain.help_links]
+    return links
 
 
 def _sent(message: Mapping[str, Any] | None) -> float | None:

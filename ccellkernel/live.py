@@ -11,7 +11,8 @@ Two modes (``%state``):
 - **live** (the default): one host per notebook. Globals keep their values from cell to cell. Before
   each cell the host forks a *checkpoint*, a stopped copy of itself; if the cell crashes, calls
   ``exit``, fails an ``assert``, is interrupted or hits a limit, the host dies and the checkpoint takes
-  over, so the state is exactly as it was before the cell (``state restored to before Cell In[7]``).
+  over, so the state is exactly as it was before the cell, and the session's memory goes back too
+  (``rolled back: globals and declarations as before Cell In[7]``).
   A successful cell drops the checkpoint. Threads started by earlier cells keep running; fork copies
   only the main thread, so after a rollback they are gone.
 - **fresh**: a new host per cell (``live_host.c --batch``), run like any program, which loads every
@@ -82,6 +83,9 @@ ENDED_BETWEEN_CELLS = (
     "(declarations kept, globals from their initializers)"
 )
 NOT_RESTORED = "the live program could not be restored: its state was lost"
+# A cell rolled back, said in one line (the last of the error, or an interrupt's evalue). Notebooks
+# saved before the whole cell was rolled back (its declarations too) say ``state restored to before``.
+AS_BEFORE = "globals and declarations as before"
 EXITED_ZERO = "the cell called exit(0)"
 
 
@@ -659,14 +663,16 @@ class Live:
 
     async def run(
         self, session: Session, parts: CellParts, cell: int, io: CellIO, execution: Execution
-    ) -> None:
+    ) -> bool:
+        """Run the cell; False if the live program rolled it back without an error (``exit(0)``).
+        A cell that fails here in mode ``live`` was rolled back too (its error says so)."""
         prepared, self.prepared = self.prepared, None
         if prepared is None:
-            return
+            return True
         if self.mode == FRESH:
             if parts.runs:
                 await self._run_fresh(session, prepared, io, execution)
-            return
+            return True
         self._background = io
         if self._lost:
             io.stream("stderr", f"[ccellkernel: {self._lost}]\n")
@@ -674,8 +680,8 @@ class Live:
         for notice in prepared.plan.notices:
             io.stream("stderr", notice + "\n")
         if prepared.unit is None and not prepared.plan.load:
-            return
-        await self._run_live(session, prepared, parts, cell, io, execution)
+            return True
+        return await self._run_live(session, prepared, parts, cell, io, execution)
 
     def _units(self, prepared: Prepared) -> list[Compiled]:
         units = list(prepared.plan.load)
@@ -732,7 +738,7 @@ class Live:
         cell: int,
         io: CellIO,
         execution: Execution,
-    ) -> None:
+    ) -> bool:
         host = self.host
         assert host is not None
         result: list[Display] = []
@@ -794,14 +800,16 @@ class Live:
             restored = await host.resumed()
             self.loaded, self.loaded_files = before, before_files
             self._symbols_found = None
-            if restored:
-                error.details.append(f"state restored to before {cell_label(cell)}")
+            if restored and isinstance(error, Interrupted):  # one line: stopped, and what that left
+                error.evalue = f"stopped by the user; {AS_BEFORE} {cell_label(cell)}"
+            elif restored:
+                error.details.append(f"rolled back: {AS_BEFORE} {cell_label(cell)}")
             else:
                 self._lose("the live program could not be restored")
                 error.details.append(NOT_RESTORED)
             if isinstance(error, ExitStatus) and error.status == 0:
                 io.stream("stderr", f"[ccellkernel: {EXITED_ZERO}: {error.details[-1]}]\n")
-                return
+                return False
             raise error from None
         except CellError:
             host.kill_host()  # nothing of a cell that did not load stays
@@ -829,6 +837,7 @@ class Live:
         self.took_effect(parts)
         if result:
             io.display(result[-1])
+        return True
 
     def _lose(self, why: str) -> None:
         if self.host is not None:
@@ -892,6 +901,7 @@ class Live:
             return []
         fifo = host.fifo()
         await host.send("stdin", str(fifo.path))
+        output.prompting = True
         return [asyncio.ensure_future(_feed(host, fifo, io, execution, output))]
 
     def _rewrite(self, prepared: Prepared) -> Callable[[str], str]:
@@ -1074,9 +1084,10 @@ async def _feed(host: Host, fifo: Fifo, io: CellIO, execution: Execution, output
             await asyncio.sleep(POLL)
             if fifo.closed or unread(fifo.fd) or not host.waiting_on_stdin(fifo):
                 continue
-            output.flush()
-            answer = await io.read_input(execution.cancelled)
+            prompt = output.take_prompt()  # the line it printed before reading, if unfinished
+            answer = await io.read_input(execution.cancelled, prompt)
             if answer is None:
+                output.give_back(prompt)
                 fifo.close()  # end-of-file for this cell
                 return
             fifo.write(answer.encode("utf-8", "replace") + b"\n")

@@ -10,11 +10,18 @@ stderr may be rewritten (``rewrite_stderr``: runtime locations made to name cell
 whole lines, and runtimes write a stack frame in several small writes; so a timed flush keeps an
 unfinished stderr line back for one more tick (50 ms) at most. Switching streams, asking for input
 and the end of the run send it at once.
+
+A program that may be asked for input (``prompting``) prints its prompt, then reads: ``number? ``
+and no newline. That unfinished stdout line is kept back for a while (``PROMPT_HOLD``) and, if the
+program then waits for input, becomes the ``input_request``'s prompt (``take_prompt``) instead of
+a stream of its own: the frontend shows the prompt and the answer on one line, as for Python's
+``input("number? ")``. A line still unfinished after that while (progress dots) is sent as usual.
 """
 
 from __future__ import annotations
 
 import codecs
+import time
 from collections.abc import Callable
 
 from .limits import size_text
@@ -22,6 +29,8 @@ from .limits import size_text
 Emit = Callable[[str, str], None]
 Rewrite = Callable[[str], str]
 CHUNK = 64 * 1024
+PROMPT_HOLD = 0.5  # seconds an unfinished stdout line may wait to become an input prompt
+PROMPT_MAX = 1000  # characters: a longer unfinished line is output, not a prompt
 
 
 def _decoder() -> codecs.IncrementalDecoder:
@@ -47,6 +56,9 @@ class OutputBuffer:
         self._pending = 0
         self.received = 0
         self.cut = False
+        self.prompting = False  # the program may be asked for input: keep a prompt back
+        self._prompt = ""  # an unfinished stdout line kept back by a timed flush
+        self._prompt_since = 0.0
 
     def feed(self, name: str, data: bytes) -> None:
         """Take a chunk read from stream ``name`` (``stdout`` or ``stderr``)."""
@@ -87,8 +99,42 @@ class OutputBuffer:
             text = self._rewrite(text) if text else ""
             if text:
                 self._emit("stderr", clean(text))
+        elif self._name == "stdout" and (self._prompt or (timed and self.prompting)):
+            held, self._prompt = self._prompt, ""
+            text = held + fresh
+            cut = text.rfind("\n") + 1
+            now = time.monotonic()
+            if cut or not held:  # the unfinished line (if any) begins now
+                self._prompt_since = now
+            tail = text[cut:]
+            if timed and tail and len(tail) <= PROMPT_MAX and now - self._prompt_since < PROMPT_HOLD:
+                text, self._prompt = text[:cut], tail
+            if text:
+                self._emit("stdout", clean(text))
         elif fresh and self._name is not None:
             self._emit(self._name, clean(fresh))
+
+    def take_prompt(self) -> str:
+        """The program waits for input: send everything but its unfinished stdout line, and return
+        that line (the ``input_request``'s prompt; ``""`` if there is none)."""
+        if self._name != "stdout":
+            self.flush()
+            return ""
+        text = self._prompt + "".join(self._parts)
+        self._parts.clear()
+        self._pending = 0
+        self._prompt = ""
+        cut = text.rfind("\n") + 1
+        text, prompt = (text[:cut], text[cut:]) if len(text) - cut <= PROMPT_MAX else (text, "")
+        if text:
+            self._emit("stdout", clean(text))
+        return clean(prompt)
+
+    def give_back(self, prompt: str) -> None:
+        """A prompt that got no answer (end-of-file, an interrupt) is output after all."""
+        if prompt:
+            self.feed_text("stdout", prompt)
+            self.flush()
 
     def notice(self, text: str) -> None:
         """A message of the kernel's own on stderr (not counted against the limit), in order."""

@@ -19,8 +19,10 @@ saved outputs say which took effect, as the kernel decided when it ran them:
 - a cell that ran without an error took effect (its statements join ``Live.kept``), and so does a
   cell with no saved outcome that builds ("Run All" would have run it);
 - a cell that failed at run time (any error: ``ExitStatus``, ``SIGSEGV``, ``TimeLimit``,
-  ``KeyboardInterrupt``...) or that says it called ``exit(0)`` was rolled back: its declarations
-  stay (they compiled), its statements did not take effect;
+  ``KeyboardInterrupt``...) or that says it called ``exit(0)`` was rolled back: its statements did
+  not take effect. Whether its declarations stayed depends on when it ran: a notebook that says
+  ``globals and declarations as before Cell In[N]`` ran where the whole cell was undone (it is left
+  out); one that says ``state restored to before Cell In[N]`` (older kernels) kept them;
 - a cell with its own ``main`` ran as a separate program, and a cell magic's cell is no code;
 - ``%state fresh`` and back, and ``%reset``, start a new live program (the replay carries those
   magics out); so do the lines the kernel printed when new ``%limits`` or the end of the live
@@ -39,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import CellError, ExportError, ToolchainNotFound
-from .live import ENDED_BETWEEN_CELLS, EXITED_ZERO, LIVE, NEW_LIMITS, NOT_RESTORED, Live
+from .live import AS_BEFORE, ENDED_BETWEEN_CELLS, EXITED_ZERO, LIVE, NEW_LIMITS, NOT_RESTORED, Live
 from .plugins import available, load_toolchain
 from .session import Session
 from .toolchain import Toolchain
@@ -55,8 +57,9 @@ ROLLED_BACK = f"[ccellkernel: {EXITED_ZERO}: "
 class SavedCell:
     """A code cell as the notebook saved it: its source, number, and what became of it.
 
-    ``outcome``: ``compiled`` (it ran: take it), ``failed`` (the kernel kept nothing of it) or
-    ``unknown`` (build it to decide). ``effect``, in a live program, of its statements: ``kept``
+    ``outcome``: ``compiled`` (it ran: take it), ``failed`` (the kernel kept nothing of it: it did
+    not compile), ``undone`` (it compiled, and the live program undid it whole) or ``unknown`` (build
+    it to decide). ``effect``, in a live program, of its statements: ``kept``
     (it ran without an error), ``undone`` (it failed at run time, or was rolled back) or
     ``unknown`` (no saved run: kept if it builds). ``restarted``: the live program started again
     before it ran; ``lost``: the live program's state was lost after it.
@@ -130,7 +133,9 @@ def saved_cells(cells: Iterable[Mapping[str, Any]]) -> list[SavedCell]:
             SavedCell(
                 source,
                 number,
-                _outcome([str(o.get("ename")) for o in errors], count),
+                "undone"
+                if AS_BEFORE in traceback or AS_BEFORE in stderr
+                else _outcome([str(o.get("ename")) for o in errors], count),
                 _effect(bool(errors), ROLLED_BACK in stderr, count),
                 any(said in stderr for said in RESTARTS),
                 NOT_RESTORED in traceback,
@@ -168,7 +173,7 @@ async def replay(toolchain: Toolchain, cells: Iterable[SavedCell], *, cwd: Path 
     try:
         _follow_live(session)
         for cell in cells:
-            failed = cell.outcome == "failed"
+            failed = cell.outcome in ("failed", "undone")
             try:
                 parts = await session.remember(
                     cell.source, cell.number, check=cell.outcome == "unknown", failed=failed
@@ -176,7 +181,9 @@ async def replay(toolchain: Toolchain, cells: Iterable[SavedCell], *, cwd: Path 
             except CellError as err:
                 left_out.append((cell.number, f"{err.ename}: {err.evalue}"))
                 continue
-            if failed:
+            if cell.outcome == "undone":
+                left_out.append((cell.number, "the live program rolled it back when the notebook ran"))
+            elif failed:
                 left_out.append((cell.number, "it did not compile when the notebook ran"))
             live = session.live
             if live is None or live.mode != LIVE:

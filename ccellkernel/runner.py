@@ -55,7 +55,7 @@ _READ_SYSCALLS = {
     "riscv64": ("63", "65"),
 }
 _READ_SYSCALL = _READ_SYSCALLS.get(platform.machine().lower()) if os.path.isdir("/proc/self/task") else None
-ReadInput = Callable[[threading.Event], Awaitable["str | None"]]
+ReadInput = Callable[[threading.Event, str], Awaitable["str | None"]]  # (cancel, prompt) -> line
 
 
 def _signal_group(pgid: int, signum: int) -> None:
@@ -219,6 +219,7 @@ async def run_program(
     interactive = read_input is not None and _READ_SYSCALL is not None and stdin_file is None
     pipes = _Pipes(output, on_display)
     stdin = _Stdin() if interactive else None
+    output.prompting = interactive  # what it prints before it reads becomes the input's prompt
     given = os.open(stdin_file, os.O_RDONLY | os.O_CLOEXEC) if stdin_file is not None else None
     env = dict(env if env is not None else os.environ)
     if pipes.display_w is not None and pipes.ack_r is not None:
@@ -558,9 +559,10 @@ async def _feed_stdin(
             await asyncio.wait([ended], timeout=POLL)
             if ended.done() or unread(stdin.write_end) or not _waiting_on(run, stdin.inode):
                 continue
-            output.flush()
-            answer = await _first(read_input(stop), ended, execution)
+            prompt = output.take_prompt()
+            answer = await _first(read_input(stop, prompt), ended, execution)
             if answer is None or ended.done():
+                output.give_back(prompt)
                 stdin.close()  # end-of-file for whoever reads it
                 return
             data = answer.encode("utf-8", "replace") + b"\n"

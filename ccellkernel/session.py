@@ -36,7 +36,7 @@ from .display import Display
 from .errors import CellError, CompileError, ExitStatus, Interrupted, MagicError, ProgramSignal
 from .jobs import Jobs
 from .limits import DEFAULT_OUTPUT, Limits
-from .live import Live
+from .live import LIVE, Live
 from .magics import MagicSplit, split_magics
 from .memory import Declaration, Fragment, Memory, per_cell_keys
 from .output import OutputBuffer
@@ -71,8 +71,9 @@ class CellIO(Protocol):
     def payload(self, item: Mapping[str, Any]) -> None:
         """Add a payload to the cell's reply (``ask_exit``, ``page``)."""
 
-    async def read_input(self, cancel: threading.Event) -> str | None:
-        """Ask the user for a line; None for end-of-file. Give up (None) once ``cancel`` is set."""
+    async def read_input(self, cancel: threading.Event, prompt: str = "") -> str | None:
+        """Ask the user for a line; None for end-of-file. Give up (None) once ``cancel`` is set.
+        ``prompt``: what the program printed on the line before it read (shown with the answer)."""
 
 
 @dataclass(frozen=True)
@@ -393,6 +394,8 @@ class Session:
             def build(memory: Memory, cell_parts: CellParts):  # type: ignore[no-untyped-def]
                 return self.build(memory, cell_parts, execution, check=False)
 
+        # a live program's cell that fails when it runs is undone whole (CELL_MODEL section 1a)
+        before = self.memory, self.pending, self.last_run
         settled = await settle(
             self.toolchain,
             self.memory,
@@ -419,8 +422,13 @@ class Session:
         if parts.runs:
             self.last_run = parts
         if live is not None:
-            with self.phase("run"):
-                await live.run(self, parts, cell, io, execution)
+            took_effect = False
+            try:
+                with self.phase("run"):
+                    took_effect = await live.run(self, parts, cell, io, execution)
+            finally:
+                if not took_effect and live.mode == LIVE:
+                    self.memory, self.pending, self.last_run = before
             return
         if parts.runs:
             assert result.binary is not None
@@ -779,7 +787,7 @@ class _Quiet:
     def payload(self, item: Mapping[str, Any]) -> None:
         pass
 
-    async def read_input(self, cancel: threading.Event) -> str | None:
+    async def read_input(self, cancel: threading.Event, prompt: str = "") -> str | None:
         return None
 
 

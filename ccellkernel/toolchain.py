@@ -160,6 +160,15 @@ class Toolchain(abc.ABC):
     language_info: ClassVar[Mapping[str, Any]]
     """Jupyter ``language_info``: name, version, mimetype, file_extension, pygments_lexer, ..."""
 
+    help_links: ClassVar[tuple[tuple[str, str], ...]] = ()
+    """(text, absolute URL) pairs for the frontend's Help menu (``kernel_info``'s ``help_links``):
+    the language's reference, a plugin's own documentation."""
+
+    readme_section: ClassVar[str] = ""
+    """The anchor of this language's section in ccellkernel's README (``c-one-live-program``). It
+    becomes a Help link once the package names a public home (``[project.urls]`` in pyproject.toml:
+    Homepage, Repository, Source or Documentation); a frontend cannot open a path inside a checkout."""
+
     keywords: ClassVar[frozenset[str]] = frozenset()
     """Words offered by completion in every cell."""
 

@@ -1,14 +1,19 @@
 """Execute every example notebook with nbclient and print each cell with its output.
 
-    python examples/run_examples.py [NOTEBOOK ...]
+    python examples/run_examples.py [--store] [NOTEBOOK ...]
 
 Cells tagged ``raises-exception`` are expected to fail (they show errors on purpose); any other
-failing cell makes this script exit 1.
+failing cell makes this script exit 1. ``--store`` (what ``./dev examples`` runs) also writes each
+notebook back in place with its outputs, so that a code host shows the charts and tables; each is
+run in a folder of its own, so that nothing it writes lands in ``examples/``.
+``tests/test_examples_stored.py`` checks that a fresh run still gives the stored outputs.
 """
 
 from __future__ import annotations
 
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -37,24 +42,43 @@ def show(nb: nbformat.NotebookNode) -> None:
         print()
 
 
-def run(path: Path) -> nbformat.NotebookNode:
+def run(path: Path, cwd: Path | None = None) -> nbformat.NotebookNode:
+    """``path`` executed (in ``cwd``, else its own folder)."""
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        nb, timeout=120, interrupt_on_timeout=True, resources={"metadata": {"path": str(path.parent)}}
-    )
+    folder = cwd or path.parent
+    resources = {"metadata": {"path": str(folder)}}
+    client = NotebookClient(nb, timeout=120, interrupt_on_timeout=True, resources=resources)
     client.execute()
     return nb
 
 
+def executed(path: Path) -> nbformat.NotebookNode:
+    """``path`` executed in a temporary folder, ready to be stored: without what changes on every run
+    and says nothing to a reader (nbclient's per-cell timestamps)."""
+    folder = Path(tempfile.mkdtemp(prefix="ccell-example-"))
+    try:
+        nb = run(path, folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+    return nb
+
+
 def main(argv: list[str]) -> int:
-    paths = [Path(a) for a in argv] or sorted(HERE.glob("*.ipynb"))
+    store = "--store" in argv
+    paths = [Path(a) for a in argv if a != "--store"] or sorted(HERE.glob("*.ipynb"))
     for path in paths:
         print(f"=== {path.name} ({nbformat.read(path, as_version=4).metadata.kernelspec.display_name})")
         try:
-            show(run(path))
+            nb = executed(path) if store else run(path)
         except CellExecutionError as err:
             print(f"{path.name}: a cell failed that should not have:\n{err}", file=sys.stderr)
             return 1
+        show(nb)
+        if store:
+            nbformat.write(nb, path)
+            print(f"=== stored {path.name}")
     return 0
 
 

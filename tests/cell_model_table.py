@@ -45,6 +45,7 @@ class Cell:
     absent: tuple[str, ...] = ()  # never in stdout
     quiet: bool = False  # no output message at all
     answers: tuple[str, ...] | None = None  # allow stdin; exactly one input_request per answer
+    prompts: tuple[str, ...] | None = None  # the input_requests' prompts (None: not checked)
     interrupt_on: str | None = None  # interrupt the cell once its stdout holds this ("": at once)
     # once stdout holds this, an interrupt_request dated before the cell's request arrives: it was meant
     # for an earlier cell and must not reach this one
@@ -449,15 +450,17 @@ CASES: tuple[Case, ...] = (
                     code(
                         C, "int x = 0;", 'printf("number? ");', 'scanf("%d", &x);', 'printf("got %d\\n", x);'
                     ),
-                    "number? got 42\n",
+                    "got 42\n",  # the unfinished line before the read is the prompt (issue 17)
                     answers=("42",),
+                    prompts=("number? ",),
                 ),
             ),
             go=(
                 ok(
                     code(GO, "var x int", 'fmt.Print("number? ")', "fmt.Scan(&x)", 'fmt.Println("got", x)'),
-                    "number? got 42\n",
+                    "got 42\n",  # the unfinished line before the read is the prompt (issue 17)
                     answers=("42",),
+                    prompts=("number? ",),
                 ),
             ),
             rust=(
@@ -469,8 +472,9 @@ CASES: tuple[Case, ...] = (
                         "std::io::stdin().read_line(&mut line).unwrap();",
                         'println!("got {}", line.trim());',
                     ),
-                    "number? got 42\n",
+                    "got 42\n",  # the unfinished line before the read is the prompt (issue 17)
                     answers=("42",),
+                    prompts=("number? ",),
                 ),
             ),
             cpp=(
@@ -482,8 +486,9 @@ CASES: tuple[Case, ...] = (
                         "std::cin >> x;",
                         'std::cout << "got " << x << "\\n";',
                     ),
-                    "number? got 42\n",
+                    "got 42\n",  # the unfinished line before the read is the prompt (issue 17)
                     answers=("42",),
+                    prompts=("number? ",),
                 ),
             ),
         ),
@@ -992,6 +997,8 @@ def check(result: CellResult, cell: Cell, where: str) -> None:
     if cell.quiet:
         assert result.outputs == [], context
     assert len(result.input_requests) == len(cell.answers or ()), context
+    if cell.prompts is not None:
+        assert tuple(r.content["prompt"] for r in result.input_requests) == cell.prompts, context
     if cell.interrupt_on is not None:
         assert result.interrupted_at is not None, context
     if cell.streamed:

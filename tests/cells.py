@@ -19,6 +19,7 @@ class ListIO:
     def __init__(self, answers: list[str] | None = None) -> None:
         self.allow_stdin = answers is not None
         self.answers = list(answers or [])
+        self.prompts: list[str] = []  # what each read_input was asked with
         self.streams: list[tuple[str, str]] = []
         self.displays: list[Display] = []
         self.events: list[tuple[str, object]] = []  # streams and displays, in the order they came
@@ -41,7 +42,8 @@ class ListIO:
         found = [d for d in self.displays if d.kind == "result"]
         return str(found[-1].data.get("text/plain")) if found else None
 
-    async def read_input(self, cancel: threading.Event) -> str | None:
+    async def read_input(self, cancel: threading.Event, prompt: str = "") -> str | None:
+        self.prompts.append(prompt)
         return self.answers.pop(0) if self.answers else None
 
     def text(self, name: str = "stdout") -> str:

@@ -35,6 +35,7 @@ class KernelConformance(KernelTests):
     language_info: ClassVar[dict[str, str]]  # kernel_info's language_info has these items
     version_pattern: ClassVar[str | None] = None  # and its version matches this
     supported_features: ClassVar[list[str] | None] = None  # exactly these, where a language says
+    help_links: ClassVar[list[dict[str, str]]]  # kernel_info's help_links (no project URL: references)
     code_expression_statement: ClassVar[str]  # ends in a statement (with its ;): not an Out[n]
     code_print_html: ClassVar[str]  # prints "<b>html?</b>" to stdout
     code_print_carriage_return: ClassVar[str]  # prints "\rline\n" to stdout
@@ -92,6 +93,13 @@ class KernelConformance(KernelTests):
         if self.supported_features is not None:
             self.assertEqual(content.get("supported_features", []), self.supported_features)
         self.assertFalse(content.get("debugger", False))
+
+    def test_kernel_info_help_links(self) -> None:
+        """The Help menu's links (issue 17): the language's reference."""
+        self.flush_channels()
+        self.kc.kernel_info()
+        reply = self.kc.get_shell_msg(timeout=15)
+        self.assertEqual(reply["content"]["help_links"], self.help_links)
 
     def _outputs(self, code: str) -> tuple[dict, list[str]]:
         self.flush_channels()

@@ -294,7 +294,9 @@ def count_of(result: CellResult) -> int:
     return int(result.reply["execution_count"])
 
 
-RESTORED = re.compile(r"^state restored to before Cell In\[(\d+)\]$")
+# a crash's last line, or an interrupt's one line (``KeyboardInterrupt: stopped by the user; ...``)
+RESTORED = re.compile(r"(?:^rolled back: |^KeyboardInterrupt: stopped by the user; )globals and declarations "
+                      r"as before Cell In\[(\d+)\]$")
 
 
 def restored_in(result: CellResult) -> int | None:

@@ -108,9 +108,10 @@ UNKNOWN_MEMBERS = {
     "go": ["nosuch.", "p.X."],
     "rust": ["nosuch.", "Nope::", "ORIGIN.nothing.", "origin().nothing()."],
 }
+GLIBC_INTERNALS = ("_Nonnull", "__format", "Value = &", "__THROW", "extern ")
 INSPECTIONS = {  # (code, texts the plain text has at detail 0, one more at detail 1)
     "c": [
-        ("printf", ["int printf(", "formatted output conversion"], "DESCRIPTION"),
+        ("printf", ["int printf(const char *restrict format, ...);", "formatted output"], "DESCRIPTION"),
         ("strlen(", ["strlen", "calculate the length of a string"], "RETURN VALUE"),
         ("norm", ["Cell In[1]", "int norm(struct Point q)"], "q.x + q.y"),
     ],
@@ -223,6 +224,8 @@ def test_inspection_table(lang: tuple[str, RunningKernel]) -> None:
             assert text in short["data"]["text/plain"], (code, text, short["data"]["text/plain"])
         full = inspect_reply(kernel, code, detail=1)
         assert full["found"], (code, full)
+        for internal in GLIBC_INTERNALS:  # a library function reads like its manual (issue 17)
+            assert internal not in full["data"]["text/plain"], (code, internal)
         if more:
             assert more in full["data"]["text/plain"] and more not in short["data"]["text/plain"], code
         assert len(full["data"]["text/plain"]) >= len(short["data"]["text/plain"])

@@ -5,7 +5,11 @@ starts one), and then, in cells of that notebook: a cell runs and shows its outp
 reads stdin gets its answer through the input box; an endless loop is stopped with the toolbar's
 interrupt button and the next cell still sees what the first one declared; a rich display renders
 as HTML; Tab after a prefix of two remembered names opens the completer with both; Shift-Tab on a
-remembered function shows its declaration. The steps of one language run in file order on one
+remembered function shows its declaration. Issue 17's edges too: the program's prompt and the
+answer on one line, one line for an interrupted live C cell, Shift-Tab on C's printf reads like its
+man page, a "}" typed on its own line (dedented in C and Rust; not by JupyterLab's Go mode), and
+Notebook 7 (/tree) opening the stored C tour, whose SVG chart shows its text/plain there (not
+trusted). The steps of one language run in file order on one
 notebook. Each leaves a screenshot in build/screenshots/ (CI artifacts), a failed one
 ``LANG-STEP-failed.png``; the server's log is written beside them.
 
@@ -19,6 +23,7 @@ import json
 import re
 import shutil
 import sys
+import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
@@ -60,13 +65,15 @@ class Language:
     display_name: str
     kernel: str
     declare: str  # declares completions[0] (returns 42) and completions[1] (returns 2), prints 42
-    read: str  # reads an integer, prints "twice" and its double
+    read: str  # prints the prompt "number? ", reads an integer, prints "twice" and its double
     spin: str  # prints "looping", then never ends
     after: str  # prints completions[1]() + 5
     rich: str  # displays <b>bold</b> as HTML
     prefix: str  # what completions[0] and completions[1] start with
     completions: tuple[str, str]
     declaration: str  # what inspecting completions[0] shows
+    block: str  # opens a block: Enter, then "}" typed on the new line closes it
+    dedents: bool  # whether the editor's language mode dedents that "}" (not Go's: see the test)
 
 
 LANGUAGES = [
@@ -78,13 +85,15 @@ LANGUAGES = [
         "int answer_one(void) { return 42; }\n"
         "int answer_two(void) { return 2; }\n"
         'printf("%d\\n", answer_one());',
-        read='int n = 0;\nscanf("%d", &n);\nprintf("twice %d\\n", 2 * n);',
+        read='int n = 0;\nprintf("number? ");\nscanf("%d", &n);\nprintf("twice %d\\n", 2 * n);',
         spin='printf("looping\\n");\nfor (;;) {}',
         after='printf("%d\\n", answer_two() + 5);',
         rich='#include <ccell.h>\nccell_html("<b>bold</b>");',
         prefix="answer_",
         completions=("answer_one", "answer_two"),
         declaration="int answer_one(void)",
+        block="if (1) {",
+        dedents=True,
     ),
     Language(
         id="go",
@@ -92,20 +101,23 @@ LANGUAGES = [
         kernel="ccell-go",
         declare="func answerOne() int { return 42 }\nfunc answerTwo() int { return 2 }\n"
         "fmt.Println(answerOne())",
-        read='n := 0\nfmt.Scan(&n)\nfmt.Println("twice", 2*n)',
+        read='n := 0\nfmt.Print("number? ")\nfmt.Scan(&n)\nfmt.Println("twice", 2*n)',
         spin='fmt.Println("looping")\nfor {}',
         after="fmt.Println(answerTwo() + 5)",
         rich='display.HTML("<b>bold</b>")',
         prefix="answer",
         completions=("answerOne", "answerTwo"),
         declaration="func answerOne() int",
+        block="func f() {",
+        dedents=False,
     ),
     Language(
         id="rust",
         display_name="Rust (compiled)",
         kernel="ccell-rust",
         declare='fn answer_one() -> i32 { 42 }\nfn answer_two() -> i32 { 2 }\nprintln!("{}", answer_one());',
-        read="let mut line = String::new();\nstd::io::stdin().read_line(&mut line)?;\n"
+        read='print!("number? ");\nstd::io::Write::flush(&mut std::io::stdout())?;\n'
+        "let mut line = String::new();\nstd::io::stdin().read_line(&mut line)?;\n"
         'let n: i32 = line.trim().parse()?;\nprintln!("twice {}", 2 * n);',
         spin='println!("looping");\nloop {}',
         after='println!("{}", answer_two() + 5);',
@@ -113,6 +125,8 @@ LANGUAGES = [
         prefix="answer_",
         completions=("answer_one", "answer_two"),
         declaration="fn answer_one() -> i32",
+        block="fn f() {",
+        dedents=True,
     ),
 ]
 
@@ -131,7 +145,7 @@ class Lab:
         settings.mkdir(parents=True)
         notification = {"fetchNews": "false", "checkForUpdates": False}
         (settings / "notification.jupyterlab-settings").write_text(json.dumps(notification))
-        notebooks = home / "notebooks"
+        notebooks = self.root = home / "notebooks"
         notebooks.mkdir()
         argv = [
             sys.executable,
@@ -264,10 +278,16 @@ def test_input_box_answers_a_program_reading_stdin(notebook: Notebook) -> None:
     with notebook.step("input"):
         cell = notebook.run(notebook.language.read)
         box = cell.locator("input.jp-Stdin-input")
+        expect(cell.locator(".jp-Stdin-prompt")).to_contain_text("number?")  # the program's own prompt
         box.fill("21")
         box.press("Enter")
         expect(cell.locator(".jp-OutputArea")).to_contain_text("twice 42")
         expect(box).to_have_count(0)
+        # issue 17: the prompt and the answer on one line (JupyterLab puts a space of its own after
+        # the prompt, as for Python's input("number? ")), and the prompt not again on a line of its own
+        echoed = cell.locator(".jp-OutputArea-output", has_text="number?")
+        expect(echoed).to_have_count(1)
+        expect(echoed).to_have_text(re.compile(r"^number\? +21\s*$"))
 
 
 def test_toolbar_button_interrupts_an_endless_loop(notebook: Notebook) -> None:
@@ -277,6 +297,10 @@ def test_toolbar_button_interrupts_an_endless_loop(notebook: Notebook) -> None:
         notebook.page.locator(".jp-NotebookPanel-toolbar [data-command='notebook:interrupt-kernel']").click()
         expect(cell.locator(".jp-OutputArea")).to_contain_text("KeyboardInterrupt")
         notebook.idle()
+        if notebook.language.id == "c":  # issue 17: one message, one line: stopped, and what it left
+            error = cell.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+            said = r"^KeyboardInterrupt: stopped by the user; globals and declarations as before Cell In\["
+            expect(error.last).to_have_text(re.compile(said + r"\d+\]\s*$"))
     with notebook.step("after-interrupt"):
         after = notebook.run(notebook.language.after)
         expect(after.locator(STDOUT)).to_have_text("7")  # the same kernel, what cell 1 declared kept
@@ -310,3 +334,85 @@ def test_shift_tab_shows_a_remembered_declaration(notebook: Notebook) -> None:
         notebook.page.keyboard.press("Shift+Tab")
         tooltip = notebook.page.locator(".jp-Tooltip")
         expect(tooltip).to_contain_text(language.declaration, timeout=INSPECT_TIMEOUT)
+
+
+def test_shift_tab_on_a_library_function_shows_its_manual(notebook: Notebook) -> None:
+    """Issue 17: C's printf as its man page writes it, not glibc's header."""
+    if notebook.language.id != "c":
+        pytest.skip("man pages are C's")
+    with notebook.step("manual"):
+        notebook.type_into_next_cell("printf")
+        notebook.page.keyboard.press("Shift+Tab")
+        tooltip = notebook.page.locator(".jp-Tooltip")
+        prototype = "int printf(const char *restrict format, ...);"
+        expect(tooltip).to_contain_text(prototype, timeout=INSPECT_TIMEOUT)
+        expect(tooltip).to_contain_text("formatted output conversion")
+        for internal in ("_Nonnull", "__format", "Value =", "__THROW"):
+            expect(tooltip).not_to_contain_text(internal)
+
+
+def test_a_closing_brace_typed_on_its_own_line(notebook: Notebook) -> None:
+    """Issue 17: C's and Rust's editors dedent a "}" typed on its own line; Go's does not, and that is
+    JupyterLab's: our language_info gives "text/x-go", which JupyterLab maps to CodeMirror's legacy Go
+    mode, whose indentOnInput is /^\\s([{}]|case |default\\s*:)$/: one whitespace character before
+    the "}", where an indented line has four. (C's clike mode has /^\\s*[{}]$/.)"""
+    language = notebook.language
+    with notebook.step("dedent"):
+        cell = notebook.type_into_next_cell("")
+        notebook.page.keyboard.type(language.block)
+        notebook.page.keyboard.press("Enter")
+        notebook.page.keyboard.type("}")
+        text = cell.locator(".cm-content")  # its lines' text, joined without newlines
+        if language.dedents:
+            expect(text).to_have_text(language.block + "}")
+        else:  # if this fails, JupyterLab's Go mode now dedents: say so in the README
+            expect(text).to_have_text(re.compile(re.escape(language.block) + r"\s+\}$"))
+        notebook.page.keyboard.press("ControlOrMeta+A")
+        notebook.page.keyboard.press("Delete")
+
+
+# -- Notebook 7 --------------------------------------------------------------------------------------
+
+
+def test_notebook_7_opens_a_stored_tour(lab: Lab, browser: Browser) -> None:
+    """Issue 17: the set-up installs Notebook 7; its file browser (/tree) opens the C tour, stored
+    with its outputs. The notebook is not trusted (it was not run here), so Notebook shows the SVG
+    chart's text/plain (issue 17's words beside every picture) and the kernel starts."""
+    tour = Path(__file__).resolve().parent.parent / "examples" / "c-tour.ipynb"
+    shutil.copy(tour, lab.root / "c-tour.ipynb")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.set_default_timeout(STEP_TIMEOUT)
+    try:
+        page.goto(f"{lab.base}/tree?token={TOKEN}")
+        item = page.locator(".jp-DirListing-item", has_text="c-tour.ipynb")
+        expect(item).to_be_visible()
+        page.screenshot(path=ARTIFACTS / "notebook7-tree.png")
+        with page.context.expect_page() as opened:
+            item.dblclick()
+        tab = opened.value
+        tab.set_default_timeout(STEP_TIMEOUT)
+        tab.wait_for_url(re.compile(r"/notebooks/c-tour\.ipynb"))
+        plain = tab.locator(".jp-OutputArea-output[data-mime-type='text/plain']")
+        words = plain.filter(has_text="<SVG image, 260×120>")
+        expect(words).to_be_visible()
+        rolled_back = tab.locator(".jp-OutputArea-output", has_text="globals and declarations as before")
+        expect(rolled_back.first).to_be_attached()
+        deadline = time.monotonic() + START_TIMEOUT / 1000
+        while not [s for s in lab.api("GET", "/api/sessions") if s["path"].endswith("c-tour.ipynb")]:
+            assert time.monotonic() < deadline, "Notebook 7 started no kernel for the tour"
+            time.sleep(0.5)
+        chart = tab.locator(".jp-Cell", has=words)  # the chart's cell: its code, its words
+        chart.scroll_into_view_if_needed()
+        expect(words).to_be_visible()
+        tab.screenshot(path=ARTIFACTS / "notebook7-c-tour-svg-words.png")
+        tab.close()
+    except BaseException:
+        with suppress(Exception):
+            page.screenshot(path=ARTIFACTS / "notebook7-failed.png")
+        raise
+    finally:
+        page.close()
+        for session in lab.api("GET", "/api/sessions"):
+            if session["path"].endswith("c-tour.ipynb"):
+                lab.api("DELETE", f"/api/sessions/{session['id']}")

@@ -55,6 +55,7 @@ class CCellCKernelTests(KernelConformance, jupyter_kernel_test.KernelTests):
         "#define X 1",
     )
     language_info = {"mimetype": "text/x-csrc"}  # noqa: RUF012
+    help_links = [{"text": "C reference", "url": "https://en.cppreference.com/w/c"}]  # noqa: RUF012
     code_expression_statement = "1 + 1;"
     code_execute_result = [  # noqa: RUF012
         {"code": "1 + 2", "result": "3"},

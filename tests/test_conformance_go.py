@@ -65,6 +65,7 @@ class CCellGoKernelTests(KernelConformance, jupyter_kernel_test.KernelTests):
         "codemirror_mode": "text/x-go",
     }
     version_pattern = r"^go1\.\d+"
+    help_links = [{"text": "Go standard library", "url": "https://pkg.go.dev/std"}]  # noqa: RUF012
     code_expression_statement = "x := 1 + 1"
     code_execute_result = [  # noqa: RUF012
         {"code": "1 + 2", "result": "3"},

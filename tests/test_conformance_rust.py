@@ -62,6 +62,7 @@ class CCellRustKernelTests(KernelConformance, jupyter_kernel_test.KernelTests):
         "pygments_lexer": "rust",
         "codemirror_mode": "text/x-rustsrc",
     }
+    help_links = [{"text": "Rust standard library", "url": "https://doc.rust-lang.org/std/"}]  # noqa: RUF012
     code_expression_statement = "let x = 20;\nlet _y = x * 2 + 2;"
     code_execute_result = [  # noqa: RUF012
         {"code": "1 + 2", "result": "3"},

@@ -143,7 +143,7 @@ def test_enter_continues_a_block_and_ctrl_c_interrupts(console: Terminal) -> Non
     console.type('printf("looping\\n"); for (;;) {}')
     console.expect(r"\nlooping\n")
     console.child.sendintr()  # Ctrl-C, as the terminal delivers it: SIGINT to the console
-    console.expect(r"KeyboardInterrupt: interrupted by the user")
+    console.expect(r"KeyboardInterrupt: stopped by the user; globals and declarations as before Cell In\[4\]")
     console.expect(prompt(5))
     console.type('printf("%d\\n", f());')  # the same kernel, its memory kept
     console.expect(r"\n7\n")

@@ -107,11 +107,10 @@ def test_papermill_then_export_and_script_build_with_the_real_tools(language: st
 
 LIVE_NOTEBOOK = [
     "#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>",
-    'int counter = 10;\nchar word[32] = "";',
+    'int counter = 10;\nchar word[32] = "";\nint *nowhere = NULL;',
     'counter++;\nstrcat(word, "li");\nprintf("%d %s\\n", counter, word);',
-    # crashes: rolled back, but its global stays (from its initializer)
-    'int *nowhere = NULL;\ncounter += 100;\nstrcat(word, "XX");\nprintf("doomed %d %s\\n", counter, word);\n'
-    "*nowhere = counter;",
+    # crashes: rolled back whole (a global it declared would be undone too)
+    'counter += 100;\nstrcat(word, "XX");\nprintf("doomed %d %s\\n", counter, word);\n*nowhere = counter;',
     'strcat(word, "ve");\nprintf("%d %s %s\\n", counter, word, nowhere ? "set" : "null");',
     "counter += 1000;\nexit(0);",  # rolled back too, with a line on stderr and no error
     'int main(void) { printf("own main %d\\n", counter); return 0; }',  # a separate program
@@ -131,7 +130,8 @@ def test_a_live_c_notebook_exports_the_cells_that_took_effect(tmp_path: Path) ->
     cells = nb.cells
     assert [e.ename for e in errors(cells[CRASHES])] == ["SIGSEGV"]
     assert stdout(cells[CRASHES]) == "doomed 111 liXX\n"
-    assert stderr(cells[EXITS]).startswith("[ccellkernel: the cell called exit(0): state restored")
+    rolled_back = "[ccellkernel: the cell called exit(0): rolled back: globals and declarations as before"
+    assert stderr(cells[EXITS]).startswith(rolled_back)
     assert stdout(cells[OWN_MAIN]) == "own main 10\n"
     shown = "".join(stdout(cell) for i, cell in enumerate(cells[:-1]) if i not in (CRASHES, OWN_MAIN))
     assert shown == LIVE_OUTPUT

@@ -837,16 +837,36 @@ def test_stdout_and_stderr_keep_their_order(c: RunningKernel) -> None:
     assert pieces == [("stdout", "out 1\n"), ("stderr", "err 1\n"), ("stdout", "out 2\n")], pieces
 
 
-def test_scanf_gets_one_input_request_and_the_answer(c: RunningKernel) -> None:
-    c.ok(STDIO)
-    code = 'int x = 0;\nprintf("number? ");\nscanf("%d", &x);\nprintf("got %d\\n", x);'
-    result = c.execute(code, allow_stdin=True, answers=["42"])
+@pytest.mark.parametrize("state", ["live", "fresh"])
+def test_scanf_gets_one_input_request_and_the_answer(c: RunningKernel, state: str) -> None:
+    """The line the program printed before it read is the input_request's prompt, not a stream of
+    its own (issue 17): the frontend shows ``number? 21`` on one line, as for Python's input()."""
+    c.ok(f"%state {state}\n" + STDIO)
+    try:
+        code = (
+            'int x = 0;\nprintf("first line\\nnumber? ");\nscanf("%d", &x);\nprintf("got %d\\n", x);'
+        )
+        result = c.execute(code, allow_stdin=True, answers=["42"])
+    finally:
+        c.ok("%state live")
     assert result.status == "ok", result.describe()
-    assert len(result.input_requests) == 1
-    assert result.stdout == "number? got 42\n"
-    [prompt] = [m for m in result.streams("stdout") if "number? " in m.content["text"]]
-    assert "got" not in prompt.content["text"]
-    assert prompt.sent <= result.input_requests[0].sent, "the prompt is sent before the input request"
+    [request] = result.input_requests
+    assert request.content["prompt"] == "number? "
+    assert result.stdout == "first line\ngot 42\n", "the prompt is not streamed as well"
+    [first] = [m for m in result.streams("stdout") if "first line" in m.content["text"]]
+    assert first.sent <= request.sent, "what came before the prompt is sent before the input request"
+    later = [m for m in result.streams("stdout") if m.sent > request.sent]
+    assert "".join(m.content["text"] for m in later) == "got 42\n"
+
+
+def test_a_prompt_without_input_is_output(c: RunningKernel) -> None:
+    """With no input allowed (nbclient, papermill) the program reads end-of-file, and its prompt
+    is output as it was printed."""
+    c.ok(STDIO)
+    code = 'int x = 7;\nprintf("number? ");\nscanf("%d", &x);\nprintf("got %d\\n", x);'
+    result = c.execute(code)
+    assert result.stdout == "number? got 7\n", result.describe()
+    assert result.input_requests == []
 
 
 def test_two_reads_two_input_requests(c: RunningKernel) -> None:

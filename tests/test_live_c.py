@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from kernel_client import RunningKernel, restored_in
+from kernel_client import RunningKernel, listing, restored_in
 
 STDIO = "#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n"
 
@@ -187,6 +187,67 @@ def test_an_interrupted_cell_is_rolled_back(c: RunningKernel) -> None:
     assert result.ename == "KeyboardInterrupt", result.describe()
     assert restored_in(result) == result.reply["execution_count"]
     assert c.ok('printf("%d\\n", counter);') == "1\n"
+
+
+def test_an_interrupt_says_so_in_one_line(c: RunningKernel) -> None:
+    """Stopped, and what that left (issue 17): one line, not "memory kept" and then "restored"."""
+    c.ok(STDIO + "int counter = 1;")
+    result = c.execute(
+        'counter = 50;\nprintf("looping\\n"); fflush(stdout);\nfor (;;) counter++;',
+        interrupt_when=lambda r: "looping" in r.stdout,
+        timeout=20,
+    )
+    count = result.reply["execution_count"]
+    expected = f"KeyboardInterrupt: stopped by the user; globals and declarations as before Cell In[{count}]"
+    assert result.error["traceback"] == [expected], result.describe()
+    assert result.error["evalue"] == expected.removeprefix("KeyboardInterrupt: ")
+
+
+def test_a_crashed_cell_leaves_no_declaration_behind(c: RunningKernel) -> None:
+    """The C tour's cell (issue 17): its globals, functions and types are undone with its values."""
+    c.ok(STDIO + "int counter = 1;")
+    failed = c.execute(
+        "counter = 1000;\nstruct pair { int a, b; };\nint helper(void) { return 3; }\n"
+        "int *nowhere = NULL;\n*nowhere = 1;"
+    )
+    assert failed.ename == "SIGSEGV", failed.describe()
+    assert restored_in(failed) == failed.reply["execution_count"], failed.describe()
+    rows = "\n".join(listing(c))
+    assert "counter" in rows
+    for gone in ("nowhere", "helper", "struct pair"):
+        assert gone not in rows, rows
+    assert c.ok('printf("%d\\n", counter);') == "1\n"
+    assert c.execute("helper();").ename == "CompileError"
+    # declared again, each starts from its initializer and works
+    assert c.ok('int *nowhere = NULL;\nprintf("%d\\n", nowhere == NULL);') == "1\n"
+
+
+@pytest.mark.parametrize("how", ["exit(0)", "exit(3)", "interrupt"])
+def test_a_cell_undone_in_any_way_undoes_its_declarations(c: RunningKernel, how: str) -> None:
+    c.ok(STDIO)
+    code = "int added = 5;\nint added_twice(void) { return 2 * added; }\n"
+    if how == "interrupt":
+        result = c.execute(
+            code + 'printf("looping\\n"); fflush(stdout);\nfor (;;) {}',
+            interrupt_when=lambda r: "looping" in r.stdout,
+            timeout=20,
+        )
+        assert result.ename == "KeyboardInterrupt", result.describe()
+    else:
+        result = c.execute(code + how + ";")
+        assert (result.status == "ok") == (how == "exit(0)"), result.describe()
+    rows = "\n".join(listing(c))
+    assert "added" not in rows, rows
+
+
+def test_fresh_mode_keeps_what_compiled(c: RunningKernel) -> None:
+    """%state fresh keeps section 1's rule: the memory commits when the cell compiles."""
+    c.ok("%state fresh\n" + STDIO)
+    failed = c.execute("int *nowhere = NULL;\nint helper(void) { return 3; }\n*nowhere = 1;")
+    assert failed.ename == "SIGSEGV", failed.describe()
+    rows = "\n".join(listing(c))
+    assert "nowhere" in rows and "helper" in rows, rows
+    assert c.ok('printf("%d\\n", helper());') == "3\n"
 
 
 def test_a_cell_that_closes_every_file_descriptor_is_rolled_back(c: RunningKernel) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 from cell_model_table import install_cpp_plugin
-from kernel_client import RunningKernel, restored_in
+from kernel_client import RunningKernel, listing, restored_in
 
 pytestmark = pytest.mark.slow
 
@@ -138,6 +138,21 @@ def test_a_failed_cell_leaves_the_state_as_it_was(cpp: RunningKernel, how: str) 
     if how == "exception":
         assert "what():  boom" in failed.stderr, failed.describe()
     assert cpp.ok('std::cout << v.size() << " " << text << "\\n";') == "1 before\n"
+
+
+def test_a_crashed_cell_leaves_no_declaration_behind(cpp: RunningKernel) -> None:
+    """As in C (issue 17): the cell's globals, functions and classes go with its values."""
+    cpp.ok(HEADERS + "std::vector<int> v;")
+    failed = cpp.execute(
+        "struct Pair { int a, b; };\nint helper() { return 3; }\nint *nowhere = nullptr;\n"
+        "v.push_back(1);\n*nowhere = 1;"
+    )
+    assert failed.ename == "SIGSEGV", failed.describe()
+    assert restored_in(failed) == failed.reply["execution_count"], failed.describe()
+    rows = "\n".join(listing(cpp))
+    for gone in ("nowhere", "helper", "Pair"):
+        assert gone not in rows, rows
+    assert cpp.ok('std::cout << v.size() << "\\n";') == "0\n"
 
 
 def test_an_interrupted_cell_is_rolled_back(cpp: RunningKernel) -> None:

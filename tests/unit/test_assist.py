@@ -20,8 +20,9 @@ from ccellkernel.assist import (
     help_request,
     lsp,
 )
-from ccellkernel.assist.clangd import man_page
+from ccellkernel.assist.clangd import library_prototype, man_page
 from ccellkernel.assist.point import clean, qualified_before, word_at
+from ccellkernel.assist.values import Inspection
 from ccellkernel.memory import Memory
 from ccellkernel.plugins import load_toolchain
 
@@ -203,6 +204,70 @@ def test_man_page_summary_and_full_text():  # ./dev installs man-db and manpages
     assert "calculate the length of a string" in short.plain
     assert "DESCRIPTION" in full.plain and "DESCRIPTION" not in short.plain
     assert man_page("no_such_function_here", 0, {}, threading.Lock()) is None
+
+
+PRINTF_HOVER = """### function `printf`
+
+provided by `<stdio.h>`
+
+---
+→ `int`
+
+Parameters:
+
+- `const char *restrict _Nonnull _Nonnull __format`
+
+Value = `&printf`
+
+Write formatted output to stdout.
+
+This function is a possible cancellation point and therefore not
+marked with \\_\\_THROW.
+
+---
+```cpp
+extern int printf(const char *restrict __format, ...)
+```"""
+
+
+@pytest.mark.parametrize(
+    ("declaration", "prototype"),
+    [
+        (
+            "extern int printf(const char *restrict __format, ...)",
+            "int printf(const char *restrict format, ...);",
+        ),
+        (
+            "extern void *memcpy(void *restrict __dest, const void *restrict __src, size_t __n) __THROW "
+            "__nonnull ((1, 2))",
+            "void *memcpy(void *restrict dest, const void *restrict src, size_t n);",
+        ),
+        (
+            "extern void *malloc(size_t __size) __attribute__ ((__malloc__))"
+            " __attribute__ ((__alloc_size__ (1))) __wur",
+            "void *malloc(size_t size);",
+        ),
+        ("// In namespace std\nextern FILE *_Nullable fopen(const char *__n)", "FILE *fopen(const char *n);"),
+    ],
+)
+def test_a_library_prototype_without_glibcs_words(declaration: str, prototype: str) -> None:
+    declared = "extern int printf(const char *restrict __format, ...)"
+    hover = Inspection("", PRINTF_HOVER.replace(declared, declaration))
+    found = library_prototype(hover)
+    assert found is not None and found.plain == prototype
+    assert found.markdown == f"```c\n{prototype}\n```"
+    assert library_prototype(Inspection("x", "no code block")) is None
+
+
+def test_a_malformed_or_missing_man_page_leaves_the_prototype(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bad input (issue 17): a page that is not a man page, or none, never raises."""
+    import threading
+
+    from ccellkernel.assist import clangd
+
+    for text in ("garbage\nwithout sections\n", "\x00\x01", "printf(3)\nNAME\n   printf - x\n", ""):
+        monkeypatch.setattr(clangd, "_man_text", lambda name, text=text: text or None)
+        assert man_page("printf", 0, {}, threading.Lock()) is None
 
 
 def test_a_rust_analyzer_that_fails_to_run_counts_as_absent(tmp_path, monkeypatch):

@@ -28,8 +28,49 @@ def reader() -> tuple[FrameReader, list[str]]:
 def test_a_frame_becomes_a_display():
     frames, notices = reader()
     [item] = frames.feed(frame(DISPLAY, "text/html", b"<b>x</b>"))
-    assert (item.kind, dict(item.data), item.display_id) == ("display", {"text/html": "<b>x</b>"}, "")
+    expected = {"text/html": "<b>x</b>", "text/plain": "x"}
+    assert (item.kind, dict(item.data), item.display_id) == ("display", expected, "")
     assert notices == [] and frames.take_acks() == 1
+
+
+def png_header(width: int, height: int) -> bytes:
+    size = width.to_bytes(4, "big") + height.to_bytes(4, "big")
+    return b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR" + size + b"\x08\x06"
+
+
+@pytest.mark.parametrize(
+    ("mime", "data", "words"),
+    [
+        ("image/svg+xml", b"<svg xmlns='x' width='260' height='120px'></svg>", "<SVG image, 260×120>"),
+        ("image/svg+xml", b'<?xml version="1.0"?>\n<svg viewBox="0 0 64 48.5"/>', "<SVG image, 64×48.5>"),
+        ("image/svg+xml", b"<svg width='100%'></svg>", "<SVG image>"),
+        ("image/png", png_header(640, 480) + b"rest", "<PNG image, 640×480>"),
+        ("image/png", b"\x00not a png" * 100 + b"1234", "<image/png, 1004 bytes>"),  # bad input
+        ("image/png", b"", "<image/png, 0 bytes>"),
+        ("image/jpeg", b"\xff\xd8" * 5, "<image/jpeg, 10 bytes>"),
+        (
+            "text/html",
+            b"<style>b {}</style><table><tr><th>n</th><th>n&sup2;</th></tr><tr><td>2</td><td>4</td></tr>"
+            b"</table><p>Tom &amp; Jerry</p><script>alert(1)</script>",
+            "n n²\n2 4\nTom & Jerry",
+        ),
+        ("text/html", b"<img src='x.png'>", "<text/html, 17 bytes>"),  # no text
+        ("text/markdown", b"*md*", "*md*"),
+    ],
+)
+def test_every_picture_has_words(mime: str, data: bytes, words: str) -> None:
+    """Issue 17: a text/plain beside each picture and markup, for frontends that cannot show them."""
+    bundle, problem = display.bundle(mime, data)
+    assert problem is None and bundle["text/plain"] == words
+    assert mime in bundle
+
+
+def test_long_html_is_shortened_and_other_types_go_as_sent() -> None:
+    long = display.bundle("text/html", b"<p>" + b"word " * 400 + b"</p>")[0]["text/plain"]
+    assert len(long) == display.PLAIN_MAX and long.endswith("…")
+    assert display.bundle("text/plain", b"mine")[0] == {"text/plain": "mine"}
+    assert display.bundle("text/csv", b"a,b\n")[0] == {"text/csv": "a,b\n"}
+    assert display.bundle("application/json", b"{}")[0] == {"application/json": {}}
 
 
 def test_frames_split_anywhere_and_joined():

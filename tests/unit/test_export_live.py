@@ -13,7 +13,7 @@ import pytest
 
 from ccellkernel import export
 from ccellkernel.errors import CompileError
-from ccellkernel.live import ENDED_BETWEEN_CELLS, EXITED_ZERO, NEW_LIMITS, NOT_RESTORED, Support
+from ccellkernel.live import AS_BEFORE, ENDED_BETWEEN_CELLS, EXITED_ZERO, NEW_LIMITS, NOT_RESTORED, Support
 from ccellkernel.memory import Declaration, Memory
 from ccellkernel.plugins import load_toolchain
 from ccellkernel.program import CellParts, Program
@@ -137,6 +137,32 @@ def test_the_replay_keeps_the_cells_that_took_effect(tmp_path: Path) -> None:
         lines = program.text.splitlines()
         assert lines.index("echo one @a") < lines.index("echo three @b")
         assert "echo crashed" not in lines and "echo own main" not in lines
+    finally:
+        session.close()
+
+
+def test_a_cell_the_live_program_undid_whole_is_left_out(tmp_path: Path) -> None:
+    """Saved by a kernel that rolls a failed cell back whole (its declarations too, issue 17): the
+    rollback's words say so, and the replay leaves the cell out; older words keep its declarations."""
+    crashed, stopped = f"rolled back: {AS_BEFORE} Cell In[2]", f"stopped by the user; {AS_BEFORE} Cell In[3]"
+    exited = f"{AS_BEFORE} Cell In[4]"
+    done = replayed(
+        [
+            code_cell("def a = 1", 1),
+            code_cell("def b = 2\nexit 139", 2, failed_with("SIGSEGV", crashed)),
+            code_cell("def c = 3", 3, failed_with("KeyboardInterrupt", stopped)),
+            code_cell("def d = 4", 4, stderr(f"[ccellkernel: {EXITED_ZERO}: rolled back: {exited}]\n")),
+            code_cell("def e = 5", 5, failed_with("SIGSEGV", "state restored to before Cell In[5]")),
+            code_cell("echo @a @e", 6),
+        ],
+        tmp_path,
+    )
+    session = done.session
+    try:
+        assert session.memory.keys() == ["a", "e"]
+        assert [number for number, _ in done.left_out] == [2, 3, 4]
+        assert all("rolled it back" in why for _, why in done.left_out)
+        assert kept(session) == ["echo @a @e"]
     finally:
         session.close()
 

@@ -179,3 +179,65 @@ def test_switching_streams_or_an_untimed_flush_sends_the_unfinished_line_at_once
     buf.flush(timed=True)
     buf.feed("stdout", b"out\n")
     assert sent[-1] == ("stderr", "partial")
+
+
+# -- a prompt before input (issue 17) ------------------------------------------------------------------
+
+
+def test_an_unfinished_line_becomes_the_prompt_when_input_is_asked():
+    out, sink = buffer()
+    out.prompting = True
+    out.feed("stdout", b"first line\nnumber? ")
+    out.flush(timed=True)
+    assert sink.pieces == [("stdout", "first line\n")], "the unfinished line is kept back"
+    assert out.take_prompt() == "number? "
+    assert sink.pieces == [("stdout", "first line\n")]
+    out.feed("stdout", b"got 21\n")
+    out.close()
+    assert sink.text("stdout") == "first line\ngot 21\n"
+
+
+def test_a_prompt_given_back_is_output():
+    out, sink = buffer()
+    out.prompting = True
+    out.feed("stdout", b"number? ")
+    out.flush(timed=True)
+    out.give_back(out.take_prompt())
+    assert sink.text("stdout") == "number? "
+
+
+def test_an_unfinished_line_is_sent_after_a_while(monkeypatch):
+    """Progress dots are output, a moment late, when nothing reads after them."""
+    clock = [100.0]
+    monkeypatch.setattr("ccellkernel.output.time.monotonic", lambda: clock[0])
+    out, sink = buffer()
+    out.prompting = True
+    out.feed("stdout", b"..")
+    out.flush(timed=True)
+    assert sink.pieces == []
+    clock[0] += 0.3
+    out.feed("stdout", b"..")
+    out.flush(timed=True)
+    assert sink.pieces == []
+    clock[0] += 0.3
+    out.flush(timed=True)
+    assert sink.text("stdout") == "...."
+
+
+def test_without_input_nothing_is_kept_back():
+    out, sink = buffer()
+    out.feed("stdout", b"number? ")
+    out.flush(timed=True)
+    assert sink.text("stdout") == "number? "
+    assert out.take_prompt() == ""
+
+
+def test_stderr_in_between_sends_the_unfinished_line():
+    out, sink = buffer()
+    out.prompting = True
+    out.feed("stdout", b"number? ")
+    out.flush(timed=True)
+    out.feed("stderr", b"warning\n")
+    out.flush(timed=True)
+    assert sink.pieces == [("stdout", "number? "), ("stderr", "warning\n")]
+    assert out.take_prompt() == ""

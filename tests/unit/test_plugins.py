@@ -70,3 +70,22 @@ def test_kernelspec():
     assert "toy" in spec["argv"] and "{connection_file}" in spec["argv"]
     assert spec["display_name"] == "Toy (fake)"
     assert spec["language"] == "toy"
+
+
+def test_help_links_name_the_readme_section_once_the_project_has_a_home() -> None:
+    """kernel_info's help_links (issue 17): a README section needs a public URL to point into; the
+    language's reference is always there, and a plugin gives its own."""
+    from ccellkernel.kernel import help_links
+    from ccellkernel.plugins import load_toolchain
+
+    c = load_toolchain("c")
+    reference = {"text": "C reference", "url": "https://en.cppreference.com/w/c"}
+    assert help_links(c, urls=[]) == [reference]
+    homes = ["Issues, https://example.org/issues", "Repository, https://example.org/ccellkernel/"]
+    assert help_links(c, urls=homes) == [
+        {"text": "ccellkernel: C (compiled)", "url": "https://example.org/ccellkernel#c-one-live-program"},
+        reference,
+    ]
+    go, rust = load_toolchain("go"), load_toolchain("rust")
+    assert [link["url"] for link in help_links(go, urls=[])] == ["https://pkg.go.dev/std"]
+    assert [link["url"] for link in help_links(rust, urls=[])] == ["https://doc.rust-lang.org/std/"]

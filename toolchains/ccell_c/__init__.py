@@ -59,6 +59,8 @@ class CToolchain(Toolchain):
         "codemirror_mode": "text/x-csrc",
         "nbconvert_exporter": "ccell-script",  # --to script writes the rendered program
     }
+    help_links: ClassVar[tuple[tuple[str, str], ...]] = (("C reference", "https://en.cppreference.com/w/c"),)
+    readme_section: ClassVar[str] = "c-one-live-program"
     keywords: ClassVar[frozenset[str]] = KEYWORDS
     line_comment: ClassVar[str | None] = "//"
     BOILERPLATE: ClassVar[tuple[str, ...]] = BOILERPLATE

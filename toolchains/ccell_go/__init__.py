@@ -88,6 +88,8 @@ class GoToolchain(Toolchain):
         "codemirror_mode": "text/x-go",
         "nbconvert_exporter": "ccell-script",  # --to script writes the rendered program
     }
+    help_links: ClassVar[tuple[tuple[str, str], ...]] = (("Go standard library", "https://pkg.go.dev/std"),)
+    readme_section: ClassVar[str] = "how-cells-work"  # its Go paragraph
     keywords: ClassVar[frozenset[str]] = KEYWORDS
     scoped_words: ClassVar[Mapping[str, frozenset[str]]] = PACKAGE_WORDS
     line_comment: ClassVar[str | None] = "//"

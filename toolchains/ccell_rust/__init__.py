@@ -88,6 +88,10 @@ class RustToolchain(Toolchain):
         "codemirror_mode": "text/x-rustsrc",
         "nbconvert_exporter": "ccell-script",  # --to script writes the rendered program
     }
+    help_links: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("Rust standard library", "https://doc.rust-lang.org/std/"),
+    )
+    readme_section: ClassVar[str] = "how-cells-work"  # its Rust paragraph
     keywords: ClassVar[frozenset[str]] = KEYWORDS
     line_comment: ClassVar[str | None] = "//"
     order_free: ClassVar[bool] = True  # an item may use one declared further down

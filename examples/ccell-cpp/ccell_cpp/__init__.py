@@ -86,6 +86,7 @@ class CppToolchain(Toolchain):
         "codemirror_mode": "text/x-c++src",
         "nbconvert_exporter": "ccell-script",  # --to script writes the rendered program
     }
+    help_links: ClassVar[tuple[tuple[str, str], ...]] = (("C++ reference", "https://en.cppreference.com/w/cpp"),)
     keywords: ClassVar[frozenset[str]] = KEYWORDS
     scoped_words: ClassVar[Mapping[str, frozenset[str]]] = {"std": STD}
     line_comment: ClassVar[str | None] = "//"
