@@ -415,10 +415,12 @@ def child_stdin(lab: Lab, kernel: str) -> Outcome:
     result, seconds = timed(
         k, body(k, STDIN[lab.language(kernel)]), allow_stdin=True, answers=["Ada"], timeout=60
     )
-    ok = ename(result) == "ok" and len(result.input_requests) == 1 and result.stdout == "name? Ada\n"
+    # the unfinished line printed before the read is the input box's prompt (as Python's input shows it)
+    prompts = [m.content.get("prompt") for m in result.input_requests]
+    ok = ename(result) == "ok" and prompts == ["name? "] and result.stdout == "Ada\n"
     return Outcome(
         ok,
-        f"{ename(result)} in {seconds:.2f} s; {len(result.input_requests)} input box(es); "
+        f"{ename(result)} in {seconds:.2f} s; {len(result.input_requests)} input box(es) {prompts!r}; "
         f"stdout {result.stdout!r}",
     )
 

@@ -336,19 +336,31 @@ def test_shift_tab_shows_a_remembered_declaration(notebook: Notebook) -> None:
         expect(tooltip).to_contain_text(language.declaration, timeout=INSPECT_TIMEOUT)
 
 
-def test_shift_tab_on_a_library_function_shows_its_manual(notebook: Notebook) -> None:
-    """Issue 17: C's printf as its man page writes it, not glibc's header."""
-    if notebook.language.id != "c":
-        pytest.skip("man pages are C's")
+def test_shift_tab_on_a_library_function_shows_what_its_language_documents(notebook: Notebook) -> None:
+    """Issue 17: C's printf as its man page writes it, not glibc's header; Go's and Rust's library
+    functions as their documentation writes them."""
+    language = notebook.language
+    name, wanted, internals = LIBRARY[language.id]
     with notebook.step("manual"):
-        notebook.type_into_next_cell("printf")
+        notebook.type_into_next_cell(name)
         notebook.page.keyboard.press("Shift+Tab")
         tooltip = notebook.page.locator(".jp-Tooltip")
-        prototype = "int printf(const char *restrict format, ...);"
-        expect(tooltip).to_contain_text(prototype, timeout=INSPECT_TIMEOUT)
-        expect(tooltip).to_contain_text("formatted output conversion")
-        for internal in ("_Nonnull", "__format", "Value =", "__THROW"):
+        for text in wanted:
+            expect(tooltip).to_contain_text(text, timeout=INSPECT_TIMEOUT)
+        for internal in internals:
             expect(tooltip).not_to_contain_text(internal)
+
+
+# What Shift+Tab on a library function shows (texts), and never (glibc's internals, for C)
+LIBRARY = {
+    "c": (
+        "printf",
+        ("int printf(const char *restrict format, ...);", "formatted output conversion"),
+        ("_Nonnull", "__format", "Value =", "__THROW"),
+    ),
+    "go": ("strings.ToUpper", ("func ToUpper(s string) string",), ()),
+    "rust": ("String::from_utf8", ("pub fn from_utf8(vec: Vec<u8>)",), ()),
+}
 
 
 def test_a_closing_brace_typed_on_its_own_line(notebook: Notebook) -> None:

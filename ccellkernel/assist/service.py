@@ -13,9 +13,10 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from ..memory import Memory
 from . import fallback
@@ -29,11 +30,15 @@ if TYPE_CHECKING:
 
 COMPLETE_TIMEOUT = 1.0  # seconds a helper may take to complete before tree-sitter answers
 INSPECT_TIMEOUT = 2.0  # inspection may run a man page or go doc
-# Until the helper has answered once (the first requests after the kernel starts), a request waits for
-# its warm-up, as the first cell waits for the toolchain's, and gives it longer for the answer (it loads
-# what later requests reuse): the first answer is the helper's, not less.
-WARM_UP_WAIT = 60.0
-FIRST_ANSWER_TIMEOUT = 10.0
+# The first inspection after the kernel starts waits for the helper's warm-up, as the first cell waits
+# for the toolchain's, and asks again while the helper has nothing yet: the first answer is the
+# helper's, not less. Bounded: a helper that hangs costs the first inspection this long, and no later
+# one. Completion cannot wait past its own timeout: JupyterLab ignores a completion provider that has
+# not answered in a second (its providerTimeout); within it, the helper's start is waited for too.
+FIRST_REQUEST_WAIT = 10.0
+ASK_AGAIN_FOR = 3.0  # seconds after the warm-up the first inspection asks again (nothing may fit)
+RETRY = 0.1  # seconds between the first request's questions
+T = TypeVar("T")
 _MEMBER = re.compile(r"(\.|->|::)\s*\Z")
 _SCOPE = re.compile(r"(?<![\w.:])([A-Za-z_]\w*)\s*(?:\.|::)\s*\Z")  # std::, not a::std::
 _HELP = re.compile(r"(?P<name>[A-Za-z_][\w]*(?:(?:\.|::|->)[A-Za-z_]\w*)*)\s*(?P<marks>\?\??)\s*\Z")
@@ -51,7 +56,7 @@ class EditorHelp:
         self._made = False
         self._closed = False
         self._warned = False
-        self._answered = False  # the helper has answered a request
+        self._first = {False: True, True: True}  # no completion (False), no inspection (True) yet
 
     def assistant(self) -> Assistant | None:
         """The toolchain's assistant, made on first use (None: tree-sitter only)."""
@@ -71,17 +76,33 @@ class EditorHelp:
                     )
             return self._assistant
 
-    def _helper(self, timeout: float) -> tuple[Assistant | None, float]:
-        """The assistant, and the seconds a request gives it (see ``WARM_UP_WAIT``)."""
+    def _helper(self, timeout: float, *, patient: bool) -> tuple[Assistant | None, float | None]:
+        """The assistant, and for the first request the deadline (``time.monotonic()``) until which it
+        asks again while the helper has nothing (else None): ``timeout`` from now, or, ``patient``
+        (inspection), once the warm-up is over (``FIRST_REQUEST_WAIT`` at most)."""
         assistant = self.assistant()
-        if assistant is None or self._answered:
-            return assistant, timeout
-        assistant.ready(WARM_UP_WAIT)
-        return assistant, max(timeout, FIRST_ANSWER_TIMEOUT)
+        first = False
+        if assistant is not None:
+            with self._lock:
+                first, self._first[patient] = self._first[patient], False
+        if assistant is None or not first:
+            return assistant, None
+        if not patient:
+            return assistant, time.monotonic() + timeout
+        limit = time.monotonic() + FIRST_REQUEST_WAIT
+        assistant.ready(FIRST_REQUEST_WAIT)
+        return assistant, min(limit, time.monotonic() + ASK_AGAIN_FOR)
 
-    def _got(self, answer: object) -> None:
-        if answer is not None:
-            self._answered = True
+    @staticmethod
+    def _ask(question: Callable[[float], T | None], timeout: float, deadline: float | None) -> T | None:
+        """``question(timeout)`` once; for the first request, again until it answers something (or the
+        deadline passes), each time with what is left."""
+        left = (lambda: timeout) if deadline is None else (lambda: max(RETRY, deadline - time.monotonic()))
+        answer = question(left())
+        while deadline is not None and _nothing(answer) and time.monotonic() + RETRY < deadline:
+            time.sleep(RETRY)
+            answer = question(left())
+        return answer
 
     def warm(self) -> None:
         """Let the assistant get ready in the background (returns at once)."""
@@ -154,15 +175,14 @@ class EditorHelp:
     def _complete(
         self, memory: Memory, code: str, cursor: int, flags: Sequence[str], cwd: Path, timeout: float
     ) -> Completions | None:
-        assistant, timeout = self._helper(timeout)
+        assistant, deadline = self._helper(timeout, patient=False)
         if assistant is None:
             return None
         point = edit_point(self.toolchain, memory, code, cursor, flags, cwd)
         if point is None:
             return None
-        answer = assistant.complete(point, timeout)
-        self._got(answer)
-        return answer
+        found = point
+        return self._ask(lambda seconds: assistant.complete(found, seconds), timeout, deadline)
 
     def inspect(
         self,
@@ -185,16 +205,17 @@ class EditorHelp:
                 found = fallback.remembered(self.toolchain, memory, name, detail)
                 if found is not None:
                     return found
-            assistant, timeout = self._helper(timeout)
+            assistant, deadline = self._helper(timeout, patient=True)
             if assistant is None:
                 return None
             # The rest of the name's line goes: a call being typed (``strlen(``) would not parse.
             line_end = code.find("\n", end)
             trimmed = code[:end] + ("" if line_end < 0 else code[line_end:])
             point = edit_point(self.toolchain, memory, trimmed, start, flags, cwd)
-            found = None if point is None else assistant.inspect(point, detail, timeout)
-            self._got(found)
-            return found
+            if point is None:
+                return None
+            at = point
+            return self._ask(lambda seconds: assistant.inspect(at, detail, seconds), timeout, deadline)
         except Exception:
             self._failed("inspection")
             return None
@@ -204,6 +225,11 @@ class EditorHelp:
         level = logging.DEBUG if self._warned else logging.WARNING
         self._warned = True
         self.log.log(level, "ccellkernel: %s failed", what, exc_info=True)
+
+
+def _nothing(answer: object) -> bool:
+    """No answer, or completions without an item."""
+    return answer is None or (isinstance(answer, Completions) and not answer.items)
 
 
 def help_request(code: str) -> tuple[str, str, int] | None:

@@ -186,8 +186,10 @@ class GoAssistant(Assistant):
         server = self._server
         return server is not None and server.ready(max(0.0, deadline - time.monotonic()))
 
-    def _ready(self) -> LspAssistant | None:
+    def _ready(self, timeout: float) -> LspAssistant | None:
+        """The helper, once started; waits at most ``timeout`` for its start (built, launched)."""
         self.warm()  # in case the kernel's warm-up did not run (a session used in-process)
+        self._prepared.wait(max(0.0, timeout))
         return self._server
 
     def close(self) -> None:
@@ -198,16 +200,17 @@ class GoAssistant(Assistant):
             server.close()
 
     def complete(self, point: EditPoint, timeout: float) -> Completions | None:
-        server = self._ready()
-        return None if server is None else server.complete(point, timeout)
+        deadline = time.monotonic() + timeout
+        server = self._ready(timeout)
+        return None if server is None else server.complete(point, deadline - time.monotonic())
 
     def inspect(self, point: EditPoint, detail: int, timeout: float) -> Inspection | None:
-        server = self._ready()
+        deadline = time.monotonic() + timeout
+        server = self._ready(timeout)
         if server is None or self._install is None:
             return None
-        deadline = time.monotonic() + timeout
         try:
-            result = server._ask("textDocument/hover", point, timeout, {})
+            result = server._ask("textDocument/hover", point, deadline - time.monotonic(), {})
         except Unanswered:
             return None
         markdown = hover_text(result)
