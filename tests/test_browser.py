@@ -342,13 +342,18 @@ def test_shift_tab_on_a_library_function_shows_what_its_language_documents(noteb
     language = notebook.language
     name, wanted, internals = LIBRARY[language.id]
     with notebook.step("manual"):
-        notebook.type_into_next_cell(name)
+        cell = notebook.type_into_next_cell(name)
         notebook.page.keyboard.press("Shift+Tab")
         tooltip = notebook.page.locator(".jp-Tooltip")
         for text in wanted:
             expect(tooltip).to_contain_text(text, timeout=INSPECT_TIMEOUT)
         for internal in internals:
             expect(tooltip).not_to_contain_text(internal)
+        notebook.page.keyboard.press("Escape")  # the tooltip closes; the cell is emptied for the next step
+        cell.locator(".cm-content").click()
+        notebook.page.keyboard.press("ControlOrMeta+A")
+        notebook.page.keyboard.press("Backspace")
+        expect(cell.locator(".cm-content")).to_have_text("")
 
 
 # What Shift+Tab on a library function shows (texts), and never (glibc's internals, for C)
