@@ -10,6 +10,7 @@ threads (the kernel's ``asyncio.to_thread``), never blocking a cell.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
@@ -38,6 +39,7 @@ INSPECT_TIMEOUT = 2.0  # inspection may run a man page or go doc
 FIRST_REQUEST_WAIT = 10.0
 ASK_AGAIN_FOR = 3.0  # seconds after the warm-up the first inspection asks again (nothing may fit)
 RETRY = 0.1  # seconds between the first request's questions
+COMPLETE, INSPECT = "complete", "inspect"  # the kinds of request
 T = TypeVar("T")
 _MEMBER = re.compile(r"(\.|->|::)\s*\Z")
 _SCOPE = re.compile(r"(?<![\w.:])([A-Za-z_]\w*)\s*(?:\.|::)\s*\Z")  # std::, not a::std::
@@ -56,7 +58,7 @@ class EditorHelp:
         self._made = False
         self._closed = False
         self._warned = False
-        self._first = {False: True, True: True}  # no completion (False), no inspection (True) yet
+        self._unasked = {COMPLETE, INSPECT}  # the kinds of request the helper has not had yet
 
     def assistant(self) -> Assistant | None:
         """The toolchain's assistant, made on first use (None: tree-sitter only)."""
@@ -76,18 +78,19 @@ class EditorHelp:
                     )
             return self._assistant
 
-    def _helper(self, timeout: float, *, patient: bool) -> tuple[Assistant | None, float | None]:
-        """The assistant, and for the first request the deadline (``time.monotonic()``) until which it
-        asks again while the helper has nothing (else None): ``timeout`` from now, or, ``patient``
-        (inspection), once the warm-up is over (``FIRST_REQUEST_WAIT`` at most)."""
+    def _helper(self, timeout: float, kind: str) -> tuple[Assistant | None, float | None]:
+        """The assistant, and for the first request of its ``kind`` the deadline (``time.monotonic()``)
+        until which it asks again while the helper has nothing (else None): a completion's ``timeout``
+        from now; an inspection's once the warm-up is over (``FIRST_REQUEST_WAIT`` at most)."""
         assistant = self.assistant()
-        first = False
-        if assistant is not None:
-            with self._lock:
-                first, self._first[patient] = self._first[patient], False
-        if assistant is None or not first:
+        if assistant is None:
+            return None, None
+        with self._lock:
+            first = kind in self._unasked
+            self._unasked.discard(kind)
+        if not first:
             return assistant, None
-        if not patient:
+        if kind == COMPLETE:
             return assistant, time.monotonic() + timeout
         limit = time.monotonic() + FIRST_REQUEST_WAIT
         assistant.ready(FIRST_REQUEST_WAIT)
@@ -175,14 +178,13 @@ class EditorHelp:
     def _complete(
         self, memory: Memory, code: str, cursor: int, flags: Sequence[str], cwd: Path, timeout: float
     ) -> Completions | None:
-        assistant, deadline = self._helper(timeout, patient=False)
+        assistant, deadline = self._helper(timeout, COMPLETE)
         if assistant is None:
             return None
         point = edit_point(self.toolchain, memory, code, cursor, flags, cwd)
         if point is None:
             return None
-        found = point
-        return self._ask(lambda seconds: assistant.complete(found, seconds), timeout, deadline)
+        return self._ask(functools.partial(assistant.complete, point), timeout, deadline)
 
     def inspect(
         self,
@@ -205,7 +207,7 @@ class EditorHelp:
                 found = fallback.remembered(self.toolchain, memory, name, detail)
                 if found is not None:
                     return found
-            assistant, deadline = self._helper(timeout, patient=True)
+            assistant, deadline = self._helper(timeout, INSPECT)
             if assistant is None:
                 return None
             # The rest of the name's line goes: a call being typed (``strlen(``) would not parse.
@@ -214,8 +216,7 @@ class EditorHelp:
             point = edit_point(self.toolchain, memory, trimmed, start, flags, cwd)
             if point is None:
                 return None
-            at = point
-            return self._ask(lambda seconds: assistant.inspect(at, detail, seconds), timeout, deadline)
+            return self._ask(functools.partial(assistant.inspect, point, detail), timeout, deadline)
         except Exception:
             self._failed("inspection")
             return None

@@ -180,10 +180,7 @@ class GoAssistant(Assistant):
 
     def ready(self, timeout: float) -> bool:
         deadline = time.monotonic() + timeout
-        self.warm()
-        if not self._prepared.wait(max(0.0, timeout)):
-            return False
-        server = self._server
+        server = self._ready(timeout)
         return server is not None and server.ready(max(0.0, deadline - time.monotonic()))
 
     def _ready(self, timeout: float) -> LspAssistant | None:
