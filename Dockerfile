@@ -59,7 +59,7 @@ COPY --chmod=0755 deploy/enterprise-gateway/bootstrap-ccell.sh /usr/local/bin/bo
 
 USER jovyan
 ENV KERNEL_LANGUAGE=python \
-    KERNEL_CLASS_NAME=ccellkernel.kernel.CCellKernel
+    KERNEL_CLASS_NAME=ccellkernel.jupyter.kernel.CCellKernel
 CMD ["/usr/local/bin/bootstrap-ccell.sh"]
 
 # -- JupyterHub: the single-user server (the default target) ----------------------------------------

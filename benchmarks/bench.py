@@ -110,7 +110,7 @@ def _breakdowns(
     for steps, timer in ((compile_steps, tool), (run_steps, program)):
         argv = steps[-1].argv
         steps.append(Step("+ from asyncio, in its own session", argv, from_asyncio))
-        steps.append(Step("+ as ccellkernel.runner starts it", argv, timer))
+        steps.append(Step("+ as ccellkernel.run.runner starts it", argv, timer))
     run_steps.append(Step("+ the display channel (two more pipes)", run_steps[-1].argv, with_channel))
     return [
         Breakdown("compile, rebuilt by hand one addition at a time", "compile", compile_steps, work.parent),

@@ -197,7 +197,7 @@ def _cmdline(pid: int) -> bytes:
 def programs(kernel_pid: int) -> list[int]:
     """The live processes of the kernel's programs: its descendants but its own children (the process
     supervisor, editor helpers, compilers), the supervisor's keepers, whose number varies (a keeper
-    serves many runs), and the compiler begun ahead for the next cell (``ccellkernel/ahead.py``)."""
+    serves many runs), and the compiler begun ahead for the next cell (``ccellkernel/builds/ahead.py``)."""
     mine = set(descendants(kernel_pid))
     children = {pid for pid in mine if _parent(pid) == kernel_pid}
     return [

@@ -1,5 +1,5 @@
 """Kernels through jupyter_client, and commands by hand (timed the plain way, from asyncio, and as
-ccellkernel.runner starts them)."""
+ccellkernel.run.runner starts them)."""
 
 from __future__ import annotations
 
@@ -179,13 +179,13 @@ def from_asyncio(argv: Sequence[str], cwd: Path) -> tuple[float, str]:
 
 
 def runner_timers() -> tuple[Timer, Timer, Timer]:
-    """Timers that start a command the way the kernel does (ccellkernel.runner), here in this process:
+    """Timers that start a command the way the kernel does (ccellkernel.run.runner), here in this process:
     a tool, a program, and a program with the display channel (its two more pipes)."""
     import atexit
 
-    from ccellkernel.output import OutputBuffer
-    from ccellkernel.processes import Supervisor
-    from ccellkernel.runner import Execution, run_program, run_tool
+    from ccellkernel.run.output import OutputBuffer
+    from ccellkernel.run.processes import Supervisor
+    from ccellkernel.run.runner import Execution, run_program, run_tool
 
     # One supervisor for the benchmark, as a kernel has one (it removes its folder when closed).
     supervisor = Supervisor(Path(tempfile.mkdtemp(prefix="ccell-bench-")))

@@ -170,7 +170,7 @@ def _c_kernel_steps(cc: list[str], work: Path, kernel_cwd: Path, shown: str) -> 
     """From the by-hand command to the kernel's: a live C cell is a shared object (a unit) of the
     statements as a function, loaded into the live program (``ccell_c/units.py``). The flags and
     the unit's link line are read from the toolchain, so that this stays in step with it."""
-    from ccellkernel.plugins import load_toolchain
+    from ccellkernel.api.plugins import load_toolchain
 
     toolchain = load_toolchain("c")
     compiler = toolchain.find_compiler()  # type: ignore[attr-defined]

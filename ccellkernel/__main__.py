@@ -1,3 +1,3 @@
-from .cli import main
+from ccellkernel.jupyter.cli import main
 
 main()

@@ -7,10 +7,10 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-from ccellkernel.display import Display
-from ccellkernel.errors import CellError
-from ccellkernel.memory import Memory
-from ccellkernel.session import Session
+from ccellkernel.api.display import Display
+from ccellkernel.api.errors import CellError
+from ccellkernel.api.memory import Memory
+from ccellkernel.notebook.session import Session
 
 
 class ListIO:

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from cells import Cells, ListIO  # noqa: F401 - re-exported for test modules
 
-from ccellkernel.plugins import load_toolchain
-from ccellkernel.session import Session
-from ccellkernel.toolchain import Toolchain
+from ccellkernel.api.plugins import load_toolchain
+from ccellkernel.api.toolchain import Toolchain
+from ccellkernel.notebook.session import Session
 
 
 @pytest.fixture

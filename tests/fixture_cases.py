@@ -12,7 +12,7 @@ from pathlib import Path
 
 from cells import Cells
 
-from ccellkernel.program import CellParts
+from ccellkernel.api.program import CellParts
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CELL = 7  # the cell number each case is split as

@@ -1,10 +1,10 @@
-"""Builds begun ahead (``ccellkernel/ahead.py``): between cells the C kernel starts its compiler on
+"""Builds begun ahead (``ccellkernel/builds/ahead.py``): between cells the C kernel starts its compiler on
 what the next unit begins with, and the next cell finishes it. It must give the program a usual
 build gives, or not be used: errors and warnings read as ever, a header changed or shadowed after
 the compiler read it is read again, flags are the new ones, and nothing of it outlives the kernel.
 
 One C kernel serves the kernel cases (each case's files have their own names); ``reply_metadata``
-``ccellkernel.ahead`` says how many of a cell's builds finished one begun ahead.
+``ccellkernel.builds.ahead`` says how many of a cell's builds finished one begun ahead.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 from kernel_client import CellResult, RunningKernel
 
-from ccellkernel.ahead import Ahead
-from ccellkernel.errors import Interrupted
-from ccellkernel.processes import Supervisor
-from ccellkernel.runner import Execution
+from ccellkernel.api.errors import Interrupted
+from ccellkernel.builds.ahead import Ahead
+from ccellkernel.run.processes import Supervisor
+from ccellkernel.run.runner import Execution
 
 SETTLE = 0.5  # seconds between cells: the compiler begun ahead has read the headers by then
 
@@ -254,8 +254,8 @@ def test_an_interrupt_stops_the_build_it_finishes(supervisor: Supervisor, tmp_pa
 
 
 def test_a_header_changed_since_the_start_is_seen(tmp_path: Path) -> None:
-    from ccellkernel.ahead import Begun
-    from ccellkernel.toolchain import ToolResult
+    from ccellkernel.api.toolchain import ToolResult
+    from ccellkernel.builds.ahead import Begun
 
     header = tmp_path / "h.h"
     header.write_text("old")
@@ -269,8 +269,8 @@ def test_a_header_changed_since_the_start_is_seen(tmp_path: Path) -> None:
 
 
 def test_ccell_ahead_off_begins_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from ccellkernel.plugins import load_toolchain
-    from ccellkernel.session import Session
+    from ccellkernel.api.plugins import load_toolchain
+    from ccellkernel.notebook.session import Session
 
     monkeypatch.setenv("CCELL_AHEAD", "off")
     session = Session(load_toolchain("c"), cwd=tmp_path)

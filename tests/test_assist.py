@@ -21,8 +21,8 @@ from ccell_go.assist import helper_binary
 from jupyter_client.jsonutil import json_default
 from kernel_client import RunningKernel, complete_reply, wait_for_helper
 
+from ccellkernel.api.plugins import load_toolchain
 from ccellkernel.assist.service import FIRST_REQUEST_WAIT
-from ccellkernel.plugins import load_toolchain
 
 pytestmark = pytest.mark.slow
 

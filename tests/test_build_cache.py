@@ -22,11 +22,11 @@ import pytest
 from cells import Cells
 from kernel_client import RunningKernel
 
-from ccellkernel.cache import MANIFEST
-from ccellkernel.errors import CompileError, ExitStatus, ProgramSignal
-from ccellkernel.plugins import load_toolchain
-from ccellkernel.session import Session
-from ccellkernel.toolchain import Toolchain
+from ccellkernel.api.errors import CompileError, ExitStatus, ProgramSignal
+from ccellkernel.api.plugins import load_toolchain
+from ccellkernel.api.toolchain import Toolchain
+from ccellkernel.builds.cache import MANIFEST
+from ccellkernel.notebook.session import Session
 
 
 @dataclass(frozen=True)
@@ -405,8 +405,8 @@ import asyncio, json, sys
 sys.path.insert(0, sys.argv[2])
 from pathlib import Path
 from cells import Cells
-from ccellkernel.plugins import load_toolchain
-from ccellkernel.session import Session
+from ccellkernel.api.plugins import load_toolchain
+from ccellkernel.notebook.session import Session
 
 disk, language, declare, use = Path(sys.argv[1]), sys.argv[3], sys.argv[4], sys.argv[5]
 session = Session(load_toolchain(language), cwd=disk)

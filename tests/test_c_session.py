@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from cells import Cells
 
-from ccellkernel.errors import CompileError, ExitStatus, ProgramSignal
-from ccellkernel.plugins import load_toolchain
-from ccellkernel.session import Session
+from ccellkernel.api.errors import CompileError, ExitStatus, ProgramSignal
+from ccellkernel.api.plugins import load_toolchain
+from ccellkernel.notebook.session import Session
 
 PRELUDE = "#include <stdio.h>\n#include <string.h>\n"
 

@@ -8,9 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ccellkernel import cleanup
-from ccellkernel.plugins import load_toolchain
-from ccellkernel.session import Session
+from ccellkernel.api.plugins import load_toolchain
+from ccellkernel.notebook.session import Session
+from ccellkernel.run import cleanup
 
 
 def folder(tmp: Path, name: str, owner: dict | str | None) -> Path:

@@ -12,7 +12,7 @@ import pytest
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import start_new_kernel
 
-from ccellkernel.plugins import load_toolchain
+from ccellkernel.api.plugins import load_toolchain
 
 ROOT = Path(__file__).resolve().parent.parent
 LOGOS = {"logo-32x32.png", "logo-64x64.png", "logo-svg.svg"}

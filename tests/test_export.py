@@ -24,10 +24,10 @@ from cells import Cells
 from notebooks import EXAMPLES, errors, notebook, stderr, stdout
 from notebooks import run as run_notebook
 
-from ccellkernel import export
-from ccellkernel.exporters import CCellConversionError, ScriptExporter
-from ccellkernel.plugins import load_toolchain
-from ccellkernel.program import Program
+from ccellkernel.api.plugins import load_toolchain
+from ccellkernel.api.program import Program
+from ccellkernel.jupyter.exporters import CCellConversionError, ScriptExporter
+from ccellkernel.notebook import export
 
 NAME = 'x "q" \\ y\nz'
 ARGUMENTS = ["-p", "n", "5", "-p", "name", NAME, "-p", "rate", "0.25", "-p", "loud", "True"]

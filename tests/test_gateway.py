@@ -33,7 +33,7 @@ from jupyter_client.kernelspec import KernelSpecManager
 from servers import ARTIFACTS, Server, free_port, jupyter_env
 from traitlets.utils.importstring import import_item
 
-from ccellkernel.plugins import load_toolchain
+from ccellkernel.api.plugins import load_toolchain
 
 pytestmark = pytest.mark.slow
 

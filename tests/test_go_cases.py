@@ -24,7 +24,7 @@ from __future__ import annotations
 import pytest
 from fixture_cases import CELL, FixtureCases, check_runs_alone, check_statements_and_main
 
-from ccellkernel.plugins import load_toolchain
+from ccellkernel.api.plugins import load_toolchain
 
 CASES = FixtureCases("go", ".go")
 

@@ -12,10 +12,10 @@ import pytest
 from ccell_go.gocmd import OFFLINE, StandardLibrary, find_go, parse_messages
 from cells import Cells
 
-from ccellkernel.errors import CompileError, ExitStatus, ToolchainNotFound
-from ccellkernel.memory import Memory
-from ccellkernel.session import Session
-from ccellkernel.toolchain import Toolchain
+from ccellkernel.api.errors import CompileError, ExitStatus, ToolchainNotFound
+from ccellkernel.api.memory import Memory
+from ccellkernel.api.toolchain import Toolchain
+from ccellkernel.notebook.session import Session
 
 
 def rendered(go: Toolchain, memory: Memory, code: str) -> str:

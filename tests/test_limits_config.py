@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from kernel_client import RunningKernel
 
-from ccellkernel.supervisor import Cgroups
+from ccellkernel.run.supervisor import Cgroups
 
 pytestmark = pytest.mark.slow
 

@@ -19,11 +19,11 @@ import pytest
 from cells import Cells
 from kernel_client import RunningKernel, count_of, listing
 
-from ccellkernel import pending
-from ccellkernel.errors import CompileError
-from ccellkernel.plugins import load_toolchain
-from ccellkernel.session import Session
-from ccellkernel.toolchain import Toolchain
+from ccellkernel.api.errors import CompileError
+from ccellkernel.api.plugins import load_toolchain
+from ccellkernel.api.toolchain import Toolchain
+from ccellkernel.notebook import pending
+from ccellkernel.notebook.session import Session
 
 
 def code(*lines: str) -> str:
@@ -290,7 +290,7 @@ def test_go_init_notes_name_the_key_that_rm_takes(go: Cells) -> None:
 
 
 def test_rm_advice_quotes_a_key_that_needs_it() -> None:
-    from ccellkernel.pending import rm_command
+    from ccellkernel.notebook.pending import rm_command
 
     assert rm_command(["struct S", "square"]) == "%rm struct S square"
     key = 'platform #[cfg(target_os = "linux")]'

@@ -11,9 +11,9 @@ from ccell_go.parameters import GoTranslator
 from ccell_rust.parameters import RustTranslator
 from cells import Cells
 
-from ccellkernel.plugins import load_toolchain
-from ccellkernel.session import Session
-from ccellkernel.toolchain import Toolchain
+from ccellkernel.api.plugins import load_toolchain
+from ccellkernel.api.toolchain import Toolchain
+from ccellkernel.notebook.session import Session
 
 TEXT = 'say "hi" \\ back\nnew line\ttab ?? é \u2028 end'
 PARAMETERS = {

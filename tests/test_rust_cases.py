@@ -25,8 +25,8 @@ import pytest
 from cells import Cells
 from fixture_cases import CELL, FixtureCases, check_runs_alone, check_statements_and_main
 
-from ccellkernel.plugins import load_toolchain
-from ccellkernel.session import Session
+from ccellkernel.api.plugins import load_toolchain
+from ccellkernel.notebook.session import Session
 
 CASES = FixtureCases("rust", ".rs")
 

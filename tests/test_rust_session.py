@@ -13,11 +13,11 @@ import pytest
 from ccell_rust import RustToolchain, has_symbol_table, messages
 from cells import Cells
 
-from ccellkernel.errors import CompileError, ExitStatus, ProgramSignal, ToolchainNotFound
-from ccellkernel.memory import Memory
-from ccellkernel.plugins import load_toolchain
-from ccellkernel.program import Origin, Program
-from ccellkernel.session import Session
+from ccellkernel.api.errors import CompileError, ExitStatus, ProgramSignal, ToolchainNotFound
+from ccellkernel.api.memory import Memory
+from ccellkernel.api.plugins import load_toolchain
+from ccellkernel.api.program import Origin, Program
+from ccellkernel.notebook.session import Session
 
 CELL_LINE = re.compile(r"Cell In\[(\d+)\], line (\d+)")
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from ccellkernel.processes import Supervisor
+from ccellkernel.run.processes import Supervisor
 
 # A stand-in for the live C program: a host that forks its checkpoint (a stopped copy that exits 7
 # when continued), a process of the current cell, and a daemon of that cell (double fork, setsid).

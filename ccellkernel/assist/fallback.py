@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .. import syntax
-from ..magics import MAGICS
-from ..memory import Declaration, Memory
-from ..program import cell_label
-from .values import CompletionItem, Completions, Inspection
+from ccellkernel.api import syntax
+from ccellkernel.api.editor import CompletionItem, Completions, Inspection
+from ccellkernel.api.memory import Declaration, Memory
+from ccellkernel.api.program import cell_label
+from ccellkernel.toolkit.magics import MAGICS
 
 if TYPE_CHECKING:
-    from ..toolchain import Toolchain
+    from ccellkernel.api.toolchain import Toolchain
 
 SUMMARY_LINES = 12  # detail level 0 shows a declaration up to this many lines
 

@@ -11,18 +11,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import MagicError
-from ..magics import split_magics
-from ..memory import Fragment, Memory
-from ..program import CellParts, Origin, Program
+from ccellkernel.api.editor import EditPoint
+from ccellkernel.api.errors import MagicError
+from ccellkernel.api.memory import Fragment, Memory
+from ccellkernel.api.program import CellParts, Origin, Program
+from ccellkernel.toolkit.magics import split_magics
 
 if TYPE_CHECKING:
-    from ..toolchain import Toolchain
+    from ccellkernel.api.toolchain import Toolchain
 
 EDITED_CELL = 0  # the number the edited cell goes by in its program (real cells count from 1)
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -43,64 +42,6 @@ def line_and_column(code: str, cursor: int) -> tuple[int, int]:
     """0-based line and column (code points) of offset ``cursor``."""
     line = code.count("\n", 0, cursor)
     return line, cursor - (code.rfind("\n", 0, cursor) + 1)
-
-
-def utf16_column(text: str, column: int) -> int:
-    """LSP positions count UTF-16 code units."""
-    return len(text[:column].encode("utf-16-le", "surrogatepass")) // 2
-
-
-def from_utf16_column(text: str, units: int) -> int:
-    count = 0
-    for i, char in enumerate(text):
-        if count >= units:
-            return i
-        count += 2 if ord(char) > 0xFFFF else 1
-    return len(text)
-
-
-@dataclass(frozen=True)
-class EditPoint:
-    """The cursor in the cell (``code``, ``cursor``) and in ``program`` (``line``, ``column``, 0-based,
-    code points). ``flags`` and ``cwd`` are the session's, for helpers that need compile flags."""
-
-    code: str
-    cursor: int
-    program: Program
-    line: int
-    column: int
-    flags: tuple[str, ...] = ()
-    cwd: Path = Path()
-
-    @cached_property
-    def program_lines(self) -> list[str]:
-        return self.program.text.split("\n")
-
-    @property
-    def line_text(self) -> str:
-        return self.program_lines[self.line]
-
-    @property
-    def before(self) -> str:
-        """The program's text of the cursor's line, up to the cursor."""
-        return self.line_text[: self.column]
-
-    @property
-    def word(self) -> str:
-        """The identifier being typed just before the cursor (may be empty)."""
-        match = _WORD_BEFORE.search(self.before)
-        return match.group(0) if match else ""
-
-    @property
-    def offset(self) -> int:
-        """The cursor as an offset (code points) into ``program.text``."""
-        return sum(len(line) + 1 for line in self.program_lines[: self.line]) + self.column
-
-    def to_cell(self, line: int, column: int) -> int | None:
-        """A program position on the cursor's line as an offset into the cell (None elsewhere)."""
-        if line != self.line:
-            return None
-        return max(0, min(len(self.code), self.cursor - self.column + column))
 
 
 def edit_point(

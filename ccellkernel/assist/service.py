@@ -19,15 +19,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from ..memory import Memory
-from . import fallback
-from .base import Assistant
-from .point import clean, edit_point, qualified_before, word_at
-from .process import LOG
-from .values import CompletionItem, Completions, Inspection
+from ccellkernel.api.editor import Assistant, CompletionItem, Completions, Inspection
+from ccellkernel.api.memory import Memory
+from ccellkernel.assist import fallback
+from ccellkernel.assist.point import clean, edit_point, qualified_before, word_at
+from ccellkernel.toolkit.process import LOG
 
 if TYPE_CHECKING:
-    from ..toolchain import Toolchain
+    from ccellkernel.api.toolchain import Toolchain
 
 COMPLETE_TIMEOUT = 1.0  # seconds a helper may take to complete before tree-sitter answers
 INSPECT_TIMEOUT = 2.0  # inspection may run a man page or go doc

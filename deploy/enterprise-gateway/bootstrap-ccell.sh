@@ -6,5 +6,5 @@
 # picks the language.
 export PATH="/opt/ccell/bin:$PATH"
 export KERNEL_LANGUAGE=python
-export KERNEL_CLASS_NAME="${KERNEL_CLASS_NAME:-ccellkernel.kernel.CCellKernel}"
+export KERNEL_CLASS_NAME="${KERNEL_CLASS_NAME:-ccellkernel.jupyter.kernel.CCellKernel}"
 exec /usr/local/bin/bootstrap-kernel.sh "$@"

@@ -12,19 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from ccellkernel.assist import (
-    EditorHelp,
-    LanguageServer,
-    LspAssistant,
-    edit_point,
-    help_request,
-    lsp,
-)
-from ccellkernel.assist.clangd import library_prototype, man_page
+from ccellkernel.api.editor import Inspection
+from ccellkernel.api.memory import Memory
+from ccellkernel.api.plugins import load_toolchain
+from ccellkernel.assist import EditorHelp, edit_point, help_request
 from ccellkernel.assist.point import clean, qualified_before, word_at
-from ccellkernel.assist.values import Inspection
-from ccellkernel.memory import Memory
-from ccellkernel.plugins import load_toolchain
+from ccellkernel.toolkit import lsp
+from ccellkernel.toolkit.clangd import library_prototype, man_page
+from ccellkernel.toolkit.lsp import LanguageServer, LspAssistant
 
 FAKE = Path(__file__).with_name("fake_lsp.py")
 
@@ -263,7 +258,7 @@ def test_a_malformed_or_missing_man_page_leaves_the_prototype(monkeypatch: pytes
     """Bad input (issue 17): a page that is not a man page, or none, never raises."""
     import threading
 
-    from ccellkernel.assist import clangd
+    from ccellkernel.toolkit import clangd
 
     for text in ("garbage\nwithout sections\n", "\x00\x01", "printf(3)\nNAME\n   printf - x\n", ""):
         monkeypatch.setattr(clangd, "_man_text", lambda name, text=text: text or None)

@@ -1,4 +1,4 @@
-"""The build cache store (ccellkernel/cache.py): keys, verified entries, the size bound, a lost store."""
+"""The build cache (builds/cache.py) and its keys: verified entries, the size bound, a lost store."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from ccellkernel import cache
-from ccellkernel.cache import BuildCache
+from ccellkernel.builds import cache
+from ccellkernel.builds.cache import BuildCache
+from ccellkernel.toolkit import content
 
 
 def built(store: BuildCache, name: str, data: bytes) -> Path:
@@ -22,28 +23,28 @@ def built(store: BuildCache, name: str, data: bytes) -> Path:
 
 
 def test_keys_separate_their_parts_and_change_with_any() -> None:
-    assert cache.key("ab", "c") != cache.key("a", "bc")
-    assert cache.key("a", "b") == cache.key("a", "b")
-    assert cache.key("a", "b") != cache.key("a", "b", "")
-    assert len(cache.key()) == 64
+    assert content.key("ab", "c") != content.key("a", "bc")
+    assert content.key("a", "b") == content.key("a", "b")
+    assert content.key("a", "b") != content.key("a", "b", "")
+    assert len(content.key()) == 64
 
 
 def test_put_moves_the_files_in_and_get_gives_them_back(tmp_path: Path) -> None:
     store = BuildCache(tmp_path / "store")
     source = built(store, "cell", b"\x7fELF program")
-    key = cache.key("k")
+    key = content.key("k")
     entry = store.put(key, {"cell": source}, {"output": "warning: x"})
     assert entry is not None and not source.exists(), "moved, not copied"
     again = store.get(key)
     assert again is not None and again.path("cell").read_bytes() == b"\x7fELF program"
     assert again.meta == {"output": "warning: x"} and again.files == ("cell",)
-    assert store.get(cache.key("other")) is None
+    assert store.get(content.key("other")) is None
 
 
 def test_an_entry_without_files_keeps_its_meta(tmp_path: Path) -> None:
     store = BuildCache(tmp_path / "store")
-    store.put(cache.key("checked"), {}, {"output": ""})
-    entry = store.get(cache.key("checked"))
+    store.put(content.key("checked"), {}, {"output": ""})
+    entry = store.get(content.key("checked"))
     assert entry is not None and entry.files == ()
 
 
@@ -60,7 +61,7 @@ def test_an_entry_without_files_keeps_its_meta(tmp_path: Path) -> None:
 )
 def test_a_damaged_entry_is_a_miss_and_is_removed(tmp_path: Path, damage) -> None:  # type: ignore[no-untyped-def]
     store = BuildCache(tmp_path / "store")
-    key = cache.key("k")
+    key = content.key("k")
     entry = store.put(key, {"cell": built(store, "cell", b"\x7fELF program")})
     assert entry is not None and store.get(key) is not None  # verified once: now trusted by its stat
     damage(entry.path("cell"))
@@ -70,7 +71,7 @@ def test_a_damaged_entry_is_a_miss_and_is_removed(tmp_path: Path, damage) -> Non
 
 def test_a_damaged_entry_from_an_earlier_process_is_caught_by_its_hash(tmp_path: Path) -> None:
     first = BuildCache(tmp_path / "store")
-    key = cache.key("k")
+    key = content.key("k")
     entry = first.put(key, {"cell": built(first, "cell", b"right bytes")})
     assert entry is not None
     entry.path("cell").write_bytes(b"wrong bytes")
@@ -79,7 +80,7 @@ def test_a_damaged_entry_from_an_earlier_process_is_caught_by_its_hash(tmp_path:
 
 def test_the_bound_evicts_the_least_recently_used_but_not_what_the_build_uses(tmp_path: Path) -> None:
     store = BuildCache(tmp_path / "store", limit=250)
-    keys = [cache.key(str(i)) for i in range(4)]
+    keys = [content.key(str(i)) for i in range(4)]
     for i, key in enumerate(keys[:3]):
         store.begin()
         assert store.put(key, {"f": built(store, f"f{i}", bytes(100))}) is not None
@@ -95,13 +96,13 @@ def test_the_bound_evicts_the_least_recently_used_but_not_what_the_build_uses(tm
 def test_an_entry_larger_than_the_bound_is_still_handed_out(tmp_path: Path) -> None:
     store = BuildCache(tmp_path / "store", limit=10)
     store.begin()
-    entry = store.put(cache.key("big"), {"f": built(store, "f", bytes(100))})
+    entry = store.put(content.key("big"), {"f": built(store, "f", bytes(100))})
     assert entry is not None and entry.path("f").stat().st_size == 100
 
 
 def test_a_deleted_store_is_made_again(tmp_path: Path) -> None:
     store = BuildCache(tmp_path / "store")
-    key = cache.key("k")
+    key = content.key("k")
     store.put(key, {"f": built(store, "f", b"x")})
     import shutil
 
@@ -116,7 +117,7 @@ def test_a_store_that_cannot_be_written_gives_none_and_keeps_the_files(tmp_path:
     store = BuildCache(tmp_path / "store")
     source = built(store, "f", b"x")
     (store.root / "entries").write_text("not a folder")  # every put must fail
-    assert store.put(cache.key("k"), {"f": source}) is None
+    assert store.put(content.key("k"), {"f": source}) is None
     assert source.read_bytes() == b"x", "the build's own file is still there to use"
 
 
@@ -130,10 +131,10 @@ def test_scratch_folders_are_removed(tmp_path: Path) -> None:
 def test_fingerprint_changes_when_a_file_is_replaced(tmp_path: Path) -> None:
     tool = tmp_path / "rustc"
     tool.write_text("#!/bin/sh\necho 1\n")
-    before = cache.fingerprint(tool)
+    before = content.fingerprint(tool)
     tool.write_text("#!/bin/sh\necho 2\n")
-    assert cache.fingerprint(tool) != before
-    assert cache.fingerprint(tmp_path / "missing") == cache.fingerprint(tmp_path / "missing")
+    assert content.fingerprint(tool) != before
+    assert content.fingerprint(tmp_path / "missing") == content.fingerprint(tmp_path / "missing")
 
 
 def test_the_limit_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -149,6 +150,6 @@ def test_entries_are_private(tmp_path: Path) -> None:
     workdir = tmp_path / "kernel"
     workdir.mkdir(mode=0o700)
     store = BuildCache(workdir / "cache")
-    entry = store.put(cache.key("k"), {"f": built(store, "f", b"x")})
+    entry = store.put(content.key("k"), {"f": built(store, "f", b"x")})
     assert entry is not None and entry.folder.is_relative_to(workdir)
     assert stat.S_IMODE(os.stat(workdir).st_mode) == 0o700

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ccellkernel.diagnostics import SHOWN, cell_of, compile_error, name_cells, parse_gnu, unique
-from ccellkernel.program import Diagnostic
+from ccellkernel.api.program import Diagnostic, name_cells
+from ccellkernel.toolkit.diagnostics import SHOWN, cell_of, compile_error, parse_gnu, unique
 
 SOURCES = {
     2: ["int f(void) { return 1; }"],

@@ -1,4 +1,4 @@
-"""The display side channel (ccellkernel/display.py): frames in, displays out, and what a program
+"""The display side channel (ccellkernel/api/display.py): frames in, displays out, and what a program
 can do wrong with it. Then the runner with real processes writing frames (a Python program stands in
 for a compiled one): order with stdout, a closed channel, garbage, floods, a 5 MB PNG."""
 
@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from ccellkernel import display
-from ccellkernel.display import CLEAR, CRASH, DISPLAY, RESULT, UPDATE, FrameReader, frame
-from ccellkernel.output import OutputBuffer
-from ccellkernel.processes import Supervisor
-from ccellkernel.runner import Execution, run_program
+from ccellkernel.api import display
+from ccellkernel.api.display import CLEAR, CRASH, DISPLAY, RESULT, UPDATE, FrameReader, frame
+from ccellkernel.run.output import OutputBuffer
+from ccellkernel.run.processes import Supervisor
+from ccellkernel.run.runner import Execution, run_program
 
 
 def reader() -> tuple[FrameReader, list[str]]:

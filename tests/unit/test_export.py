@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 
-from ccellkernel import export
-from ccellkernel.errors import CompileError, ExportError, MagicError
-from ccellkernel.magics import split_magics
-from ccellkernel.program import Program
-from ccellkernel.replay import replay, saved_cells, toolchain_for
-from ccellkernel.session import Session
-from ccellkernel.toolchain import Project
+from ccellkernel.api.errors import CompileError, ExportError, MagicError
+from ccellkernel.api.program import Program
+from ccellkernel.api.toolchain import Project
+from ccellkernel.notebook import export
+from ccellkernel.notebook.replay import replay, saved_cells, toolchain_for
+from ccellkernel.notebook.session import Session
+from ccellkernel.toolkit.magics import split_magics
 
 from .toy import ToyCells, ToyToolchain
 

@@ -11,15 +11,16 @@ from typing import Any
 
 import pytest
 
-from ccellkernel import export
-from ccellkernel.errors import CompileError
-from ccellkernel.live import AS_BEFORE, ENDED_BETWEEN_CELLS, EXITED_ZERO, NEW_LIMITS, NOT_RESTORED, Support
-from ccellkernel.memory import Declaration, Memory
-from ccellkernel.plugins import load_toolchain
-from ccellkernel.program import CellParts, Program
-from ccellkernel.replay import Replayed, replay, saved_cells
-from ccellkernel.session import Session
-from ccellkernel.toolchain import Project
+from ccellkernel.api.errors import CompileError
+from ccellkernel.api.live import Support
+from ccellkernel.api.memory import Declaration, Memory
+from ccellkernel.api.plugins import load_toolchain
+from ccellkernel.api.program import CellParts, Program
+from ccellkernel.api.toolchain import Project
+from ccellkernel.live.program import AS_BEFORE, ENDED_BETWEEN_CELLS, EXITED_ZERO, NEW_LIMITS, NOT_RESTORED
+from ccellkernel.notebook import export
+from ccellkernel.notebook.replay import Replayed, replay, saved_cells
+from ccellkernel.notebook.session import Session
 
 from .test_export import ExportingToy, code_cell, error
 from .toy import ToyCells

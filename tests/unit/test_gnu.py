@@ -1,4 +1,4 @@
-"""ccellkernel.gnu: the helpers for gcc-style compilers shared by the C toolchain and C++ plugin."""
+"""ccellkernel.toolkit.gnu: the helpers for gcc-style compilers shared by the C toolchain and C++ plugin."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import stat
 
 import pytest
 
-from ccellkernel.errors import ToolchainNotFound
-from ccellkernel.gnu import compile_only, find_compiler, line_directives
-from ccellkernel.program import Origin
+from ccellkernel.api.errors import ToolchainNotFound
+from ccellkernel.api.program import Origin
+from ccellkernel.toolkit.gnu import compile_only, find_compiler, line_directives
 
 
 def fake_compiler(folder, name: str, version: str = "fakecc 1.2.3") -> str:

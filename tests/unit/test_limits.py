@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ccellkernel.errors import CPULimit, MagicError, MemoryLimit, ProcessLimit, TimeLimit
-from ccellkernel.limits import GiB, Limits, Machine, MiB, configured, exceeded, parse, parse_text
+from ccellkernel.api.errors import CPULimit, MagicError, MemoryLimit, ProcessLimit, TimeLimit
+from ccellkernel.run.limits import GiB, Limits, Machine, MiB, configured, exceeded, parse, parse_text
 
 MACHINE = Machine(memory=16 * GiB, processes=4096)
 

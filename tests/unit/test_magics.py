@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from ccellkernel.errors import MagicError
-from ccellkernel.magics import (
+from ccellkernel.api.errors import MagicError
+from ccellkernel.toolkit.magics import (
     ALIASES,
     CELL_MAGICS,
     KNOWN,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ccellkernel.memory import Declaration, Fragment, Memory
+from ccellkernel.api.memory import Declaration, Fragment, Memory
 
 
 def decl(*keys: str, kind: str = "global", weak: bool = False, cell: int = 1, text: str = "") -> Declaration:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ccellkernel.output import CHUNK, OutputBuffer
+from ccellkernel.run.output import CHUNK, OutputBuffer
 
 
 class Sink:
@@ -209,7 +209,7 @@ def test_a_prompt_given_back_is_output():
 def test_an_unfinished_line_is_sent_after_a_while(monkeypatch):
     """Progress dots are output, a moment late, when nothing reads after them."""
     clock = [100.0]
-    monkeypatch.setattr("ccellkernel.output.time.monotonic", lambda: clock[0])
+    monkeypatch.setattr("ccellkernel.run.output.time.monotonic", lambda: clock[0])
     out, sink = buffer()
     out.prompting = True
     out.feed("stdout", b"..")

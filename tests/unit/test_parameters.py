@@ -9,8 +9,8 @@ from ccell_c.parameters import CTranslator
 from ccell_go.parameters import GoTranslator
 from ccell_rust.parameters import RustTranslator
 
-from ccellkernel.errors import ParameterError
-from ccellkernel.parameters import DeclarationTranslator
+from ccellkernel.api.errors import ParameterError
+from ccellkernel.toolkit.parameters import DeclarationTranslator
 
 TRANSLATORS = {"c": CTranslator, "go": GoTranslator, "rust": RustTranslator}
 

@@ -10,10 +10,10 @@ import time
 
 import pytest
 
-from ccellkernel import pending
-from ccellkernel.errors import CompileError
-from ccellkernel.memory import Declaration, Fragment, per_cell_keys
-from ccellkernel.session import Session
+from ccellkernel.api.errors import CompileError
+from ccellkernel.api.memory import Declaration, Fragment, per_cell_keys
+from ccellkernel.notebook import pending
+from ccellkernel.notebook.session import Session
 
 from .toy import OrderFreeToy, ToyCells, ToyToolchain
 

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from ccellkernel import plugins
-from ccellkernel.errors import ToolchainNotFound
-from ccellkernel.toolchain import Toolchain
+from ccellkernel.api import plugins
+from ccellkernel.api.errors import ToolchainNotFound
+from ccellkernel.api.toolchain import Toolchain
 
 from .toy import ToyToolchain
 
@@ -75,8 +75,8 @@ def test_kernelspec():
 def test_help_links_name_the_readme_section_once_the_project_has_a_home() -> None:
     """kernel_info's help_links (issue 17): a README section needs a public URL to point into; the
     language's reference is always there, and a plugin gives its own."""
-    from ccellkernel.kernel import help_links
-    from ccellkernel.plugins import load_toolchain
+    from ccellkernel.api.plugins import load_toolchain
+    from ccellkernel.jupyter.kernel import help_links
 
     c = load_toolchain("c")
     reference = {"text": "C reference", "url": "https://en.cppreference.com/w/c"}

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from ccellkernel.memory import Declaration, Fragment
-from ccellkernel.program import CellParts, Origin, Program, ProgramWriter, cell_label, order_by_uses
+from ccellkernel.api.memory import Declaration, Fragment
+from ccellkernel.api.program import CellParts, Origin, Program, ProgramWriter, cell_label, order_by_uses
 
 
 def decl(key: str, *uses: str) -> Declaration:

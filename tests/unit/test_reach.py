@@ -1,9 +1,9 @@
-"""Which remembered declarations a cell needs (ccellkernel/reach.py)."""
+"""Which remembered declarations a cell needs (ccellkernel/toolkit/reach.py)."""
 
 from __future__ import annotations
 
-from ccellkernel.memory import Declaration, Fragment, Memory
-from ccellkernel.reach import Node, reachable, signature
+from ccellkernel.api.memory import Declaration, Fragment, Memory
+from ccellkernel.toolkit.reach import Node, reachable, signature
 
 
 def node(defines: str, mentions: str = "", always: bool = False) -> Node:

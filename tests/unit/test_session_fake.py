@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from ccellkernel.errors import (
+from ccellkernel.api.errors import (
     CompileError,
     ExitStatus,
     Interrupted,
@@ -15,7 +15,7 @@ from ccellkernel.errors import (
     ProgramSignal,
     ToolchainNotFound,
 )
-from ccellkernel.session import Session
+from ccellkernel.notebook.session import Session
 
 from .toy import ToyCells, ToyToolchain
 

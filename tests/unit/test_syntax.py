@@ -6,7 +6,7 @@ import pytest
 import tree_sitter
 import tree_sitter_c
 
-from ccellkernel.syntax import identifiers, is_complete, parse, word_before
+from ccellkernel.api.syntax import identifiers, is_complete, parse, word_before
 
 C = tree_sitter.Language(tree_sitter_c.language())
 

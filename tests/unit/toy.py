@@ -32,11 +32,11 @@ import tree_sitter
 import tree_sitter_c
 from cells import Cells
 
-from ccellkernel.errors import ToolchainNotFound
-from ccellkernel.memory import Declaration, Fragment, Memory
-from ccellkernel.program import CellParts, Diagnostic, Origin, Program, ProgramWriter, order_by_uses
-from ccellkernel.session import Session
-from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Toolchain
+from ccellkernel.api.errors import ToolchainNotFound
+from ccellkernel.api.memory import Declaration, Fragment, Memory
+from ccellkernel.api.program import CellParts, Diagnostic, Origin, Program, ProgramWriter, order_by_uses
+from ccellkernel.api.toolchain import BuildContext, BuildResult, Compiler, Toolchain
+from ccellkernel.notebook.session import Session
 
 _DEF = re.compile(r"def\s+(?P<names>\w+(?:\s+\w+)*)\s*=\s*(?P<value>.*)")
 _USE = re.compile(r"@(\w+)(\+?)")

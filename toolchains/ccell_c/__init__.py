@@ -8,7 +8,7 @@ initializers that are not constant (run by a constructor, before ``main``), and 
 Every program is linked with the runtime (``runtime/ccell.c``, compiled once per set of flags): it
 line-buffers stdio, implements ``<ccell.h>`` (``include/``, on the include path of every cell) over the
 display channel, shows a cell's last expression as ``Out[n]`` (``value.py``), reports crashes with the
-cells' lines (``ccellkernel.crashes``) and runs ``%test`` (``tests.py``). Programs are built with
+cells' lines (``ccellkernel.toolkit.crashes``) and runs ``%test`` (``tests.py``). Programs are built with
 ``-g`` so that a crash can name its line.
 """
 
@@ -26,14 +26,14 @@ from typing import Any, ClassVar
 import tree_sitter
 import tree_sitter_c
 
-from ccellkernel import cache, crashes
-from ccellkernel.assist.clangd import ClangdAssistant, find_clangd
-from ccellkernel.diagnostics import parse_gnu
-from ccellkernel.gnu import compile_only, find_compiler, line_directives
-from ccellkernel.memory import Declaration, Fragment, Memory
-from ccellkernel.program import CellParts, Diagnostic, Program, ProgramWriter, order_by_uses
-from ccellkernel.testing import TestPlan
-from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Project, Toolchain
+from ccellkernel.api.memory import Declaration, Fragment, Memory
+from ccellkernel.api.program import CellParts, Diagnostic, Program, ProgramWriter, order_by_uses
+from ccellkernel.api.testing import TestPlan
+from ccellkernel.api.toolchain import BuildContext, BuildResult, Compiler, Project, Toolchain
+from ccellkernel.toolkit import content, crashes
+from ccellkernel.toolkit.clangd import ClangdAssistant, find_clangd
+from ccellkernel.toolkit.diagnostics import parse_gnu
+from ccellkernel.toolkit.gnu import compile_only, find_compiler, line_directives
 
 from . import names, project, tests, units, value
 from .classify import KEYWORDS, split_cell
@@ -149,13 +149,13 @@ class CToolchain(Toolchain):
         """The compiler, found again when its binary changed on disk (upgraded, or replaced by
         another while the kernel runs: its version decides the flags)."""
         binary, mark = self._compiler_mark
-        if self._compiler is not None and cache.fingerprint(binary) != mark:
+        if self._compiler is not None and content.fingerprint(binary) != mark:
             self._compiler = None
         if self._compiler is None:
             self._compiler = find_compiler("CC", CANDIDATES, "C", "e.g. `apt-get install gcc`")
             found = shutil.which(self._compiler.argv[0]) if self._compiler.argv else None
             binary = os.path.realpath(found) if found else ""
-            self._compiler_mark = (binary, cache.fingerprint(binary))
+            self._compiler_mark = (binary, content.fingerprint(binary))
         return self._compiler
 
     def flags_for(self, compiler: Compiler) -> list[str]:

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 
 from tree_sitter import Language, Node
 
-from ccellkernel.memory import Declaration, Fragment
-from ccellkernel.program import CellParts
-from ccellkernel.syntax import descendants, fragment_between, leaves, node_text, parse
+from ccellkernel.api.memory import Declaration, Fragment
+from ccellkernel.api.program import CellParts
+from ccellkernel.api.syntax import descendants, fragment_between, leaves, node_text, parse
 
 TAGS = {"struct_specifier": "struct", "union_specifier": "union", "enum_specifier": "enum"}
 PREPROCESSOR_BLOCKS = ("preproc_if", "preproc_ifdef")

@@ -19,8 +19,8 @@ from collections.abc import Iterable
 
 from tree_sitter import Language
 
-from ccellkernel.program import Diagnostic, Program
-from ccellkernel.syntax import parse
+from ccellkernel.api.program import Diagnostic, Program
+from ccellkernel.api.syntax import parse
 
 from .classify import _declared_name
 

@@ -1,4 +1,4 @@
-"""papermill parameters as C globals (``ccellkernel.parameters``): ``int n = 5;``.
+"""papermill parameters as C globals (``ccellkernel.toolkit.parameters``): ``int n = 5;``.
 
 | value | declaration |
 |---|---|
@@ -17,8 +17,8 @@ import re
 from collections.abc import Mapping
 from typing import ClassVar
 
-from ccellkernel.errors import ParameterError
-from ccellkernel.parameters import DeclarationTranslator, Shape, float_literal, utf8_bytes
+from ccellkernel.api.errors import ParameterError
+from ccellkernel.toolkit.parameters import DeclarationTranslator, Shape, float_literal, utf8_bytes
 
 INT32 = (-(2**31), 2**31 - 1)
 INT64 = (-(2**63), 2**63 - 1)

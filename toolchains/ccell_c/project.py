@@ -16,10 +16,10 @@ from importlib import resources
 
 import tree_sitter
 
-from ccellkernel.clike import trailing_value
-from ccellkernel.gnu import make_project
-from ccellkernel.program import CellParts, Program, ProgramWriter, cell_label
-from ccellkernel.toolchain import Project
+from ccellkernel.api.program import CellParts, Program, ProgramWriter, cell_label
+from ccellkernel.api.toolchain import Project
+from ccellkernel.toolkit.clike import trailing_value
+from ccellkernel.toolkit.gnu import make_project
 
 from .value import WRAP_CLOSE, WRAP_VOID
 

@@ -12,10 +12,10 @@ import re
 import signal
 from collections.abc import Sequence
 
-from ccellkernel.display import Display
-from ccellkernel.memory import Memory
-from ccellkernel.program import ProgramWriter
-from ccellkernel.testing import TestCase, TestOutcome, TestPlan, TestReader
+from ccellkernel.api.display import Display
+from ccellkernel.api.memory import Memory
+from ccellkernel.api.program import ProgramWriter
+from ccellkernel.api.testing import TestCase, TestOutcome, TestPlan, TestReader
 
 _NO_ARGUMENTS = re.compile(r"\(\s*(?:void)?\s*\)\s*;?\s*$")
 

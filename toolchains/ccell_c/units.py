@@ -36,14 +36,14 @@ from pathlib import Path
 
 import tree_sitter
 
-from ccellkernel import cache
-from ccellkernel.diagnostics import parse_gnu
-from ccellkernel.gnu import begin_ahead, compiler_version, finish_ahead, line_directives
-from ccellkernel.live import CODE, DATA, HEADER, INCLUDE, Support, Unit, UnitRequest
-from ccellkernel.memory import Declaration, Fragment, Memory
-from ccellkernel.program import Diagnostic, ProgramWriter, order_by_uses
-from ccellkernel.syntax import descendants, node_text, parse
-from ccellkernel.toolchain import BuildContext, BuildResult
+from ccellkernel.api.live import CODE, DATA, HEADER, INCLUDE, Support, Unit, UnitRequest
+from ccellkernel.api.memory import Declaration, Fragment, Memory
+from ccellkernel.api.program import Diagnostic, ProgramWriter, order_by_uses
+from ccellkernel.api.syntax import descendants, node_text, parse
+from ccellkernel.api.toolchain import BuildContext, BuildResult
+from ccellkernel.toolkit import content
+from ccellkernel.toolkit.diagnostics import parse_gnu
+from ccellkernel.toolkit.gnu import begin_ahead, compiler_version, finish_ahead, line_directives
 
 from . import names, value
 
@@ -64,7 +64,7 @@ class CUnits(Support):
     def __init__(self, toolchain) -> None:  # type: ignore[no-untyped-def]
         self.toolchain = toolchain
         self.language: tree_sitter.Language = toolchain.grammar()
-        self._identity: cache.CompilerIdentity | None = None
+        self._identity: content.CompilerIdentity | None = None
         self._libs: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._indexed: _Index | None = None
         self._headed: tuple[Memory, ProgramWriter, list[Declaration]] | None = None
@@ -80,7 +80,7 @@ class CUnits(Support):
     def identity(self) -> str:
         if self._identity is None:
             compiler = self.toolchain.find_compiler()
-            self._identity = cache.CompilerIdentity(compiler.argv, compiler_version)
+            self._identity = content.CompilerIdentity(compiler.argv, compiler_version)
         return self._identity.current()
 
     def role(self, decl: Declaration) -> str:
@@ -268,7 +268,7 @@ class CUnits(Support):
         return BuildResult(output, found, text_out)
 
     def dependencies(self, output: Path) -> list[Path]:
-        return cache.make_dependencies(output.with_suffix(".d"))
+        return content.make_dependencies(output.with_suffix(".d"))
 
     async def build_host(self, ctx: BuildContext, source: Path, output: Path) -> BuildResult:
         toolchain = self.toolchain

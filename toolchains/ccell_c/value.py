@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from ccellkernel.clike import Value, trailing_value
+from ccellkernel.toolkit.clike import Value, trailing_value
 
 __all__ = [
     "DEFINITION",

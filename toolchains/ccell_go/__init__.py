@@ -16,7 +16,7 @@ with Go's compiler and linker called directly (``direct.py``: 10 + 50 ms where `
 into the kernel's ``BuildCache`` keyed by the program's text, the archives it links and the Go
 toolchain's identity, so an unchanged cell builds nothing; a cell that only declares is compiled,
 not linked. Once a memory has compiled as a whole, a cell's program holds only the declarations its
-``main`` reaches (``ccellkernel.reach``; Go runs nothing for an unused function, type or constant,
+``main`` reaches (``ccellkernel.toolkit.reach``; Go runs nothing for an unused function, type or constant,
 and every ``var`` and ``init`` stays): with 300 remembered functions a trivial cell compiles what a
 cell in an empty notebook compiles. Anything else (cgo, ``//go:embed``, packages from outside the
 standard library, ``%flags``) goes through ``go build -trimpath`` (``go list -export`` for a cell
@@ -37,12 +37,12 @@ from typing import Any, ClassVar
 import tree_sitter
 import tree_sitter_go
 
-from ccellkernel import cache, reach
-from ccellkernel.errors import ToolchainNotFound
-from ccellkernel.memory import Fragment, Memory
-from ccellkernel.program import CellParts, Diagnostic, Origin, Program
-from ccellkernel.testing import TestPlan
-from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Project, Toolchain
+from ccellkernel.api.errors import ToolchainNotFound
+from ccellkernel.api.memory import Fragment, Memory
+from ccellkernel.api.program import CellParts, Diagnostic, Origin, Program
+from ccellkernel.api.testing import TestPlan
+from ccellkernel.api.toolchain import BuildContext, BuildResult, Compiler, Project, Toolchain
+from ccellkernel.toolkit import content, reach
 
 from . import direct, names, project, tests, value
 from . import prune as pruning
@@ -120,7 +120,7 @@ class GoToolchain(Toolchain):
     def _render(self, memory: Memory, cell: CellParts, prune: bool) -> Program:
         signature = reach.signature(memory)
         shown = memory
-        if prune and len(memory) and cache.key(self._identity, signature) in self._good:
+        if prune and len(memory) and content.key(self._identity, signature) in self._good:
             shown = pruning.needed(self._language, memory, cell)
         pruned = len(shown) < len(memory)
         notes: dict[str, object] = {"memory": signature, "pruned": pruned, "cell": pruning.current_cell(cell)}
@@ -168,8 +168,8 @@ class GoToolchain(Toolchain):
     def install(self) -> GoInstall:
         if self._install is None:
             install = find_go()
-            self._fingerprint = cache.fingerprint(*install.files())
-            self._identity = cache.key(install.version, self._fingerprint)
+            self._fingerprint = content.fingerprint(*install.files())
+            self._identity = content.key(install.version, self._fingerprint)
             self._install = install
         return self._install
 
@@ -177,7 +177,7 @@ class GoToolchain(Toolchain):
         """The Go toolchain, found anew if its files changed since (upgraded while the kernel runs):
         its identity changes, and with it every key, so nothing built by the old one is used."""
         install = self.install()
-        if cache.fingerprint(*install.files()) != self._fingerprint:
+        if content.fingerprint(*install.files()) != self._fingerprint:
             self._install = self._std = self._direct = None
             install = self.install()
         return install
@@ -190,7 +190,7 @@ class GoToolchain(Toolchain):
         outer = program
         self._refresh()
         self._relabel = None
-        good = cache.key(self._identity, str(program.data.get("memory", "")))
+        good = content.key(self._identity, str(program.data.get("memory", "")))
         if program.data.get("pruned") and (ctx.flags or good not in self._good):
             full = program.data["full"]
             assert callable(full)

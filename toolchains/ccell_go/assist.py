@@ -17,24 +17,22 @@ import os
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ccellkernel.assist import (
-    Assistant,
-    Completions,
-    EditPoint,
-    Inspection,
+from ccellkernel.api.editor import Completions, EditPoint, Inspection
+from ccellkernel.api.errors import ToolchainNotFound
+from ccellkernel.toolkit.lsp import (
     LanguageServer,
     LspAssistant,
+    PreparedAssistant,
     Unanswered,
+    hover_text,
+    markdown_to_plain,
 )
-from ccellkernel.assist.lsp import hover_text, markdown_to_plain
-from ccellkernel.assist.process import LOG, SHIELD, executable
-from ccellkernel.errors import ToolchainNotFound
+from ccellkernel.toolkit.process import LOG, SHIELD, executable
 
 from .gocmd import OFFLINE, GoInstall
 
@@ -123,35 +121,18 @@ def helper_environment(install: GoInstall, workdir: Path) -> dict[str, str]:
     return env
 
 
-class GoAssistant(Assistant):
+class GoAssistant(PreparedAssistant):
     """Completion and hover from the Go helper; ``go doc`` for inspection."""
 
     name = "go-assist"
 
     def __init__(self, toolchain: GoToolchain, root: Path) -> None:
+        super().__init__()
         self.toolchain = toolchain
         self.root = root
-        self._lock = threading.Lock()
-        self._started = False
-        self._server: LspAssistant | None = None
         self._install: GoInstall | None = None
-        self._closed = False
-        self._prepared = threading.Event()  # _prepare has ended, with a server or without
 
-    def warm(self) -> None:
-        with self._lock:
-            if self._started:
-                return
-            self._started = True
-        threading.Thread(target=self._prepare, daemon=True).start()
-
-    def _prepare(self) -> None:
-        try:
-            self._start_server()
-        finally:
-            self._prepared.set()
-
-    def _start_server(self) -> None:
+    def prepare(self) -> None:
         try:
             install = self.toolchain.install()
         except ToolchainNotFound:
@@ -170,31 +151,13 @@ class GoAssistant(Assistant):
             env=env,
             initialization_options={"packages": packages},
         )
-        assistant = LspAssistant(server, self.root)
-        assistant.client.warm()
-        with self._lock:
-            if self._closed:
-                assistant.close()
-                return
-            self._install, self._server = install, assistant
-
-    def ready(self, timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
-        server = self._ready(timeout)
-        return server is not None and server.ready(max(0.0, deadline - time.monotonic()))
+        self._install = install
+        self.adopt(LspAssistant(server, self.root))
 
     def _ready(self, timeout: float) -> LspAssistant | None:
         """The helper, once started; waits at most ``timeout`` for its start (built, launched)."""
-        self.warm()  # in case the kernel's warm-up did not run (a session used in-process)
-        self._prepared.wait(max(0.0, timeout))
-        return self._server
-
-    def close(self) -> None:
-        with self._lock:
-            self._closed = True
-            server = self._server
-        if server is not None:
-            server.close()
+        self.prepared(timeout)
+        return self.server
 
     def complete(self, point: EditPoint, timeout: float) -> Completions | None:
         deadline = time.monotonic() + timeout

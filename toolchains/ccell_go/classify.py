@@ -24,9 +24,9 @@ from types import MappingProxyType
 
 from tree_sitter import Language, Node, Tree
 
-from ccellkernel.memory import Declaration, Fragment
-from ccellkernel.program import CellParts
-from ccellkernel.syntax import descendants, node_text, parse
+from ccellkernel.api.memory import Declaration, Fragment
+from ccellkernel.api.program import CellParts
+from ccellkernel.api.syntax import descendants, node_text, parse
 
 KEYWORDS = frozenset(
     """break case chan const continue default defer else fallthrough for func go goto if import
@@ -304,7 +304,8 @@ NAME_NODES = frozenset({"identifier", "type_identifier", "field_identifier", "pa
 
 
 def mentions(node: Node) -> frozenset[str]:
-    """Every name under ``node``, whatever it names (for ``ccellkernel.reach``: a superset of its uses)."""
+    """Every name under ``node``, whatever it names (for ``ccellkernel.toolkit.reach``: a superset of
+    its uses)."""
     found: set[str] = set()
     stack = [node]
     while stack:

@@ -24,8 +24,8 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-from ccellkernel.program import Program
-from ccellkernel.toolchain import BuildContext, BuildResult
+from ccellkernel.api.program import Program
+from ccellkernel.api.toolchain import BuildContext, BuildResult
 
 from .gocmd import GoInstall, StandardLibrary, parse_messages
 

@@ -17,9 +17,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ccellkernel.diagnostics import cell_of, unique
-from ccellkernel.errors import ToolchainNotFound
-from ccellkernel.program import Diagnostic, cell_position
+from ccellkernel.api.errors import ToolchainNotFound
+from ccellkernel.api.program import Diagnostic, cell_position
+from ccellkernel.toolkit.diagnostics import cell_of, unique
 
 # Builds never touch the network (no module proxy, no checksum database, no toolchain download)
 # and always use the module directory's own go.mod.

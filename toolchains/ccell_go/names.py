@@ -22,8 +22,8 @@ import re
 
 from tree_sitter import Language, Node
 
-from ccellkernel.program import Diagnostic
-from ccellkernel.syntax import node_text
+from ccellkernel.api.program import Diagnostic
+from ccellkernel.api.syntax import node_text
 
 from .classify import parse_go
 

@@ -1,4 +1,4 @@
-"""papermill parameters as Go package-level variables (``ccellkernel.parameters``): ``var n = 5``.
+"""papermill parameters as Go package-level variables (``ccellkernel.toolkit.parameters``): ``var n = 5``.
 
 | value | declaration |
 |---|---|
@@ -18,8 +18,8 @@ import re
 from collections.abc import Mapping
 from typing import ClassVar
 
-from ccellkernel.errors import ParameterError
-from ccellkernel.parameters import DeclarationTranslator, Shape, float_literal, unify, utf8_bytes
+from ccellkernel.api.errors import ParameterError
+from ccellkernel.toolkit.parameters import DeclarationTranslator, Shape, float_literal, unify, utf8_bytes
 
 INT64 = (-(2**63), 2**63 - 1)
 UINT64_MAX = 2**64 - 1

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from importlib import resources
 
-from ccellkernel.program import Program
-from ccellkernel.toolchain import Project
+from ccellkernel.api.program import Program
+from ccellkernel.api.toolchain import Project
 
 from .direct import DISPLAY
 from .render import SOURCE

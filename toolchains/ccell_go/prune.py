@@ -2,7 +2,7 @@
 
 Go runs nothing for a function, type or constant that nothing uses, so once a memory has compiled
 as a whole (``GoToolchain`` keeps the signatures of those), a cell's program leaves the rest out
-(``ccellkernel.reach``): with 300 remembered functions a trivial cell compiles what a cell of an empty
+(``ccellkernel.toolkit.reach``): with 300 remembered functions a trivial cell compiles what a cell of an empty
 notebook compiles. Every ``var`` (its initializer runs at start) and ``init`` stays, and a method
 stays with its type.
 """
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import tree_sitter
 
-from ccellkernel import reach
-from ccellkernel.memory import Declaration, Memory
-from ccellkernel.program import CellParts
+from ccellkernel.api.memory import Declaration, Memory
+from ccellkernel.api.program import CellParts
+from ccellkernel.toolkit import reach
 
 from .classify import is_init, mentions, parse_go
 

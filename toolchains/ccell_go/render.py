@@ -24,8 +24,8 @@ from collections.abc import Callable, Iterable
 
 from tree_sitter import Language, Node
 
-from ccellkernel.memory import Declaration, Fragment, Memory
-from ccellkernel.program import CellParts, Origin, Program, ProgramWriter, cell_label
+from ccellkernel.api.memory import Declaration, Fragment, Memory
+from ccellkernel.api.program import CellParts, Origin, Program, ProgramWriter, cell_label
 
 from .classify import default_name, items, parse_go, references
 from .gocmd import StandardLibrary

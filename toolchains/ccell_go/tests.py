@@ -15,9 +15,9 @@ from collections.abc import Callable, Sequence
 
 from tree_sitter import Language
 
-from ccellkernel.memory import Memory
-from ccellkernel.program import CellParts
-from ccellkernel.testing import TestCase, TestOutcome, TestPlan, TestReader
+from ccellkernel.api.memory import Memory
+from ccellkernel.api.program import CellParts
+from ccellkernel.api.testing import TestCase, TestOutcome, TestPlan, TestReader
 
 from .gocmd import StandardLibrary
 from .render import render_program

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 
 from tree_sitter import Language
 
-from ccellkernel.memory import Fragment, Memory
-from ccellkernel.syntax import node_text
+from ccellkernel.api.memory import Fragment, Memory
+from ccellkernel.api.syntax import node_text
 
 from .classify import items, parse_go
 

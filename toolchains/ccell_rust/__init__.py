@@ -14,7 +14,7 @@ figures), when the toolchain ships the standard library as a shared object:
   comments left out), the compiler's identity and what it links with: an unchanged cell builds
   nothing, and a cell that only declares is checked (``--emit=metadata``) once;
 - once a memory has compiled as a whole, a cell's program holds only the items its ``main`` reaches
-  (``ccellkernel.reach``: Rust runs nothing before ``main``), so 300 remembered functions cost a
+  (``ccellkernel.toolkit.reach``: Rust runs nothing before ``main``), so 300 remembered functions cost a
   trivial cell nothing.
 
 ``%flags``, ``%test`` and what a library object cannot be are built as a whole program (``-C
@@ -41,12 +41,12 @@ from typing import Any, ClassVar
 import tree_sitter
 import tree_sitter_rust
 
-from ccellkernel import cache, reach
-from ccellkernel.errors import ToolchainNotFound
-from ccellkernel.memory import Fragment, Memory
-from ccellkernel.program import CellParts, Diagnostic, Program
-from ccellkernel.testing import TestPlan
-from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Project, Toolchain
+from ccellkernel.api.errors import ToolchainNotFound
+from ccellkernel.api.memory import Fragment, Memory
+from ccellkernel.api.program import CellParts, Diagnostic, Program
+from ccellkernel.api.testing import TestPlan
+from ccellkernel.api.toolchain import BuildContext, BuildResult, Compiler, Project, Toolchain
+from ccellkernel.toolkit import content, reach
 
 from . import loader, messages, names, project, tests
 from . import prune as pruning
@@ -123,7 +123,7 @@ class RustToolchain(Toolchain):
     def _render(self, memory: Memory, cell: CellParts, prune: bool) -> Program:
         signature = reach.signature(memory)
         shown = memory
-        if prune and len(memory) and cache.key(self._identity, signature) in self._good:
+        if prune and len(memory) and content.key(self._identity, signature) in self._good:
             shown = pruning.needed(self._language, memory, cell)
         program = render_program(self._language, shown, cell)
         notes: dict[str, object] = {"memory": signature, "pruned": len(shown) < len(memory)}
@@ -184,7 +184,7 @@ class RustToolchain(Toolchain):
 
     async def build(self, program: Program, ctx: BuildContext) -> BuildResult:
         runtime = await self._refresh(ctx)
-        good = cache.key(self._identity, str(program.data.get("memory", "")))
+        good = content.key(self._identity, str(program.data.get("memory", "")))
         if program.data.get("pruned") and (ctx.flags or ctx.tests or good not in self._good):
             full = program.data["full"]
             assert callable(full)
@@ -344,13 +344,13 @@ class RustToolchain(Toolchain):
         """The compiler and its runtime, found anew if their files changed (upgraded while the
         kernel runs): the identity changes, and with it every key, so nothing built before is used."""
         runtime = await self._runtime_for(ctx)
-        now = cache.fingerprint(*runtime.files)
+        now = content.fingerprint(*runtime.files)
         if self._fingerprint and now != self._fingerprint:
             self._compiler = self._runtime = self._ccell = self._loader = None
             runtime = await self._runtime_for(ctx)
-            now = cache.fingerprint(*runtime.files)
+            now = content.fingerprint(*runtime.files)
         self._fingerprint = now
-        self._identity = cache.key(self.find_compiler().version, now, runtime.dylib_dir or "")
+        self._identity = content.key(self.find_compiler().version, now, runtime.dylib_dir or "")
         return runtime
 
 

@@ -26,21 +26,13 @@ import os
 import re
 import shutil
 import subprocess
-import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ccellkernel.assist import (
-    Assistant,
-    CompletionItem,
-    Completions,
-    EditPoint,
-    Inspection,
-    LanguageServer,
-    LspAssistant,
-)
-from ccellkernel.assist.process import executable
+from ccellkernel.api.editor import CompletionItem, Completions, EditPoint, Inspection
+from ccellkernel.toolkit.lsp import LanguageServer, LspAssistant, PreparedAssistant
+from ccellkernel.toolkit.process import executable
 
 from . import infer
 from .declared import Local, local_items, strip_generics
@@ -90,56 +82,38 @@ def user_cache() -> Path | None:
     return Path(home) / ".cache" / "ccellkernel" if home else None
 
 
-class RustAssistant(Assistant):
+class RustAssistant(PreparedAssistant):
     name = "rust-docs"
+    answers_alone = True  # the standard library's documentation index, and the notebook's own items
 
     def __init__(self, toolchain: RustToolchain, root: Path) -> None:
+        super().__init__()
         self.toolchain = toolchain
         self.root = root
-        self._lock = threading.Lock()
-        self._started = False
-        self._ready = threading.Event()
         self.docs: StdDocs | None = None
-        self.analyzer: LspAssistant | None = None
-        self._closed = False
 
     # -- lifecycle ----------------------------------------------------------------------------------
 
-    def warm(self) -> None:
-        with self._lock:
-            if self._started:
-                return
-            self._started = True
-        threading.Thread(target=self._prepare, daemon=True).start()
-
-    def _prepare(self) -> None:
-        try:
-            sysroot = self._sysroot()
-            if sysroot is not None:
-                version = self.toolchain.find_compiler().version
-                self.docs = StdDocs.load(sysroot, version, user_cache())
-            analyzer = find_rust_analyzer()
-            if analyzer is not None and sysroot is not None:
-                project = {
-                    "sysroot": str(sysroot),
-                    "crates": [{"root_module": "main.rs", "edition": "2021", "deps": [], "cfg": []}],
-                }
-                server = LanguageServer(
-                    "rust-analyzer",
-                    (analyzer,),
-                    "rust",
-                    "main.rs",
-                    files={"rust-project.json": json.dumps(project)},
-                    initialization_options={"linkedProjects": [str(self.root / "rust-project.json")]},
-                )
-                with self._lock:
-                    if not self._closed:
-                        self.analyzer = LspAssistant(server, self.root)
-                        self.analyzer.client.warm()
-        except Exception:  # editor help is optional: tree-sitter still answers
-            pass
-        finally:
-            self._ready.set()
+    def prepare(self) -> None:
+        sysroot = self._sysroot()
+        if sysroot is not None:
+            version = self.toolchain.find_compiler().version
+            self.docs = StdDocs.load(sysroot, version, user_cache())
+        analyzer = find_rust_analyzer()
+        if analyzer is not None and sysroot is not None:
+            project = {
+                "sysroot": str(sysroot),
+                "crates": [{"root_module": "main.rs", "edition": "2021", "deps": [], "cfg": []}],
+            }
+            server = LanguageServer(
+                "rust-analyzer",
+                (analyzer,),
+                "rust",
+                "main.rs",
+                files={"rust-project.json": json.dumps(project)},
+                initialization_options={"linkedProjects": [str(self.root / "rust-project.json")]},
+            )
+            self.adopt(LspAssistant(server, self.root))
 
     def _sysroot(self) -> Path | None:
         compiler = self.toolchain.find_compiler()
@@ -156,42 +130,24 @@ class RustAssistant(Assistant):
             return None
         return Path(done.stdout.strip()) if done.returncode == 0 and done.stdout.strip() else None
 
-    def close(self) -> None:
-        with self._lock:
-            self._closed = True
-            analyzer, self.analyzer = self.analyzer, None
-        if analyzer is not None:
-            analyzer.close()
-
-    def ready(self, timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
-        if not self._wait(timeout):
-            return False
-        analyzer = self.analyzer
-        return analyzer is None or analyzer.ready(max(0.0, deadline - time.monotonic()))
-
-    def _wait(self, timeout: float) -> bool:
-        self.warm()
-        return self._ready.wait(max(0.0, timeout))
-
     # -- requests -------------------------------------------------------------------------------------
 
     def complete(self, point: EditPoint, timeout: float) -> Completions | None:
         deadline = time.monotonic() + timeout
-        if not self._wait(timeout):
+        if not self.prepared(timeout):
             return self._complete_from_docs(point)  # the notebook's own items need no docs
-        if self.analyzer is not None:
-            answer = self.analyzer.complete(point, deadline - time.monotonic())
+        if self.server is not None:
+            answer = self.server.complete(point, deadline - time.monotonic())
             if answer is not None and answer.items:
                 return answer
         return self._complete_from_docs(point)
 
     def inspect(self, point: EditPoint, detail: int, timeout: float) -> Inspection | None:
         deadline = time.monotonic() + timeout
-        if not self._wait(timeout):
+        if not self.prepared(timeout):
             return None
-        if self.analyzer is not None:
-            answer = self.analyzer.inspect(point, detail, deadline - time.monotonic())
+        if self.server is not None:
+            answer = self.server.inspect(point, detail, deadline - time.monotonic())
             if answer is not None:
                 return answer
         return self._inspect_from_docs(point, detail)

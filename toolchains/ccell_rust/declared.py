@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
-from ccellkernel.syntax import node_text, parse
+from ccellkernel.api.syntax import node_text, parse
 
 
 @dataclass

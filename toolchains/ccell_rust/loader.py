@@ -28,9 +28,9 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from ccellkernel.cache import Entry
-from ccellkernel.program import Diagnostic, Program
-from ccellkernel.toolchain import BuildContext, BuildResult
+from ccellkernel.api.build import Entry
+from ccellkernel.api.program import Diagnostic, Program
+from ccellkernel.api.toolchain import BuildContext, BuildResult
 
 Explain = Callable[[str, Program, str], "tuple[list[Diagnostic], str]"]
 

@@ -17,9 +17,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
 
-from ccellkernel.diagnostics import unique
-from ccellkernel.memory import Fragment
-from ccellkernel.program import Diagnostic, Program, cell_position
+from ccellkernel.api.memory import Fragment
+from ccellkernel.api.program import Diagnostic, Program, cell_position
+from ccellkernel.toolkit.diagnostics import unique
 
 SOURCE = "main.rs"
 # rustc's closing remarks, not diagnostics of the program.
@@ -197,7 +197,7 @@ def _diagnostic(
     origin = program.origin(line)
     if origin is None:
         return Diagnostic(severity, text)
-    # rustc counts characters; the caret (ccellkernel.diagnostics.excerpt) counts bytes.
+    # rustc counts characters; the caret (ccellkernel.toolkit.diagnostics.excerpt) counts bytes.
     before = lines[line - 1][: max(0, column - 1)] if line <= len(lines) else ""
     return Diagnostic(severity, text, origin.cell, origin.line, len(before.encode("utf-8")) + 1)
 

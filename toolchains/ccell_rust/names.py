@@ -23,8 +23,8 @@ import re
 
 from tree_sitter import Language, Node
 
-from ccellkernel.program import Diagnostic
-from ccellkernel.syntax import node_text, parse
+from ccellkernel.api.program import Diagnostic
+from ccellkernel.api.syntax import node_text, parse
 
 # Traits the compiler gives a type by itself: no cell implements them.
 AUTO_TRAITS = frozenset("Send Sync Sized Unpin".split())

@@ -1,4 +1,4 @@
-"""papermill parameters as Rust constants (``ccellkernel.parameters``): ``const n: i64 = 5;``.
+"""papermill parameters as Rust constants (``ccellkernel.toolkit.parameters``): ``const n: i64 = 5;``.
 
 | value | declaration |
 |---|---|
@@ -19,8 +19,8 @@ import re
 from collections.abc import Mapping
 from typing import ClassVar
 
-from ccellkernel.errors import ParameterError
-from ccellkernel.parameters import DeclarationTranslator, Shape, float_literal, unify
+from ccellkernel.api.errors import ParameterError
+from ccellkernel.toolkit.parameters import DeclarationTranslator, Shape, float_literal, unify
 
 INT64 = (-(2**63), 2**63 - 1)
 UINT64_MAX = 2**64 - 1

@@ -14,8 +14,8 @@ import json
 from collections.abc import Sequence
 from importlib import resources
 
-from ccellkernel.program import Program
-from ccellkernel.toolchain import Project
+from ccellkernel.api.program import Program
+from ccellkernel.api.toolchain import Project
 
 SOURCE = "src/main.rs"
 

@@ -2,7 +2,7 @@
 
 Rust runs nothing before ``main``, so an item nothing uses changes nothing but the time it takes to
 compile. Once a memory has compiled as a whole (``RustToolchain`` keeps the signatures of those), a
-cell's program leaves the rest out (``ccellkernel.reach``): with 300 remembered functions a trivial
+cell's program leaves the rest out (``ccellkernel.toolkit.reach``): with 300 remembered functions a trivial
 cell compiles what a cell of an empty notebook compiles.
 """
 
@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import tree_sitter
 
-from ccellkernel import reach
-from ccellkernel.memory import Declaration, Memory
-from ccellkernel.program import CellParts
-from ccellkernel.syntax import parse
+from ccellkernel.api.memory import Declaration, Memory
+from ccellkernel.api.program import CellParts
+from ccellkernel.api.syntax import parse
+from ccellkernel.toolkit import reach
 
 from .split import mentions
 

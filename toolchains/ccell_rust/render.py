@@ -24,9 +24,9 @@ from importlib import resources
 
 from tree_sitter import Language, Node, Query, QueryCursor
 
-from ccellkernel.memory import Fragment, Memory
-from ccellkernel.program import CellParts, Origin, Program, ProgramWriter, cell_label
-from ccellkernel.syntax import parse, piece
+from ccellkernel.api.memory import Fragment, Memory
+from ccellkernel.api.program import CellParts, Origin, Program, ProgramWriter, cell_label
+from ccellkernel.api.syntax import parse, piece
 
 from .split import CRATE_LEVEL, NAMED_ITEMS
 

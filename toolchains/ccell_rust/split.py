@@ -22,9 +22,9 @@ from types import MappingProxyType
 
 from tree_sitter import Language, Node
 
-from ccellkernel.memory import Declaration, Fragment, Memory
-from ccellkernel.program import CellParts
-from ccellkernel.syntax import CLOSERS, OPENERS, fragment_between, leaves, node_text, parse
+from ccellkernel.api.memory import Declaration, Fragment, Memory
+from ccellkernel.api.program import CellParts
+from ccellkernel.api.syntax import CLOSERS, OPENERS, fragment_between, leaves, node_text, parse
 
 from .names import use_names
 
@@ -209,7 +209,7 @@ _EXPORTED = re.compile(
 
 
 def mentions(node: Node) -> frozenset[str]:
-    """Every name under ``node``, whatever it names (for ``ccellkernel.reach``)."""
+    """Every name under ``node``, whatever it names (for ``ccellkernel.toolkit.reach``)."""
     found: set[str] = set()
     stack = [node]
     while stack:
@@ -222,7 +222,7 @@ def mentions(node: Node) -> frozenset[str]:
 
 
 def _reach(node: Node, decl: Declaration, fragment: Fragment) -> dict[str, object]:
-    """What ``ccellkernel.reach`` needs: the names a use of which needs the item (an ``impl``, a
+    """What ``ccellkernel.toolkit.reach`` needs: the names a use of which needs the item (an ``impl``, a
     ``trait``: the types and the trait of its header and the functions it defines, so that a method
     call keeps it), the names it mentions, and whether it is always needed."""
     defines = set(decl.keys)

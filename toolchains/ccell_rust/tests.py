@@ -13,10 +13,10 @@ from collections.abc import Sequence
 
 from tree_sitter import Language, Node
 
-from ccellkernel.memory import Memory
-from ccellkernel.program import CellParts
-from ccellkernel.syntax import node_text, parse
-from ccellkernel.testing import TestCase, TestOutcome, TestPlan, TestReader
+from ccellkernel.api.memory import Memory
+from ccellkernel.api.program import CellParts
+from ccellkernel.api.syntax import node_text, parse
+from ccellkernel.api.testing import TestCase, TestOutcome, TestPlan, TestReader
 
 from .render import render
 

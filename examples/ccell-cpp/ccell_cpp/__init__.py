@@ -1,8 +1,8 @@
 """C++ for ccellkernel: a third-party toolchain plugin, and the example to copy for your own language.
 
 It registers under the entry-point group ``ccellkernel.toolchains`` (see ``pyproject.toml``) and
-uses only the public core: ``ccellkernel.toolchain`` (the base class), ``ccellkernel.program``
-(``ProgramWriter``, ``order_by_uses``), ``ccellkernel.memory``, ``ccellkernel.diagnostics`` and
+uses only the public core: ``ccellkernel.api.toolchain`` (the base class), ``ccellkernel.api.program``
+(``ProgramWriter``, ``order_by_uses``), ``ccellkernel.api.memory``, ``ccellkernel.toolkit.diagnostics`` and
 ``ccellkernel.live`` (the live program's ``Support``).
 
 - ``split.py`` sorts a cell's top-level nodes (tree-sitter-cpp) into declarations with keys and
@@ -14,10 +14,10 @@ uses only the public core: ``ccellkernel.toolchain`` (the base class), ``ccellke
   ``%flags`` choose another standard, linked with ``prelude.cpp`` (line-buffered stdio);
 - rich output: ``include/ccell.hpp`` is this plugin's own binding of the core's display channel
   (``ccell::html``, ``ccell::png``...), on every cell's include path; a cell's last expression without
-  its ``;`` is passed to ``ccell::value``, which the core shows as ``Out[n]`` (``ccellkernel.clike``
+  its ``;`` is passed to ``ccell::value``, which the core shows as ``Out[n]`` (``ccellkernel.toolkit.clike``
   finds the expression).
 - ``CppToolchain.project_files`` exports the program (``%%export``, nbconvert) as ``NAME.cpp`` and
-  a Makefile, with ``ccellkernel.gnu.make_project``;
+  a Makefile, with ``ccellkernel.toolkit.gnu.make_project``;
 - ``CppToolchain.live_support`` makes the notebook one live program (``ccellkernel.live``): each cell
   a shared object loaded into one process, written by ``units.py`` (globals: ``variables.py``); the
   cell's statements, here and there, by ``body.py``.
@@ -35,13 +35,13 @@ from typing import Any, ClassVar
 import tree_sitter
 import tree_sitter_cpp
 
-from ccellkernel.assist.clangd import ClangdAssistant, find_clangd
-from ccellkernel.diagnostics import parse_gnu
-from ccellkernel.gnu import compile_only, find_compiler, line_directives, make_project
-from ccellkernel.memory import Declaration, Fragment, Memory
-from ccellkernel.program import CellParts, Program, ProgramWriter, order_by_uses
-from ccellkernel.syntax import bracket_depth, parse
-from ccellkernel.toolchain import BuildContext, BuildResult, Compiler, Project, Toolchain
+from ccellkernel.api.memory import Declaration, Fragment, Memory
+from ccellkernel.api.program import CellParts, Program, ProgramWriter, order_by_uses
+from ccellkernel.api.syntax import bracket_depth, parse
+from ccellkernel.api.toolchain import BuildContext, BuildResult, Compiler, Project, Toolchain
+from ccellkernel.toolkit.clangd import ClangdAssistant, find_clangd
+from ccellkernel.toolkit.diagnostics import parse_gnu
+from ccellkernel.toolkit.gnu import compile_only, find_compiler, line_directives, make_project
 
 from .body import not_printable, write_body
 from .split import split_cell

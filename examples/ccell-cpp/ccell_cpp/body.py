@@ -1,7 +1,7 @@
 """A cell's statements as one function: ``main`` of a whole program, or a live unit's entry.
 
 The last expression without its ``;`` is passed to ``ccell::value`` (``include/ccell.hpp``), which
-the core shows as ``Out[n]``; ``ccellkernel.clike`` finds the expression. ``(x, nothing{})`` is
+the core shows as ``Out[n]``; ``ccellkernel.toolkit.clike`` finds the expression. ``(x, nothing{})`` is
 ``x``, or ``nothing`` when ``x`` is void, so a void call ends a cell as quietly as before.
 """
 
@@ -11,10 +11,10 @@ from collections.abc import Sequence
 
 import tree_sitter
 
-from ccellkernel.clike import trailing_value
-from ccellkernel.memory import Fragment
-from ccellkernel.program import Diagnostic, ProgramWriter
-from ccellkernel.toolchain import BuildResult
+from ccellkernel.api.memory import Fragment
+from ccellkernel.api.program import Diagnostic, ProgramWriter
+from ccellkernel.api.toolchain import BuildResult
+from ccellkernel.toolkit.clike import trailing_value
 
 __all__ = ["NOT_PRINTABLE", "not_printable", "write_body"]
 

@@ -34,9 +34,9 @@ from types import MappingProxyType
 
 from tree_sitter import Language, Node
 
-from ccellkernel.memory import Declaration, Fragment
-from ccellkernel.program import CellParts
-from ccellkernel.syntax import fragment_between, leaves, node_text, parse
+from ccellkernel.api.memory import Declaration, Fragment
+from ccellkernel.api.program import CellParts
+from ccellkernel.api.syntax import fragment_between, leaves, node_text, parse
 
 TAGS = {
     "class_specifier": "class",

@@ -42,14 +42,14 @@ from pathlib import Path
 
 import tree_sitter
 
-from ccellkernel import cache
-from ccellkernel.diagnostics import parse_gnu
-from ccellkernel.gnu import begin_ahead, compiler_version, finish_ahead, line_directives
-from ccellkernel.live import CODE, DATA, HEADER, INCLUDE, Support, Unit, UnitRequest, label_name
-from ccellkernel.memory import Declaration, Fragment, Memory
-from ccellkernel.program import Diagnostic, ProgramWriter, order_by_uses
-from ccellkernel.syntax import leaves, node_text, parse
-from ccellkernel.toolchain import BuildContext, BuildResult
+from ccellkernel.api.live import CODE, DATA, HEADER, INCLUDE, Support, Unit, UnitRequest, label_name
+from ccellkernel.api.memory import Declaration, Fragment, Memory
+from ccellkernel.api.program import Diagnostic, ProgramWriter, order_by_uses
+from ccellkernel.api.syntax import leaves, node_text, parse
+from ccellkernel.api.toolchain import BuildContext, BuildResult
+from ccellkernel.toolkit import content
+from ccellkernel.toolkit.diagnostics import parse_gnu
+from ccellkernel.toolkit.gnu import begin_ahead, compiler_version, finish_ahead, line_directives
 
 from . import variables
 from .body import not_printable, write_body
@@ -71,7 +71,7 @@ class CppUnits(Support):
     def __init__(self, toolchain) -> None:  # type: ignore[no-untyped-def]
         self.toolchain = toolchain
         self.language: tree_sitter.Language = toolchain.grammar()
-        self._identity: cache.CompilerIdentity | None = None
+        self._identity: content.CompilerIdentity | None = None
 
     def available(self) -> str | None:
         if not os.path.isdir("/proc/self"):
@@ -82,7 +82,7 @@ class CppUnits(Support):
     def identity(self) -> str:
         if self._identity is None:
             compiler = self.toolchain.find_compiler()
-            self._identity = cache.CompilerIdentity(compiler.argv, compiler_version)
+            self._identity = content.CompilerIdentity(compiler.argv, compiler_version)
         return self._identity.current()
 
     def role(self, decl: Declaration) -> str:
@@ -228,7 +228,7 @@ class CppUnits(Support):
         return not_printable(built, text, unit.program.data.get("value"))
 
     def dependencies(self, output: Path) -> list[Path]:
-        return cache.make_dependencies(output.with_suffix(".d"))
+        return content.make_dependencies(output.with_suffix(".d"))
 
     async def build_host(self, ctx: BuildContext, source: Path, output: Path) -> BuildResult:
         """The host is C: compiled as C by the C++ driver, which links the C++ runtime, with the

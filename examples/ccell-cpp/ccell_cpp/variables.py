@@ -35,7 +35,7 @@ from functools import lru_cache
 import tree_sitter
 import tree_sitter_cpp
 
-from ccellkernel.syntax import descendants, node_text, parse
+from ccellkernel.api.syntax import descendants, node_text, parse
 
 __all__ = ["PREAMBLE", "Variable", "check", "declare", "define", "label", "lives", "type_of", "variables"]
 

@@ -4,7 +4,7 @@
  * - stdio: a pipe would make stdout fully buffered, so output would arrive only at the end and a
  *   prompt printed before scanf would never show. stdout and stdin are line-buffered (glibc flushes
  *   a line-buffered stdout before it reads a line-buffered stdin).
- * - the display channel (ccellkernel/display.py has the frame format): <ccell.h>'s functions, and the
+ * - the display channel (ccellkernel/api/display.py has the frame format): <ccell.h>'s functions, and the
  *   value of a cell's last expression (Out[n]).
  * - crashes: on SIGSEGV, SIGBUS, SIGFPE, SIGILL or SIGABRT the stack's addresses and the process's
  *   memory map go to the kernel as a crash report (the kernel names the cells' lines with addr2line),
