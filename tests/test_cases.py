@@ -28,7 +28,6 @@ default (no weak Rust declaration, no group in C).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -36,7 +35,6 @@ from cells import Cells
 from fixture_cases import CELL, FixtureCases, check_runs_alone, check_statements_and_main
 
 from ccellkernel.plugins import load_toolchain
-from ccellkernel.session import Session
 
 
 @dataclass(frozen=True)
@@ -45,15 +43,13 @@ class Language:
 
     name: str
     cases: FixtureCases
-    # a conftest fixture (a fresh session per test) or this module's (one session, reset before each case)
-    cells: str
-    shared: bool = False
+    cells: str  # the conftest fixture of its session, with nothing remembered
 
 
 LANGUAGES = (
     Language("c", FixtureCases("c", ".c"), "c_cells"),
     Language("go", FixtureCases("go", ".go"), "go_cells"),  # on the module's warmed-up toolchain
-    Language("rust", FixtureCases("rust", ".rs"), "rust_cells", shared=True),
+    Language("rust", FixtureCases("rust", ".rs"), "rust_cells"),  # the module's one session, reset
 )
 
 
@@ -66,19 +62,9 @@ def every(which: str) -> list[pytest.ParameterSet]:
     ]
 
 
-@pytest.fixture(scope="module")
-def rust_cells(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cells]:
-    """One Rust session for the module (each case resets its memory)."""
-    session = Session(load_toolchain("rust"), cwd=tmp_path_factory.mktemp("rust-cases"))
-    yield Cells(session)
-    session.close()
-
-
 def cells_for(language: Language, request: pytest.FixtureRequest) -> Cells:
     """The language's session, with an empty memory."""
     cells: Cells = request.getfixturevalue(language.cells)
-    if language.shared:
-        cells.ok("%reset")
     return cells
 
 
@@ -123,11 +109,6 @@ def test_split(language, name):
     check_statements_and_main(parts, expected)
 
 
-@pytest.mark.parametrize(("language", "name"), every("compiling"))
-def test_compiles_alone(language, name, request):
-    check_runs_alone(cells_for(language, request), *language.cases.load(name))
-
-
 @pytest.mark.parametrize(("language", "name"), every("failing"))
 def test_fails_alone_without_changing_memory(language, name, request):
     cells = cells_for(language, request)
@@ -136,3 +117,8 @@ def test_fails_alone_without_changing_memory(language, name, request):
     assert err.ename == "CompileError"
     assert err.evalue.startswith(f"Cell In[{cells.count}], line "), err.evalue
     assert cells.keys() == []
+
+
+@pytest.mark.parametrize(("language", "name"), every("compiling"))
+def test_compiles_alone(language, name, request):
+    check_runs_alone(cells_for(language, request), *language.cases.load(name))
