@@ -1,9 +1,10 @@
 """What every ccell kernel adds to the Jupyter project's conformance suite (jupyter_kernel_test).
 
-``KernelConformance`` is a mixin, not a test case: each language's test module combines it with
-``jupyter_kernel_test.KernelTests`` and gives the samples below (pytest collects only those classes)::
+``KernelConformance`` is a mixin, not a test case: test_conformance.py combines it with
+``jupyter_kernel_test.KernelTests`` once per language, with that language's samples from its table
+(pytest collects only those classes)::
 
-    class CCellCKernelTests(KernelConformance, jupyter_kernel_test.KernelTests): ...
+    CCellCKernelTests = kernel_tests("c")  # (KernelConformance, KernelTests) with the C samples
 
 The suite skips the tests whose samples are left empty, so every language gives them all: its own
 ``execute_result`` (``Out[n]``), ``display_data``, ``clear_output``, inspect and pager tests run with each

@@ -1,8 +1,7 @@
 """The cell-splitting cases of tests/fixtures/LANGUAGE/: one cell per ``NAME.EXT`` and its ``NAME.json``.
 
-Each language's test module (test_c_cases.py, test_go_cases.py, test_rust_cases.py) describes the
-JSON it reads and compares the declarations its toolchain makes; what is the same for every language
-is here: finding and loading the cases, and the checks on statements, main and a run of the cell alone.
+test_cases.py describes the JSON and compares the declarations each toolchain makes; here are finding
+and loading one language's cases, and the checks on statements, main and a run of the cell alone.
 """
 
 from __future__ import annotations

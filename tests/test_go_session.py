@@ -1,4 +1,5 @@
-"""The Go cell model (CELL_MODEL.md) through a real Session and the real go command, without Jupyter."""
+"""The Go cell model (CELL_MODEL.md) through a real Session and the real go command, without Jupyter:
+what only Go has (what every language does: test_session.py)."""
 
 from __future__ import annotations
 
@@ -21,42 +22,6 @@ from ccellkernel.notebook.session import Session
 def rendered(go: Toolchain, memory: Memory, code: str) -> str:
     """The program ``code`` would run as, on top of ``memory``."""
     return go.render(memory, go.split(code, 99)).text
-
-
-# -- 1. a notebook is one program ----------------------------------------------------------------
-
-
-def test_globals_start_fresh_in_every_run(go_cells):
-    go_cells.ok('import "fmt"\nvar counter = 10')
-    assert go_cells.ok("counter++; fmt.Println(counter)") == "11\n"
-    assert go_cells.ok("counter++; fmt.Println(counter)") == "11\n"
-
-
-def test_declaration_only_cell_is_checked_not_run(go_cells):
-    # the initializer would print if the cell ran
-    assert go_cells.ok('var noisy = func() int { fmt.Println("initialised"); return 1 }()') == ""
-    assert go_cells.ok("fmt.Println(noisy)") == "initialised\n1\n"
-    # a declaration-only cell still shows its errors at once (other than names declared later)
-    err = go_cells.fails('func alsoDeclared() int { return "text" }')
-    assert isinstance(err, CompileError)
-    assert err.evalue.startswith(f'Cell In[{go_cells.count}], line 1: error: cannot use "text"')
-
-
-def test_broken_cell_leaves_memory_unchanged(go_cells):
-    go_cells.ok("func f() int { return 1 }")
-    err = go_cells.fails('func f() int { return "one" }')
-    assert isinstance(err, CompileError)
-    assert err.evalue.startswith('Cell In[2], line 1: error: cannot use "one"')
-    assert err.traceback[1:] == ['    func f() int { return "one" }', "                          ^"]
-    assert go_cells.ok("fmt.Println(f())") == "1\n"
-
-
-def test_error_in_a_remembered_cell_names_that_cell(go_cells):
-    go_cells.ok("type P struct{ X int }")
-    go_cells.ok("func getX(p P) int {\n\treturn p.X\n}")
-    err = go_cells.fails("type P struct{ Y int }")
-    assert err.evalue.startswith("Cell In[2], line 2: error: p.X undefined"), err.evalue
-    assert go_cells.ok("fmt.Println(getX(P{4}))") == "4\n"
 
 
 # -- 2. keys -------------------------------------------------------------------------------------
@@ -169,26 +134,6 @@ def test_columns_survive_guards_and_wide_characters(go_cells):
     assert err.traceback[1:] == ['    x := "é"; fmt.Println(x, missing)', "                             ^"]
 
 
-def test_double_percent_body_runs_unchanged(go_cells):
-    go_cells.ok('import "fmt"\nvar kept = 1')
-    code = "type local struct{ n int }\n%%\ntype point struct{ x int }\nv := point{2}\nfmt.Println(kept, v.x)"
-    assert go_cells.ok(code) == "1 2\n"
-    assert go_cells.keys() == ["fmt", "kept", "local"]
-
-
-def test_own_main_runs_and_is_not_remembered(go_cells):
-    assert go_cells.ok('func main() {\n\tfmt.Println("own main")\n}') == "own main\n"
-    assert go_cells.keys() == []
-    err = go_cells.fails('func main() {}\nfmt.Println("stray")')
-    assert "defines main and also has top-level statements" in err.evalue
-
-
-def test_exit_status_and_early_return(go_cells):
-    err = go_cells.fails('fmt.Println("before")\nos.Exit(3)')
-    assert isinstance(err, ExitStatus) and err.evalue == "exit status 3"
-    assert go_cells.ok('fmt.Println("a")\nreturn\nfmt.Println("b")') == "a\n"
-
-
 def test_panic_is_exit_status_2_with_frames_in_cells(go_cells):
     go_cells.ok("func at(xs []int, i int) int {\n\treturn xs[i]\n}")
     io, err = go_cells.run("xs := []int{1}\nfmt.Println(at(xs, 5))")
@@ -198,20 +143,6 @@ def test_panic_is_exit_status_2_with_frames_in_cells(go_cells):
     assert "\tCell In[1], line 2\n" in stderr, stderr
     assert "\tCell In[2], line 2\n" in stderr, stderr
     assert "ccell/" not in stderr and "+0x" not in stderr
-
-
-def test_stdin_is_read_with_fmt_scan(go_cells):
-    code = "var n int\nk, err := fmt.Scan(&n)\nfmt.Println(n*2, k, err)"
-    assert go_cells.ok("%%\n" + code, answers=["21"]) == "42 1 <nil>\n"
-    assert go_cells.ok("%%\n" + code) == "0 0 EOF\n"
-
-
-def test_flags_reach_go_build_and_args_reach_os_args(go_cells):
-    go_cells.ok('var version = "dev"')
-    go_cells.ok("%flags -ldflags=-X=main.version=v9")
-    assert go_cells.ok("fmt.Println(version)") == "v9\n"
-    go_cells.ok("%flags --clear\n%args one 'two words'")
-    assert go_cells.ok('fmt.Printf("%q\\n", os.Args[1:])') == '["one" "two words"]\n'
 
 
 # -- building -------------------------------------------------------------------------------------

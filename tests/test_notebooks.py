@@ -1,50 +1,164 @@
 """Notebooks run end to end with nbclient, as papermill and CI run them (no stdin, timeouts).
 
-The C tour is checked here; the Go and Rust tours in test_notebooks_go.py and test_notebooks_rust.py.
-Reading stdin at EOF and interrupting on a timeout are checked for every language here.
+Each language's example tour, reading stdin at EOF and interrupting on a timeout: one table each, a row
+per language. (Notebooks written for GoNB and evcxr: test_notebooks_peers.py.)
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from notebooks import check_rich_tour, errors, notebook, run, run_tour, stdout
+from notebooks import check_rich_tour, errors, notebook, run, run_tour, stderr, stdout
 
 pytestmark = pytest.mark.slow
 
 
-def test_c_tour_runs(tmp_path: Path) -> None:
-    cell_with = run_tour("c-tour.ipynb", "ccell-c", tmp_path, timeout=60)
+@dataclass(frozen=True)
+class Failure:
+    """A tour cell that fails (tagged raises-exception): one error, ``ename: evalue`` its first line."""
 
-    assert stdout(cell_with("7 squared")) == "7 squared is 49\nsqrt(2) = 1.414214\n"
-    assert stdout(cell_with("square(12)")) == "144\n"
-    assert stdout(cell_with("%s has")) == "hello, notebook has 15 characters; counter = 11\n"
-    assert stdout(cell_with('printf("counter = ')) == "counter = 12\n", "the live program keeps globals"
-    crash = cell_with("*nowhere = 1;")
-    [error] = errors(crash)
-    assert error.ename == "SIGSEGV"
-    assert any("globals and declarations as before" in line for line in error.traceback)
-    assert stdout(cell_with("counter is still")) == "counter is still 12\n"
-    assert stdout(cell_with("norm(p)")) == "|p| = 5\n"
+    text: str  # the cell whose source holds it
+    ename: str
+    evalue: str | None = None  # exactly (None: not checked)
+    starts: str = ""  # how the error's value starts; {n}: the cell's execution count
+    stdout: str | None = None  # what it printed first (None: not checked)
+    stderr: str = ""  # in its stderr; {n} as above
+    traceback: str = ""  # in a line of its traceback
 
-    broken = cell_with("undefined_variable")
-    [error] = errors(broken)
-    assert error.ename == "CompileError"
-    assert error.evalue.startswith(f"Cell In[{broken.execution_count}], line 2: error:"), error.evalue
-    assert error.traceback[0] == f"CompileError: {error.evalue}"
 
-    exits = cell_with("return 3;")
-    assert stdout(exits) == "row 0\nrow 1\nrow 2\n"
-    [error] = errors(exits)
-    assert (error.ename, error.evalue) == ("ExitStatus", "exit status 3")
+@dataclass(frozen=True)
+class Tour:
+    """An example tour notebook and what its cells must show."""
 
-    check_rich_tour(cell_with, "square(9) + 1", "82")
+    filename: str
+    kernel: str
+    timeout: int
+    stdout: Mapping[str, str]  # the cell whose source holds a text -> its whole stdout
+    failures: tuple[Failure, ...]
+    value: tuple[str, str]  # the cell showing a value as Out[n], and its text/plain
+    listed: tuple[str, ...]  # in %list at the end
+    unlisted: tuple[str, ...]  # not in it: what did not compile, a cell's own main, locals
+    waiting: Mapping[str, str] = field(default_factory=dict)  # a cell that waits for a name -> its stderr
+
+
+TOURS = [
+    pytest.param(
+        Tour(
+            "c-tour.ipynb",
+            "ccell-c",
+            60,
+            {
+                "7 squared": "7 squared is 49\nsqrt(2) = 1.414214\n",
+                "square(12)": "144\n",
+                "%s has": "hello, notebook has 15 characters; counter = 11\n",
+                'printf("counter = ': "counter = 12\n",  # the live program keeps globals
+                "counter is still": "counter is still 12\n",  # through the crash
+                "norm(p)": "|p| = 5\n",
+            },
+            (
+                Failure("*nowhere = 1;", "SIGSEGV", traceback="globals and declarations as before"),
+                Failure("undefined_variable", "CompileError", starts="Cell In[{n}], line 2: error:"),
+                Failure("return 3;", "ExitStatus", "exit status 3", stdout="row 0\nrow 1\nrow 2\n"),
+            ),
+            ("square(9) + 1", "82"),
+            ("square", "greeting", "counter", "Point", "norm", "<stdio.h>"),
+            ("broken",),
+        ),
+        id="c",
+    ),
+    pytest.param(
+        Tour(
+            "go-tour.ipynb",
+            "ccell-go",
+            120,  # the first cell may wait for a cold build cache
+            {
+                '"notebook"': "hello, NOTEBOOK\n",
+                "7 squared": "7 squared is 49\nsqrt(2) = 1.414214\n",
+                "p := Point{3, 4}": "(3, 4) has norm 5\n",
+                "&Point{1, 2}": "<1 2>\n",
+                "counter++": "counter = 11 Tuesday = 2\n",
+                "strings.Fields": "the-quick-brown-fox\n",
+                "type pair": "local type\n",
+                "func main()": "row 0\nrow 1\nrow 2\n",
+                "type Item string": "[waited]\n",
+            },
+            (
+                Failure('"forty-two"', "CompileError", starts="Cell In[{n}], line 2: error: cannot use"),
+                Failure("xs[len(xs)]", "ExitStatus", "exit status 2", stderr="Cell In[{n}], line 2"),
+                Failure("os.Exit(3)", "ExitStatus", "exit status 3", stdout="leaving early\n"),
+            ),
+            ('strings.Repeat("go", 3)', "gogogo"),
+            ("square", "Point.Norm", "Point.String", "counter", "Sunday, Monday, Tuesday", "strings"),
+            ("broken", "main", "pair"),
+            {"type Stack struct": "Stack, Stack.Push wait for: Item\n"},
+        ),
+        id="go",
+    ),
+    pytest.param(
+        Tour(
+            "rust-tour.ipynb",
+            "ccell-rust",
+            60,
+            {
+                "7 squared": "7 squared is 49\napple appears 2 times\n",
+                "p.norm()": "(3, 4) has norm 5; Point { x: 3.0, y: 4.0 }\n",
+                "Point { x: 1.0, y: 2.0 }": "<1.0 2.0>\n",
+                'println!("counter': "counter = 11\n",
+                'parse_all("1, 2, 3")': "sum = 6\n",
+                "return;": "row 0\nrow 1\nrow 2\n",
+                "own main": "a cell's own main: 16\n",
+                "local_helper": "local helper: 26\n",
+                "type Item": '["waited"]\n',
+            },
+            (
+                Failure(
+                    'parse_all("1, two, 3")', "ExitStatus", "exit status 1", stderr="Error: ParseIntError"
+                ),
+                Failure('square("seven")', "CompileError", starts="Cell In[{n}], line 2: error:"),
+                Failure("v[i]", "ExitStatus", "exit status 101", stderr="Cell In[{n}], line 3"),
+                Failure("process::exit(3)", "ExitStatus", "exit status 3"),
+            ),
+            ("collect::<Vec<i32>>()", "[1, 4, 9, 16, 25]"),
+            ("square", "Point", "impl Point", "impl fmt::Display for Point", "COUNTER", "std::fmt"),
+            ("broken", "main", "local_helper"),
+            {"struct Stack": "Stack, impl Stack wait for: Item\n"},
+        ),
+        id="rust",
+    ),
+]
+
+
+@pytest.mark.parametrize("tour", TOURS)
+def test_tour_runs(tmp_path: Path, tour: Tour) -> None:
+    cell_with = run_tour(tour.filename, tour.kernel, tmp_path, timeout=tour.timeout)
+
+    for text, printed in tour.stdout.items():
+        assert stdout(cell_with(text)) == printed, text
+    for text, printed in tour.waiting.items():
+        waiting = cell_with(text)
+        assert (stdout(waiting), errors(waiting)) == ("", [])
+        assert stderr(waiting) == printed
+    for failure in tour.failures:
+        cell = cell_with(failure.text)
+        [error] = errors(cell)
+        assert error.ename == failure.ename, failure.text
+        assert failure.evalue in (None, error.evalue), error.evalue
+        assert error.evalue.startswith(failure.starts.format(n=cell.execution_count)), error.evalue
+        assert error.traceback[0] == f"{error.ename}: {error.evalue}"
+        assert failure.stdout in (None, stdout(cell)), stdout(cell)
+        assert failure.stderr.format(n=cell.execution_count) in stderr(cell), stderr(cell)
+        assert any(failure.traceback in line for line in error.traceback), error.traceback
+
+    check_rich_tour(cell_with, *tour.value)
 
     listing = stdout(cell_with("%list"))
-    for key in ("square", "greeting", "counter", "Point", "norm", "<stdio.h>"):
+    for key in tour.listed:
         assert key in listing, key
-    assert "broken" not in listing, "a cell that did not compile is not remembered"
+    for absent in tour.unlisted:
+        assert absent not in listing, f"{absent} is not remembered"
 
 
 # Reading standard input under nbclient: (the cells, the timeout, {cell index: its stdout}).

@@ -1,4 +1,5 @@
-"""The Rust cell model (CELL_MODEL.md) through a real Session and the real rustc, without Jupyter."""
+"""The Rust cell model (CELL_MODEL.md) through a real Session and the real rustc, without Jupyter: what
+only Rust has (what every language does: test_session.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import asyncio
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,52 +22,10 @@ from ccellkernel.notebook.session import Session
 CELL_LINE = re.compile(r"Cell In\[(\d+)\], line (\d+)")
 
 
-@pytest.fixture(scope="module")
-def cells(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cells]:
-    """One Rust session for the module, numbering its cells like a notebook."""
-    session = Session(load_toolchain("rust"), cwd=tmp_path_factory.mktemp("rust-session"))
-    yield Cells(session)
-    session.close()
-
-
 @pytest.fixture
-def rust(cells: Cells) -> Cells:
-    """The module's session with nothing remembered, no flags, arguments or environment."""
-    cells.ok("%reset\n%flags --clear\n%args --clear\n%env --clear\n%env RUST_BACKTRACE=0")
-    return cells
-
-
-# -- 1. one program, fresh runs ----------------------------------------------------------------------
-
-
-def test_statics_start_fresh_in_every_run(rust: Cells) -> None:
-    rust.ok("use std::sync::atomic::{AtomicU32, Ordering};\nstatic COUNTER: AtomicU32 = AtomicU32::new(10);")
-    bump = 'COUNTER.fetch_add(1, Ordering::SeqCst);\nprintln!("{}", COUNTER.load(Ordering::SeqCst));'
-    assert rust.ok(bump) == "11\n"
-    assert rust.ok(bump) == "11\n"
-
-
-def test_declaration_only_cell_is_checked_not_linked(rust: Cells) -> None:
-    # Checking (--emit=metadata) does not link: a function no cell defines is fine until a cell runs.
-    io, err = rust.run(
-        'extern "C" {\n    fn ccell_nowhere() -> i32;\n}\nfn call() -> i32 { unsafe { ccell_nowhere() } }'
-    )
-    assert err is None and io.streams == [], io.streams
-    err = rust.fails('println!("{}", call());')
-    assert isinstance(err, CompileError)
-    assert "ccell_nowhere" in err.evalue, err.evalue
-    # ...and a declaration-only cell still shows its errors at once (other than names declared later)
-    err = rust.fails('fn also_declared() -> i32 { "text" }')
-    assert isinstance(err, CompileError)
-    assert err.evalue.startswith(f"Cell In[{rust.count}], line 1: error: mismatched types")
-
-
-def test_broken_cell_leaves_memory_unchanged(rust: Cells) -> None:
-    rust.ok("fn f() -> i32 { 1 }")
-    err = rust.fails('fn f() -> i32 { "one" }\nfn g() -> i32 { 2 }')
-    assert isinstance(err, CompileError)
-    assert rust.ok('println!("{}", f());') == "1\n"
-    assert isinstance(rust.fails('println!("{}", g());'), CompileError)
+def rust(rust_cells: Cells) -> Cells:
+    """The module's Rust session (conftest), with nothing remembered, no flags, arguments or environment."""
+    return rust_cells
 
 
 # -- 2. keys -----------------------------------------------------------------------------------------------
@@ -221,20 +179,8 @@ def test_main_returns_result_only_when_the_body_needs_it(rust: Cells) -> None:
         assert main_of(code).startswith("fn main() -> ::std::result::Result<"), code
 
 
-def test_bare_return_ends_the_body(rust: Cells) -> None:
-    code = (
-        'let skip = |n: i32| { if n == 1 { return; } println!("closure {}", n); };\n'
-        "skip(1);\nskip(2);\n"
-        'for i in 0..10 {\n    if i == 2 {\n        return\n    }\n    println!("{}", i);\n}\n'
-        'println!("not reached");'
-    )
-    assert rust.ok(code) == "closure 2\n0\n1\n"
-    assert rust.ok('%%\nfn local() -> i32 { return 4; }\nprintln!("{}", local());\nreturn;') == "4\n"
-
-
-def test_process_exit_and_panic_and_abort(rust: Cells) -> None:
-    err = rust.fails('println!("bye");\nstd::process::exit(3);')
-    assert isinstance(err, ExitStatus) and err.evalue == "exit status 3"
+def test_panic_and_stack_overflow_name_cells(rust: Cells) -> None:
+    # (process::exit and abort: test_session.py)
     rust.ok("fn pick(v: &[i32], i: usize) -> i32 {\n    v[i]\n}")
     helper = rust.count
     io, err = rust.run(
@@ -249,8 +195,6 @@ def test_process_exit_and_panic_and_abort(rust: Cells) -> None:
     assert "main.rs" not in stderr
     io, err = rust.run('println!("{}", pick(&[1], 5));')
     assert f"Cell In[{helper}], line 2" in io.text("stderr"), io.text("stderr")
-    err = rust.fails("std::process::abort();")
-    assert isinstance(err, ProgramSignal) and err.ename == "SIGABRT"
     io, err = rust.run('fn down(n: u64) -> u64 {\n    down(n + 1) + 1\n}\nprintln!("{}", down(0));')
     assert isinstance(err, ProgramSignal) and err.ename == "SIGABRT", err
     assert "overflowed its stack" in io.text("stderr")
@@ -272,29 +216,6 @@ def test_backtrace_frames_name_cells(rust: Cells) -> None:
     assert f"Cell In[{helper}], line 2" in stderr and f"Cell In[{helper}], line 3" in stderr, stderr
     assert f"Cell In[{rust.count}], line 1" in stderr, stderr
     assert "main.rs:" not in stderr, stderr
-
-
-def test_main_of_the_cell_runs_and_is_not_remembered(rust: Cells) -> None:
-    assert rust.ok('fn main() {\n    println!("own main");\n}') == "own main\n"
-    assert "main" not in rust.session.listing()
-    assert rust.ok('println!("statements again");') == "statements again\n"
-    err = rust.fails("fn main() {\n    std::process::exit(4);\n}")
-    assert isinstance(err, ExitStatus) and err.evalue == "exit status 4"
-
-
-def test_main_and_statements_in_one_cell_is_an_error(rust: Cells) -> None:
-    err = rust.fails('fn main() {}\nprintln!("stray");')
-    assert isinstance(err, CompileError)
-    assert "main" in err.evalue and "statement" in err.evalue
-
-
-def test_double_percent_body_items_are_locals(rust: Cells) -> None:
-    out = rust.ok(
-        'fn kept() -> i32 { 1 }\n%%\nfn local_only() -> i32 { 2 }\nprintln!("{} {}", kept(), local_only())'
-    )
-    assert out == "1 2\n"
-    assert isinstance(rust.fails('println!("{}", local_only());'), CompileError)
-    assert "kept" in rust.session.listing() and "local_only" not in rust.session.listing()
 
 
 def test_a_result_alias_of_the_notebook_does_not_break_main(rust: Cells) -> None:
@@ -322,15 +243,6 @@ def test_compile_error_points_at_the_cell_line_and_column(rust: Cells) -> None:
     # a caret after non-ASCII text: rustc counts characters, the traceback bytes
     err = rust.fails('let n: i32 = { let s = "héllo"; s };')
     assert err.traceback[2].index("^") == err.traceback[1].index("s }"), err.traceback
-
-
-def test_error_in_a_remembered_cell_after_a_type_change_names_that_cell(rust: Cells) -> None:
-    rust.ok("struct P { x: i32 }")
-    rust.ok("fn getx(p: &P) -> i32 {\n    p.x\n}")
-    user = rust.count
-    err = rust.fails("struct P { y: i32 }")
-    assert err.evalue.startswith(f"Cell In[{user}], line 2: error: no field `x`"), err.evalue
-    assert rust.ok('println!("{}", getx(&P { x: 4 }));') == "4\n"
 
 
 def test_unbalanced_brackets_are_reported_in_the_cell(rust: Cells) -> None:
@@ -369,18 +281,6 @@ def test_flags_edition_replaces_the_default(rust: Cells) -> None:
     assert rust.ok(code) == "7\n"
 
 
-def test_flags_reach_rustc(rust: Cells) -> None:
-    rust.ok("%flags --cfg ccell_feature -C overflow-checks=off")
-    code = (
-        "#[cfg(ccell_feature)]\nfn on() -> bool { true }\n"
-        'let x: u8 = 255;\nlet y = x + u8::from(on());\nprintln!("{}", y);'
-    )
-    assert rust.ok(code) == "0\n"
-    rust.ok("%flags '; rm -rf ~'")
-    err = rust.fails('println!("never");')
-    assert "; rm -rf ~" in "\n".join(err.traceback), err.traceback
-
-
 def test_link_error_names_the_library(rust: Cells) -> None:
     rust.ok("%flags -l ccell_no_such_library")
     err = rust.fails('println!("x");')
@@ -390,33 +290,9 @@ def test_link_error_names_the_library(rust: Cells) -> None:
 # -- 6, 7. magics, input -------------------------------------------------------------------------------------
 
 
-def test_args_and_env_reach_the_program(rust: Cells) -> None:
-    rust.ok("%args one 'two words'\n%env CCELL_GREETING=hello")
-    code = (
-        "let args: Vec<String> = std::env::args().skip(1).collect();\n"
-        'println!("{:?} {}", args, std::env::var("CCELL_GREETING")?);'
-    )
-    assert rust.ok(code) == '["one", "two words"] hello\n'
-
-
 def test_program_runs_whatever_ld_library_path_the_user_sets(rust: Cells) -> None:
     rust.ok("%env LD_LIBRARY_PATH=/nonexistent")
     assert rust.ok('println!("linked");') == "linked\n"
-
-
-def test_read_line_gets_the_answer_or_end_of_file(rust: Cells) -> None:
-    rust.ok("use std::io::BufRead;")
-    code = (
-        "let mut line = String::new();\nlet n = std::io::stdin().read_line(&mut line)?;\n"
-        'println!("{} [{}]", n, line.trim_end());'
-    )
-    assert rust.ok(code, answers=["hello there"]) == "12 [hello there]\n"
-    assert rust.ok(code) == "0 []\n"  # no frontend input: end-of-file
-    lines = (
-        "let numbers = std::io::stdin().lock().lines().map(|l| l.unwrap().trim().parse::<i32>().unwrap());\n"
-        'println!("{}", numbers.sum::<i32>());'
-    )
-    assert rust.ok(lines, answers=["3", "4"]) == "7\n"
 
 
 # -- the toolchain -------------------------------------------------------------------------------------------
