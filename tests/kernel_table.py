@@ -1,0 +1,475 @@
+"""What the C, Go and Rust kernels share, as a table: the code of each language for each test of
+``test_kernel_table.py``.
+
+Each name below is one test's data, keyed by language (``LANGUAGES``); a test with variants keys them
+by variant first, and every language fills every variant. The behaviour is shared (CELL_MODEL.md and
+the kernel's own promises); only the code and what it prints are each language's own. What only one
+language has stays in that language's ``test_kernel_<language>.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from cell_model_table import code, print_call
+
+LANGUAGES = ("c", "go", "rust")
+
+STDIO = "#include <stdio.h>\n"
+
+
+# -- the kernels -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Kernel:
+    """How the table starts one language's shared kernel, and empties it before each test."""
+
+    output_limit: int  # CCELL_OUTPUT_LIMIT, bytes per cell
+    reset: str
+    env: Mapping[str, str]  # besides the output limit and INHERITED
+    warm_up: str | None = None  # a first cell, with a long timeout
+
+
+INHERITED = ("CCELL_TABLE_INHERITED", "from the kernel")  # in every kernel's environment
+
+KERNELS = {
+    "c": Kernel(100_000, "%reset\n%flags --clear\n%args --clear\n%state live", {}),
+    # the first build waits for the background warm-up's standard library (seconds if the cache is cold)
+    "go": Kernel(200_000, "%reset\n%flags --clear\n%args --clear", {}, warm_up='fmt.Println("warm")'),
+    # a panic's stderr must not depend on the environment the tests run in
+    "rust": Kernel(50_000, "%reset\n%flags --clear\n%args --clear\n%env --clear", {"RUST_BACKTRACE": "0"}),
+}
+
+
+def say(text: str) -> dict[str, str]:
+    """A statement printing ``text`` and a newline, per language (``text`` needs no escaping)."""
+    return {"c": f'printf("{text}\\n");', "go": f'fmt.Println("{text}")', "rust": f'println!("{text}");'}
+
+
+REMEMBERED = {  # declares remembered(), which returns 7
+    "c": STDIO + "int remembered(void) { return 7; }",
+    "go": "func remembered() int { return 7 }",
+    "rust": "fn remembered() -> i32 { 7 }",
+}
+CALL_REMEMBERED = print_call("remembered()")  # prints "7\n"
+
+
+# -- 1. a notebook is one program; 2. keys ----------------------------------------------------------------
+
+SQUARE = {
+    "c": STDIO + "int square(int x) { return x * x; }",
+    "go": "func square(x int) int { return x * x }",
+    "rust": "fn square(x: i32) -> i32 {\n    x * x\n}",
+}
+SQUARES_IN_A_LOOP = {  # prints "1 4 9 \n"
+    "c": 'for (int i = 1; i <= 3; i++) printf("%d ", square(i));\nprintf("\\n");',
+    "go": 'for i := 1; i <= 3; i++ {\n\tfmt.Print(square(i), " ")\n}\nfmt.Println()',
+    "rust": 'for i in 1..=3 {\n    print!("{} ", square(i));\n}\nprintln!();',
+}
+SHAPE = {  # a function declared, then again with a new body
+    "c": (STDIO + "int shape(int x) { return x * x; }", "int shape(int x) { return x * x * x; }"),
+    "go": ("func shape(x int) int { return x * x }", "func shape(x int) int { return x * x * x }"),
+    "rust": ("fn shape(x: i32) -> i32 { x * x }", "fn shape(x: i32) -> i32 { x * x * x }"),
+}
+
+
+# -- 5. errors ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompileErrorShape:
+    """A cell whose first error is at ``line``, after ``before`` declared ``before()`` (returns 1)."""
+
+    before: str
+    cell: str
+    line: int
+    message: str  # what the evalue says after ``Cell In[n], line L: error: `` (its start)
+    message_is_all: bool  # the message is the whole rest of the evalue
+    source: str  # traceback[1], stripped: the line of the cell
+    caret_under: str  # traceback[2]'s caret stands under this in traceback[1]
+    keys: tuple[str, ...]  # %list's keys after the failed cell: the memory is unchanged
+    exact_lines: tuple[str, str] | None = None  # traceback[1] and [2] as they are
+
+
+COMPILE_ERROR_SHAPE = {
+    "c": CompileErrorShape(
+        before=STDIO + "int before(void) { return 1; }",
+        cell='int fine = 1;\nint broken(void) {\n    printf("%d\\n", 1.5);\n    return not_declared;\n}',
+        line=4,
+        message="",
+        message_is_all=False,
+        source="return not_declared;",
+        caret_under="not_declared",
+        keys=("<stdio.h>", "before"),
+    ),
+    "go": CompileErrorShape(
+        before="func before() int { return 1 }",
+        cell='var fine = 1\nfunc broken() int {\n\treturn "text"\n}',
+        line=3,
+        message='cannot use "text" (untyped string constant) as int value in return statement',
+        message_is_all=True,
+        source='return "text"',
+        caret_under='"text"',
+        keys=("before",),
+        exact_lines=('    \treturn "text"', "    \t       ^"),
+    ),
+    "rust": CompileErrorShape(
+        before="fn before() -> i32 { 1 }",
+        cell='let fine = before();\nlet text = "seven";\nlet n: i32 = text;',
+        line=3,
+        message="mismatched types",
+        message_is_all=False,
+        source="let n: i32 = text;",
+        caret_under="text;",
+        keys=("before",),
+    ),
+}
+
+TWO_ERRORS = {  # a cell with an error on line 1 and one on line 2, each naming its token
+    "c": (
+        "int one(void) { return missing_a; }\nint two(void) { return missing_b; }",
+        "missing_a",
+        "missing_b",
+    ),
+    "go": ('func one() int { return "a" }\nfunc two() int { return "b" }', '"a"', '"b"'),
+    # errors other than names declared later: those would wait (CELL_MODEL.md section 4)
+    "rust": ('fn one() -> i32 { "a" }\nfn two() -> i32 { "b" }', '"a"', '"b"'),
+}
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A cell that fails with ``ename`` (and ``evalue``, if given) in one error output."""
+
+    code: str
+    ename: str
+    evalue: str | None = None
+    quiet: bool = True  # the error is the only output (else streams may come before it)
+    has: tuple[str, ...] = ()  # in the evalue
+
+
+MAIN = ("main", "statement")  # what a cell with main and statements is told
+
+
+REMEMBERS_5 = {  # declares remembered(), which returns 5 (the C one with stdlib.h for abort)
+    "c": STDIO + "#include <stdlib.h>\nint remembered(void) { return 5; }",
+    "go": "func remembered() int { return 5 }",
+    "rust": "fn remembered() -> i32 { 5 }",
+}
+FAILURES: dict[str, dict[str, Failure]] = {
+    "exit": {
+        "c": Failure("return 3;", "ExitStatus", "exit status 3"),
+        "go": Failure("os.Exit(3)", "ExitStatus", "exit status 3"),
+        "rust": Failure("std::process::exit(7);", "ExitStatus", "exit status 7"),
+    },
+    "signal": {
+        "c": Failure("int *p = 0; *p = 1;", "SIGSEGV", "Segmentation fault"),
+        "go": Failure("syscall.Kill(syscall.Getpid(), syscall.SIGKILL)", "SIGKILL", "Killed"),
+        "rust": Failure(
+            "unsafe { std::ptr::write_volatile(std::ptr::null_mut::<i32>(), 1) };",
+            "SIGSEGV",
+            "Segmentation fault",
+        ),
+    },
+    "abort": {
+        "c": Failure("abort();", "SIGABRT", "Aborted"),
+        # the Go runtime catches SIGABRT: it prints every goroutine and exits with status 2
+        "go": Failure(
+            "syscall.Kill(syscall.Getpid(), syscall.SIGABRT)", "ExitStatus", "exit status 2", quiet=False
+        ),
+        "rust": Failure("std::process::abort();", "SIGABRT", "Aborted"),
+    },
+    "panic": {  # C's nearest is a failed assert
+        "c": Failure('#include <assert.h>\nassert(1 + 1 == 3 && "no");', "SIGABRT", "Aborted", quiet=False),
+        "go": Failure('panic("no")', "ExitStatus", "exit status 2", quiet=False),
+        "rust": Failure('panic!("no");', "ExitStatus", "exit status 101", quiet=False),
+    },
+    "compile": {
+        "c": Failure("int f(void) { return nope; }", "CompileError"),
+        "go": Failure('func f() int { return "nope" }', "CompileError"),
+        "rust": Failure('let x: i32 = "no";', "CompileError"),
+    },
+    "main-and-statements": {
+        "c": Failure('int main(void) { return 0; }\nprintf("stray\\n");', "CompileError", has=MAIN),
+        "go": Failure('func main() {}\nfmt.Println("stray")', "CompileError", has=MAIN),
+        "rust": Failure("fn main() {}\nlet x = 1;", "CompileError", has=MAIN),
+    },
+    "magic": {lang: Failure("%no_such_magic", "MagicError") for lang in LANGUAGES},
+    "env-magic": {lang: Failure("%env NO_EQUALS_SIGN", "MagicError") for lang in LANGUAGES},
+}
+
+
+@dataclass(frozen=True)
+class Missing:
+    """A kernel started without its compiler: the first cell fails with ToolchainNotFound."""
+
+    env: Mapping[str, str]  # besides PATH (an empty folder) and HOME (the test's folder)
+    cell: str
+    says: tuple[str, ...]  # in the evalue
+    says_lower: tuple[str, ...]  # in the evalue, lower-cased
+
+
+MISSING_TOOLCHAIN = {
+    "no-compiler": {
+        "c": Missing({"CC": ""}, "int x = 1;\nx++;", ("restart",), ("install",)),
+        "go": Missing({"GO": ""}, 'fmt.Println("x")', ("go on PATH", "restart"), ("install",)),
+        "rust": Missing({"RUSTC": ""}, 'let x = 1;\nprintln!("{}", x);', ("rustc", "restart"), ("install",)),
+    },
+    "bad-setting": {
+        "c": Missing({"CC": "no-such-cc"}, "int x = 1;\nx++;", ("restart",), ("no-such-cc",)),
+        "go": Missing({"GO": "no-such-go"}, 'fmt.Println("x")', ("restart",), ("no-such-go",)),
+        "rust": Missing(
+            {"RUSTC": "no-such-rustc"}, 'let x = 1;\nprintln!("{}", x);', ("restart",), ("no-such-rustc",)
+        ),
+    },
+}
+
+
+# -- 6. magics and the shell --------------------------------------------------------------------------------
+
+MAGICS = ("%%", "%help", "%list", "%show", "%rm", "%reset", "%flags", "%args", "%env", "!")
+
+READS_THE_SHELLS_FILE = {  # prints "<language> read: " and what by_shell.txt holds
+    "c": STDIO
+    + '%%\nchar buf[32] = {0};\nFILE *f = fopen("by_shell.txt", "r");\n'
+    + 'fgets(buf, 32, f);\nprintf("C read: %s", buf);',
+    "go": 'b, _ := os.ReadFile("by_shell.txt")\nfmt.Print("Go read: ", string(b))',
+    "rust": 'print!("Rust read: {}", std::fs::read_to_string("by_shell.txt")?);',
+}
+READER = {"c": "C", "go": "Go", "rust": "Rust"}
+
+PRINTS_ARGS = {  # the program's arguments after %args one 'two words'
+    "c": (
+        STDIO + 'printf("%d\\n", argc);\nfor (int i = 1; i < argc; i++) printf("[%s]\\n", argv[i]);',
+        "3\n[one]\n[two words]\n",
+    ),
+    "go": (
+        'fmt.Println(len(os.Args))\nfor _, a := range os.Args[1:] {\n\tfmt.Printf("[%s]\\n", a)\n}',
+        "3\n[one]\n[two words]\n",
+    ),
+    "rust": (
+        'let args: Vec<String> = std::env::args().skip(1).collect();\nprintln!("{:?}", args);',
+        '["one", "two words"]\n',
+    ),
+}
+PRINTS_ENV = {  # prints CCELL_TEST_GREETING|CCELL_TEST_SPACED|<INHERITED>
+    "c": STDIO
+    + "#include <stdlib.h>\n%%\n"
+    + 'printf("%s|%s|%s\\n", getenv("CCELL_TEST_GREETING"), getenv("CCELL_TEST_SPACED"), '
+    + f'getenv("{INHERITED[0]}"));',
+    "go": 'fmt.Printf("%s|%s|%s\\n", os.Getenv("CCELL_TEST_GREETING"), os.Getenv("CCELL_TEST_SPACED"), '
+    + f'os.Getenv("{INHERITED[0]}"))',
+    "rust": code(
+        "let var = |name: &str| std::env::var(name).unwrap_or_default();",
+        'println!("{}|{}|{}", var("CCELL_TEST_GREETING"), var("CCELL_TEST_SPACED"), '
+        + f'var("{INHERITED[0]}"));',
+    ),
+}
+
+
+# -- interrupts ---------------------------------------------------------------------------------------------
+
+INTERRUPT_TIMEOUT = {"c": 20.0, "go": 30.0, "rust": 30.0}
+SPIN = {  # prints "looping", then never ends
+    "c": 'printf("looping\\n");\nfor (;;);',
+    "go": 'fmt.Println("looping")\nfor {\n}',
+    "rust": 'println!("looping");\nloop {\n    std::hint::spin_loop();\n}',
+}
+IGNORES_SIGINT = {  # SPIN, with SIGINT ignored first
+    "c": STDIO + '#include <signal.h>\nsignal(SIGINT, SIG_IGN);\nprintf("looping\\n");\nfor (;;);',
+    "go": 'signal.Ignore(os.Interrupt)\nfmt.Println("looping")\nfor {\n}',
+    "rust": 'extern "C" {\n    fn signal(signum: i32, handler: usize) -> usize;\n}\n'
+    + "unsafe { signal(2, 1) };  // SIGINT, SIG_IGN\n"
+    + SPIN["rust"],
+}
+READS_A_NUMBER = {  # reads one line's number and prints "read <it>"
+    "c": 'int x; scanf("%d", &x); printf("read %d\\n", x);',
+    "go": 'var x int\nfmt.Scan(&x)\nfmt.Println("read", x)',
+    "rust": "let mut line = String::new();\n"
+    + 'std::io::stdin().read_line(&mut line)?;\nprintln!("read {}", line.trim());',
+}
+
+
+# -- 7. input and output -------------------------------------------------------------------------------------
+
+STREAMED = {  # prints "first", waits over a second, prints "second"
+    "flushed": {
+        "c": STDIO
+        + '#include <unistd.h>\nprintf("first\\n"); fflush(stdout);\nsleep(2);\nprintf("second\\n");',
+        "go": code(
+            'fmt.Println("first")',
+            "os.Stdout.Sync()",
+            "time.Sleep(1500 * time.Millisecond)",
+            'fmt.Println("second")',
+        ),
+        "rust": 'println!("first");\nstd::io::Write::flush(&mut std::io::stdout())?;\n'
+        + 'std::thread::sleep(std::time::Duration::from_millis(1500));\nprintln!("second");',
+    },
+    "unflushed": {
+        "c": STDIO + '#include <unistd.h>\nprintf("first\\n"); \nsleep(2);\nprintf("second\\n");',
+        "go": 'fmt.Println("first")\ntime.Sleep(1500 * time.Millisecond)\nfmt.Println("second")',
+        "rust": 'println!("first");\nstd::thread::sleep(std::time::Duration::from_millis(1500));\n'
+        + 'println!("second");',
+    },
+}
+OUT_ERR_OUT = {  # "out 1" on stdout, "err 1" on stderr, "out 2" on stdout, 200 ms apart
+    "c": STDIO
+    + "#include <unistd.h>\n"
+    + 'printf("out 1\\n"); usleep(200000);\n'
+    + 'fprintf(stderr, "err 1\\n"); usleep(200000);\n'
+    + 'printf("out 2\\n");',
+    "go": 'fmt.Println("out 1")\ntime.Sleep(200 * time.Millisecond)\n'
+    + 'fmt.Fprintln(os.Stderr, "err 1")\ntime.Sleep(200 * time.Millisecond)\nfmt.Println("out 2")',
+    "rust": 'println!("out 1");\nstd::thread::sleep(std::time::Duration::from_millis(200));\n'
+    + 'eprintln!("err 1");\nstd::thread::sleep(std::time::Duration::from_millis(200));\nprintln!("out 2");',
+}
+
+
+@dataclass(frozen=True)
+class Prompted:
+    """A cell that prints ``before``, then ``prompt`` (no newline), reads ``answer`` and prints ``after``."""
+
+    code: str
+    answer: str
+    prompt: str
+    after: str
+    before: str = "first line\n"
+
+
+PROMPTED = {
+    "c": Prompted(
+        STDIO + 'int x = 0;\nprintf("first line\\nnumber? ");\nscanf("%d", &x);\nprintf("got %d\\n", x);',
+        "42",
+        "number? ",
+        "got 42\n",
+    ),
+    "go": Prompted(
+        'var x int\nfmt.Println("first line")\nfmt.Print("number? ")\nfmt.Scan(&x)\nfmt.Println("got", x)',
+        "42",
+        "number? ",
+        "got 42\n",
+    ),
+    "rust": Prompted(
+        'println!("first line");\nprint!("name? ");\nstd::io::Write::flush(&mut std::io::stdout())?;\n'
+        + "let mut line = String::new();\nstd::io::stdin().read_line(&mut line)?;\n"
+        + 'println!("hello, {}", line.trim());',
+        "Ferris",
+        "name? ",
+        "hello, Ferris\n",
+    ),
+}
+PROMPT_WITHOUT_INPUT = {  # prints "number? ", reads end-of-file, prints "got 7\n"
+    "c": STDIO + 'int x = 7;\nprintf("number? ");\nscanf("%d", &x);\nprintf("got %d\\n", x);',
+    "go": 'x := 7\nfmt.Print("number? ")\nfmt.Scan(&x)\nfmt.Println("got", x)',
+    "rust": 'let mut line = String::new();\nprint!("number? ");\nstd::io::stdin().read_line(&mut line)?;\n'
+    + 'println!("got {}", line.trim().parse::<i32>().unwrap_or(7));',
+}
+TWO_READS = {  # reads two numbers, prints "sum <their sum>"
+    "c": STDIO + 'int a = 0, b = 0;\nscanf("%d", &a);\nscanf("%d", &b);\nprintf("sum %d\\n", a + b);',
+    "go": 'var a, b int\nfmt.Scan(&a)\nfmt.Scan(&b)\nfmt.Println("sum", a+b)',
+    "rust": "let mut total = 0;\nfor _ in 0..2 {\n    let mut line = String::new();\n"
+    + "    std::io::stdin().read_line(&mut line)?;\n    total += line.trim().parse::<i32>()?;\n}\n"
+    + 'println!("sum {}", total);',
+}
+WHOLE_LINE = {  # reads the line "hello world"
+    "c": (
+        STDIO + 'char line[64] = {0};\nfgets(line, sizeof line, stdin);\nprintf("[%s]", line);',
+        "[hello world\n]",
+    ),
+    "go": (
+        "line, err := bufio.NewReader(os.Stdin).ReadString('\\n')\nfmt.Printf(\"[%s] %v\\n\", line, err)",
+        "[hello world\n] <nil>\n",
+    ),
+    "rust": (
+        'let mut line = String::new();\nstd::io::stdin().read_line(&mut line)?;\nprint!("[{}]", line);',
+        "[hello world\n]",
+    ),
+}
+NO_READ = {  # prints "busy", waits half a second, prints "done"; reads nothing
+    "c": STDIO + '#include <unistd.h>\n%%\nprintf("busy\\n");\nusleep(500000);\nprintf("done\\n");',
+    "go": 'fmt.Println("busy")\ntime.Sleep(500 * time.Millisecond)\nfmt.Println("done")',
+    "rust": code(
+        'println!("busy");', "std::thread::sleep(std::time::Duration::from_millis(500));", 'println!("done");'
+    ),
+}
+READS_EOF = {  # reads with no stdin: what each read gives at end-of-file
+    "c": (
+        STDIO + 'int x = 5;\nint n = scanf("%d", &x);\nchar line[8];\n'
+        'const char *got = fgets(line, 8, stdin) ? "line" : "NULL";\n'
+        'printf("n=%d x=%d fgets=%s getchar=%d\\n", n, x, got, getchar());',
+        "n=-1 x=5 fgets=NULL getchar=-1\n",
+    ),
+    "go": ("x := 5\nn, err := fmt.Scan(&x)\nfmt.Println(n, x, err)", "0 5 EOF\n"),
+    "rust": (
+        code(
+            "let mut line = String::new();",
+            "let n = std::io::stdin().read_line(&mut line)?;",
+            'println!("read {}", n);',
+        ),
+        "read 0\n",
+    ),
+}
+FLOOD = {  # far more than the output limit on stdout, then END-MARKER on stderr, then done.txt
+    "c": STDIO
+    + "#include <string.h>\n%%\n"
+    + "char line[100];\nmemset(line, 'x', 99);\nline[99] = 0;\n"
+    + "for (int i = 0; i < 400000; i++) puts(line);\n"  # 40 MB
+    + 'fprintf(stderr, "END-MARKER\\n");\n'
+    + 'FILE *f = fopen("done.txt", "w"); fputs("done", f); fclose(f);',
+    "go": 'line := strings.Repeat("x", 99) + "\\n"\n'
+    + "for i := 0; i < 100000; i++ {\n\tos.Stdout.WriteString(line)\n}\n"  # 10 MB
+    + 'fmt.Fprintln(os.Stderr, "END-MARKER")\n'
+    + 'os.WriteFile("done.txt", []byte("done"), 0o644)',
+    "rust": 'let line = "x".repeat(99);\nfor _ in 0..20_000 {\n    println!("{}", line);\n}\n'  # 2 MB
+    + 'eprintln!("END-MARKER");\nstd::fs::write("done.txt", "done")?;',
+}
+
+RUST_WRITE = "use std::io::Write;\nlet mut out = std::io::stdout();\n"
+BAD_BYTES = {  # (code, what arrives)
+    "invalid-utf8": {
+        "c": ('fwrite("a\\xff\\xfe" "b\\n", 1, 5, stdout);', "a\ufffd\ufffdb\n"),
+        "go": ('os.Stdout.Write([]byte("a\\xff\\xfeb\\n"))', "a\ufffd\ufffdb\n"),
+        "rust": (
+            'use std::io::Write;\nstd::io::stdout().write_all(b"a\\xff\\xfeb\\n")?;',
+            "a\ufffd\ufffdb\n",
+        ),
+    },
+    "nul": {
+        "c": ('fwrite("x\\0y\\n", 1, 4, stdout);', "x\ufffdy\n"),
+        "go": ('os.Stdout.Write([]byte("x\\x00y\\n"))', "x\ufffdy\n"),
+        "rust": (RUST_WRITE + 'out.write_all(b"x\\0y\\n")?;', "x\ufffdy\n"),
+    },
+    "split-character": {
+        "c": (
+            'fwrite("caf\\xc3", 1, 4, stdout); fflush(stdout);\n'
+            + 'usleep(300000); fwrite("\\xa9\\n", 1, 2, stdout);',
+            "café\n",
+        ),
+        "go": (
+            'os.Stdout.Write([]byte("caf\\xc3"))\ntime.Sleep(300 * time.Millisecond)\n'
+            + 'os.Stdout.Write([]byte("\\xa9\\n"))',
+            "café\n",
+        ),
+        "rust": (
+            RUST_WRITE
+            + 'out.write_all(b"caf\\xc3")?;\nout.flush()?;\n'
+            + 'std::thread::sleep(std::time::Duration::from_millis(300));\nout.write_all(b"\\xa9\\n")?;',
+            "café\n",
+        ),
+    },
+    "truncated-at-end": {
+        "c": ('fwrite("tail\\xe2\\x82", 1, 6, stdout);', "tail\ufffd"),
+        "go": ('os.Stdout.Write([]byte("tail\\xe2\\x82"))', "tail\ufffd"),
+        "rust": (RUST_WRITE + 'out.write_all(b"tail\\xe2\\x82")?;\nout.flush()?;', "tail\ufffd"),
+    },
+}
+BAD_BYTES_FIRST = {"c": STDIO + "#include <unistd.h>", "go": None, "rust": None}  # a cell before
+
+EMPTY_CELLS = {  # the same text in every language
+    "empty": "",
+    "blank-lines": "\n\n  \n",
+    "line-comment": "// only a comment",
+    "block-comment": "/* a\n   block comment */\n",
+}
