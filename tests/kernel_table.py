@@ -473,3 +473,154 @@ EMPTY_CELLS = {  # the same text in every language
     "line-comment": "// only a comment",
     "block-comment": "/* a\n   block comment */\n",
 }
+
+
+# -- 3. statements, %%, main ---------------------------------------------------------------------------
+
+EXITS_3 = {  # prints "before", ends the program with status 3, would print "after"
+    "c": STDIO + 'printf("before\\n");\nreturn 3;\nprintf("after\\n");',
+    "go": 'fmt.Println("before")\nos.Exit(3)\nfmt.Println("after")',
+    "rust": code('println!("before");', "std::process::exit(3);", 'println!("after");'),
+}
+RETURNS = {  # prints "before", ends the cell with a bare return (or C's return 0), would print "after"
+    "c": STDIO + 'printf("before\\n");\nif (1 + 1 == 2) return 0;\nprintf("after\\n");',
+    "go": 'fmt.Println("before")\nreturn\nfmt.Println("after")',
+    "rust": 'println!("before");\nif 1 + 1 == 2 {\n    return;\n}\nprintln!("after");',
+}
+OWN_MAIN = {  # (a cell with its own main printing "own main", one whose main ends with status 4)
+    "c": (
+        STDIO + 'int main(void) {\n    printf("own main\\n");\n    return 0;\n}',
+        "int main(void) { return 4; }",
+    ),
+    "go": ('func main() {\n\tfmt.Println("own main")\n}', "func main() {\n\tos.Exit(4)\n}"),
+    "rust": ('fn main() {\n    println!("own main");\n}', "fn main() {\n    std::process::exit(4);\n}"),
+}
+OWN_MAIN_KEYS = {"c": ["<stdio.h>"], "go": [], "rust": []}  # what %list holds after OWN_MAIN's first cell
+MAIN_AND_STATEMENTS = {
+    "c": STDIO + 'int main(void) { return 0; }\nprintf("stray\\n");',
+    "go": 'func main() {}\nfmt.Println("stray")',
+    "rust": 'fn main() {}\nprintln!("stray");',
+}
+
+
+@dataclass(frozen=True)
+class DoublePercent:
+    """A cell with a declaration of ``kept`` (1) before ``%%`` and a local one after it."""
+
+    cell: str
+    prints: str
+    keys: tuple[str, ...]  # %list's keys after it
+    kept: str  # the remembered name
+    local: str  # the local's name
+
+
+DOUBLE_PERCENT = {
+    "c": DoublePercent(
+        STDIO + 'int kept = 1;\n%%\nint local_only = 2;\nprintf("%d %d\\n", kept, local_only);',
+        "1 2\n",
+        ("<stdio.h>", "kept"),
+        "kept",
+        "local_only",
+    ),
+    "go": DoublePercent(
+        "var kept = 1\n%%\nvar local = 2\ntype pair struct{ a, b int }\nfmt.Println(kept, local, pair{3, 4})",
+        "1 2 {3 4}\n",
+        ("kept",),
+        "kept",
+        "local",
+    ),
+    "rust": DoublePercent(
+        "const KEPT: i32 = 1;\n%%\nlet local = 2;\nstruct Pair(i32, i32);\nlet p = Pair(3, 4);\n"
+        + 'println!("{} {} {} {}", KEPT, local, p.0, p.1);',
+        "1 2 3 4\n",
+        ("KEPT",),
+        "KEPT",
+        "local",
+    ),
+}
+BODY_ONLY = {  # (a cell before, a cell that is all body: "%%" first, what it prints, %list's keys after)
+    "c": (STDIO, '%%\nint body_var = 3;\nprintf("%d\\n", body_var);', "3\n", ["<stdio.h>"]),
+    "go": (None, '%%\nfmt.Println("GoNB style")', "GoNB style\n", []),
+    "rust": (None, '%%\nlet body_var = 3;\nprintln!("{}", body_var);', "3\n", []),
+}
+
+UNUSED_CODE = {  # (declarations nothing uses, a cell with unused locals, what it prints)
+    "c": (
+        STDIO + "static int never_called(void) { return 2; }\n"
+        "int with_unused(void) { int unused = 3; int set_only; set_only = 1; return 1; }",
+        '%%\nint unused_local = 1;\nprintf("%d\\n", with_unused());',
+        "1\n",
+    ),
+    "go": (
+        'import (\n\t"os"\n\t"strings"\n)\nfunc neverCalled() int {\n\treturn 2\n}',
+        'x := 1\nname, err := strconv.Atoi("5")',
+        "",
+    ),
+    "rust": (
+        "use std::collections::HashMap;\n"
+        "fn never_called() -> i32 {\n    let unused = 3;\n    let mut m = 1;\n    m\n}",
+        'let mut not_mutated = 1;\nlet unused_local = 2;\nprintln!("{}", not_mutated);',
+        "1\n",
+    ),
+}
+
+
+# -- 4. order: a remembered cell broken by a later one ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TypeChange:
+    """``user`` uses a field of ``first``; ``second`` redefines the type without it and must fail,
+    naming ``user``'s line 2 (or 1), and change nothing: ``use`` still prints ``prints``."""
+
+    first: str
+    user: str
+    line: int
+    second: str
+    message: str  # the evalue's start after ``Cell In[user], line L: error:``
+    has: tuple[str, ...]  # in the evalue
+    use: str
+    prints: str
+
+
+TYPE_CHANGE = {
+    "c": TypeChange(
+        STDIO + "struct P { int x; };",
+        "int getx(struct P p) { return p.x; }",
+        1,
+        "struct P { int y; };",
+        "",
+        ("x",),
+        '%%\nstruct P p = {4};\nprintf("%d\\n", getx(p));',
+        "4\n",
+    ),
+    "go": TypeChange(
+        "type Celsius struct{ degrees float64 }",
+        "func warm(c Celsius) bool {\n\treturn c.degrees > 20\n}",
+        2,
+        "type Celsius struct{ value float64 }",
+        "",
+        ("degrees",),
+        "fmt.Println(warm(Celsius{degrees: 25}))",
+        "true\n",
+    ),
+    "rust": TypeChange(
+        "struct Celsius { degrees: f64 }",
+        "fn warm(c: &Celsius) -> bool {\n    c.degrees > 20.0\n}",
+        2,
+        "struct Celsius { value: f64 }",
+        " no field `degrees`",
+        ("degrees",),
+        'println!("{}", warm(&Celsius { degrees: 25.0 }));',
+        "true\n",
+    ),
+}
+
+
+# -- the kernel ------------------------------------------------------------------------------------------
+
+LANGUAGE_INFO = {  # name, mimetype, file extension, a pattern matching the start of the version
+    "c": ("c", "text/x-csrc", ".c", r"\S*(cc|clang)\b.* \d+\.\d+"),  # the first line of $CC --version
+    "go": ("go", "text/x-go", ".go", r"go"),
+    "rust": ("rust", "text/x-rustsrc", ".rs", r"rustc "),
+}

@@ -28,20 +28,27 @@ from kernel_client import (
 from kernel_table import (
     BAD_BYTES,
     BAD_BYTES_FIRST,
+    BODY_ONLY,
     CALL_REMEMBERED,
     COMPILE_ERROR_SHAPE,
+    DOUBLE_PERCENT,
     EMPTY_CELLS,
+    EXITS_3,
     FAILURES,
     FLOOD,
     IGNORES_SIGINT,
     INHERITED,
     INTERRUPT_TIMEOUT,
     KERNELS,
+    LANGUAGE_INFO,
     LANGUAGES,
     MAGICS,
+    MAIN_AND_STATEMENTS,
     MISSING_TOOLCHAIN,
     NO_READ,
     OUT_ERR_OUT,
+    OWN_MAIN,
+    OWN_MAIN_KEYS,
     PRINTS_ARGS,
     PRINTS_ENV,
     PROMPT_WITHOUT_INPUT,
@@ -52,6 +59,7 @@ from kernel_table import (
     READS_THE_SHELLS_FILE,
     REMEMBERED,
     REMEMBERS_5,
+    RETURNS,
     SHAPE,
     SPIN,
     SQUARE,
@@ -59,6 +67,8 @@ from kernel_table import (
     STREAMED,
     TWO_ERRORS,
     TWO_READS,
+    TYPE_CHANGE,
+    UNUSED_CODE,
     WHOLE_LINE,
     say,
 )
@@ -137,6 +147,79 @@ def test_function_is_replaced_by_name(k: RunningKernel, language: str) -> None:
     rows = [row for row in listing(k) if row.split("  ")[0].strip() == "shape"]
     assert len(rows) == 1, rows
     assert f"Cell In[{count_of(newer)}]" in rows[0]
+
+
+def test_unused_code_warnings_are_not_shown(k: RunningKernel, language: str) -> None:
+    declarations, cell, prints = UNUSED_CODE[language]
+    declared = k.execute(declarations)
+    assert declared.status == "ok" and declared.outputs == [], declared.describe()
+    ran = k.execute(cell)
+    assert ran.status == "ok" and ran.stderr == "" and ran.stdout == prints, ran.describe()
+    assert all(m.msg_type == "stream" for m in ran.outputs), ran.describe()
+
+
+# -- 3. statements, %%, main ----------------------------------------------------------------------------
+
+
+def test_double_percent_body_declarations_are_locals(k: RunningKernel, language: str) -> None:
+    case = DOUBLE_PERCENT[language]
+    assert k.ok(case.cell) == case.prints
+    assert keys(k) == list(case.keys)
+    assert k.ok(print_call(case.kept)[language]) == "1\n"
+    k.fails(print_call(case.local)[language], "CompileError")
+
+
+def test_a_cell_that_is_all_body(k: RunningKernel, language: str) -> None:
+    first, cell, prints, after = BODY_ONLY[language]
+    if first is not None:
+        k.ok(first)
+    assert k.ok(cell) == prints
+    assert keys(k) == after
+
+
+def test_cell_main_runs_and_is_not_remembered(k: RunningKernel, language: str) -> None:
+    own, exits_4 = OWN_MAIN[language]
+    assert k.ok(own) == "own main\n"
+    assert keys(k) == OWN_MAIN_KEYS[language]
+    assert k.ok(say("statements again")[language]) == "statements again\n"
+    exited = k.fails(exits_4, "ExitStatus")
+    assert exited.error["evalue"] == "exit status 4"
+
+
+def test_main_and_statements_in_one_cell_is_an_error_that_says_so(k: RunningKernel, language: str) -> None:
+    result = k.fails(MAIN_AND_STATEMENTS[language], "CompileError")
+    evalue = result.error["evalue"]
+    assert "main" in evalue and "statement" in evalue, evalue
+    assert keys(k) == [], "a failed cell changes nothing"
+
+
+def test_exit_ends_the_program_with_an_exit_status(k: RunningKernel, language: str) -> None:
+    result = k.fails(EXITS_3[language], "ExitStatus")
+    assert result.stdout == "before\n"
+    assert result.error["evalue"] == "exit status 3"
+    assert result.error["traceback"][0] == "ExitStatus: exit status 3"
+
+
+def test_bare_return_ends_the_cell(k: RunningKernel, language: str) -> None:
+    result = k.execute(RETURNS[language])
+    assert result.status == "ok", result.describe()
+    assert result.stdout == "before\n"
+
+
+# -- 4. order ---------------------------------------------------------------------------------------------
+
+
+def test_a_type_change_that_breaks_a_remembered_cell_names_that_cell(k: RunningKernel, language: str) -> None:
+    case = TYPE_CHANGE[language]
+    k.ok(case.first)
+    user = k.execute(case.user)
+    assert user.status == "ok", user.describe()
+    result = k.fails(case.second, "CompileError")
+    evalue = result.error["evalue"]
+    assert evalue.startswith(f"Cell In[{count_of(user)}], line {case.line}: error:" + case.message), evalue
+    for text in case.has:
+        assert text in evalue, evalue
+    assert k.ok(case.use) == case.prints, "the failed cell changed nothing"
 
 
 # -- 5. errors ---------------------------------------------------------------------------------------------
@@ -258,6 +341,15 @@ def test_args_reach_the_program(k: RunningKernel, language: str) -> None:
 def test_env_reaches_the_program_beside_the_kernels_own(k: RunningKernel, language: str) -> None:
     k.ok("%env CCELL_TEST_GREETING=hello 'CCELL_TEST_SPACED=two words'")
     assert k.ok(PRINTS_ENV[language]) == f"hello|two words|{INHERITED[1]}\n"
+
+
+def test_kernel_info_names_the_language(k: RunningKernel, language: str) -> None:
+    k.kc.kernel_info()
+    reply = k.kc.get_shell_msg(timeout=15)
+    info = reply["content"]["language_info"]
+    name, mimetype, extension, version = LANGUAGE_INFO[language]
+    assert (info["name"], info["mimetype"], info["file_extension"]) == (name, mimetype, extension)
+    assert re.match(version, info["version"]), info
 
 
 # -- interrupts ---------------------------------------------------------------------------------------------
