@@ -328,58 +328,6 @@ def test_preprocessor_blocks_are_keyed_by_their_text(c: RunningKernel) -> None:
     assert c.ok("%show").count("#ifndef GUARDED") == 1
 
 
-def test_unused_code_warnings_are_not_shown(c: RunningKernel) -> None:
-    code = STDIO + (
-        "static int never_called(void) { return 2; }\n"
-        "int with_unused(void) { int unused = 3; int set_only; set_only = 1; return 1; }"
-    )
-    declared = c.execute(code)
-    assert declared.status == "ok" and declared.outputs == [], declared.describe()
-    ran = c.execute('%%\nint unused_local = 1;\nprintf("%d\\n", with_unused());')
-    assert ran.status == "ok" and ran.stderr == "", ran.describe()
-
-
-# -- 3. statements, %%, main ----------------------------------------------------------------------------
-
-
-def test_double_percent_body_declarations_are_locals(c: RunningKernel) -> None:
-    out = c.ok(STDIO + 'int kept = 1;\n%%\nint local_only = 2;\nprintf("%d %d\\n", kept, local_only);')
-    assert out == "1 2\n"
-    assert c.ok('printf("%d\\n", kept);') == "1\n"
-    c.fails('printf("%d\\n", local_only);', "CompileError")
-    assert rows_for(c, "kept") and not rows_for(c, "local_only")
-
-
-def test_double_percent_as_first_line(c: RunningKernel) -> None:
-    c.ok(STDIO)
-    assert c.ok('%%\nint body_var = 3;\nprintf("%d\\n", body_var);') == "3\n"
-    assert not rows_for(c, "body_var")
-
-
-def test_cell_main_runs_and_is_not_remembered(c: RunningKernel) -> None:
-    own = c.ok(STDIO + 'int main(void) {\n    printf("own main\\n");\n    return 0;\n}')
-    assert own == "own main\n"
-    assert not rows_for(c, "main")
-    assert c.ok('printf("statements again\\n");') == "statements again\n"
-    exited = c.fails("int main(void) { return 4; }", "ExitStatus")
-    assert exited.error["evalue"] == "exit status 4"
-
-
-def test_main_and_statements_in_one_cell_is_an_error_that_says_so(c: RunningKernel) -> None:
-    result = c.execute(STDIO + 'int main(void) { return 0; }\nprintf("stray\\n");')
-    assert result.status == "error"
-    evalue = result.error["evalue"]
-    assert "main" in evalue and "statement" in evalue, evalue
-    assert not rows_for(c, "<stdio.h>"), "a failed cell changes nothing"
-
-
-def test_return_ends_the_program_with_an_exit_status(c: RunningKernel) -> None:
-    result = c.fails(STDIO + 'printf("before\\n");\nreturn 3;\nprintf("after\\n");', "ExitStatus")
-    assert result.stdout == "before\n"
-    assert result.error["evalue"] == "exit status 3"
-    assert result.error["traceback"][0] == "ExitStatus: exit status 3"
-
-
 # -- 4. order ---------------------------------------------------------------------------------------------
 
 
@@ -388,18 +336,6 @@ def test_function_may_call_one_defined_in_a_later_cell(c: RunningKernel) -> None
     assert first.status == "ok", first.describe()
     c.ok("int helper(int x) { return x + 1; }")
     assert c.ok('printf("%d\\n", twice_plus(4));') == "10\n"
-
-
-def test_redefined_type_blames_the_remembered_function_cell(c: RunningKernel) -> None:
-    c.ok(STDIO + "struct P { int x; };")
-    user = c.execute("int getx(struct P p) { return p.x; }")
-    assert user.status == "ok", user.describe()
-    result = c.fails("struct P { int y; };", "CompileError")
-    evalue = result.error["evalue"]
-    assert evalue.startswith(f"Cell In[{count_of(user)}], line 1: error:"), evalue
-    assert "x" in evalue
-    # the failed redefinition changed nothing
-    assert c.ok('%%\nstruct P p = {4};\nprintf("%d\\n", getx(p));') == "4\n"
 
 
 # -- 6. magics ------------------------------------------------------------------------------------------

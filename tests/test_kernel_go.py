@@ -166,41 +166,6 @@ def test_unavailable_module_says_so(go: RunningKernel) -> None:
     assert keys(go) == []
 
 
-def test_unused_variables_do_not_fail_the_build(go: RunningKernel) -> None:
-    result = go.execute('x := 1\nname, err := strconv.Atoi("5")')
-    assert result.status == "ok" and result.outputs == [], result.describe()
-
-
-def test_double_percent_body_runs_unchanged(go: RunningKernel) -> None:
-    out = go.ok(
-        "var kept = 1\n%%\nvar local = 2\ntype pair struct{ a, b int }\nfmt.Println(kept, local, pair{3, 4})"
-    )
-    assert out == "1 2 {3 4}\n"
-    assert keys(go) == ["kept"]
-    go.fails("fmt.Println(local)", "CompileError")
-
-
-def test_gonb_style_cell_with_only_a_body(go: RunningKernel) -> None:
-    assert go.ok('%%\nfmt.Println("GoNB style")') == "GoNB style\n"
-
-
-def test_cell_main_runs_and_is_not_remembered(go: RunningKernel) -> None:
-    assert go.ok('func main() {\n\tfmt.Println("own main")\n}') == "own main\n"
-    assert keys(go) == []
-    exited = go.fails("func main() {\n\tos.Exit(4)\n}", "ExitStatus")
-    assert exited.error["evalue"] == "exit status 4"
-    both = go.fails('func main() {}\nfmt.Println("stray")', "CompileError")
-    assert "main" in both.error["evalue"] and "statement" in both.error["evalue"]
-
-
-def test_os_exit_and_return(go: RunningKernel) -> None:
-    result = go.fails('fmt.Println("before")\nos.Exit(3)\nfmt.Println("after")', "ExitStatus")
-    assert result.stdout == "before\n"
-    assert result.error["evalue"] == "exit status 3"
-    assert result.error["traceback"][0] == "ExitStatus: exit status 3"
-    assert go.ok('fmt.Println("a")\nreturn\nfmt.Println("b")') == "a\n"
-
-
 # -- 5. errors ---------------------------------------------------------------------------------------------
 
 

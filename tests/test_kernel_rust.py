@@ -110,18 +110,6 @@ def test_question_mark_in_a_cell(rust: RunningKernel) -> None:
     assert [m.msg_type for m in result.outputs][-1] == "error"
 
 
-def test_bare_return_ends_the_cell(rust: RunningKernel) -> None:
-    result = rust.execute('println!("before");\nif 1 + 1 == 2 {\n    return;\n}\nprintln!("after");')
-    assert result.status == "ok", result.describe()
-    assert result.stdout == "before\n"
-
-
-def test_process_exit_is_the_exit_status(rust: RunningKernel) -> None:
-    result = rust.fails('println!("leaving");\nstd::process::exit(3);', "ExitStatus")
-    assert result.error["evalue"] == "exit status 3"
-    assert result.stdout == "leaving\n"
-
-
 def test_panic_is_an_exit_status_whose_location_names_the_cell(rust: RunningKernel) -> None:
     helper = rust.execute("fn nth(v: &[i32], i: usize) -> i32 {\n    v[i]\n}")
     assert helper.status == "ok", helper.describe()
@@ -137,35 +125,11 @@ def test_panic_is_an_exit_status_whose_location_names_the_cell(rust: RunningKern
     assert f"Cell In[{count_of(own)}], line 3" in own.stderr, own.stderr
 
 
-def test_warnings_about_unused_code_are_not_shown(rust: RunningKernel) -> None:
-    declared = rust.execute(
-        "use std::collections::HashMap;\n"
-        "fn never_called() -> i32 {\n    let unused = 3;\n    let mut m = 1;\n    m\n}"
-    )
-    assert declared.status == "ok" and declared.outputs == [], declared.describe()
-    ran = rust.execute('let mut not_mutated = 1;\nlet unused_local = 2;\nprintln!("{}", not_mutated);')
-    assert ran.status == "ok" and ran.stderr == "" and ran.stdout == "1\n", ran.describe()
-
-
 def test_other_warnings_of_the_cell_are_shown(rust: RunningKernel) -> None:
     ran = rust.execute('let CamelLocal = 1;\nprintln!("{}", CamelLocal);')
     assert ran.status == "ok" and ran.stdout == "1\n", ran.describe()
     assert ran.stderr.startswith(f"Cell In[{count_of(ran)}], line 1: warning: variable `CamelLocal`"), (
         ran.stderr
-    )
-
-
-# -- 5. errors ----------------------------------------------------------------------------------------------
-
-
-def test_error_in_a_remembered_cell_after_a_type_change_names_that_cell(rust: RunningKernel) -> None:
-    rust.ok("struct Celsius { degrees: f64 }")
-    user = rust.execute("fn warm(c: &Celsius) -> bool {\n    c.degrees > 20.0\n}")
-    assert user.status == "ok", user.describe()
-    result = rust.fails("struct Celsius { value: f64 }", "CompileError")
-    assert result.error["evalue"].startswith(f"Cell In[{count_of(user)}], line 2: error: no field `degrees`")
-    assert rust.ok('println!("{}", warm(&Celsius { degrees: 25.0 }));') == "true\n", (
-        "the failed cell changed nothing"
     )
 
 
@@ -233,14 +197,6 @@ def test_interrupt_while_compiling(tmp_path: Path) -> None:
 
 
 # -- the toolchain and the kernel ----------------------------------------------------------------------------
-
-
-def test_kernel_info_is_rust(rust: RunningKernel) -> None:
-    rust.kc.kernel_info()
-    reply = rust.kc.get_shell_msg(timeout=15)
-    info = reply["content"]["language_info"]
-    assert (info["name"], info["mimetype"], info["file_extension"]) == ("rust", "text/x-rustsrc", ".rs")
-    assert info["version"].startswith("rustc "), info
 
 
 def test_completion_offers_keywords_macros_and_remembered_names(rust: RunningKernel) -> None:
