@@ -17,6 +17,7 @@ from cell_model_table import code, print_call
 LANGUAGES = ("c", "go", "rust")
 
 STDIO = "#include <stdio.h>\n"
+PREFIX = {"c": STDIO, "go": "", "rust": ""}  # what a cell needs to print
 
 
 # -- the kernels -------------------------------------------------------------------------------------
@@ -623,4 +624,55 @@ LANGUAGE_INFO = {  # name, mimetype, file extension, a pattern matching the star
     "c": ("c", "text/x-csrc", ".c", r"\S*(cc|clang)\b.* \d+\.\d+"),  # the first line of $CC --version
     "go": ("go", "text/x-go", ".go", r"go"),
     "rust": ("rust", "text/x-rustsrc", ".rs", r"rustc "),
+}
+
+
+# -- processes ---------------------------------------------------------------------------------------------
+
+# A program with a child: parent and child pids each written to a file in the working directory
+# (parent.pid, child.pid), then "looping" once both can be waited for, then never ending. C forks (the
+# child spins too), Go and Rust start `sleep 60`.
+SPINS_WITH_A_CHILD = {
+    "c": r"""#include <stdio.h>
+#include <unistd.h>
+%%
+pid_t child = fork();
+const char *name = child == 0 ? "child.pid" : "parent.pid";
+char tmp[64];
+snprintf(tmp, sizeof tmp, "%s.tmp", name);
+FILE *out = fopen(tmp, "w");
+fprintf(out, "%d\n", (int)getpid());
+fclose(out);
+rename(tmp, name);
+if (child != 0) printf("looping\n");
+for (;;);
+""",
+    "go": code(
+        'child := exec.Command("sleep", "60")',
+        "if err := child.Start(); err != nil {",
+        "\tpanic(err)",
+        "}",
+        "write := func(name string, pid int) {",
+        '\tos.WriteFile(name+".tmp", []byte(fmt.Sprintf("%d\\n", pid)), 0o644)',
+        '\tos.Rename(name+".tmp", name)',
+        "}",
+        'write("parent.pid", os.Getpid())',
+        'write("child.pid", child.Process.Pid)',
+        'fmt.Println("looping")',
+        "for {",
+        "}",
+    ),
+    "rust": code(
+        'let child = std::process::Command::new("sleep").arg("60").spawn()?;',
+        "let write = |name: &str, pid: u32| -> std::io::Result<()> {",
+        '    std::fs::write(format!("{}.tmp", name), format!("{}\\n", pid))?;',
+        '    std::fs::rename(format!("{}.tmp", name), name)',
+        "};",
+        'write("parent.pid", std::process::id())?;',
+        'write("child.pid", child.id())?;',
+        'println!("looping");',
+        "loop {",
+        "    std::hint::spin_loop();",
+        "}",
+    ),
 }

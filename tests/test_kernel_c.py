@@ -12,7 +12,6 @@ import contextlib
 import json
 import queue
 import re
-import stat
 import subprocess
 import time
 from collections.abc import Iterator
@@ -21,11 +20,11 @@ from pathlib import Path
 import pytest
 from jupyter_client.jsonutil import json_default
 from kernel_client import (
-    CellResult,
     RunningKernel,
     count_of,
     listing,
 )
+from processes import assert_processes_end, group_members, lingering
 
 pytestmark = pytest.mark.slow
 
@@ -69,93 +68,6 @@ def rows_for(k: RunningKernel, key: str) -> list[str]:
     """The ``%list`` rows whose key column holds ``key``."""
     pattern = re.compile(rf"(^|[ ,]){re.escape(key)}([ ,]|$)")
     return [row for row in listing(k) if pattern.search(row.split("  ")[0])]
-
-
-def build_dir_of(k: RunningKernel) -> Path:
-    """The kernel's private build directory, as ``%help`` names it."""
-    text = k.ok("%help")
-    found = re.findall(r"(/\S*ccell-c-[^\s,;:]+)", text)
-    assert found, f"%help does not name the build directory:\n{text}"
-    return Path(found[0])
-
-
-def wait_for_file(path: Path, timeout: float = 15.0) -> str:
-    deadline = time.monotonic() + timeout
-    while not path.exists():
-        assert time.monotonic() < deadline, f"{path} did not appear"
-        time.sleep(0.02)
-    return path.read_text()
-
-
-def process_state(pid: int) -> tuple[str, int, int] | None:
-    """(state, parent pid, process group) of a process, or None if it is gone."""
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except (FileNotFoundError, ProcessLookupError):
-        return None
-    fields = text.rsplit(")", 1)[1].split()
-    return fields[0], int(fields[1]), int(fields[2])
-
-
-def lingering(pids: list[int], kernel_pid: int | None) -> dict[int, tuple[str, int, int]]:
-    """Those of ``pids`` still running, or dead but never reaped by the kernel.
-
-    An orphan's zombie belongs to init, not to the kernel: it is not counted.
-    """
-    left = {}
-    for pid in pids:
-        state = process_state(pid)
-        if state is None or (state[0] == "Z" and state[1] != kernel_pid):
-            continue
-        left[pid] = state
-    return left
-
-
-def assert_processes_end(pids: list[int], kernel_pid: int | None, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while left := lingering(pids, kernel_pid):
-        assert time.monotonic() < deadline, f"processes of the program are left: {left}"
-        time.sleep(0.05)
-
-
-def group_members(pgid: int) -> list[int]:
-    members = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and (state := process_state(int(entry.name))) and state[2] == pgid:
-            members.append(int(entry.name))
-    return members
-
-
-# A program that forks: parent and child each write their pid to a file in the working directory and
-# spin. The parent says "looping" once both files can be waited for.
-FORK_AND_SPIN = r"""#include <stdio.h>
-#include <unistd.h>
-%%
-pid_t child = fork();
-const char *name = child == 0 ? "child.pid" : "parent.pid";
-char tmp[64];
-snprintf(tmp, sizeof tmp, "%s.tmp", name);
-FILE *out = fopen(tmp, "w");
-fprintf(out, "%d\n", (int)getpid());
-fclose(out);
-rename(tmp, name);
-if (child != 0) printf("looping\n");
-for (;;);
-"""
-
-
-def start_spinning(k: RunningKernel, cwd: Path) -> tuple[CellResult, list[int]]:
-    """Submit FORK_AND_SPIN and return (its pending result, [parent pid, child pid])."""
-    for name in ("parent.pid", "child.pid"):
-        (cwd / name).unlink(missing_ok=True)
-    result = k.submit(FORK_AND_SPIN)
-    k.collect(result, until=lambda r: "looping" in r.stdout or r.reply is not None)
-    assert result.reply is None, result.describe()
-    pids = [int(wait_for_file(cwd / name)) for name in ("parent.pid", "child.pid")]
-    for pid in pids:
-        state = process_state(pid)
-        assert state is not None and state[0] != "Z", f"program process {pid} is not running"
-    return result, pids
 
 
 # -- 1. a notebook is one program --------------------------------------------------------------------
@@ -479,67 +391,6 @@ def test_interrupt_while_compiling(tmp_path: Path) -> None:
         wrapper_pid = int(started.read_text())
         assert_processes_end([wrapper_pid, *group_members(wrapper_pid)], k.pid)
         assert k.ok('printf("%d\\n", remembered() + 2);') == "9\n"
-    finally:
-        k.shutdown()
-
-
-# -- processes and the build directory ----------------------------------------------------------------
-
-
-def test_no_program_process_is_left_after_an_interrupt(c: RunningKernel, workdir: Path) -> None:
-    result, pids = start_spinning(c, workdir)
-    c.interrupt()
-    c.collect(result)
-    assert result.ename == "KeyboardInterrupt", result.describe()
-    assert_processes_end(pids, c.pid)
-
-
-def test_shutdown_ends_the_program_and_removes_the_build_directory(tmp_path: Path) -> None:
-    k = RunningKernel("ccell-c", cwd=tmp_path)
-    try:
-        build = build_dir_of(k)
-        assert stat.S_IMODE(build.stat().st_mode) == 0o700
-        _, pids = start_spinning(k, tmp_path)
-        kernel_pid = k.pid
-    finally:
-        k.shutdown()
-    assert_processes_end(pids, kernel_pid)
-    assert not build.exists(), "the build directory is removed at shutdown"
-
-
-def test_kernel_exits_by_itself_after_a_shutdown_request(tmp_path: Path) -> None:
-    # Without it, jupyter_client waits half its shutdown_wait_time and sends SIGTERM. Some attempts
-    # because the failure seen was a race.
-    for attempt in range(5):
-        k = RunningKernel("ccell-c", cwd=tmp_path)
-        try:
-            k.ok("%list")
-            k.kc.shutdown()
-            deadline = time.monotonic() + 5.0
-            while k.is_alive() and time.monotonic() < deadline:
-                time.sleep(0.05)
-            assert not k.is_alive(), (
-                f"attempt {attempt + 1}: the kernel still runs 5 s after shutdown_request"
-            )
-        finally:
-            k.shutdown(now=True)
-
-
-def test_restart_ends_the_program_and_forgets(tmp_path: Path) -> None:
-    k = RunningKernel("ccell-c", cwd=tmp_path)
-    try:
-        k.ok(STDIO + "int remembered(void) { return 7; }")
-        old_build = build_dir_of(k)
-        old_pid = k.pid
-        _, pids = start_spinning(k, tmp_path)
-        k.restart()
-        assert k.pid != old_pid
-        assert_processes_end(pids, old_pid)
-        assert not old_build.exists()
-        new_build = build_dir_of(k)
-        assert new_build != old_build and new_build.is_dir()
-        k.fails(STDIO + 'printf("%d\\n", remembered());', "CompileError")
-        assert k.ok(STDIO + 'printf("fresh\\n");') == "fresh\n"
     finally:
         k.shutdown()
 

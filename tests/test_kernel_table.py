@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from cell_model_table import kernel_name, print_call
 from kernel_client import (
+    CellResult,
     RunningKernel,
     check_interrupts_twice,
     check_streams_while_running,
@@ -49,6 +50,7 @@ from kernel_table import (
     OUT_ERR_OUT,
     OWN_MAIN,
     OWN_MAIN_KEYS,
+    PREFIX,
     PRINTS_ARGS,
     PRINTS_ENV,
     PROMPT_WITHOUT_INPUT,
@@ -62,6 +64,7 @@ from kernel_table import (
     RETURNS,
     SHAPE,
     SPIN,
+    SPINS_WITH_A_CHILD,
     SQUARE,
     SQUARES_IN_A_LOOP,
     STREAMED,
@@ -72,6 +75,7 @@ from kernel_table import (
     WHOLE_LINE,
     say,
 )
+from processes import assert_processes_end, process_state, wait_for_file
 
 pytestmark = pytest.mark.slow
 
@@ -120,6 +124,28 @@ def signal_kernel(language: str, workdir: Path) -> Iterator[RunningKernel]:
     )
     yield running
     running.shutdown()
+
+
+def build_dir_of(k: RunningKernel, language: str) -> Path:
+    """The kernel's private build directory, as ``%help`` names it."""
+    text = k.ok("%help")
+    found = re.findall(rf"(/\S*ccell-{language}-[^\s,;:]+)", text)
+    assert found, f"%help does not name the build directory:\n{text}"
+    return Path(found[0])
+
+
+def start_spinning(k: RunningKernel, language: str, cwd: Path) -> tuple[CellResult, list[int]]:
+    """Submit the language's SPINS_WITH_A_CHILD and return (its pending result, [parent pid, child pid])."""
+    for name in ("parent.pid", "child.pid"):
+        (cwd / name).unlink(missing_ok=True)
+    result = k.submit(SPINS_WITH_A_CHILD[language])
+    k.collect(result, until=lambda r: "looping" in r.stdout or r.reply is not None, timeout=60)
+    assert result.reply is None, result.describe()
+    pids = [int(wait_for_file(cwd / name)) for name in ("parent.pid", "child.pid")]
+    for pid in pids:
+        state = process_state(pid)
+        assert state is not None and state[0] != "Z", f"program process {pid} is not running"
+    return result, pids
 
 
 def keys(k: RunningKernel) -> list[str]:
@@ -306,9 +332,7 @@ def test_help_names_the_magics_and_the_build_directory(k: RunningKernel, languag
     text = k.ok("%help")
     for magic in MAGICS:
         assert magic in text, magic
-    found = re.findall(rf"(/\S*ccell-{language}-[^\s,;:]+)", text)
-    assert found, f"%help does not name the build directory:\n{text}"
-    path = Path(found[0])
+    path = build_dir_of(k, language)
     assert path.name.startswith(f"ccell-{language}-")
     assert path.is_dir() and stat.S_IMODE(path.stat().st_mode) == 0o700, "the build directory is private"
 
@@ -350,6 +374,69 @@ def test_kernel_info_names_the_language(k: RunningKernel, language: str) -> None
     name, mimetype, extension, version = LANGUAGE_INFO[language]
     assert (info["name"], info["mimetype"], info["file_extension"]) == (name, mimetype, extension)
     assert re.match(version, info["version"]), info
+
+
+# -- processes --------------------------------------------------------------------------------------------
+
+
+def test_no_program_process_is_left_after_an_interrupt(
+    k: RunningKernel, language: str, workdir: Path
+) -> None:
+    result, pids = start_spinning(k, language, workdir)
+    k.interrupt()
+    k.collect(result)
+    assert result.ename == "KeyboardInterrupt", result.describe()
+    assert_processes_end(pids, k.pid)
+
+
+def test_shutdown_ends_the_program_and_removes_the_build_directory(language: str, tmp_path: Path) -> None:
+    started = RunningKernel(kernel_name(language), env=kernel_env(language), cwd=tmp_path)
+    try:
+        build = build_dir_of(started, language)
+        assert stat.S_IMODE(build.stat().st_mode) == 0o700
+        _, pids = start_spinning(started, language, tmp_path)
+        kernel_pid = started.pid
+    finally:
+        started.shutdown()
+    assert_processes_end(pids, kernel_pid)
+    assert not build.exists(), "the build directory is removed at shutdown"
+
+
+def test_kernel_exits_by_itself_after_a_shutdown_request(language: str, tmp_path: Path) -> None:
+    # Without it, jupyter_client waits half its shutdown_wait_time and sends SIGTERM. Some attempts
+    # because the failure seen was a race.
+    for attempt in range(5):
+        started = RunningKernel(kernel_name(language), env=kernel_env(language), cwd=tmp_path)
+        try:
+            started.ok("%list")
+            started.kc.shutdown()
+            deadline = time.monotonic() + 5.0
+            while started.is_alive() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert not started.is_alive(), (
+                f"attempt {attempt + 1}: the kernel still runs 5 s after shutdown_request"
+            )
+        finally:
+            started.shutdown(now=True)
+
+
+def test_restart_ends_the_program_and_forgets(language: str, tmp_path: Path) -> None:
+    started = RunningKernel(kernel_name(language), env=kernel_env(language), cwd=tmp_path)
+    try:
+        started.ok(REMEMBERED[language])
+        old_build = build_dir_of(started, language)
+        old_pid = started.pid
+        _, pids = start_spinning(started, language, tmp_path)
+        started.restart()
+        assert started.pid != old_pid
+        assert_processes_end(pids, old_pid)
+        assert not old_build.exists()
+        new_build = build_dir_of(started, language)
+        assert new_build != old_build and new_build.is_dir()
+        started.fails(PREFIX[language] + CALL_REMEMBERED[language], "CompileError")
+        assert started.ok(PREFIX[language] + say("fresh")[language]) == "fresh\n"
+    finally:
+        started.shutdown()
 
 
 # -- interrupts ---------------------------------------------------------------------------------------------
