@@ -676,3 +676,63 @@ for (;;);
         "}",
     ),
 }
+
+
+# -- more of 4, 5, 6 -------------------------------------------------------------------------------------
+
+LATER_HELPER = {  # (a function calling helper(), declared before helper; helper(x) = x + 1)
+    "c": (STDIO + "int twice_plus(int x) { return helper(x) * 2; }", "int helper(int x) { return x + 1; }"),
+    "go": ("func twicePlus(x int) int { return helper(x) * 2 }", "func helper(x int) int { return x + 1 }"),
+    "rust": ("fn twice_plus(x: i32) -> i32 { helper(x) * 2 }", "fn helper(x: i32) -> i32 { x + 1 }"),
+}
+CALL_LATER_HELPER = {  # prints twice_plus(4): 10
+    "c": print_call("twice_plus(4)")["c"],
+    "go": print_call("twicePlus(4)")["go"],
+    "rust": print_call("twice_plus(4)")["rust"],
+}
+WAITS = {"c": None, "go": "helper", "rust": "helper"}  # what an order-free language's pending cell names
+
+CRASH_AFTER_OUTPUT = {  # prints "partial", then dies: (cell, ename)
+    "c": (STDIO + 'printf("partial\\n");\nint *p = 0; *p = 1;', "SIGSEGV"),
+    "go": ('fmt.Println("partial")\nvar p *int\n*p = 1', "ExitStatus"),
+    "rust": (
+        'println!("partial");\nunsafe { std::ptr::write_volatile(std::ptr::null_mut::<i32>(), 1) };',
+        "SIGSEGV",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Forget:
+    """``declare`` declares square() and a type; ``%rm square`` and ``%rm "<type_key>"`` forget them."""
+
+    declare: str
+    type_key: str
+    use_type: str  # fails once the type is forgotten
+    new_type: str  # another type of that name, no conflict with the forgotten one
+    use_new_type: str  # prints "3\n"
+
+
+FORGET = {
+    "c": Forget(
+        STDIO + "int square(int x) { return x * x; }\nstruct S { int a; };",
+        "struct S",
+        'printf("%zu\\n", sizeof(struct S));',
+        "struct S { char other[3]; };",
+        'printf("%zu\\n", sizeof(struct S));',
+    ),
+    "go": Forget(
+        "func square(x int) int { return x * x }\ntype S struct{ a int }",
+        "S",
+        "fmt.Println(S{a: 1})",
+        "type S struct{ other [3]byte }",
+        "fmt.Println(len(S{}.other))",
+    ),
+    "rust": Forget(
+        "fn square(x: i32) -> i32 { x * x }\nstruct S { a: i32 }",
+        "S",
+        'println!("{}", S { a: 1 }.a);',
+        "struct S { other: [u8; 3] }",
+        'println!("{}", std::mem::size_of::<S>());',
+    ),
+}

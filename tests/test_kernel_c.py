@@ -240,29 +240,7 @@ def test_preprocessor_blocks_are_keyed_by_their_text(c: RunningKernel) -> None:
     assert c.ok("%show").count("#ifndef GUARDED") == 1
 
 
-# -- 4. order ---------------------------------------------------------------------------------------------
-
-
-def test_function_may_call_one_defined_in_a_later_cell(c: RunningKernel) -> None:
-    first = c.execute(STDIO + "int twice_plus(int x) { return helper(x) * 2; }")
-    assert first.status == "ok", first.describe()
-    c.ok("int helper(int x) { return x + 1; }")
-    assert c.ok('printf("%d\\n", twice_plus(4));') == "10\n"
-
-
 # -- 6. magics ------------------------------------------------------------------------------------------
-
-
-def test_rm_forgets_declarations(c: RunningKernel) -> None:
-    c.ok(STDIO + "int square(int x) { return x * x; }\nstruct S { int a; };")
-    removed = c.ok("%rm square")
-    assert "square" in removed
-    c.fails('printf("%d\\n", square(2));', "CompileError")
-    c.ok('%rm "struct S"')
-    assert not [row for row in listing(c) if "struct S" in row]
-    c.fails('printf("%zu\\n", sizeof(struct S));', "CompileError")
-    c.ok("struct S { char other[3]; };")  # a new definition, no conflict with the forgotten one
-    assert c.ok('printf("%zu\\n", sizeof(struct S));') == "3\n"
 
 
 def test_reset_forgets_everything_but_keeps_flags(c: RunningKernel) -> None:
@@ -328,15 +306,6 @@ def test_show_renders_the_program_with_cell_markers(c: RunningKernel, tmp_path: 
     done = subprocess.run(["gcc", "-c", "-o", str(tmp_path / "shown.o"), str(source)], capture_output=True)
     assert done.returncode == 0, done.stderr.decode()
     assert c.ok('printf("%d\\n", square(shown_global));') == "9\n", "%show changed nothing"
-
-
-# -- 5. errors -----------------------------------------------------------------------------------------
-
-
-def test_output_before_a_crash_is_kept(c: RunningKernel) -> None:
-    result = c.fails(STDIO + 'printf("partial\\n");\nint *p = 0; *p = 1;', "SIGSEGV")
-    assert result.stdout == "partial\n"
-    assert [m.msg_type for m in result.outputs][-1] == "error"
 
 
 # -- interrupts (the rest: test_kernel_table.py) ------------------------------------------------------

@@ -30,19 +30,23 @@ from kernel_table import (
     BAD_BYTES,
     BAD_BYTES_FIRST,
     BODY_ONLY,
+    CALL_LATER_HELPER,
     CALL_REMEMBERED,
     COMPILE_ERROR_SHAPE,
+    CRASH_AFTER_OUTPUT,
     DOUBLE_PERCENT,
     EMPTY_CELLS,
     EXITS_3,
     FAILURES,
     FLOOD,
+    FORGET,
     IGNORES_SIGINT,
     INHERITED,
     INTERRUPT_TIMEOUT,
     KERNELS,
     LANGUAGE_INFO,
     LANGUAGES,
+    LATER_HELPER,
     MAGICS,
     MAIN_AND_STATEMENTS,
     MISSING_TOOLCHAIN,
@@ -72,6 +76,7 @@ from kernel_table import (
     TWO_READS,
     TYPE_CHANGE,
     UNUSED_CODE,
+    WAITS,
     WHOLE_LINE,
     say,
 )
@@ -235,6 +240,16 @@ def test_bare_return_ends_the_cell(k: RunningKernel, language: str) -> None:
 # -- 4. order ---------------------------------------------------------------------------------------------
 
 
+def test_function_may_call_one_defined_in_a_later_cell(k: RunningKernel, language: str) -> None:
+    caller, helper = LATER_HELPER[language]
+    first = k.execute(caller)
+    assert first.status == "ok", first.describe()
+    if WAITS[language] is not None:  # order-free: pending, one stderr line names what it waits for
+        assert WAITS[language] in first.stderr, first.describe()
+    k.ok(helper)
+    assert k.ok(CALL_LATER_HELPER[language]) == "10\n"
+
+
 def test_a_type_change_that_breaks_a_remembered_cell_names_that_cell(k: RunningKernel, language: str) -> None:
     case = TYPE_CHANGE[language]
     k.ok(case.first)
@@ -285,6 +300,13 @@ def test_compile_error_lists_every_error(k: RunningKernel, language: str) -> Non
     assert f"Cell In[{n}], line 2: error:" in traceback and second in traceback
 
 
+def test_output_before_a_crash_is_kept(k: RunningKernel, language: str) -> None:
+    cell, ename = CRASH_AFTER_OUTPUT[language]
+    result = k.fails(cell, ename)
+    assert result.stdout == "partial\n"
+    assert [m.msg_type for m in result.outputs][-1] == "error"
+
+
 @pytest.mark.parametrize("failure", list(FAILURES))
 def test_every_error_is_one_error_output(k: RunningKernel, language: str, failure: str) -> None:
     expected = FAILURES[failure][language]
@@ -326,6 +348,19 @@ def test_missing_compiler_is_toolchain_not_found(language: str, case: str, tmp_p
 
 
 # -- 6. magics, the shell, the build directory ----------------------------------------------------------
+
+
+def test_rm_forgets_declarations(k: RunningKernel, language: str) -> None:
+    case = FORGET[language]
+    k.ok(case.declare)
+    removed = k.ok("%rm square")
+    assert "square" in removed
+    k.fails(print_call("square(2)")[language], "CompileError")
+    k.ok(f'%rm "{case.type_key}"')
+    assert case.type_key not in keys(k), listing(k)
+    k.fails(case.use_type, "CompileError")
+    k.ok(case.new_type)
+    assert k.ok(case.use_new_type) == "3\n"
 
 
 def test_help_names_the_magics_and_the_build_directory(k: RunningKernel, language: str) -> None:
