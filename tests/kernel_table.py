@@ -736,3 +736,32 @@ FORGET = {
         'println!("{}", std::mem::size_of::<S>());',
     ),
 }
+
+LISTED = {  # (cells that declare, %list's rows after them: key, kind, index of the declaring cell)
+    "c": (
+        (STDIO + "int square(int x) { return x * x; }", "struct Point { int x, y; };\nint total = 0;"),
+        (
+            ("<stdio.h>", "include", 0),
+            ("square", "function", 0),
+            ("struct Point", "struct", 1),
+            ("total", "global", 1),
+        ),
+    ),
+    "go": (
+        ('import (\n\tm "math"\n\t_ "embed"\n)\nconst (\n\tA = iota\n\tB\n)\nvar x, y = 1, 2\ntype T int',),
+        (
+            ("m", "import", 0),
+            ('_ "embed"', "import", 0),
+            ("A, B", "const", 0),
+            ("x, y", "var", 0),
+            ("T", "type", 0),
+        ),
+    ),
+    "rust": (
+        (
+            "use std::fmt::Debug;\nconst LIMIT: usize = 3;\n"
+            'fn show<T: Debug>(t: T) -> String {\n    format!("{:?}", t)\n}',
+        ),
+        (("std::fmt::Debug", "use", 0), ("LIMIT", "const", 0), ("show", "fn", 0)),
+    ),
+}

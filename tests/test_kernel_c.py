@@ -279,19 +279,6 @@ def test_link_error_evalue_is_the_linkers_diagnostic(c: RunningKernel) -> None:
     assert "ccell_no_such_library" in result.error["evalue"], result.describe()
 
 
-def test_list_shows_key_kind_and_cell(c: RunningKernel) -> None:
-    first = c.execute(STDIO + "int square(int x) { return x * x; }")
-    second = c.execute("struct Point { int x, y; };\nint total = 0;")
-    rows = listing(c)
-    assert len(rows) == 4, rows
-    [square] = rows_for(c, "square")
-    assert "function" in square and f"Cell In[{count_of(first)}]" in square
-    [point] = [row for row in rows if "struct Point" in row]
-    assert "struct" in point.replace("struct Point", "") and f"Cell In[{count_of(second)}]" in point
-    [total] = rows_for(c, "total")
-    assert "global" in total and f"Cell In[{count_of(second)}]" in total
-
-
 def test_show_renders_the_program_with_cell_markers(c: RunningKernel, tmp_path: Path) -> None:
     first = c.execute(STDIO + "int square(int x) { return x * x; }")
     second = c.execute("int shown_global = 3;")

@@ -114,12 +114,6 @@ def test_method_is_replaced_by_type_and_name(go: RunningKernel) -> None:
     assert len(rows) == 1 and "method" in rows[0] and f"Cell In[{count_of(newer)}]" in rows[0], rows
 
 
-def test_list_shows_keys_and_kinds(go: RunningKernel) -> None:
-    go.ok('import (\n\tm "math"\n\t_ "embed"\n)\nconst (\n\tA = iota\n\tB\n)\nvar x, y = 1, 2\ntype T int')
-    rows = {row.split("  ")[0]: row.split()[-3] for row in listing(go)}
-    assert rows == {"m": "import", '_ "embed"': "import", "A, B": "const", "x, y": "var", "T": "type"}, rows
-
-
 def test_show_is_the_program_and_it_builds(go: RunningKernel, tmp_path: Path) -> None:
     go.ok('import "strings"\nfunc shout(s string) string { return strings.ToUpper(s) + "!" }')
     shown = go.ok("%show")

@@ -47,6 +47,7 @@ from kernel_table import (
     LANGUAGE_INFO,
     LANGUAGES,
     LATER_HELPER,
+    LISTED,
     MAGICS,
     MAIN_AND_STATEMENTS,
     MISSING_TOOLCHAIN,
@@ -348,6 +349,23 @@ def test_missing_compiler_is_toolchain_not_found(language: str, case: str, tmp_p
 
 
 # -- 6. magics, the shell, the build directory ----------------------------------------------------------
+
+
+def test_list_shows_key_kind_and_cell(k: RunningKernel, language: str) -> None:
+    cells, expected = LISTED[language]
+    counts = []
+    for cell in cells:
+        declared = k.execute(cell)
+        assert declared.status == "ok", declared.describe()
+        counts.append(count_of(declared))
+    rows = listing(k)
+    assert len(rows) == len(expected), rows
+    columns = {}
+    for row in rows:
+        key, kind, cell, *_ = re.split(r"\s{2,}", row)
+        assert key not in columns, rows
+        columns[key] = (kind, cell)
+    assert columns == {key: (kind, f"Cell In[{counts[index]}]") for key, kind, index in expected}, rows
 
 
 def test_rm_forgets_declarations(k: RunningKernel, language: str) -> None:
