@@ -124,7 +124,11 @@ def k(kernel: RunningKernel, language: str) -> RunningKernel:
 
 @pytest.fixture(scope="module")
 def signal_kernel(language: str, workdir: Path) -> Iterator[RunningKernel]:
-    """A second kernel of the language, interrupted by SIGINT instead of a message."""
+    """A second kernel of the language, interrupted by SIGINT instead of a message.
+
+    The first signal-mode test starts it; the tests that start a kernel of their own come before that
+    in this file, so that no more than two kernels of a language run at once (as in
+    ``test_kernel_go.py`` and ``test_kernel_rust.py`` before the table)."""
     running = RunningKernel(
         kernel_name(language), env=kernel_env(language), cwd=workdir, interrupt_mode="signal"
     )
