@@ -1,13 +1,13 @@
 """The Go kernel through Jupyter: a real KernelManager and client, the real kernel, the real go.
 
-Each test checks a promise of CELL_MODEL.md for Go. Most share one kernel (``kernel``; ``go`` resets
-its memory and options first); the signal-mode and missing-Go tests start their own.
+Each test checks a promise of CELL_MODEL.md for Go. They share one kernel (``kernel``; ``go`` resets
+its memory and options first). What the C, Go and Rust kernels share is tested once for all three in
+``test_kernel_table.py``; this file keeps what is Go's own.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import time
 from collections.abc import Iterator
@@ -17,15 +17,11 @@ import pytest
 from kernel_client import (
     CellResult,
     RunningKernel,
-    check_interrupts_twice,
-    check_streams_while_running,
     count_of,
     listing,
 )
 
 pytestmark = pytest.mark.slow
-
-LIMIT = 200_000  # the shared kernel's output cap (bytes per cell)
 
 
 # -- fixtures and helpers ---------------------------------------------------------------------------
@@ -39,7 +35,7 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def kernel(workdir: Path) -> Iterator[RunningKernel]:
     """One ccell-go kernel for the module, from the kernelspec as it is (message mode)."""
-    running = RunningKernel("ccell-go", env={"CCELL_OUTPUT_LIMIT": str(LIMIT)}, cwd=workdir)
+    running = RunningKernel("ccell-go", cwd=workdir)
     # The first build waits for the background warm-up's standard library (seconds if the cache is cold).
     running.execute('fmt.Println("warm")', timeout=120)
     yield running
@@ -100,14 +96,6 @@ def alive(pids: list[int]) -> list[int]:
 # -- 1. a notebook is one program --------------------------------------------------------------------
 
 
-def test_declarations_are_remembered_and_statements_run_in_main(go: RunningKernel) -> None:
-    declared = go.execute("func square(x int) int { return x * x }")
-    assert declared.status == "ok", declared.describe()
-    assert declared.outputs == [], "a declaration-only cell prints nothing"
-    assert go.ok("fmt.Println(square(7))") == "49\n"
-    assert go.ok('for i := 1; i <= 3; i++ {\n\tfmt.Print(square(i), " ")\n}\nfmt.Println()') == "1 4 9 \n"
-
-
 def test_package_variables_start_from_their_initializer_in_every_run(go: RunningKernel) -> None:
     go.ok("var counter = 10")
     assert go.ok("counter++\nfmt.Println(counter)") == "11\n"
@@ -124,12 +112,6 @@ def test_method_is_replaced_by_type_and_name(go: RunningKernel) -> None:
     assert go.ok("fmt.Println(&Point{1, 2})") == "(1, 2)\n"
     rows = [row for row in listing(go) if row.startswith("Point.String ")]
     assert len(rows) == 1 and "method" in rows[0] and f"Cell In[{count_of(newer)}]" in rows[0], rows
-
-
-def test_list_shows_keys_and_kinds(go: RunningKernel) -> None:
-    go.ok('import (\n\tm "math"\n\t_ "embed"\n)\nconst (\n\tA = iota\n\tB\n)\nvar x, y = 1, 2\ntype T int')
-    rows = {row.split("  ")[0]: row.split()[-3] for row in listing(go)}
-    assert rows == {"m": "import", '_ "embed"': "import", "A, B": "const", "x, y": "var", "T": "type"}, rows
 
 
 def test_show_is_the_program_and_it_builds(go: RunningKernel, tmp_path: Path) -> None:
@@ -178,58 +160,7 @@ def test_unavailable_module_says_so(go: RunningKernel) -> None:
     assert keys(go) == []
 
 
-def test_unused_variables_do_not_fail_the_build(go: RunningKernel) -> None:
-    result = go.execute('x := 1\nname, err := strconv.Atoi("5")')
-    assert result.status == "ok" and result.outputs == [], result.describe()
-
-
-def test_double_percent_body_runs_unchanged(go: RunningKernel) -> None:
-    out = go.ok(
-        "var kept = 1\n%%\nvar local = 2\ntype pair struct{ a, b int }\nfmt.Println(kept, local, pair{3, 4})"
-    )
-    assert out == "1 2 {3 4}\n"
-    assert keys(go) == ["kept"]
-    go.fails("fmt.Println(local)", "CompileError")
-
-
-def test_gonb_style_cell_with_only_a_body(go: RunningKernel) -> None:
-    assert go.ok('%%\nfmt.Println("GoNB style")') == "GoNB style\n"
-
-
-def test_cell_main_runs_and_is_not_remembered(go: RunningKernel) -> None:
-    assert go.ok('func main() {\n\tfmt.Println("own main")\n}') == "own main\n"
-    assert keys(go) == []
-    exited = go.fails("func main() {\n\tos.Exit(4)\n}", "ExitStatus")
-    assert exited.error["evalue"] == "exit status 4"
-    both = go.fails('func main() {}\nfmt.Println("stray")', "CompileError")
-    assert "main" in both.error["evalue"] and "statement" in both.error["evalue"]
-
-
-def test_os_exit_and_return(go: RunningKernel) -> None:
-    result = go.fails('fmt.Println("before")\nos.Exit(3)\nfmt.Println("after")', "ExitStatus")
-    assert result.stdout == "before\n"
-    assert result.error["evalue"] == "exit status 3"
-    assert result.error["traceback"][0] == "ExitStatus: exit status 3"
-    assert go.ok('fmt.Println("a")\nreturn\nfmt.Println("b")') == "a\n"
-
-
 # -- 5. errors ---------------------------------------------------------------------------------------------
-
-
-def test_compile_error_shape(go: RunningKernel) -> None:
-    go.ok("func before() int { return 1 }")
-    result = go.fails('var fine = 1\nfunc broken() int {\n\treturn "text"\n}', "CompileError")
-    n = count_of(result)
-    assert [m.msg_type for m in result.outputs] == ["error"], "no stream beside the error"
-    error = result.error
-    assert error["evalue"] == (
-        f'Cell In[{n}], line 3: error: cannot use "text" (untyped string constant) as int value'
-        " in return statement"
-    )
-    assert error["traceback"][0] == f"CompileError: {error['evalue']}"
-    assert error["traceback"][1] == '    \treturn "text"'
-    assert error["traceback"][2] == "    \t       ^"
-    assert keys(go) == ["before"], "memory unchanged"
 
 
 def test_panic_is_an_exit_status_with_frames_in_cells(go: RunningKernel) -> None:
@@ -250,56 +181,7 @@ def test_custom_panic_value(go: RunningKernel) -> None:
     assert f"Cell In[{count_of(result)}], line 1" in result.stderr
 
 
-def test_death_by_signal(go: RunningKernel) -> None:
-    result = go.fails("syscall.Kill(syscall.Getpid(), syscall.SIGKILL)", "SIGKILL")
-    assert result.error["evalue"] == "Killed"
-
-
-# -- interrupts ---------------------------------------------------------------------------------------------
-
-SPIN = 'fmt.Println("looping")\nfor {\n}'
-
-
-def interrupt_twice(k: RunningKernel) -> None:
-    check_interrupts_twice(
-        k,
-        remembered="func remembered() int { return 7 }",
-        spin=SPIN,
-        call="fmt.Println(remembered())",
-        timeout=30,
-    )
-
-
-def test_interrupt_in_message_mode_twice(go: RunningKernel) -> None:
-    assert go.interrupt_mode == "message", "the kernelspec ships message mode"
-    interrupt_twice(go)
-
-
-def test_interrupt_in_signal_mode_twice(workdir: Path) -> None:
-    k = RunningKernel("ccell-go", cwd=workdir, interrupt_mode="signal")
-    try:
-        assert k.interrupt_mode == "signal"
-        interrupt_twice(k)
-    finally:
-        k.shutdown()
-
-
-def test_interrupt_a_program_that_ignores_sigint(go: RunningKernel) -> None:
-    code = 'signal.Ignore(os.Interrupt)\nfmt.Println("looping")\nfor {\n}'
-    result = go.execute(code, interrupt_when=lambda r: "looping" in r.stdout, timeout=30)
-    assert result.ename == "KeyboardInterrupt", result.describe()
-    assert go.ok('fmt.Println("after")') == "after\n"
-
-
-def test_interrupt_while_waiting_for_input(go: RunningKernel) -> None:
-    go.ok("func remembered() int { return 7 }")
-    code = 'var x int\nfmt.Scan(&x)\nfmt.Println("read", x)'
-    result = go.execute(code, allow_stdin=True, interrupt_when=lambda r: bool(r.input_requests), timeout=30)
-    assert len(result.input_requests) == 1
-    assert result.ename == "KeyboardInterrupt", result.describe()
-    again = go.execute(code, allow_stdin=True, answers=["5"])
-    assert again.status == "ok" and again.stdout == "read 5\n", again.describe()
-    assert go.ok("fmt.Println(remembered())") == "7\n"
+# -- interrupts (the rest: test_kernel_table.py) -------------------------------------------------------
 
 
 def test_interrupt_while_building(go: RunningKernel, tmp_path: Path) -> None:
@@ -326,92 +208,3 @@ def test_interrupt_while_building(go: RunningKernel, tmp_path: Path) -> None:
         time.sleep(0.05)
     assert go.ok("fmt.Println(remembered())") == "7\n"
     go.fails("fmt.Println(neverRemembered)", "CompileError")
-
-
-# -- 7. input and output ----------------------------------------------------------------------------------
-
-
-def test_stdout_streams_while_the_program_runs(go: RunningKernel) -> None:
-    code = 'fmt.Println("first")\ntime.Sleep(1500 * time.Millisecond)\nfmt.Println("second")'
-    check_streams_while_running(go.execute(code))
-
-
-def test_stdout_and_stderr_keep_their_order(go: RunningKernel) -> None:
-    code = (
-        'fmt.Println("out 1")\ntime.Sleep(200 * time.Millisecond)\n'
-        'fmt.Fprintln(os.Stderr, "err 1")\ntime.Sleep(200 * time.Millisecond)\nfmt.Println("out 2")'
-    )
-    pieces = [(m.content["name"], m.content["text"]) for m in go.execute(code).streams()]
-    assert pieces == [("stdout", "out 1\n"), ("stderr", "err 1\n"), ("stdout", "out 2\n")], pieces
-
-
-def test_fmt_scan_gets_one_input_request_and_the_answer(go: RunningKernel) -> None:
-    code = 'var x int\nfmt.Print("number? ")\nfmt.Scan(&x)\nfmt.Println("got", x)'
-    result = go.execute(code, allow_stdin=True, answers=["42"])
-    assert result.status == "ok", result.describe()
-    [request] = result.input_requests
-    assert request.content["prompt"] == "number? ", "the unfinished line is the prompt (issue 17)"
-    assert result.stdout == "got 42\n"
-
-
-def test_two_reads_two_input_requests(go: RunningKernel) -> None:
-    code = 'var a, b int\nfmt.Scan(&a)\nfmt.Scan(&b)\nfmt.Println("sum", a+b)'
-    result = go.execute(code, allow_stdin=True, answers=["3", "4"])
-    assert result.status == "ok", result.describe()
-    assert len(result.input_requests) == 2
-    assert result.stdout == "sum 7\n"
-
-
-def test_bufio_reads_a_whole_line(go: RunningKernel) -> None:
-    code = "line, err := bufio.NewReader(os.Stdin).ReadString('\\n')\nfmt.Printf(\"[%s] %v\\n\", line, err)"
-    result = go.execute(code, allow_stdin=True, answers=["hello world"])
-    assert result.stdout == "[hello world\n] <nil>\n", result.describe()
-
-
-def test_without_stdin_the_program_reads_eof(go: RunningKernel) -> None:
-    code = "x := 5\nn, err := fmt.Scan(&x)\nfmt.Println(n, x, err)"
-    result = go.execute(code, allow_stdin=False, timeout=15)
-    assert result.status == "ok", result.describe()
-    assert result.input_requests == []
-    assert result.stdout == "0 5 EOF\n"
-
-
-def test_output_is_cut_once_and_the_program_keeps_running(go: RunningKernel, workdir: Path) -> None:
-    flood = (
-        'line := strings.Repeat("x", 99) + "\\n"\n'
-        "for i := 0; i < 100000; i++ {\n\tos.Stdout.WriteString(line)\n}\n"  # 10 MB
-        'fmt.Fprintln(os.Stderr, "END-MARKER")\n'
-        'os.WriteFile("done.txt", []byte("done"), 0o644)'
-    )
-    result = go.execute(flood, timeout=60)
-    assert result.status == "ok", result.describe()[:3000]
-    assert sum(m.content["text"].count("output cut") for m in result.streams()) == 1
-    assert LIMIT <= len(result.text) < LIMIT + 4096, len(result.text)
-    assert "END-MARKER" not in result.text
-    assert (workdir / "done.txt").read_text() == "done", "the program ran to its end"
-
-
-def test_invalid_utf8_becomes_replacement_characters(go: RunningKernel) -> None:
-    assert go.ok('os.Stdout.Write([]byte("a\\xff\\xfeb\\n"))') == "a\ufffd\ufffdb\n"
-
-
-# -- a missing toolchain -------------------------------------------------------------------------------------
-
-
-def test_missing_go_is_toolchain_not_found(tmp_path: Path) -> None:
-    empty = tmp_path / "bin"
-    empty.mkdir()
-    k = RunningKernel("ccell-go", env={"PATH": str(empty), "GO": ""}, cwd=tmp_path)
-    try:
-        result = k.fails('fmt.Println("x")', "ToolchainNotFound")
-        assert [m.msg_type for m in result.outputs] == ["error"]
-        evalue = result.error["evalue"]
-        assert "go on PATH" in evalue and "restart" in evalue, evalue
-        assert "%help" in k.ok("%help"), "the kernel still answers"
-    finally:
-        k.shutdown()
-
-
-def test_help_names_the_build_directory(go: RunningKernel) -> None:
-    text = go.ok("%help")
-    assert re.search(r"/\S*ccell-go-", text), text

@@ -1,25 +1,21 @@
 """The Rust kernel through Jupyter: a real KernelManager and client, the real kernel, the real rustc.
 
 Each test checks a promise of CELL_MODEL.md for Rust. Most share one kernel (``kernel``; ``rust``
-resets its memory and options first); tests that need their own environment or interrupt mode start
-their own. The kernel runs with ``RUST_BACKTRACE=0`` so that a panic's stderr does not depend on the
-environment the tests run in.
+resets its memory and options first); the test that needs its own compiler starts its own. What the
+C, Go and Rust kernels share is tested once for all three in ``test_kernel_table.py``; this file
+keeps what is Rust's own. The kernel runs with ``RUST_BACKTRACE=0`` so that a panic's stderr does
+not depend on the environment the tests run in.
 """
 
 from __future__ import annotations
 
-import re
 import shutil
-import stat
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from kernel_client import (
-    CellResult,
     RunningKernel,
-    check_interrupts_twice,
-    check_streams_while_running,
     count_of,
 )
 
@@ -53,22 +49,7 @@ def rows_for(k: RunningKernel, key: str) -> list[str]:
     return [row for row in k.ok("%list").splitlines() if row.split("  ")[0].strip() == key]
 
 
-def assert_one_error(result: CellResult, ename: str) -> dict:
-    assert result.status == "error", result.describe()
-    assert result.ename == ename, result.describe()
-    error = result.error
-    assert error["traceback"][0] == f"{ename}: {error['evalue']}"
-    return error
-
-
 # -- 1, 2. one program; keys --------------------------------------------------------------------------------
-
-
-def test_declarations_are_remembered_and_statements_run(rust: RunningKernel) -> None:
-    declared = rust.execute("fn square(x: i32) -> i32 {\n    x * x\n}")
-    assert declared.status == "ok" and declared.outputs == [], declared.describe()
-    assert rust.ok('println!("{}", square(7));') == "49\n"
-    assert rust.ok('for i in 1..=3 {\n    print!("{} ", square(i));\n}\nprintln!();') == "1 4 9 \n"
 
 
 def test_impl_blocks_are_keyed_by_header_and_replaced(rust: RunningKernel) -> None:
@@ -129,18 +110,6 @@ def test_question_mark_in_a_cell(rust: RunningKernel) -> None:
     assert [m.msg_type for m in result.outputs][-1] == "error"
 
 
-def test_bare_return_ends_the_cell(rust: RunningKernel) -> None:
-    result = rust.execute('println!("before");\nif 1 + 1 == 2 {\n    return;\n}\nprintln!("after");')
-    assert result.status == "ok", result.describe()
-    assert result.stdout == "before\n"
-
-
-def test_process_exit_is_the_exit_status(rust: RunningKernel) -> None:
-    result = rust.fails('println!("leaving");\nstd::process::exit(3);', "ExitStatus")
-    assert result.error["evalue"] == "exit status 3"
-    assert result.stdout == "leaving\n"
-
-
 def test_panic_is_an_exit_status_whose_location_names_the_cell(rust: RunningKernel) -> None:
     helper = rust.execute("fn nth(v: &[i32], i: usize) -> i32 {\n    v[i]\n}")
     assert helper.status == "ok", helper.describe()
@@ -156,83 +125,12 @@ def test_panic_is_an_exit_status_whose_location_names_the_cell(rust: RunningKern
     assert f"Cell In[{count_of(own)}], line 3" in own.stderr, own.stderr
 
 
-def test_warnings_about_unused_code_are_not_shown(rust: RunningKernel) -> None:
-    declared = rust.execute(
-        "use std::collections::HashMap;\n"
-        "fn never_called() -> i32 {\n    let unused = 3;\n    let mut m = 1;\n    m\n}"
-    )
-    assert declared.status == "ok" and declared.outputs == [], declared.describe()
-    ran = rust.execute('let mut not_mutated = 1;\nlet unused_local = 2;\nprintln!("{}", not_mutated);')
-    assert ran.status == "ok" and ran.stderr == "" and ran.stdout == "1\n", ran.describe()
-
-
 def test_other_warnings_of_the_cell_are_shown(rust: RunningKernel) -> None:
     ran = rust.execute('let CamelLocal = 1;\nprintln!("{}", CamelLocal);')
     assert ran.status == "ok" and ran.stdout == "1\n", ran.describe()
     assert ran.stderr.startswith(f"Cell In[{count_of(ran)}], line 1: warning: variable `CamelLocal`"), (
         ran.stderr
     )
-
-
-# -- 5. errors ----------------------------------------------------------------------------------------------
-
-
-def test_compile_error_is_mapped_to_the_cell_with_a_caret(rust: RunningKernel) -> None:
-    rust.ok("fn before() -> i32 { 1 }")
-    result = rust.fails('let fine = before();\nlet text = "seven";\nlet n: i32 = text;', "CompileError")
-    n = count_of(result)
-    assert [m.msg_type for m in result.outputs] == ["error"], "no stream beside the error"
-    error = result.error
-    assert error["evalue"].startswith(f"Cell In[{n}], line 3: error: mismatched types"), error["evalue"]
-    traceback = error["traceback"]
-    assert traceback[0] == f"CompileError: {error['evalue']}"
-    assert traceback[1].strip() == "let n: i32 = text;"
-    assert traceback[2].strip() == "^" and traceback[2].index("^") == traceback[1].index("text;")
-    assert rust.ok('println!("{}", before());') == "1\n", "memory unchanged"
-
-
-def test_every_error_of_a_cell_is_listed(rust: RunningKernel) -> None:
-    # errors other than names declared later: those would wait (CELL_MODEL.md section 4)
-    result = rust.fails('fn one() -> i32 { "a" }\nfn two() -> i32 { "b" }', "CompileError")
-    traceback = "\n".join(result.error["traceback"])
-    n = count_of(result)
-    assert f"Cell In[{n}], line 1: error:" in traceback and '"a"' in traceback
-    assert f"Cell In[{n}], line 2: error:" in traceback and '"b"' in traceback
-
-
-def test_error_in_a_remembered_cell_after_a_type_change_names_that_cell(rust: RunningKernel) -> None:
-    rust.ok("struct Celsius { degrees: f64 }")
-    user = rust.execute("fn warm(c: &Celsius) -> bool {\n    c.degrees > 20.0\n}")
-    assert user.status == "ok", user.describe()
-    result = rust.fails("struct Celsius { value: f64 }", "CompileError")
-    assert result.error["evalue"].startswith(f"Cell In[{count_of(user)}], line 2: error: no field `degrees`")
-    assert rust.ok('println!("{}", warm(&Celsius { degrees: 25.0 }));') == "true\n", (
-        "the failed cell changed nothing"
-    )
-
-
-@pytest.mark.parametrize(
-    ("code", "ename", "evalue"),
-    [
-        ("std::process::exit(7);", "ExitStatus", "exit status 7"),
-        ('panic!("no");', "ExitStatus", "exit status 101"),
-        ("std::process::abort();", "SIGABRT", "Aborted"),
-        ('let x: i32 = "no";', "CompileError", None),
-        ("fn main() {}\nlet x = 1;", "CompileError", None),
-        ("%no_such_magic", "MagicError", None),
-    ],
-    ids=["exit", "panic", "abort", "compile", "main-and-statements", "magic"],
-)
-def test_every_error_is_one_error_output(
-    rust: RunningKernel, code: str, ename: str, evalue: str | None
-) -> None:
-    rust.ok("fn remembered() -> i32 { 5 }")
-    result = rust.execute(code)
-    error = assert_one_error(result, ename)
-    if evalue is not None:
-        assert error["evalue"] == evalue
-    assert [m.msg_type for m in result.outputs if m.msg_type != "stream"] == ["error"]
-    assert rust.ok('println!("{}", remembered());') == "5\n", "the kernel and its memory survive"
 
 
 # -- 6. magics -----------------------------------------------------------------------------------------------
@@ -249,16 +147,13 @@ def test_flags_edition_2018(rust: RunningKernel) -> None:
     assert rust.ok(code) == "255\n"
 
 
-def test_list_show_and_rm(rust: RunningKernel) -> None:
+def test_show_and_rm(rust: RunningKernel) -> None:
+    # what %list shows of this cell: test_kernel_table.py
     first = rust.execute(
         "use std::fmt::Debug;\nconst LIMIT: usize = 3;\n"
         'fn show<T: Debug>(t: T) -> String {\n    format!("{:?}", t)\n}'
     )
-    rows = rust.ok("%list").splitlines()
-    assert len(rows) == 3, rows
-    for key, kind in (("std::fmt::Debug", "use"), ("LIMIT", "const"), ("show", "fn")):
-        [row] = rows_for(rust, key)
-        assert kind in row and f"Cell In[{count_of(first)}]" in row, row
+    assert first.status == "ok", first.describe()
     shown = rust.ok("%show")
     assert f"// Cell In[{count_of(first)}], line 1" in shown and "fn main()" in shown, shown
     rust.ok("%rm show LIMIT")
@@ -266,141 +161,7 @@ def test_list_show_and_rm(rust: RunningKernel) -> None:
     rust.fails('println!("{}", show(LIMIT));', "CompileError")
 
 
-def test_args_and_env_reach_the_program(rust: RunningKernel) -> None:
-    rust.ok("%args one 'two words'\n%env CCELL_GREETING=hello")
-    out = rust.ok(
-        "let args: Vec<String> = std::env::args().skip(1).collect();\n"
-        'println!("{:?} {}", args, std::env::var("CCELL_GREETING")?);'
-    )
-    assert out == '["one", "two words"] hello\n'
-
-
-# -- 7. input and output --------------------------------------------------------------------------------
-
-READ_LINE = (
-    'print!("name? ");\nstd::io::Write::flush(&mut std::io::stdout())?;\n'
-    "let mut line = String::new();\nstd::io::stdin().read_line(&mut line)?;\n"
-    'println!("hello, {}", line.trim());'
-)
-
-
-def test_read_line_gets_one_input_request_and_the_answer(rust: RunningKernel) -> None:
-    result = rust.execute(READ_LINE, allow_stdin=True, answers=["Ferris"])
-    assert result.status == "ok", result.describe()
-    [request] = result.input_requests
-    assert request.content["prompt"] == "name? ", "the unfinished line is the prompt (issue 17)"
-    assert result.stdout == "hello, Ferris\n"
-
-
-def test_two_reads_two_input_requests(rust: RunningKernel) -> None:
-    code = (
-        "let mut total = 0;\nfor _ in 0..2 {\n    let mut line = String::new();\n"
-        "    std::io::stdin().read_line(&mut line)?;\n    total += line.trim().parse::<i32>()?;\n}\n"
-        'println!("sum {}", total);'
-    )
-    result = rust.execute(code, allow_stdin=True, answers=["3", "4"])
-    assert result.status == "ok", result.describe()
-    assert len(result.input_requests) == 2 and result.stdout == "sum 7\n"
-
-
-def test_without_stdin_the_program_reads_end_of_file(rust: RunningKernel) -> None:
-    code = (
-        "let mut line = String::new();\n"
-        'let n = std::io::stdin().read_line(&mut line)?;\nprintln!("read {}", n);'
-    )
-    result = rust.execute(code, allow_stdin=False, timeout=15)
-    assert result.status == "ok" and result.input_requests == [], result.describe()
-    assert result.stdout == "read 0\n"
-
-
-def test_stdout_streams_while_the_program_runs(rust: RunningKernel) -> None:
-    code = (
-        'println!("first");\nstd::thread::sleep(std::time::Duration::from_millis(1500));\nprintln!("second");'
-    )
-    check_streams_while_running(rust.execute(code))
-
-
-def test_stdout_and_stderr_keep_their_order(rust: RunningKernel) -> None:
-    pause = "std::thread::sleep(std::time::Duration::from_millis(200));\n"
-    code = f'println!("out 1");\n{pause}eprintln!("err 1");\n{pause}println!("out 2");'
-    result = rust.execute(code)
-    pieces = [(m.content["name"], m.content["text"]) for m in result.streams()]
-    assert pieces == [("stdout", "out 1\n"), ("stderr", "err 1\n"), ("stdout", "out 2\n")], pieces
-
-
-def test_invalid_utf8_output_becomes_replacement_characters(rust: RunningKernel) -> None:
-    code = 'use std::io::Write;\nstd::io::stdout().write_all(b"a\\xff\\xfeb\\n")?;'
-    assert rust.ok(code) == "a\ufffd\ufffdb\n"
-
-
-def test_output_is_cut_and_the_program_keeps_running(tmp_path: Path) -> None:
-    limit = 50_000
-    k = RunningKernel("ccell-rust", env={**QUIET_BACKTRACE, "CCELL_OUTPUT_LIMIT": str(limit)}, cwd=tmp_path)
-    try:
-        code = (
-            'let line = "x".repeat(99);\nfor _ in 0..20_000 {\n    println!("{}", line);\n}\n'
-            'eprintln!("END-MARKER");\nstd::fs::write("done.txt", "done")?;'
-        )
-        result = k.execute(code, timeout=60)
-        assert result.status == "ok", result.describe()[:2000]
-        assert sum(m.content["text"].count("output cut") for m in result.streams()) == 1
-        assert limit <= len(result.text) < limit + 4096 and "END-MARKER" not in result.text
-        assert (tmp_path / "done.txt").read_text() == "done", "the program ran to its end"
-    finally:
-        k.shutdown()
-
-
-# -- interrupts ---------------------------------------------------------------------------------------------
-
-SPIN = 'println!("looping");\nloop {\n    std::hint::spin_loop();\n}'
-
-
-def interrupt_twice(k: RunningKernel) -> None:
-    check_interrupts_twice(
-        k,
-        remembered="fn remembered() -> i32 { 7 }",
-        spin=SPIN,
-        call='println!("{}", remembered());',
-        timeout=30,
-    )
-
-
-def test_interrupt_in_message_mode_twice(rust: RunningKernel) -> None:
-    assert rust.interrupt_mode == "message", "the kernelspec ships message mode"
-    interrupt_twice(rust)
-
-
-def test_interrupt_in_signal_mode_twice(workdir: Path) -> None:
-    k = RunningKernel("ccell-rust", env=QUIET_BACKTRACE, cwd=workdir, interrupt_mode="signal")
-    try:
-        assert k.interrupt_mode == "signal"
-        interrupt_twice(k)
-    finally:
-        k.shutdown()
-
-
-def test_interrupt_a_program_that_ignores_sigint(rust: RunningKernel) -> None:
-    code = (
-        'extern "C" {\n    fn signal(signum: i32, handler: usize) -> usize;\n}\n'
-        "unsafe { signal(2, 1) };  // SIGINT, SIG_IGN\n" + SPIN
-    )
-    result = rust.execute(code, interrupt_when=lambda r: "looping" in r.stdout, timeout=30)
-    assert result.ename == "KeyboardInterrupt", result.describe()
-    assert rust.ok('println!("after");') == "after\n"
-
-
-def test_interrupt_while_waiting_for_input(rust: RunningKernel) -> None:
-    rust.ok("fn remembered() -> i32 { 7 }")
-    code = (
-        "let mut line = String::new();\n"
-        'std::io::stdin().read_line(&mut line)?;\nprintln!("read {}", line.trim());'
-    )
-    result = rust.execute(code, allow_stdin=True, interrupt_when=lambda r: bool(r.input_requests), timeout=30)
-    assert len(result.input_requests) == 1
-    assert result.ename == "KeyboardInterrupt", result.describe()
-    again = rust.execute(code, allow_stdin=True, answers=["5"])
-    assert again.status == "ok" and again.stdout == "read 5\n", again.describe()
-    assert rust.ok('println!("{}", remembered());') == "7\n"
+# -- interrupts (the rest: test_kernel_table.py) ---------------------------------------------------------
 
 
 def test_interrupt_while_compiling(tmp_path: Path) -> None:
@@ -433,37 +194,6 @@ def test_interrupt_while_compiling(tmp_path: Path) -> None:
 
 
 # -- the toolchain and the kernel ----------------------------------------------------------------------------
-
-
-def test_missing_rustc_is_toolchain_not_found(tmp_path: Path) -> None:
-    empty = tmp_path / "bin"
-    empty.mkdir()
-    k = RunningKernel(
-        "ccell-rust", env={"PATH": str(empty), "HOME": str(tmp_path), "RUSTC": ""}, cwd=tmp_path
-    )
-    try:
-        result = k.fails('let x = 1;\nprintln!("{}", x);', "ToolchainNotFound")
-        assert [m.msg_type for m in result.outputs] == ["error"]
-        evalue = result.error["evalue"]
-        assert "rustc" in evalue and "install" in evalue.lower() and "restart" in evalue, evalue
-        assert "%help" in k.ok("%help"), "the kernel still answers"
-    finally:
-        k.shutdown()
-
-
-def test_kernel_info_is_rust(rust: RunningKernel) -> None:
-    rust.kc.kernel_info()
-    reply = rust.kc.get_shell_msg(timeout=15)
-    info = reply["content"]["language_info"]
-    assert (info["name"], info["mimetype"], info["file_extension"]) == ("rust", "text/x-rustsrc", ".rs")
-    assert info["version"].startswith("rustc "), info
-
-
-def test_build_directory_is_private(rust: RunningKernel) -> None:
-    found = re.findall(r"(/\S*ccell-rust-[^\s,;:]+)", rust.ok("%help"))
-    assert found, "%help names the build directory"
-    path = Path(found[0])
-    assert path.is_dir() and stat.S_IMODE(path.stat().st_mode) == 0o700
 
 
 def test_completion_offers_keywords_macros_and_remembered_names(rust: RunningKernel) -> None:
