@@ -1,6 +1,7 @@
-"""The opt-in hooks' small protocols: what a toolchain is handed by the build cache and the build begun
-ahead, and what it gives the live program.
-
+"""The live program's hook: what a toolchain gives (``Toolchain.live_support``) so that its cells
+become units of one live program (CELL_MODEL 1a; ``ccellkernel.live`` carries it out): ``Support``,
+what it is asked to render (``UnitRequest``) and what it renders (``Unit``), and the roles of
+declarations (``CODE``, ``DATA``, ``HEADER``, ``INCLUDE``).
 """
 
 from __future__ import annotations
@@ -17,8 +18,6 @@ from .program import CellParts, Program
 
 if TYPE_CHECKING:
     from .build import BuildContext, BuildResult
-
-# -- the live program -------------------------------------------------------------------------------
 
 CODE, DATA, HEADER, INCLUDE = "code", "data", "header", "include"
 _LABEL = re.compile(r"^ccell_[fv]_(?P<name>\w+?)_[0-9a-f]{16}$")
