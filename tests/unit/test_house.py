@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -190,3 +191,23 @@ def test_the_old_plugin_paths_import_and_warn_once_naming_the_new_one() -> None:
          "import from ccellkernel.toolkit.gnu", 7],
     ]
     assert "NoSuchName" in found["missing"]
+
+
+def test_the_plugin_guide_names_every_module_a_plugin_imports() -> None:
+    """``docs/writing-a-toolchain.md`` names the surface the plugins use, and names no module that is
+    not in the API or the toolkit."""
+    guide = (ROOT / "docs" / "writing-a-toolchain.md").read_text(encoding="utf-8")
+    modules = {module_name(p, CORE) for p in CORE.rglob("*.py")}
+    used = set()
+    for plugin in PLUGINS:
+        for path in plugin.rglob("*.py"):
+            for _, target in imports(path, plugin):
+                while target and target not in modules:
+                    target = target.rpartition(".")[0]
+                if target.startswith("ccellkernel."):
+                    used.add(target)
+    assert used, "the plugins import ccellkernel"
+    unnamed = sorted(m for m in used if f"`{m}`" not in guide)
+    assert unnamed == []
+    named = set(re.findall(r"`(ccellkernel\.(?:api|toolkit)\.\w+)`", guide))
+    assert named <= modules, named - modules
