@@ -7,7 +7,7 @@ One folder per mechanism, bottom to top (each imports only the ones above it in 
   magic lines, language servers
 - ``run``       running a program: processes, pipes, stdin, interrupts, limits, output
 - ``builds``    the store of build products keyed by content, builds begun ahead
-- ``live``      C's live program: cells as shared objects in one host process
+- ``live``      the live program (C's, or an opting-in toolchain's): cells as shared objects in one host
 - ``assist``    editor help: completion and inspection with a deadline, tree-sitter fallback
 - ``notebook``  one notebook: the cell pipeline, pending declarations, magics' commands, export, replay
 - ``jupyter``   the Jupyter face: the kernel, the command line, nbconvert exporters, papermill
