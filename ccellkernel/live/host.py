@@ -20,7 +20,7 @@ from ccellkernel.api import display
 from ccellkernel.api.display import Display
 from ccellkernel.run.limits import Limits
 from ccellkernel.run.output import OutputBuffer
-from ccellkernel.run.pipes import PipeReader
+from ccellkernel.run.pipes import Frames, PipeReader
 from ccellkernel.run.processes import Run, Supervisor
 from ccellkernel.run.runner import reading_pipe
 from ccellkernel.run.supervisor import descendants
@@ -55,7 +55,7 @@ class Host:
         self._pipes = PipeReader(self._arrived, self._ended)
         self._output: OutputBuffer | None = None
         self._on_display: Callable[[Display], None] | None = None
-        self._frames = display.FrameReader(self._notice)
+        self._frames: Frames | None = None  # the display channel's, once started
         self._status = b""
         self.run: Run | None = None  # the live program: a run of the kernel's supervisor
         self.pid = 0  # the process that is the host now
@@ -81,7 +81,7 @@ class Host:
         out_r, out_w = pipe()
         err_r, err_w = pipe()
         frames_r, frames_w = pipe()
-        acks_r, self._acks_w = pipe()
+        acks_r, acks_w = pipe()
         commands_r, self._commands_w = pipe()
         status_r, status_w = pipe()
         in_r = os.open(os.devnull, os.O_RDONLY | os.O_CLOEXEC)  # each cell gets its own (``fifo``)
@@ -109,9 +109,12 @@ class Host:
         finally:
             for fd in theirs:
                 os.close(fd)
+        # the host's channel lives as long as the live program: its acknowledgements end in close()
+        self._frames = Frames(
+            self._notice, acks_w, self._text_first, self._deliver, end_acks_when_broken=False
+        )
         for fd, name in ((out_r, "stdout"), (err_r, "stderr"), (frames_r, "frames"), (status_r, "status")):
             self._pipes.add(fd, name)
-        os.set_blocking(self._acks_w, False)
         answer, text = await asyncio.wait_for(self.answer(), START_TIMEOUT)
         words = text.split()
         if answer != "ok" or words[:1] != ["ready"] or len(words) != 2:
@@ -122,7 +125,8 @@ class Host:
 
     def _arrived(self, name: str, data: bytes) -> None:
         if name == "frames":
-            self._frames_arrived(data)
+            assert self._frames is not None
+            self._frames.arrived(data)
         elif name == "status":
             self._status += data
             *lines, self._status = self._status.split(b"\n")
@@ -144,21 +148,17 @@ class Host:
         else:
             self._background(name, data.decode("utf-8", "replace"))
 
-    def _frames_arrived(self, data: bytes) -> None:
-        found = self._frames.feed(data)
-        if found:
-            self.drain_streams()
-            if self._output is not None:
-                self._output.flush()
-        for item in found:
-            if item.kind == "answer":
-                self._answers.put_nowait((item.display_id, item.raw.decode("utf-8", "replace")))
-            elif self._on_display is not None:
-                self._on_display(item)
-        owed = self._frames.take_acks()
-        with contextlib.suppress(OSError):
-            if owed:
-                os.write(self._acks_w, b"\x06" * owed)
+    def _text_first(self) -> None:
+        """Before frames: what the host printed before them (it flushed them before it answered)."""
+        self.drain_streams()
+        if self._output is not None:
+            self._output.flush()
+
+    def _deliver(self, item: Display) -> None:
+        if item.kind == "answer":
+            self._answers.put_nowait((item.display_id, item.raw.decode("utf-8", "replace")))
+        elif self._on_display is not None:
+            self._on_display(item)
 
     def drain_streams(self) -> None:
         """Take in what stdout and stderr hold now (the host flushed them before it answered)."""
@@ -284,9 +284,10 @@ class Host:
         if self.run is not None:
             self.run.close()  # every process of the live program, checkpoint included
         self._pipes.close()
-        for fd in (self._acks_w, self._commands_w):
-            with contextlib.suppress(OSError):
-                os.close(fd)
+        if self._frames is not None:
+            self._frames.close()
+        with contextlib.suppress(OSError):
+            os.close(self._commands_w)
 
 
 class Fifo:

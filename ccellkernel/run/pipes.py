@@ -1,10 +1,12 @@
 """Pipes read as they fill, in the event loop: one reader for a program's pipes (``runner``), a tool's
-(``runner.Capture``) and the live program's host (``live.host``).
+(``runner.Capture``) and the live program's host (``live.host``), and one taker of display frames for
+the program's and the host's display channel.
 
 Each pipe is read under a name (``stdout``, ``stderr``, ``display``...) in large chunks as soon as it
-has data, so a program never blocks on a full pipe; ``drain`` takes what some of them hold now (the
-runner drains stdout and stderr before it shows a display frame, so that the text printed before the
-frame comes first). A pipe at end-of-file is closed at once.
+has data, so a program never blocks on a full pipe; ``drain`` takes what some of them hold now. A pipe
+at end-of-file is closed at once. ``Frames`` takes the display channel's frames in order with the text
+(``api/display.py``): before it passes on the frames a read completed, the text printed before them is
+drained from stdout and stderr; then it acknowledges each frame, for the binding waits for that.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ import asyncio
 import contextlib
 import os
 from collections.abc import Callable
+
+from ccellkernel.api import display
+from ccellkernel.api.display import Display
 
 READ = 1 << 16  # bytes a read takes at most
 
@@ -86,3 +91,48 @@ class PipeReader:
             with contextlib.suppress(OSError):
                 os.close(fd)
         self._names.clear()
+
+
+class Frames:
+    """A display channel's frames as they are read (``arrived``): the frames a read completes go to
+    ``deliver`` after ``before`` has taken in the text printed before them; each frame taken is
+    acknowledged with one byte on ``acks``. ``end_acks_when_broken``: close ``acks`` once the channel
+    is found garbled, so a binding waiting for an acknowledgement stops waiting."""
+
+    def __init__(
+        self,
+        notice: Callable[[str], None],
+        acks: int,
+        before: Callable[[], None],
+        deliver: Callable[[Display], None],
+        *,
+        end_acks_when_broken: bool,
+    ) -> None:
+        self.reader = display.FrameReader(notice)
+        self._acks: int | None = acks
+        os.set_blocking(acks, False)
+        self._before = before
+        self._deliver = deliver
+        self._end_acks_when_broken = end_acks_when_broken
+
+    def arrived(self, data: bytes) -> None:
+        found = self.reader.feed(data)
+        if found:
+            self._before()
+        for item in found:
+            self._deliver(item)
+        if self._acks is None:
+            return
+        owed = self.reader.take_acks()
+        with contextlib.suppress(OSError):  # nobody waits any more (the program closed its end)
+            if owed:
+                os.write(self._acks, b"\x06" * owed)
+        if self.reader.broken and self._end_acks_when_broken:
+            self.close()
+
+    def close(self) -> None:
+        """Close the acknowledgements' pipe (its end-of-file tells the binding to stop waiting)."""
+        if self._acks is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._acks)
+            self._acks = None

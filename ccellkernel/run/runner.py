@@ -38,7 +38,7 @@ from ccellkernel.api.errors import CellError, Interrupted
 from ccellkernel.api.toolchain import ToolResult
 from ccellkernel.run.limits import Limits, exceeded
 from ccellkernel.run.output import OutputBuffer
-from ccellkernel.run.pipes import PipeReader
+from ccellkernel.run.pipes import Frames, PipeReader
 from ccellkernel.run.processes import Run, Supervisor
 
 GRACE = 1.0  # seconds between SIGINT and SIGKILL on interrupt
@@ -344,20 +344,20 @@ class _Pipes:
 
     def __init__(self, output: OutputBuffer, on_display: Callable[[Display], None] | None) -> None:
         self._output = output
-        self._on_display = on_display
-        self._frames = display.FrameReader(lambda text: output.notice(text))
         self._pipes = PipeReader(self._arrived)
         out_r, self.stdout_w = os.pipe2(os.O_CLOEXEC)
         err_r, self.stderr_w = os.pipe2(os.O_CLOEXEC)
         self._ends = {out_r: "stdout", err_r: "stderr"}
         self.display_w: int | None = None
         self.ack_r: int | None = None
-        self._ack_w: int | None = None
+        self._frames: Frames | None = None
         if on_display is not None:
             disp_r, self.display_w = os.pipe2(os.O_CLOEXEC)
-            self.ack_r, self._ack_w = os.pipe2(os.O_CLOEXEC)
+            self.ack_r, ack_w = os.pipe2(os.O_CLOEXEC)
             self._ends[disp_r] = "display"
-            os.set_blocking(self._ack_w, False)
+            self._frames = Frames(
+                output.notice, ack_w, self._text_first, on_display, end_acks_when_broken=True
+            )
 
     def passed(self) -> tuple[int, ...]:
         return tuple(fd for fd in (self.display_w, self.ack_r) if fd is not None)
@@ -377,38 +377,15 @@ class _Pipes:
 
     def _arrived(self, name: str, data: bytes) -> None:
         if name == "display":
-            self._frames_arrived(data)
+            assert self._frames is not None
+            self._frames.arrived(data)
         else:
             self._output.feed(name, data)
 
-    def _frames_arrived(self, data: bytes) -> None:
-        found = self._frames.feed(data)
-        if found:
-            self._pipes.drain("stdout", "stderr")
-            self._output.flush()
-            assert self._on_display is not None
-            for item in found:
-                self._on_display(item)
-        self._acknowledge()
-
-    def _acknowledge(self) -> None:
-        """Let the binding go on: one byte per frame taken; end-of-file once frames are ignored."""
-        if self._ack_w is None:
-            return
-        owed = self._frames.take_acks()
-        try:
-            if owed:
-                os.write(self._ack_w, b"\x06" * owed)
-        except OSError:
-            pass  # nobody waits any more (the program closed its end)
-        if self._frames.broken:
-            self._close_acks()
-
-    def _close_acks(self) -> None:
-        if self._ack_w is not None:
-            with contextlib.suppress(OSError):
-                os.close(self._ack_w)
-            self._ack_w = None
+    def _text_first(self) -> None:
+        """Before displays: what the program printed before them (the binding flushed it)."""
+        self._pipes.drain("stdout", "stderr")
+        self._output.flush()
 
     async def finish(self, timeout: float) -> None:
         """Read until every pipe is at end-of-file, for ``timeout`` seconds at most; then close them."""
@@ -423,7 +400,8 @@ class _Pipes:
                 os.close(fd)
         self._ends = {}
         self._pipes.close()
-        self._close_acks()
+        if self._frames is not None:
+            self._frames.close()
 
 
 async def flush_every(output: OutputBuffer) -> None:
