@@ -37,6 +37,7 @@ from ccellkernel.builds.ahead import Ahead
 from ccellkernel.builds.cache import BuildCache, limit_from_environment
 from ccellkernel.live.program import LIVE, Live
 from ccellkernel.notebook.carryover import Locals
+from ccellkernel.notebook.commands import Commands
 from ccellkernel.notebook.pending import Pending, settle
 from ccellkernel.notebook.state import Options
 from ccellkernel.run import cleanup
@@ -104,8 +105,6 @@ class Session:
         max_limits: Mapping[str, float | int | None] | None = None,
         cgroups: bool | None = None,
     ) -> None:
-        from ccellkernel.notebook.commands import Commands
-
         self.toolchain = toolchain
         self.cwd = cwd or Path.cwd()
         self.default_limits = limits or Limits.builtin()

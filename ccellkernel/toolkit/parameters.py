@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ccellkernel.api.errors import ParameterError
+from ccellkernel.api.plugins import load_toolchain
+from ccellkernel.toolkit.magics import split_magics
 
 
 @dataclass(frozen=True)
@@ -195,9 +197,6 @@ class DeclarationTranslator:
         """papermill's ``--help-notebook``: the variables the ``parameters`` cell declares, with
         their defaults and the comment at the end of their line as help."""
         from papermill.models import Parameter
-
-        from ccellkernel.api.plugins import load_toolchain
-        from ccellkernel.toolkit.magics import split_magics
 
         source = parameters_cell.get("source", "")
         source = "".join(source) if isinstance(source, list) else str(source)
