@@ -49,7 +49,6 @@ class Host:
         self._background = background
         self._folder = folder  # for the cells' stdin pipes
         self._fifos = 0
-        self.loop = asyncio.get_running_loop()
         self._answers: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
         self._deaths: asyncio.Queue[int] = asyncio.Queue()
         self._pipes = PipeReader(self._arrived, self._ended)
@@ -63,6 +62,11 @@ class Host:
         self.peak = 0  # the largest resident size of the host that died last, bytes
         self.environ: Mapping[str, str] = {}  # what the host's environment is (``%env`` changes it)
         self._resumed: int | None = None  # the checkpoint that took over, once it says so
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        """The event loop that reads the host's pipes (the one that made it)."""
+        return self._pipes.loop
 
     async def start(
         self,
