@@ -1,6 +1,6 @@
 """What a build is handed and what it gives back: ``BuildContext`` (with the kernel's store of build
 products, ``BuildStore``, and its build begun ahead, ``AheadBuilds``), ``BuildResult``, ``ToolResult``,
-``Compiler`` and ``Project``.
+``Compiler`` and ``Project``; and what resolving libraries is handed, ``LibraryContext``.
 
 ``ccellkernel.builds`` implements the store and the builds begun ahead; ``toolkit.gnu`` begins and
 finishes builds ahead for gcc-style compilers.
@@ -9,12 +9,13 @@ finishes builds ahead for gcc-style compilers.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from .libraries import Libraries
 from .program import Diagnostic
 
 
@@ -51,6 +52,9 @@ class BuildResult:
     diagnostics: tuple[Diagnostic, ...] = ()
     output: str = ""
     timings: Mapping[str, float] = field(default_factory=dict)
+    libraries: Libraries | None = None
+    """The notebook's libraries grown by what this build fetched itself (Go: a module imported for
+    the first time), or None when it fetched nothing. Taken only if the cell compiled."""
 
     @property
     def ok(self) -> bool:
@@ -106,11 +110,70 @@ class BuildContext(Protocol):
     between cells on what the next unit begins with (``Support.prepare``), and a unit that begins
     so finishes it. None where the kernel offers none."""
 
+    libraries: Libraries
+    """The notebook's libraries (``%dep``, ``libraries.py``): their compile and link arguments and
+    state files. Empty (``NO_LIBRARIES``) until a ``%dep``."""
+
     async def run_tool(
         self, argv: Sequence[str], *, cwd: Path | None = None, env: Mapping[str, str] | None = None
     ) -> ToolResult:
         """Run a build tool to completion and capture its output. Raises ``Interrupted`` on interrupt."""
         ...
+
+    async def resolve(self, libraries: Libraries, run: LibraryResolver) -> Libraries:
+        """Get libraries during a build (Go: ``go get`` of a module imported for the first time):
+        ``run`` is called with a ``LibraryContext`` whose tools stream their progress to the cell;
+        what it returns is the build's ``BuildResult.libraries``. ``libraries`` is what it starts from."""
+        ...
+
+
+class LibraryContext(Protocol):
+    """What ``Toolchain.resolve_libraries`` may use (``libraries.py``)."""
+
+    folder: Path
+    """A folder of this kernel's for its libraries (a cargo workspace, ...), kept from cell to cell
+    and removed at shutdown."""
+
+    cache: Path
+    """The user's cache folder for ccellkernel's libraries (``$XDG_CACHE_HOME/ccellkernel/libraries``,
+    else ``~/.cache/ccellkernel/libraries``), shared by kernels and kept across restarts: a
+    toolchain keeps what it built there under a key of the resolved set, in a folder of its name,
+    within ``cache_limit``."""
+
+    cache_limit: int
+    """Bytes the toolchain's part of ``cache`` may hold (``CCELL_LIBRARY_CACHE``, default 4 GB);
+    the least recently used entries go first."""
+
+    cwd: Path
+    """The notebook's folder: a relative path in a ``%dep`` line means it."""
+
+    current: Libraries
+    """The libraries the notebook has now."""
+
+    environment: Mapping[str, str]
+    """The user's environment with ``%env``: tools run with it, so the user's configuration
+    (``CARGO_HOME``, ``GOPROXY``, ``PKG_CONFIG_PATH``...) is theirs, never overridden."""
+
+    async def run_tool(
+        self,
+        argv: Sequence[str],
+        *,
+        cwd: Path | None = None,
+        env: Mapping[str, str] | None = None,
+        progress: bool = True,
+    ) -> ToolResult:
+        """Run a tool to completion, bounded by the notebook's ``%limits``; ``progress``: its stderr
+        lines are shown in the cell as they come (condensed). Raises ``Interrupted`` on interrupt
+        (the toolchain then leaves nothing half-built in use) and ``LimitExceeded`` past a limit.
+        ``env`` None is ``environment``."""
+        ...
+
+    def say(self, text: str) -> None:
+        """A line of progress in the cell (stderr)."""
+        ...
+
+
+LibraryResolver = Callable[[LibraryContext], Awaitable[Libraries]]
 
 
 # -- the build cache ------------------------------------------------------------------------------

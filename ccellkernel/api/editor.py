@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from .libraries import NO_LIBRARIES, Libraries
 from .program import Program
 
 _WORD_BEFORE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -97,7 +98,9 @@ KINDS = {  # LSP CompletionItemKind -> the word shown in JupyterLab
 @dataclass(frozen=True)
 class EditPoint:
     """The cursor in the cell (``code``, ``cursor``) and in ``program`` (``line``, ``column``, 0-based,
-    code points). ``flags`` and ``cwd`` are the session's, for helpers that need compile flags."""
+    code points). ``flags``, ``cwd`` and ``libraries`` are the session's, for helpers that need
+    compile flags (clangd: ``flags`` and ``libraries.compile``) or the libraries' state files
+    (``go.mod``, ``Cargo.toml``)."""
 
     code: str
     cursor: int
@@ -106,6 +109,7 @@ class EditPoint:
     column: int
     flags: tuple[str, ...] = ()
     cwd: Path = Path()
+    libraries: Libraries = NO_LIBRARIES
 
     @cached_property
     def program_lines(self) -> list[str]:

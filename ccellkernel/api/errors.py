@@ -123,6 +123,14 @@ class MagicError(CellError):
     ename = "MagicError"
 
 
+class LibraryError(CellError):
+    """A library could not be had (``%dep``, or a Go import fetched on first use): the evalue names the
+    ``%dep`` line or the import, the details are what the tool said, in a few lines. The notebook's
+    memory and libraries stay as they were."""
+
+    ename = "LibraryError"
+
+
 class TestFailure(CellError):
     """``%test`` ran the tests in memory and at least one failed (each is reported above)."""
 

@@ -17,6 +17,8 @@ Optional hooks opt a toolchain into the core's other mechanisms: the display sid
 (``display.py``; a toolchain ships a binding that writes its frames, and renders the cell's last
 expression as a *result* frame for ``Out[n]``), crash reports (``explain_crash``), and ``%test``
 (``render_tests``, ``testing.py``).
+Libraries (``%dep``, ``libraries.py``): ``dependencies`` reads a ``%dep`` line, ``resolve_libraries``
+resolves the notebook's set with the language's own tool; builds then find it as ``BuildContext.libraries``.
 ``project_files`` turns a rendered program into a project that builds without the kernel (``%%export``,
 nbconvert); a toolchain with a live program renders its export with ``render_replay``.
 """
@@ -33,9 +35,10 @@ from typing import Any, ClassVar
 import tree_sitter
 
 from . import syntax
-from .build import BuildContext, BuildResult, Compiler, Project, ToolResult
+from .build import BuildContext, BuildResult, Compiler, LibraryContext, Project, ToolResult
 from .editor import Assistant
-from .errors import ExportError
+from .errors import ExportError, MagicError
+from .libraries import NO_LIBRARIES, Dependency, Libraries
 from .live import Support
 from .memory import Fragment, Memory
 from .program import CellParts, Diagnostic, Program, name_cells
@@ -239,12 +242,40 @@ class Toolchain(abc.ABC):
             return None
         return folder if folder.is_dir() else None
 
-    def project_files(self, program: Program, name: str, flags: Sequence[str] = ()) -> Project:
+    def dependencies(self, text: str) -> tuple[Dependency, ...]:
+        """The libraries one ``%dep`` line asks for. ``text`` is the rest of the line as typed, not
+        split into words: Rust reads one ``Cargo.toml`` entry (``rand = "0.8"``), Go
+        ``path@version`` or ``path => ../dir``, C pkg-config names (``gsl zlib``). Check the form
+        only (nothing is fetched here) and raise ``MagicError`` saying the form expected. The
+        default: this language has no ``%dep``."""
+        raise MagicError(
+            f"%dep: the {self.display_name} kernel has no libraries beyond its standard library"
+        )
+
+    async def resolve_libraries(self, wanted: Sequence[Dependency], ctx: LibraryContext) -> Libraries:
+        """Resolve the notebook's whole set of libraries, ``wanted`` (every ``%dep`` so far, the
+        newest line of a name winning), with the language's own tools run through ``ctx.run_tool``
+        (so their progress streams and an interrupt or ``%limits`` stops them) and the user's own
+        configuration (``ctx.environment``). Called when a ``%dep`` or ``%rm`` changes the set, and
+        when a replayed notebook is exported; never per cell. Raise ``LibraryError`` naming the
+        ``%dep`` line and saying what the tool said; what is returned replaces ``ctx.current``.
+        An empty ``wanted`` returns ``NO_LIBRARIES`` by default."""
+        if not wanted:
+            return NO_LIBRARIES
+        raise MagicError(
+            f"%dep: the {self.display_name} kernel has no libraries beyond its standard library"
+        )
+
+    def project_files(
+        self, program: Program, name: str, flags: Sequence[str] = (), libraries: Libraries = NO_LIBRARIES
+    ) -> Project:
         """A project that builds ``program`` (as ``render`` wrote it) with the language's usual tool
         and no kernel, and prints what the notebook printed: the source, the build file (Makefile,
         go.mod, Cargo.toml...). ``name`` is safe as a file, binary, module and package name;
-        ``flags`` are the notebook's ``%flags``. The core adds a README and writes the files.
-        Raises ``ExportError`` when the language has no such project (the default)."""
+        ``flags`` are the notebook's ``%flags``; ``libraries`` its ``%dep`` libraries (the core
+        passes them only when there are some: a plugin without ``%dep`` may leave the parameter
+        out). The core adds a README and writes the files. Raises ``ExportError`` when the
+        language has no such project (the default)."""
         raise ExportError(f"the {self.display_name} toolchain cannot export a project")
 
     def kernelspec(self, python: str = "python") -> dict[str, Any]:

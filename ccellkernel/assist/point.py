@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from ccellkernel.api.editor import EditPoint
 from ccellkernel.api.errors import MagicError
+from ccellkernel.api.libraries import NO_LIBRARIES, Libraries
 from ccellkernel.api.memory import Fragment, Memory
 from ccellkernel.api.program import CellParts, Origin, Program
 from ccellkernel.toolkit.magics import split_magics
@@ -51,6 +52,7 @@ def edit_point(
     cursor: int,
     flags: Sequence[str] = (),
     cwd: Path = Path(),
+    libraries: Libraries = NO_LIBRARIES,
 ) -> EditPoint | None:
     """The cursor of a cleaned cell in the program rendered from ``memory`` and that cell: the cell
     split as a run would split it, else (the cursor's line did not make it into that program) the
@@ -74,7 +76,7 @@ def edit_point(
         program = toolchain.render(candidate, cell)
         found = _locate(program, Origin(EDITED_CELL, line + 1), column, cell_line)
         if found is not None:
-            return EditPoint(code, cursor, program, found, column, tuple(flags), cwd)
+            return EditPoint(code, cursor, program, found, column, tuple(flags), cwd, libraries)
     return None
 
 

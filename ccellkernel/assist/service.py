@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from ccellkernel.api.editor import Assistant, CompletionItem, Completions, Inspection
+from ccellkernel.api.libraries import NO_LIBRARIES, Libraries
 from ccellkernel.api.memory import Memory
 from ccellkernel.assist import fallback
 from ccellkernel.assist.point import clean, edit_point, qualified_before, word_at
@@ -137,6 +138,7 @@ class EditorHelp:
         cursor: int | None,
         flags: Sequence[str] = (),
         cwd: Path = Path(),
+        libraries: Libraries = NO_LIBRARIES,
         timeout: float = COMPLETE_TIMEOUT,
     ) -> Completions:
         """Completions at ``cursor`` (an offset in code points) of the cell ``code``."""
@@ -150,7 +152,7 @@ class EditorHelp:
             self._failed("completion")
             return Completions((), cursor, cursor, "none")
         try:
-            answer = self._complete(memory, code, cursor, flags, cwd, timeout)
+            answer = self._complete(memory, code, cursor, flags, cwd, libraries, timeout)
         except Exception:
             self._failed("the editor helper's completion")
             answer = None
@@ -175,12 +177,19 @@ class EditorHelp:
         return Completions(items, base.start, base.end, base.source)
 
     def _complete(
-        self, memory: Memory, code: str, cursor: int, flags: Sequence[str], cwd: Path, timeout: float
+        self,
+        memory: Memory,
+        code: str,
+        cursor: int,
+        flags: Sequence[str],
+        cwd: Path,
+        libraries: Libraries,
+        timeout: float,
     ) -> Completions | None:
         assistant, deadline = self._helper(timeout, COMPLETE)
         if assistant is None:
             return None
-        point = edit_point(self.toolchain, memory, code, cursor, flags, cwd)
+        point = edit_point(self.toolchain, memory, code, cursor, flags, cwd, libraries)
         if point is None:
             return None
         return self._ask(functools.partial(assistant.complete, point), timeout, deadline)
@@ -193,6 +202,7 @@ class EditorHelp:
         detail: int = 0,
         flags: Sequence[str] = (),
         cwd: Path = Path(),
+        libraries: Libraries = NO_LIBRARIES,
         timeout: float = INSPECT_TIMEOUT,
     ) -> Inspection | None:
         """What to show about the name at ``cursor``: a remembered declaration, else the helper's."""
@@ -212,7 +222,7 @@ class EditorHelp:
             # The rest of the name's line goes: a call being typed (``strlen(``) would not parse.
             line_end = code.find("\n", end)
             trimmed = code[:end] + ("" if line_end < 0 else code[line_end:])
-            point = edit_point(self.toolchain, memory, trimmed, start, flags, cwd)
+            point = edit_point(self.toolchain, memory, trimmed, start, flags, cwd, libraries)
             if point is None:
                 return None
             return self._ask(functools.partial(assistant.inspect, point, detail), timeout, deadline)

@@ -47,6 +47,7 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from ccellkernel.api.build import Entry
@@ -58,9 +59,12 @@ FORMAT = 1
 _UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
 
 
-def limit_from_environment(default: int = DEFAULT_LIMIT) -> int:
-    """``CCELL_CACHE_LIMIT`` in bytes (``64M``, ``1G``, ``500000``); ``default`` if unset or bad."""
-    text = os.environ.get("CCELL_CACHE_LIMIT", "").strip().lower().removesuffix("b").removesuffix("i")
+def limit_from_environment(
+    default: int = DEFAULT_LIMIT, name: str = "CCELL_CACHE_LIMIT", environ: Mapping[str, str] | None = None
+) -> int:
+    """``$name`` in bytes (``64M``, ``1G``, ``500000``); ``default`` if unset or bad."""
+    text = (os.environ if environ is None else environ).get(name, "")
+    text = text.strip().lower().removesuffix("b").removesuffix("i")
     unit = text[-1:] if text[-1:] in _UNITS else ""
     try:
         value = int(float(text[: len(text) - len(unit)]) * _UNITS[unit])
@@ -259,3 +263,30 @@ class BuildCache:
             total -= size
 
 
+
+
+class Salted:
+    """The store as a build with libraries sees it (``BuildContext.cache``): every key it makes
+    includes ``salt``, the libraries' content key, so nothing built with other libraries (or none)
+    is ever found for it."""
+
+    def __init__(self, store: BuildCache, salt: str) -> None:
+        self.store = store
+        self.salt = salt
+
+    def key(self, *parts: str | bytes) -> str:
+        return self.store.key(self.salt, *parts)
+
+    def get(self, entry_key: str) -> Entry | None:
+        return self.store.get(entry_key)
+
+    def put(
+        self, entry_key: str, files: Mapping[str, Path], meta: Mapping[str, str] | None = None
+    ) -> Entry | None:
+        return self.store.put(entry_key, files, meta)
+
+    def discard(self, entry_key: str) -> None:
+        self.store.discard(entry_key)
+
+    def scratch(self) -> AbstractContextManager[Path]:
+        return self.store.scratch()

@@ -32,6 +32,7 @@ from nbconvert.utils.exceptions import ConversionException
 from traitlets import Bool, default
 
 from ccellkernel.api.errors import CellError, ExportError
+from ccellkernel.api.libraries import NO_LIBRARIES, Libraries
 from ccellkernel.api.program import CellParts, Program
 from ccellkernel.api.toolchain import Toolchain
 from ccellkernel.notebook import export
@@ -54,6 +55,7 @@ class Rendered:
     flags: tuple[str, ...] = ()
     args: tuple[str, ...] = ()
     env: dict[str, str] = field(default_factory=dict)
+    libraries: Libraries = NO_LIBRARIES
 
 
 class CCellExporter(Exporter):
@@ -84,7 +86,9 @@ class CCellExporter(Exporter):
             for number, why in main.left_out:
                 self.log.warning("ccellkernel: Cell In[%d] left out of main: %s", number, why)
             options = session.options
-            return Rendered(toolchain, program, main, options.flags, options.args, dict(options.env))
+            return Rendered(
+                toolchain, program, main, options.flags, options.args, dict(options.env), options.libraries
+            )
         finally:
             session.close()
 
@@ -114,6 +118,7 @@ class ProjectExporter(CCellExporter):
                 args=rendered.args,
                 env=rendered.env,
                 notebook=f"{notebook}.ipynb" if notebook else None,
+                libraries=rendered.libraries,
             )
         except ExportError as err:
             raise CCellConversionError(err.evalue) from None
@@ -143,7 +148,9 @@ class ScriptExporter(CCellExporter):
         toolchain = rendered.toolchain
         name = export.project_name(str(resources.get("unique_key") or resources["metadata"].get("name")))
         try:
-            project = export.project_for(toolchain, rendered.program, name, rendered.flags)
+            project = export.project_for(
+                toolchain, rendered.program, name, rendered.flags, rendered.libraries
+            )
             source = project.files[project.source]
             text = source.decode("utf-8") if isinstance(source, bytes) else source
         except ExportError:  # a toolchain without projects still has its program

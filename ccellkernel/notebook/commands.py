@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from ccellkernel.api.display import Display
 from ccellkernel.api.errors import ExitStatus, MagicError, ProgramSignal, TestFailure
+from ccellkernel.api.libraries import Dependency, Libraries
 from ccellkernel.api.testing import Report, TestOutcome
-from ccellkernel.notebook import export
+from ccellkernel.notebook import export, libraries
 from ccellkernel.run import limits
 from ccellkernel.run.runner import Execution
 from ccellkernel.toolkit import magics
@@ -61,6 +62,13 @@ class Commands:
         elif name == "show":
             say(session.render_now().text)
         elif name == "rm":
+            dropped = [word for word in args if session.options.libraries.find(word) is not None]
+            if dropped:
+                await self._resolve(session.options.libraries.without(dropped), io, execution)
+                say(f"dropped the {_plural(len(dropped), 'library', 'libraries')} {', '.join(dropped)}")
+                args = tuple(word for word in args if word not in dropped)
+                if not args:
+                    return
             forgot, missing = session.forget(args)
             if forgot:
                 say(forgot)
@@ -69,7 +77,10 @@ class Commands:
                 io.stream("stderr", f"%rm: nothing remembered as {unknown}; see %list for the keys\n")
         elif name == "reset":
             session.reset()
-            say("memory cleared (flags, args and env kept)")
+            kept = "flags, args, env and libraries" if session.options.libraries else "flags, args and env"
+            say(f"memory cleared ({kept} kept)")
+        elif name == "dep":
+            await self.dep([magic], io, execution)
         elif name in ("flags", "args"):
             current: tuple[str, ...] = getattr(session.options, name)
             if args == ("--clear",):
@@ -94,6 +105,34 @@ class Commands:
         elif name == "exec" and len(args) > 1:  # the call itself is main's body (magics.split_magics)
             session.options = dataclasses.replace(session.options, args=args[1:])
         # "time" is the session's: it prints the phases after the cell; "capture" too (``capture``)
+
+    async def dep(self, lines: Sequence[Magic], io: CellIO, execution: Execution) -> None:
+        """``%dep`` lines (several in a row are resolved at once): the libraries they ask for join
+        the notebook's (a name asked again: the newest line wins); ``%dep`` alone lists them."""
+        session = self.session
+        say = _say(io)
+        current = session.options.libraries
+        texts = [magic.args[0] for magic in lines if magic.args]
+        if not texts:
+            say(current.listing())
+            return
+        asked = [dep for text in texts for dep in libraries.parse(session.toolchain.dependencies, text)]
+        wanted = current.asking(asked)
+        if wanted == current.wanted:  # a notebook run again from the top: nothing new to fetch
+            say(_had(current, asked))
+            return
+        found = await self._resolve(wanted, io, execution)
+        say(_had(found, asked))
+
+    async def _resolve(self, wanted: Sequence[Dependency], io: CellIO, execution: Execution) -> Libraries:
+        """The toolchain resolves ``wanted``; the notebook takes the result only if that worked."""
+        session = self.session
+        toolchain = session.toolchain
+        ctx = session.library_context(execution, io)
+        with session.phase("libraries"):
+            found = await libraries.resolve(lambda c: toolchain.resolve_libraries(tuple(wanted), c), ctx)
+        session.options = dataclasses.replace(session.options, libraries=found)
+        return found
 
     def _build_folder(self) -> Path:
         """Where ``!*`` runs: the folder where the toolchain builds (Go: the module, with go.mod)."""
@@ -230,6 +269,7 @@ class Commands:
             flags=options.flags,
             args=options.args,
             env=options.env,
+            libraries=options.libraries,
         )
         io.stream("stdout", written.summary() + "\n")
 
@@ -396,6 +436,19 @@ class _Captured:
                 file.write(prompt if answer is None else f"{prompt}{answer}\n")
                 file.flush()
         return answer
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return one if n == 1 else many
+
+
+def _had(found: Libraries, asked: Sequence[Dependency]) -> str:
+    """``dep: rand 0.8.5, serde 1.0.190`` for the libraries a ``%dep`` asked for, as resolved."""
+    versions = {lib.name: lib.version for lib in found.resolved}
+    shown = [f"{d.name} {versions.get(d.name, '')}".strip() for d in asked]
+    pulled = sum(1 for lib in found.resolved if not lib.direct)
+    more = f" (and {pulled} they need)" if pulled else ""
+    return f"dep: {', '.join(shown)}{more}; %dep alone lists the notebook's libraries"
 
 
 def _say(io: CellIO):  # type: ignore[no-untyped-def]

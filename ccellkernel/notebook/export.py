@@ -32,6 +32,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from ccellkernel.api.errors import ExportError
+from ccellkernel.api.libraries import NO_LIBRARIES, Libraries
 from ccellkernel.api.program import CellParts, Diagnostic, Program, cell_label
 from ccellkernel.api.toolchain import Project, Toolchain
 from ccellkernel.live.program import LIVE
@@ -133,9 +134,19 @@ def _stale(cells: Sequence[CellParts], found: Sequence[Diagnostic]) -> list[tupl
     return stale
 
 
-def project_for(toolchain: Toolchain, program: Program, name: str, flags: Sequence[str] = ()) -> Project:
-    """The toolchain's project for ``program``, its paths checked (relative, inside the folder)."""
-    project = toolchain.project_files(program, name, tuple(flags))
+def project_for(
+    toolchain: Toolchain,
+    program: Program,
+    name: str,
+    flags: Sequence[str] = (),
+    libraries: Libraries = NO_LIBRARIES,
+) -> Project:
+    """The toolchain's project for ``program``, its paths checked (relative, inside the folder); its
+    libraries are passed only when there are some (a plugin without ``%dep`` may not take them)."""
+    if libraries:
+        project = toolchain.project_files(program, name, tuple(flags), libraries=libraries)
+    else:
+        project = toolchain.project_files(program, name, tuple(flags))
     for path in (*project.files, project.source):
         parts = PurePosixPath(path).parts
         if not parts or path.startswith("/") or ".." in parts or "\\" in path:
@@ -271,9 +282,10 @@ def project_outputs(
     args: Sequence[str] = (),
     env: Mapping[str, str] | None = None,
     notebook: str | None = None,
+    libraries: Libraries = NO_LIBRARIES,
 ) -> tuple[Project, dict[str, bytes]]:
     """The project and every file of it, README included, as bytes by relative path."""
-    project = project_for(toolchain, program, name, flags)
+    project = project_for(toolchain, program, name, flags, libraries)
     files = {path: _bytes(content) for path, content in project.files.items()}
     if README not in files:
         text = readme(
@@ -299,6 +311,7 @@ def write_project(
     args: Sequence[str] = (),
     env: Mapping[str, str] | None = None,
     notebook: str | None = None,
+    libraries: Libraries = NO_LIBRARIES,
 ) -> Written:
     """Write the project for ``program`` into ``folder`` (made if needed; files of the same names
     are replaced, others left alone). The project is named after the folder."""
@@ -312,6 +325,7 @@ def write_project(
         args=args,
         env=env,
         notebook=notebook,
+        libraries=libraries,
     )
     if folder.exists() and not folder.is_dir():
         raise ExportError(f"{folder} exists and is not a folder; %%export needs a folder to write into")

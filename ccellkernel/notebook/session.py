@@ -19,23 +19,34 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from ccellkernel.api.build import LibraryResolver
 from ccellkernel.api.display import Display
 from ccellkernel.api.editor import Completions, Inspection
-from ccellkernel.api.errors import CellError, CompileError, ExitStatus, Interrupted, MagicError, ProgramSignal
+from ccellkernel.api.errors import (
+    CellError,
+    CompileError,
+    ExitStatus,
+    Interrupted,
+    LibraryError,
+    MagicError,
+    ProgramSignal,
+)
+from ccellkernel.api.libraries import NO_LIBRARIES, Libraries
 from ccellkernel.api.memory import Declaration, Fragment, Memory, per_cell_keys
 from ccellkernel.api.program import CellParts, Program, cell_label
 from ccellkernel.api.toolchain import BuildResult, Toolchain, ToolResult
 from ccellkernel.assist import EditorHelp, help_request
 from ccellkernel.builds.ahead import Ahead
-from ccellkernel.builds.cache import BuildCache, limit_from_environment
+from ccellkernel.builds.cache import BuildCache, Salted, limit_from_environment
 from ccellkernel.live.program import LIVE, Live
+from ccellkernel.notebook import libraries
 from ccellkernel.notebook.carryover import Locals
 from ccellkernel.notebook.commands import Commands
 from ccellkernel.notebook.pending import Pending, settle
@@ -47,7 +58,7 @@ from ccellkernel.run.output import CellIO, OutputBuffer
 from ccellkernel.run.processes import Supervisor
 from ccellkernel.run.runner import Execution, run_program, run_tool
 from ccellkernel.toolkit import diagnostics
-from ccellkernel.toolkit.magics import MagicSplit, split_magics
+from ccellkernel.toolkit.magics import Magic, MagicSplit, split_magics
 
 DEFAULT_OUTPUT_LIMIT = DEFAULT_OUTPUT  # bytes of program output per cell (%limits output=)
 PHASES = ("parse", "render", "compile", "link", "run")  # a toolchain may report "link" (BuildResult.timings)
@@ -71,12 +82,19 @@ class _BuildContext:
     tests: bool = False
     counted: Callable[[], None] = lambda: None
     ahead: Ahead | None = None
+    libraries: Libraries = NO_LIBRARIES
+    resolver: Callable[[Libraries, LibraryResolver], Awaitable[Libraries]] | None = None
 
     async def run_tool(
         self, argv: Sequence[str], *, cwd: Path | None = None, env: Mapping[str, str] | None = None
     ) -> ToolResult:
         self.counted()
         return await run_tool(self.execution, argv, cwd=cwd, env=env)
+
+    async def resolve(self, libraries: Libraries, run: LibraryResolver) -> Libraries:
+        if self.resolver is None:
+            raise LibraryError("libraries cannot be fetched here (a build of the editor or of a replay)")
+        return await self.resolver(libraries, run)
 
 
 @dataclass
@@ -137,6 +155,7 @@ class Session:
             folder = self.workdir / "ahead"
             self.ahead = Ahead(self.supervisor, folder, execution=current, counted=self._counted)
         self._execution: Execution | None = None
+        self._io: CellIO | None = None  # the running cell's output
         # the running execution and the interrupts' dates; reentrant: a SIGINT handler runs in the main
         # thread, between any two bytecodes of it
         self._interrupts = threading.RLock()
@@ -286,17 +305,33 @@ class Session:
             split = split_magics(code, self.toolchain.line_comment)
             timed = any(m.name == "time" for m in split.magics)
             with self.commands.capture(split.magics, io) as cell_io:  # %capture FILE
+                self._io = cell_io  # where a library fetched during a build shows its progress
                 if code.strip() or asked is None:
                     await self._execute(split, code, cell, cell_io, execution, cell_id)
                 if asked is not None:
                     await self._page(asked[1], asked[2], cell_io)
         finally:
             self._execution = None
+            self._io = None
             self._ended = time.monotonic()
             if timed:
                 io.stream("stdout", self.timing_line(time.perf_counter() - start))
             if self.live is not None:
                 self.live.prepare(self)
+
+    async def _magics(self, magics: Sequence[Magic], io: CellIO, execution: Execution) -> None:
+        """The cell's line magics in order; ``%dep`` lines in a row are resolved at once."""
+        i = 0
+        while i < len(magics):
+            if magics[i].name == "dep" and magics[i].args:
+                j = i
+                while j < len(magics) and magics[j].name == "dep" and magics[j].args:
+                    j += 1
+                await self.commands.dep(magics[i:j], io, execution)
+                i = j
+                continue
+            await self.commands.line(magics[i], io, execution)
+            i += 1
 
     async def _page(self, name: str, detail: int, io: CellIO) -> None:
         page = await asyncio.to_thread(self.inspect, name, len(name), detail)
@@ -332,8 +367,7 @@ class Session:
         if split.exit:
             io.payload({"source": "ask_exit", "keepkernel": False})
             return
-        for magic in split.magics:
-            await self.commands.line(magic, io, execution)
+        await self._magics(split.magics, io, execution)
         if split.cell_magic is not None:  # it takes the rest of the cell: nothing to compile here
             await self.commands.cell(split.cell_magic, cell, io, execution)
             return
@@ -456,9 +490,7 @@ class Session:
         if self._warming is not None:
             await self._wait_for_warm_up(execution)
         self.toolchain.find_compiler()
-        ctx = _BuildContext(
-            self.workdir, self.options.flags, self.cwd, will_run, execution, self.cache, tests, self._counted
-        )
+        ctx = self.context(execution, will_run=will_run, tests=tests, ahead=False)
         self.cache.begin()
         with self.phase("compile"):
             try:
@@ -469,6 +501,7 @@ class Session:
                 result = BuildResult(None, output=str(err))
         self._timed(result)
         execution.check()
+        self.took(result)
         if not result.ok:
             self._check_space(result.output, *(d.message for d in result.diagnostics))
         if check and not result.ok:
@@ -563,22 +596,57 @@ class Session:
         if returncode > 0:
             raise ExitStatus(returncode)
 
-    def context(self, execution: Execution, *, will_run: bool = True) -> _BuildContext:
-        """The build context of this session's cells."""
+    def context(
+        self, execution: Execution, *, will_run: bool = True, tests: bool = False, ahead: bool = True
+    ) -> _BuildContext:
+        """The build context of this session's cells: with libraries, a cache whose keys include
+        theirs (nothing built without them is found), and a way to fetch more (Go's imports)."""
+        found = self.options.libraries
         return _BuildContext(
             self.workdir,
             self.options.flags,
             self.cwd,
             will_run,
             execution,
-            self.cache,
+            Salted(self.cache, found.key) if found.key else self.cache,
+            tests,
             counted=self._counted,
-            ahead=self.ahead,
+            ahead=self.ahead if ahead else None,
+            libraries=found,
+            resolver=self._resolver(execution),
         )
 
+    def _resolver(self, execution: Execution) -> Callable[[Libraries, LibraryResolver], Awaitable[Libraries]]:
+        async def resolve(current: Libraries, run: LibraryResolver) -> Libraries:
+            ctx = self.library_context(execution, self._io or _Quiet(), current)
+            with self.phase("libraries"):
+                return await libraries.resolve(run, ctx)
+
+        return resolve
+
+    def library_context(
+        self, execution: Execution, io: CellIO, current: Libraries | None = None
+    ) -> libraries.Context:
+        """What ``Toolchain.resolve_libraries`` is handed in this notebook."""
+        return libraries.context(
+            folder=self.workdir / "libraries",
+            cwd=self.cwd,
+            current=self.options.libraries if current is None else current,
+            environment=self.environment(),
+            execution=execution,
+            limits=self.options.limits,
+            io=io,
+        )
+
+    def took(self, result: BuildResult) -> None:
+        """A build that compiled and fetched libraries itself (Go's imports): the notebook has them."""
+        if result.ok and result.libraries is not None:
+            self.options = dataclasses.replace(self.options, libraries=result.libraries)
+
     def environment(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
-        """A program's environment: the kernel's, the toolchain's ``extra``, then ``%env``."""
-        return {**os.environ, **(extra or {}), **self.options.env}
+        """A program's environment: the kernel's, the toolchain's ``extra``, what the libraries need
+        (``Libraries.run_env``), then ``%env``."""
+        return {**os.environ, **(extra or {}), **self.options.libraries.run_env, **self.options.env}
 
     def program_args(self) -> tuple[str, ...]:
         return self.options.args
@@ -623,9 +691,8 @@ class Session:
         ``failed``: the cell is known not to have compiled; only its magics (run before) apply."""
         split = split_magics(code, self.toolchain.line_comment)
         execution = Execution(self.supervisor)
-        for magic in split.magics:
-            if magic.name in ("rm", "reset", "flags", "flags+", "args", "env", "state"):
-                await self.commands.line(magic, _Quiet(), execution)
+        kept = ("rm", "reset", "flags", "flags+", "args", "env", "state", "dep")
+        await self._magics([m for m in split.magics if m.name in kept], _Quiet(), execution)
         if split.cell_magic is not None or split.exit or failed:
             return CellParts()
         self.sources[cell] = code.split("\n")
@@ -675,13 +742,16 @@ class Session:
             (", ".join(d.keys), d.kind, cell_label(d.cell), f"pending, waits for: {', '.join(p.waits)}")
             for p, d in self.pending.declarations()
         ]
+        found = self.options.libraries
         if not rows:
-            return "(nothing remembered)"
+            return "(nothing remembered)" + (f"\n\nlibraries (%dep):\n{found.listing()}" if found else "")
         widths = [max(len(r[i]) for r in rows) for i in range(3)]
         lines = []
         for key, kind, cell, note in rows:
             line = f"{key.ljust(widths[0])}  {kind.ljust(widths[1])}  {cell}"
             lines.append(f"{line.ljust(sum(widths) + 4)}  {note}" if note else line)
+        if found:
+            lines += ["", "libraries (%dep):", found.listing()]
         return "\n".join(lines)
 
     def _value_note(self, decl: Declaration) -> str:
@@ -704,12 +774,16 @@ class Session:
         """Completion at ``cursor`` on the program the cell would render to (so remembered names
         count): the toolchain's helper within a second, else remembered names, names in the code so
         far and keywords. Any text, any cursor: never raises. Safe from a worker thread."""
-        return self.editor.complete(self._known(), code, cursor, self.options.flags, self.cwd)
+        return self.editor.complete(
+            self._known(), code, cursor, self.options.flags, self.cwd, self.options.libraries
+        )
 
     def inspect(self, code: str, cursor: int | None, detail: int = 0) -> Inspection | None:
         """What to show about the name at ``cursor``: a remembered declaration and its cell, else
         the helper's (man page, go doc, std docs). None if nothing is known. Never raises."""
-        return self.editor.inspect(self._known(), code, cursor, detail, self.options.flags, self.cwd)
+        return self.editor.inspect(
+            self._known(), code, cursor, detail, self.options.flags, self.cwd, self.options.libraries
+        )
 
     def _known(self) -> Memory:
         """The memory and the declarations that wait: what the editor may offer and explain."""

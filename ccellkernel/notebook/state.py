@@ -14,7 +14,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Protocol
 
+from ccellkernel.api.build import LibraryContext
 from ccellkernel.api.display import Display
+from ccellkernel.api.libraries import NO_LIBRARIES, Libraries
 from ccellkernel.api.memory import Memory
 from ccellkernel.api.program import CellParts, Program
 from ccellkernel.api.toolchain import BuildResult, Toolchain
@@ -35,6 +37,8 @@ class Options:
     args: tuple[str, ...] = ()
     env: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     limits: Limits = field(default_factory=Limits.builtin)
+    libraries: Libraries = NO_LIBRARIES
+    """The notebook's libraries (``%dep``; ``libraries.py``), resolved."""
 
 
 class Notebook(Protocol):
@@ -97,5 +101,7 @@ class Notebook(Protocol):
     def forget_sources(self, keep: int | None = None) -> None: ...
 
     def listing(self) -> str: ...
+
+    def library_context(self, execution: Execution, io: CellIO) -> LibraryContext: ...
 
     def reset(self) -> None: ...

@@ -165,24 +165,37 @@ async def run_tool(
     *,
     cwd: Path | None = None,
     env: Mapping[str, str] | None = None,
+    limits: Limits | None = None,
+    progress: Callable[[bytes], None] | None = None,
 ) -> ToolResult:
-    """Run a build tool, capture its output; ``Interrupted`` if the user interrupted meanwhile."""
-    out = Capture()
+    """Run a build tool, capture its output; ``Interrupted`` if the user interrupted meanwhile.
+    ``limits``: the run's (one it goes over raises ``LimitExceeded``); ``progress`` is handed its
+    stderr as it comes, as well."""
+    out = Capture(progress)
     try:
         run = await execution.start(
-            argv, cwd=cwd, env=env, stdout=out.stdout_w, stderr=out.stderr_w, label=os.path.basename(argv[0])
+            argv,
+            cwd=cwd,
+            env=env,
+            stdout=out.stdout_w,
+            stderr=out.stderr_w,
+            limits=limits,
+            label=os.path.basename(argv[0]),
         )
     except BaseException:
         out.close()
         raise
     out.start()
-    return await tool_result(run, out, execution)
+    return await tool_result(run, out, execution, limits)
 
 
-async def tool_result(run: Run, out: Capture, execution: Execution | None) -> ToolResult:
+async def tool_result(
+    run: Run, out: Capture, execution: Execution | None, limits: Limits | None = None
+) -> ToolResult:
     """Wait for a tool's run to end, end what is left of it and read its output (``out`` started).
     ``execution``: the cell's, which holds the run until then (an interrupt stops it); it says
-    ``Interrupted`` if the user interrupted meanwhile."""
+    ``Interrupted`` if the user interrupted meanwhile. ``limits``: the run's, whose limit it went
+    over is raised (``LimitExceeded``)."""
     try:
         exit = await run.wait()
     finally:
@@ -193,6 +206,9 @@ async def tool_result(run: Run, out: Capture, execution: Execution | None) -> To
         stdout, stderr = await out.finish(DRAIN)
     if execution is not None:
         execution.check()
+    hit = run.limit_hit(exit) if limits is not None else None
+    if hit is not None and limits is not None:
+        raise exceeded(hit, limits)
     decode = lambda b: b.decode("utf-8", "replace")  # noqa: E731
     return ToolResult(exit.returncode, decode(stdout), decode(stderr))
 
@@ -298,14 +314,21 @@ class _Stdin:
 
 
 class Capture:
-    """A tool's stdout and stderr, read whole (in the event loop that made it)."""
+    """A tool's stdout and stderr, read whole (in the event loop that made it); ``progress`` is handed
+    the stderr as it comes, too."""
 
-    def __init__(self) -> None:
+    def __init__(self, progress: Callable[[bytes], None] | None = None) -> None:
         out_r, self.stdout_w = os.pipe2(os.O_CLOEXEC)
         err_r, self.stderr_w = os.pipe2(os.O_CLOEXEC)
         self._ends = {"stdout": out_r, "stderr": err_r}
         self._data = {"stdout": bytearray(), "stderr": bytearray()}
-        self._pipes = PipeReader(lambda name, data: self._data[name].extend(data))
+        self._progress = progress
+        self._pipes = PipeReader(self._read)
+
+    def _read(self, name: str, data: bytes) -> None:
+        self._data[name].extend(data)
+        if self._progress is not None and name == "stderr":
+            self._progress(data)
 
     def start(self) -> None:
         self._close_write_ends()

@@ -10,8 +10,8 @@ Other kernels' notebooks bring their own magics: GoNB's ``%goflags``, ``%ls`` an
 ``%flags``, ``%list`` and ``%rm``; its ``%capture``, ``%exec``, ``%%script`` and ``!*`` are ours too (``%exec
 FUNC`` becomes the body ``FUNC();`` on the magic's line); jupyter-c-kernel's
 ``//%cflags:`` / ``//%ldflags:`` / ``//%args:`` comments anywhere in a cell are ``%flags`` and ``%args``;
-a peer's magic we do not have (evcxr ``:dep``, GoNB ``%widgets``) is a ``MagicError`` saying what to do
-instead.
+evcxr's ``:dep`` is ``%dep``; a peer's magic we do not have (evcxr ``:opt``, GoNB ``%widgets``) is a
+``MagicError`` saying what to do instead.
 """
 
 from __future__ import annotations
@@ -28,7 +28,10 @@ MAGICS: dict[str, str] = {
     "%list": "the remembered declarations: key, kind, cell they came from",
     "%show": "the program as it would be rendered now, with cell markers",
     "%rm KEY ...": 'forget declarations (%rm square, %rm "struct S")',
-    "%reset": "forget everything, keep flags",
+    "%reset": "forget everything, keep flags and libraries",
+    "%dep LIBRARY": "libraries for the following cells: Rust %dep rand = \"0.8\" (a Cargo.toml entry; "
+    "evcxr's :dep), Go %dep example.com/m@v1.2.3 or %dep example.com/m => ../m (imports are fetched "
+    "by themselves), C %dep gsl zlib (pkg-config); alone: list them with their versions; %rm NAME drops one",
     "%flags ARG ...": "extra compiler arguments for the following cells; alone: show them; --clear: clear",
     "%args ARG ...": "program arguments for the following runs; alone: show them; --clear: clear",
     "%env NAME=VALUE ...": "environment of the following runs; alone: show what was set",
@@ -70,17 +73,14 @@ KNOWN = (
     "jobs",
     "capture",
     "exec",
+    "dep",
 )
 # %%NAME: the rest of the cell is its body
 CELL_MAGICS = ("writefile", "bash", "sh", "script", "time", "export")
 ALIASES = {"goflags": "flags", "ls": "list", "remove": "rm"}  # GoNB's names (evcxr has none of these)
 
 # Magics of other kernels, and what to use here instead.
-_NO_DOWNLOADS = (
-    "packages cannot be downloaded here (the kernel builds offline, with the standard library only)"
-)
 PEER_MAGICS: dict[str, str] = {
-    ":dep": f"{_NO_DOWNLOADS}; link a local library with %flags (Rust: --extern NAME=PATH -L DIR)",
     ":vars": "the kernel remembers declarations, not variables: %list shows them",
     ":timing": "use %time",
     ":time": "use %time",
@@ -96,9 +96,9 @@ PEER_MAGICS: dict[str, str] = {
     ":load": "use %%writefile to save code and %flags to build it in",
     "%widgets": "widgets are not available; show rich output with display.HTML (or %help)",
     "%widgets_hb": "widgets are not available; show rich output with display.HTML (or %help)",
-    "%track": f"{_NO_DOWNLOADS}; go.mod replace directives are not supported",
-    "%untrack": f"{_NO_DOWNLOADS}",
-    "%goworkfix": f"{_NO_DOWNLOADS}",
+    "%track": "use a local module with %dep example.com/m => ../m (a replace in the notebook's go.mod)",
+    "%untrack": "%rm example.com/m drops a module of %dep",
+    "%goworkfix": "not needed: %dep example.com/m => ../m writes the replace itself",
     "%with_inputs": "not needed: an input box opens by itself when the program reads stdin",
     "%with_password": "not needed: an input box opens by itself when the program reads stdin",
     "%main": "not needed: a cell's statements run as main's body (or write func main yourself)",
@@ -115,6 +115,8 @@ SHARED: dict[str, str] = {
     "func init_NAME()": "Go: runs as func init does, before main (GoNB); one func init, the latest",
     "flag.Parse": "Go: a cell's main parses its flags first, so %args reach the flag package (GoNB)",
     "%test -test.X": "Go: flags for the test binary (GoNB): %test -test.bench=. -test.run=X",
+    ":dep NAME = SPEC": "evcxr's :dep is %dep, with the same words (one Cargo.toml entry)",
+    "import \"example.com/m\"": "Go: a module is fetched on first import, as GoNB does (go get)",
 }
 # jupyter-c-kernel's comment magics: ``//%cflags: -O2``
 _COMMENT_MAGIC = re.compile(r"^\s*//%(cflags|ldflags|args):(.*)$")
@@ -203,6 +205,11 @@ def split_magics(cell: str, line_comment: str | None = None) -> MagicSplit:
             i += 1
             continue
         peer = _PEER_LINE.match(text)
+        if peer and peer.group(1) == ":dep":  # evcxr's :dep is %dep
+            magics.append(_dep(text[len(":dep") :], i + 1, text))
+            blanked.add(i)
+            i += 1
+            continue
         if peer:
             raise MagicError(_peer_advice(peer.group(1), i + 1))
         code_start = i
@@ -258,10 +265,19 @@ def _comment_magics(lines: list[str]) -> list[Magic]:
     return found
 
 
+def _dep(rest: str, line: int, text: str) -> Magic:
+    """``%dep`` takes the rest of its line as typed (the toolchain reads it: a Cargo.toml entry is
+    TOML, not shell words): one argument, or none for ``%dep`` alone."""
+    rest = rest.strip()
+    return Magic("dep", (rest,) if rest else (), line, text)
+
+
 def _parse(text: str, line: int, *, cell_magic: bool = False) -> Magic:
     parts = text[1:].split(None, 1)
     word, rest = [*parts, "", ""][:2]
     word = ALIASES.get(word, word)
+    if word == "dep" and not cell_magic:
+        return _dep(rest, line, text)
     known = CELL_MAGICS if cell_magic else KNOWN
     prefix = "%%" if cell_magic else "%"
     if word not in known:
