@@ -8,7 +8,9 @@ ccellkernel; the mechanisms import it.
 - ``syntax``     language-agnostic tree-sitter helpers
 - ``errors``     the one exception tree
 - ``build``      what a build is handed and gives back: ``BuildContext`` (with the build cache,
-  ``BuildStore``, and builds begun ahead, ``AheadBuilds``), ``BuildResult``, ``ToolResult``
+  ``BuildStore``, and builds begun ahead, ``AheadBuilds``), ``BuildResult``, ``ToolResult``,
+  ``LibraryContext``
+- ``libraries``  ``%dep``: ``Dependency``, ``Library``, ``Libraries`` (what a build is handed for them)
 - ``live``       the live program's hook: ``Support``, ``UnitRequest``, ``Unit``
 - ``editor``     editor help: ``Assistant``, ``EditPoint``, ``Completions``, ``Inspection``
 - ``display``    the display channel's frames, which a toolchain's binding writes
@@ -19,7 +21,7 @@ Ready-made pieces built on this API (gcc-style compilers, diagnostics, content k
 servers...) are in ``ccellkernel.toolkit``; ``docs/writing-a-toolchain.md`` names the whole surface.
 """
 
-from .build import AheadBuilds, BuildStore, Entry
+from .build import AheadBuilds, BuildStore, Entry, LibraryContext
 from .editor import Assistant, CompletionItem, Completions, EditPoint, Inspection
 from .errors import (
     CellError,
@@ -28,6 +30,7 @@ from .errors import (
     ExitStatus,
     ExportError,
     Interrupted,
+    LibraryError,
     LimitExceeded,
     MagicError,
     MemoryLimit,
@@ -37,6 +40,7 @@ from .errors import (
     TimeLimit,
     ToolchainNotFound,
 )
+from .libraries import NO_LIBRARIES, Dependency, Libraries, Library
 from .live import Support, Unit, UnitRequest
 from .memory import Declaration, Fragment, Memory
 from .program import CellParts, Diagnostic, Origin, Program, ProgramWriter
@@ -44,6 +48,7 @@ from .testing import TestCase, TestOutcome, TestPlan, TestReader
 from .toolchain import BuildContext, BuildResult, Compiler, Project, Toolchain, ToolResult
 
 __all__ = [
+    "NO_LIBRARIES",
     "AheadBuilds",
     "Assistant",
     "BuildContext",
@@ -57,6 +62,7 @@ __all__ = [
     "CompletionItem",
     "Completions",
     "Declaration",
+    "Dependency",
     "Diagnostic",
     "EditPoint",
     "Entry",
@@ -65,6 +71,10 @@ __all__ = [
     "Fragment",
     "Inspection",
     "Interrupted",
+    "Libraries",
+    "Library",
+    "LibraryContext",
+    "LibraryError",
     "LimitExceeded",
     "MagicError",
     "Memory",

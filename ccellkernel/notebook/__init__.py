@@ -4,6 +4,7 @@
 - ``pending``    declarations of order-free languages that wait for names a later cell declares
 - ``carryover``  saying so when a name was a statement's local in an earlier cell
 - ``commands``   what each magic does
+- ``libraries``  ``%dep``: the notebook's libraries, resolved by its toolchain through a ``LibraryContext``
 - ``export``     a rendered program as a project folder (``%%export``, nbconvert)
 - ``replay``     a saved notebook replayed into a ``Session`` (the memory its kernel would have)
 """

@@ -59,7 +59,7 @@ class Progress:
         self._partial = b""
 
     def _line(self, raw: bytes) -> None:
-        text = raw.rsplit(b"\r", 1)[-1].decode("utf-8", "replace").rstrip()
+        text = raw.rstrip(b"\r").rsplit(b"\r", 1)[-1].decode("utf-8", "replace").rstrip()
         if text.strip():
             if len(text) > PROGRESS_WIDTH:
                 text = text[: PROGRESS_WIDTH - 1] + "…"

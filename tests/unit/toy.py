@@ -16,6 +16,11 @@ number where one must be, any line holding the word ``bad`` (an error) and warns
 ``warn``. "Compiling" translates the program into a shell script (checked with ``sh -n`` through
 ``ctx.run_tool``), which is the binary; ``run_command`` runs it with ``/bin/sh``.
 
+Libraries (``%dep a b``): each word is a library whose program sees ``TOYLIB_NAME=1.0``; resolving
+runs ``sh`` through ``ctx.run_tool`` (it says ``resolving NAME`` on stderr); a name holding ``missing``
+does not exist, ``slow`` sleeps (to be interrupted). A statement ``fetch NAME`` fetches a library
+during the build, as Go's first import does.
+
 ``OrderFreeToy`` is the same language made order-free (pending declarations), and like Go's
 compiler it names only the first undefined use of each line.
 """
@@ -32,16 +37,20 @@ import tree_sitter
 import tree_sitter_c
 from cells import Cells
 
-from ccellkernel.api.errors import ToolchainNotFound
+from ccellkernel.api.build import LibraryContext
+from ccellkernel.api.errors import LibraryError, MagicError, ToolchainNotFound
+from ccellkernel.api.libraries import NO_LIBRARIES, Dependency, Libraries, Library
 from ccellkernel.api.memory import Declaration, Fragment, Memory
 from ccellkernel.api.program import CellParts, Diagnostic, Origin, Program, ProgramWriter, order_by_uses
 from ccellkernel.api.toolchain import BuildContext, BuildResult, Compiler, Toolchain
 from ccellkernel.notebook.session import Session
+from ccellkernel.toolkit import content
 
 _DEF = re.compile(r"def\s+(?P<names>\w+(?:\s+\w+)*)\s*=\s*(?P<value>.*)")
 _USE = re.compile(r"@(\w+)(\+?)")
 _MISSING = re.compile(r"'(\w+)' is not defined")
 _LOCAL = re.compile(r"(\w+)=")
+_FETCH = re.compile(r"fetch (\w+)")
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,8 @@ class Build:
     text: str
     flags: tuple[str, ...]
     will_run: bool
+    libraries: Libraries = NO_LIBRARIES
+    cache_key: str = ""
 
 
 def _directive(origin: Origin | None, line: int) -> str:
@@ -74,6 +85,7 @@ class ToyToolchain(Toolchain):
         self.installed = installed
         self.builds: list[Build] = []
         self.runs: list[tuple[str, ...]] = []
+        self.resolves: list[tuple[str, ...]] = []
 
     def grammar(self) -> tree_sitter.Language:
         return tree_sitter.Language(tree_sitter_c.language())
@@ -127,8 +139,13 @@ class ToyToolchain(Toolchain):
         return Compiler(("/bin/sh",), "sh")
 
     async def build(self, program: Program, ctx: BuildContext) -> BuildResult:
-        self.builds.append(Build(program.text, ctx.flags, ctx.will_run))
+        self.builds.append(Build(program.text, ctx.flags, ctx.will_run, ctx.libraries, ctx.cache.key("x")))
         lines = program.text.split("\n")
+        fetched = [m[1] for line in lines if (m := _FETCH.fullmatch(line.strip()))]
+        grown = None
+        if fetched:
+            wanted = ctx.libraries.asking([Dependency(name) for name in fetched])
+            grown = await ctx.resolve(ctx.libraries, lambda lib: self.resolve_libraries(wanted, lib))
         values = {
             name: m["value"]
             for line in lines
@@ -161,13 +178,39 @@ class ToyToolchain(Toolchain):
             script.append(_translate(text))
         output = "".join(f"toy: {d.severity}: {d.message}\n" for d in diagnostics)
         if any(d.severity == "error" for d in diagnostics):
-            return BuildResult(None, tuple(diagnostics), output)
+            return BuildResult(None, tuple(diagnostics), output, libraries=grown)
         binary = ctx.workdir / "toy.sh"
         binary.write_text("\n".join(script) + "\n")
         check = await ctx.run_tool(["/bin/sh", "-n", str(binary)], cwd=ctx.cwd)
         if check.returncode != 0:
             return BuildResult(None, (), check.stderr + check.stdout)
-        return BuildResult(binary, tuple(diagnostics), output)
+        return BuildResult(binary, tuple(diagnostics), output, libraries=grown)
+
+    def dependencies(self, text: str) -> tuple[Dependency, ...]:
+        words = text.split()
+        if not all(re.fullmatch(r"\w+", w) for w in words):
+            raise MagicError(f"%dep takes names: %dep a b, not {text!r}")
+        return tuple(Dependency(w) for w in words)
+
+    async def resolve_libraries(self, wanted: Sequence[Dependency], ctx: LibraryContext) -> Libraries:
+        self.resolves.append(tuple(d.name for d in wanted))
+        if not wanted:
+            return NO_LIBRARIES
+        script = "; ".join(
+            f"echo resolving {d.name} >&2" + ("; sleep 30" if "slow" in d.name else "") for d in wanted
+        )
+        result = await ctx.run_tool(["/bin/sh", "-c", script])
+        if result.returncode != 0:
+            raise LibraryError(f"{wanted[0].line}: the toy resolver failed")
+        missing = [d for d in wanted if "missing" in d.name]
+        if missing:
+            raise LibraryError(f"{missing[0].line or missing[0].name}: no library {missing[0].name}")
+        return Libraries(
+            tuple(wanted),
+            tuple(Library(d.name, "1.0", "toy") for d in wanted),
+            run_env={f"TOYLIB_{d.name}": "1.0" for d in wanted},
+            key=content.key(*(d.name for d in wanted)),
+        )
 
     def run_command(self, binary: Path, args: Sequence[str]) -> list[str]:
         self.runs.append(tuple(args))
@@ -199,7 +242,7 @@ def _translate(text: str) -> str:
     match = _DEF.fullmatch(text)
     if match:
         return "; ".join(f'{name}="{match["value"]}"' for name in match["names"].split())
-    if text.startswith(("type ", "proto ")):
+    if text.startswith(("type ", "proto ", "fetch ")):
         return ":"
     return text.removeprefix("main:").strip()
 
