@@ -41,6 +41,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import libraries as library_rows
 import peers as peer_install
 from kernels import CellResult, Kernel, MagicMissing, from_asyncio, run, runner_timers
 from languages import LANGUAGES, BenchError, Language, LongRun, Peer, Step, expected
@@ -116,6 +117,19 @@ def _breakdowns(
         Breakdown("compile, rebuilt by hand one addition at a time", "compile", compile_steps, work.parent),
         Breakdown("run, rebuilt the same way", "run", run_steps, work.parent),
     ]
+
+
+def _evcxr(lang: Language, args: argparse.Namespace) -> Path | None:
+    """evcxr's kernelspec folder for the libraries rows, when ``--peers`` installed it."""
+    if not args.peers:
+        return None
+    for peer in lang.peers:
+        if peer.key == "evcxr":
+            try:
+                return peer_install.install(peer, say=lambda text: print(text, file=sys.stderr)).kernel_dirs
+            except BenchError:
+                return None
+    return None
 
 
 def _chosen(lang: Language, args: argparse.Namespace, result: Result) -> list[tuple[Peer, Path]]:
@@ -485,6 +499,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--json", metavar="FILE", help="also write the results as JSON ('-': stdout, no table)"
     )
     parser.add_argument(
+        "--no-libraries",
+        dest="libraries",
+        action="store_false",
+        help="skip the libraries rows (%%dep; crates, Go modules, pkg-config)",
+    )
+    parser.add_argument(
         "--live-cells",
         type=int,
         default=1000,
@@ -508,6 +528,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for lang in langs:
             results.append(measure(lang, args))
             print("\n" + "\n".join(report(results[-1])), file=out, flush=True)
+            if args.libraries:
+                libs = library_rows.measure(lang, args.runs, _evcxr(lang, args))
+                results[-1].libraries = libs
+                print("\n" + "\n".join(library_rows.report(libs)), file=out, flush=True)
     except BenchError as err:
         print(f"\nthe benchmark could not complete: {err}", file=sys.stderr)
         return 1

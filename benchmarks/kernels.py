@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import os
 import queue
 import shlex
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,8 +39,16 @@ class CellResult:
 class Kernel:
     """A running kernel and a blocking client; a context manager, so that it is always shut down."""
 
-    def __init__(self, kernel_name: str, cwd: Path, log: Path, kernel_dirs: Sequence[Path] = ()) -> None:
+    def __init__(
+        self,
+        kernel_name: str,
+        cwd: Path,
+        log: Path,
+        kernel_dirs: Sequence[Path] = (),
+        env: Mapping[str, str] | None = None,
+    ) -> None:
         self.kernel_name = kernel_name
+        self.env = dict(env or {})  # added to the benchmark's own environment
         self.cwd = cwd
         self.log = log
         self.kernel_dirs = list(kernel_dirs)  # where to find a kernelspec outside Jupyter's path
@@ -57,7 +66,8 @@ class Kernel:
             self.manager = KernelManager(kernel_name=self.kernel_name)
         try:
             with open(self.log, "wb") as log:  # the kernel's own stderr, shown if something fails
-                self.manager.start_kernel(cwd=str(self.cwd), stdout=log, stderr=log)
+                extra = {"env": {**os.environ, **self.env}} if self.env else {}
+                self.manager.start_kernel(cwd=str(self.cwd), stdout=log, stderr=log, **extra)
             self.client = self.manager.client()
             self.client.start_channels()
             self.client.wait_for_ready(timeout=START_TIMEOUT)
@@ -144,12 +154,12 @@ class Kernel:
 # -- by hand ---------------------------------------------------------------------------------------
 
 
-def run(argv: Sequence[str], cwd: Path) -> tuple[float, str]:
+def run(argv: Sequence[str], cwd: Path, env: Mapping[str, str] | None = None) -> tuple[float, str]:
     """Seconds a command took with subprocess.run, and its stdout; BenchError if it fails."""
     start = time.perf_counter()
     try:
         done = subprocess.run(
-            argv, cwd=cwd, capture_output=True, text=True, timeout=CELL_TIMEOUT, check=False
+            argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=CELL_TIMEOUT, check=False
         )
     except subprocess.TimeoutExpired:
         raise BenchError(f"timed out after {CELL_TIMEOUT:.0f} s: {shlex.join(argv)}") from None

@@ -13,6 +13,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kernels import CellResult
 from languages import Language, Step
@@ -80,6 +81,7 @@ class Result:
     notes: list[str] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
     long_run: LongRunResult | None = None
+    libraries: Any = None  # libraries.LibraryResult: the %dep rows, when measured
 
     def add(self, column: str, row: str, seconds: float) -> None:
         self.columns.setdefault(column, {}).setdefault(row, []).append(seconds)
@@ -363,6 +365,14 @@ def as_json(results: Sequence[Result], header: list[str]) -> dict[str, object]:
                     col: {row: stats(t) for row, t in rows.items()} for col, rows in r.columns.items()
                 },
                 "tools": r.tools,
+                "libraries": (
+                    {
+                        "columns": {name: stats(t) for name, t in r.libraries.columns.items()},
+                        "notes": r.libraries.notes,
+                    }
+                    if r.libraries is not None
+                    else None
+                ),
                 "targets": [
                     {"what": t.what, "value": t.value, "paused": t.paused, "limit": t.limit, "met": t.met}
                     for t in r.targets
