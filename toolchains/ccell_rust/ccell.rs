@@ -151,7 +151,7 @@ pub fn __value<T: std::fmt::Debug + ?Sized>(value: &T) {
 /// How the kernel shows a cell's last value by evcxr's convention: `show` calls its
 /// `evcxr_display`, whose blocks become one display; what it prints outside them is text.
 #[doc(hidden)]
-pub fn __evcxr<R>(show: impl FnOnce() -> R) {
+pub fn __evcxr(show: &mut dyn FnMut()) {
     let in_kernel = channel().frames.is_some();
     let capture = if in_kernel { Capture::start() } else { None };
     let mut capture = match capture {

@@ -62,7 +62,9 @@ PLAIN, RICH, EXACT = "plain", "rich", "exact"
 # evcxr's convention: `__evcxr` reads what the value's `evcxr_display` prints; `(*ccell_value)` finds
 # a method of `T` for a value of type `&T` too
 _EVCXR_OPEN = "match &("
-_EVCXR_CLOSE = ") {{ ccell_value => {{ {}::ccell::__evcxr(|| (*ccell_value).evcxr_display()) }} }}"
+_EVCXR_CLOSE = (
+    ") {{ ccell_value => {{ {}::ccell::__evcxr(&mut || {{ let _ = (*ccell_value).evcxr_display(); }}) }} }}"
+)
 SHOWN = {
     PLAIN: ("::ccell::__value(&(", "));"),
     # the crate's `__AsValue` gives every Debug type an `evcxr_display`, which a type's own one hides
