@@ -14,7 +14,8 @@ A frame is a fixed 16-byte header, then the MIME type, the display id and the da
     4       1     kind: 1 display, 2 update, 3 clear, 4 result (the cell's Out[n]), 5 crash report,
                   6 test outcome (id: the test's name; data: its status line, then its output),
                   7 answer of the live program's host to a command (id: ok, error, exit...)
-    5       1     flags: for clear, bit 0 = wait until new output arrives
+    5       1     flags: for clear, bit 0 = wait until new output arrives; for display, update and
+                  result, bit 1 (``PART``) = another MIME type of the same display follows
     6       2     length of the MIME type (little-endian), at most 255
     8       2     length of the display id, at most 1024
     10      2     reserved, 0
@@ -30,6 +31,10 @@ kernel stopped reading frames: the binding stops waiting.) A crash report is not
 
 Text MIME types (``text/*``, ``image/svg+xml``, JSON and XML types) are sent as text; any other type is
 binary and sent base64-encoded, as Jupyter wants. JSON types must hold valid JSON.
+
+One display may carry several MIME types (HTML and the text beside it, as Rust's evcxr convention
+gives them): each but the last of its frames has the ``PART`` flag, and the reader delivers the last
+with the types of the parts before it. A ``text/plain`` a part gives wins over the words below.
 
 Every picture (``image/*``) and markup display (HTML, Markdown, LaTeX) gets a ``text/plain`` beside
 it (``words_for``; other types go as the program sent them), so that what
@@ -67,6 +72,7 @@ ENV = "CCELL_DISPLAY_FD"
 ACK_ENV = "CCELL_DISPLAY_ACK"
 
 DISPLAY, UPDATE, CLEAR, RESULT, CRASH, TEST, ANSWER = 1, 2, 3, 4, 5, 6, 7
+WAIT, PART = 1, 2  # flags: a clear's, a display's with more MIME types to come
 KINDS = {
     DISPLAY: "display",
     UPDATE: "update",
@@ -203,6 +209,22 @@ def html_text(markup: str, limit: int = PLAIN_MAX) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def merged(parts: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    """One MIME bundle of the bundles of a display's parts, each with the MIME type it was sent as:
+    a later part of a type replaces an earlier one, and a ``text/plain`` sent as such wins over the
+    words made for a picture or markup."""
+    data: dict[str, Any] = {}
+    words: dict[str, Any] = {}
+    for mime, part in parts:
+        sent_plain = mime.split(";", 1)[0].strip().lower() == "text/plain"
+        for key, value in part.items():
+            if key == "text/plain" and not sent_plain:
+                words.setdefault(key, value)
+            else:
+                data[key] = value
+    return {**data, **{key: value for key, value in words.items() if key not in data}}
+
+
 def frame(kind: int, mime: str = "", data: bytes = b"", display_id: str = "", flags: int = 0) -> bytes:
     """One frame as a binding writes it (for tests and for Python-side writers)."""
     mime_b, id_b = mime.encode("ascii"), display_id.encode("utf-8")
@@ -225,6 +247,7 @@ class FrameReader:
         self._frames = 0
         self._bytes = 0
         self._full = False
+        self._parts: list[tuple[str, dict[str, Any]]] = []  # of a display whose last part is to come
 
     def take_acks(self) -> int:
         """How many acknowledgements are owed since the last call (one per frame taken)."""
@@ -297,19 +320,23 @@ class FrameReader:
         display_id = id_b.decode("utf-8", "replace")
         name = KINDS[kind]
         if kind == CLEAR:
-            return Display(name, wait=bool(flags & 1))
+            return Display(name, wait=bool(flags & WAIT))
         if kind in (CRASH, TEST, ANSWER):
             return Display(name, display_id=display_id, raw=data)
-        if kind == UPDATE and not display_id:
-            self._notice("[ccellkernel: an update without a display id was dropped]\n")
-            return None
-        if not mime:
-            self._notice("[ccellkernel: a display without a MIME type was dropped]\n")
+        if (kind == UPDATE and not display_id) or not mime:
+            what = "a display without a MIME type" if mime else "an update without a display id"
+            self._notice(f"[ccellkernel: {what} was dropped]\n")
+            if not flags & PART:
+                self._parts = []  # with the parts before it
             return None
         data_bundle, problem = bundle(mime, data)
         if problem:
             self._notice(f"[ccellkernel: {problem}]\n")
-        return Display(name, MappingProxyType(data_bundle), display_id)
+        self._parts.append((mime, data_bundle))
+        if flags & PART:
+            return None
+        parts, self._parts = self._parts, []
+        return Display(name, MappingProxyType(merged(parts)), display_id)
 
     def _break(self, what: str) -> None:
         self.broken = True

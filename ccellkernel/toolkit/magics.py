@@ -363,7 +363,8 @@ Each cell is rendered into one program with everything remembered, compiled, and
 
 The value of a cell's last expression is shown as Out[n] (C: leave off its final ;). Programs show
 HTML, Markdown, SVG and PNG through the display bindings: C #include <ccell.h> (ccell_html, ...),
-Go package display (display.HTML, ...), Rust crate ccell (ccell::html, ...).
+Go package display (display.HTML, ...), Rust crate ccell (ccell::html, ...). In Rust, a last value
+with an evcxr_display method is shown by it, as in evcxr (its EVCXR_BEGIN_CONTENT blocks, one display).
 
 Magics (first lines of a cell, after blank and comment lines; arguments are split like a shell does,
 and never run by one, except ! and %%bash):

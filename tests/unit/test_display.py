@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from ccellkernel.api import display
-from ccellkernel.api.display import CLEAR, CRASH, DISPLAY, RESULT, UPDATE, FrameReader, frame
+from ccellkernel.api.display import CLEAR, CRASH, DISPLAY, PART, RESULT, UPDATE, FrameReader, frame
 from ccellkernel.run.output import OutputBuffer
 from ccellkernel.run.processes import Supervisor
 from ccellkernel.run.runner import Execution, run_program
@@ -31,6 +31,20 @@ def test_a_frame_becomes_a_display():
     expected = {"text/html": "<b>x</b>", "text/plain": "x"}
     assert (item.kind, dict(item.data), item.display_id) == ("display", expected, "")
     assert notices == [] and frames.take_acks() == 1
+
+
+def test_parts_make_one_display_of_several_types():
+    frames, notices = reader()
+    html = frame(DISPLAY, "text/html", b"<b>x</b>", flags=PART)
+    found = frames.feed(html + frame(DISPLAY, "text/plain", b"plain x"))
+    assert [dict(d.data) for d in found] == [{"text/html": "<b>x</b>", "text/plain": "plain x"}]
+    # without a text/plain part, the HTML's words; every part is acknowledged
+    found = frames.feed(html + frame(DISPLAY, "image/svg+xml", b"<svg/>"))
+    assert dict(found[0].data) == {"text/html": "<b>x</b>", "text/plain": "x", "image/svg+xml": "<svg/>"}
+    assert frames.take_acks() == 4 and notices == []
+    # a dropped display drops its parts: the next display is alone
+    found = frames.feed(html + frame(UPDATE, "text/plain", b"?") + frame(DISPLAY, "text/plain", b"y"))
+    assert [dict(d.data) for d in found] == [{"text/plain": "y"}] and len(notices) == 1
 
 
 def png_header(width: int, height: int) -> bytes:

@@ -48,9 +48,10 @@ from ccellkernel.api.testing import TestPlan
 from ccellkernel.api.toolchain import BuildContext, BuildResult, Compiler, Project, Toolchain
 from ccellkernel.toolkit import content, reach
 
-from . import loader, messages, names, project, tests
+from . import evcxr, loader, messages, names, project, tests
 from . import prune as pruning
 from .assist import RustAssistant
+from .render import PLAIN, RICH
 from .render import render as render_program
 from .split import KEYWORDS, refine_cell, split_cell
 
@@ -120,15 +121,20 @@ class RustToolchain(Toolchain):
     def render(self, memory: Memory, cell: CellParts) -> Program:
         return self._render(memory, cell, prune=cell.runs)  # %show (nothing runs) shows it all
 
-    def _render(self, memory: Memory, cell: CellParts, prune: bool) -> Program:
+    def _render(self, memory: Memory, cell: CellParts, prune: bool, how: str | None = None) -> Program:
+        """``how``: how the tail value is shown (``render.SHOWN``); by evcxr's convention first if the
+        program may call an ``evcxr_display`` (``evcxr.py``), else as ``Out[n]``."""
         signature = reach.signature(memory)
+        how = how or (RICH if evcxr.possible(memory, cell) else PLAIN)
         shown = memory
         if prune and len(memory) and content.key(self._identity, signature) in self._good:
             shown = pruning.needed(self._language, memory, cell)
-        program = render_program(self._language, shown, cell)
+        program = render_program(self._language, shown, cell, how)
         notes: dict[str, object] = {"memory": signature, "pruned": len(shown) < len(memory)}
         if len(shown) < len(memory):
-            notes["full"] = functools.partial(self._render, memory, cell, False)
+            notes["full"] = functools.partial(self._render, memory, cell, False, how)
+        if "value" in program.data:
+            notes["show_as"] = functools.partial(self._render, memory, cell, prune)
         return dataclasses.replace(program, data={**program.data, **notes})
 
     def missing_names(self, diagnostic: Diagnostic) -> frozenset[str] | None:
@@ -183,6 +189,20 @@ class RustToolchain(Toolchain):
         await ctx.run_tool(argv, cwd=ctx.workdir)
 
     async def build(self, program: Program, ctx: BuildContext) -> BuildResult:
+        """The program, its tail value shown by evcxr's convention if a library may give its type an
+        ``evcxr_display`` (plotters' figures); built again another way if the call cannot be made
+        as rendered (``evcxr.fallback``). Every way has the same lines, so the program the session
+        holds maps this one's lines too."""
+        show_as = program.data.get("show_as")
+        if callable(show_as) and ctx.libraries and program.data.get("shown") == PLAIN:
+            program = show_as(RICH)
+        result = await self._build(program, ctx)
+        while callable(show_as) and (instead := evcxr.fallback(result, str(program.data.get("shown")))):
+            program = show_as(instead)
+            result = await self._build(program, ctx)
+        return result
+
+    async def _build(self, program: Program, ctx: BuildContext) -> BuildResult:
         runtime = await self._refresh(ctx)
         good = content.key(self._identity, str(program.data.get("memory", "")))
         if program.data.get("pruned") and (ctx.flags or ctx.tests or good not in self._good):

@@ -10,6 +10,11 @@ gets a ``main`` returning ``Result<(), Box<dyn Error>>``, where a bare ``return`
 rustc 1.95, ~27 ms with 1.63: no ``Termination`` for ``Result`` to instantiate). Either way a last
 statement without ``;`` (``v.len()``) gets one.
 
+The tail value is shown one of three ways (``SHOWN``): as ``Out[n]`` through ``Debug`` (``PLAIN``), or
+by evcxr's convention (``evcxr.py``): through the value's own ``evcxr_display`` if its type has one,
+else as ``Out[n]`` (``RICH``), or through a trait's ``evcxr_display`` (``EXACT``). Each wraps the
+expression in one generated line before it and one after, so that every variant has the same lines.
+
 Rust has no line directives: the marker lines (``// Cell In[3], line 1``) are comments for ``%show``,
 and runtime and compile-time locations are mapped back through ``Program.origin``.
 """
@@ -53,8 +58,19 @@ PLAIN_MACROS = frozenset(
 COMMENTS = ("line_comment", "block_comment")
 # Out[n]: the tail expression is passed to the ccell crate (``ccell.rs``), on lines of its own so
 # that the expression keeps its lines and columns.
-VALUE_OPEN = "::ccell::__value(&("
-VALUE_CLOSE = "));"
+PLAIN, RICH, EXACT = "plain", "rich", "exact"
+# evcxr's convention: `__evcxr` reads what the value's `evcxr_display` prints; `(*ccell_value)` finds
+# a method of `T` for a value of type `&T` too
+_EVCXR_OPEN = "match &("
+_EVCXR_CLOSE = (
+    ") {{ ccell_value => {{ {}::ccell::__evcxr(&mut || {{ let _ = (*ccell_value).evcxr_display(); }}) }} }}"
+)
+SHOWN = {
+    PLAIN: ("::ccell::__value(&(", "));"),
+    # the crate's `__AsValue` gives every Debug type an `evcxr_display`, which a type's own one hides
+    RICH: (_EVCXR_OPEN, _EVCXR_CLOSE.format("#[allow(unused_imports)] use ::ccell::__AsValue as _; ")),
+    EXACT: (_EVCXR_OPEN, _EVCXR_CLOSE.format("")),
+}
 PROBE = "fn ccell_probe() {\n"
 # Tail expressions that never give a value to show (their type is `!` or `()`).
 NOT_VALUES = frozenset(
@@ -74,7 +90,9 @@ _ENDS_AN_EXPRESSION = re.compile(r"[\w)\]\"'?]\Z")
 _RESULT_VALUE = re.compile(r"(?:[\w:]*::)?(?:Ok|Err)\Z")
 
 
-def render(language: Language, memory: Memory, cell: CellParts) -> Program:
+def render(language: Language, memory: Memory, cell: CellParts, shown: str = PLAIN) -> Program:
+    """The program of ``cell`` with ``memory``; its tail value shown as ``shown`` says (``SHOWN``)."""
+    value_open, value_close = SHOWN[shown]
     out = ProgramWriter(_marker)
     decls = list(memory)
     for decl in decls:
@@ -105,15 +123,15 @@ def render(language: Language, memory: Memory, cell: CellParts) -> Program:
         if before is not None:
             out.fragment(before)
         assert expression is not None
-        out.generated(VALUE_OPEN)
+        out.generated(value_open)
         out.fragment(expression)
-        out.generated(VALUE_CLOSE)
+        out.generated(value_close)
         if after is not None:
             out.fragment(after)
         value_at = expression
     out.generated(RESULT_END if body.result and not body.returns_value else "}")
     program = out.program()
-    return dataclasses.replace(program, data={"value": value_at}) if value_at else program
+    return dataclasses.replace(program, data={"value": value_at, "shown": shown}) if value_at else program
 
 
 def _marker(origin: Origin | None, line: int) -> str:
