@@ -55,8 +55,10 @@ class Linker:
     name: str
     argv: tuple[str, ...]
 
-    def command(self, output: Path, objects: Sequence[Path | str]) -> list[str]:
-        return [*self.argv, "-shared", "--eh-frame-hdr", "-o", str(output), *map(str, objects)]
+    def command(self, output: Path, objects: Sequence[Path | str], archives: Sequence[str] = ()) -> list[str]:
+        """``archives``: the ``%dep`` crates' rlibs, from which the linker takes what the cell uses."""
+        group = ["--start-group", *archives, "--end-group"] if archives else []
+        return [*self.argv, "-shared", "--eh-frame-hdr", "-o", str(output), *map(str, objects), *group]
 
 
 def candidates(libdir: str) -> list[Linker]:
@@ -230,6 +232,7 @@ class Shared:
                 str(folder / "cell.o"),
                 "--extern",
                 f"ccell={library.path('libccell.rmeta')}",
+                *ctx.libraries.compile,
             ]
             if len(text) >= self.flags.incremental_from:
                 argv += ["-C", f"incremental={ctx.workdir / 'incremental-shared'}"]
@@ -239,7 +242,7 @@ class Shared:
             if result.returncode != 0:
                 return BuildResult(None, tuple(found), shown)
             start = time.perf_counter()
-            command = linker.command(folder / "cell.so", [folder / "cell.o", *objects])
+            command = linker.command(folder / "cell.so", [folder / "cell.o", *objects], ctx.libraries.link)
             linked = await ctx.run_tool(command, cwd=folder)
             timings = {"link": time.perf_counter() - start}
             if linked.returncode != 0:
