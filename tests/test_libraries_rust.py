@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from ccell_rust import cargo as rust_cargo
 from kernel_client import RunningKernel, complete_reply
 
 from ccellkernel.api.errors import MagicError
@@ -134,17 +135,29 @@ def test_bad_dep_lines_say_which_and_change_nothing(k: RunningKernel) -> None:
     assert k.ok('let x: u8 = rand::random();\nprintln!("{}", x as u32 + 1 > 0);') == "true\n"
 
 
+def test_the_wait_for_a_registry_is_bounded_unless_the_user_chose(tmp_path: Path) -> None:
+    assert rust_cargo.network_bounds({"CARGO_HOME": str(tmp_path)}, tmp_path) == [
+        "--config",
+        "http.timeout=15",
+        "--config",
+        "net.retry=1",
+    ]
+    (tmp_path / "config.toml").write_text("[net]\nretry = 5\n", encoding="utf-8")
+    env = {"CARGO_HOME": str(tmp_path), "CARGO_HTTP_TIMEOUT": "60"}
+    assert rust_cargo.network_bounds(env, tmp_path) == []
+
+
 def test_an_unreachable_registry_is_named(k: RunningKernel, tmp_path: Path) -> None:
     home = tmp_path / "cargo-home"
     home.mkdir()
     (home / "config.toml").write_text(
         '[source.crates-io]\nreplace-with = "mirror"\n\n[source.mirror]\n'
-        'registry = "sparse+http://127.0.0.1:9/index/"\n\n[net]\nretry = 0\n',
+        'registry = "sparse+http://127.0.0.1:9/index/"\n',
         encoding="utf-8",
     )
     k.ok(f"%env CARGO_HOME={home}")
     try:
-        result = k.fails('%dep itoa = "1"', "LibraryError", timeout=120)
+        result = k.fails('%dep itoa = "1"', "LibraryError", timeout=60)
     finally:
         k.ok("%env --clear\n%env RUST_BACKTRACE=0")
     assert result.error["evalue"].startswith('%dep itoa = "1"')

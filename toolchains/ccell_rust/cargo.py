@@ -25,12 +25,18 @@ import json
 import os
 import re
 import shutil
+import sys
 import time
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 from ccellkernel.api.build import LibraryContext
 from ccellkernel.api.errors import LibraryError
@@ -53,6 +59,7 @@ _NETWORK = re.compile(
     r"|timed? ?out|network|Connection refused|failed to load source|unable to update registry|offline",
     re.IGNORECASE,
 )
+NETWORK_BOUNDS = (("http.timeout", "CARGO_HTTP_TIMEOUT", 15), ("net.retry", "CARGO_NET_RETRY", 1))
 _PROGRESS = ("Compiling", "Locking", "Updating", "Downloaded", "Downloading", "Adding", "Blocking")
 _CODE_FRAME = re.compile(r"-->|=|\d*\s*\||\.\.\.$")  # rustc's picture of the code, not its words
 _LIB_KINDS = {"lib", "rlib", "dylib", "proc-macro"}
@@ -92,7 +99,16 @@ async def resolve(
         path = crates.path_of(dep, ctx.cwd)
         if path is not None and not (path / "Cargo.toml").is_file():
             raise LibraryError(f"{dep.line or dep.name}: {path} is not a crate (it has no Cargo.toml)")
-    argv = [cargo, "metadata", "--format-version", "1", "--manifest-path", str(workspace / "Cargo.toml")]
+    bounds = network_bounds(ctx.environment, ctx.cwd)
+    argv = [
+        cargo,
+        *bounds,
+        "metadata",
+        "--format-version",
+        "1",
+        "--manifest-path",
+        str(workspace / "Cargo.toml"),
+    ]
     if compiler.host:
         argv += ["--filter-platform", compiler.host]
     result = await ctx.run_tool(argv, cwd=ctx.cwd, env=env, progress=True)
@@ -115,7 +131,7 @@ async def resolve(
     entry = store / key
     record = read_record(entry)
     if record is None:
-        record = await build(wanted, ctx, cargo, env, store, key, metadata)
+        record = await build(wanted, ctx, [cargo, *bounds], env, store, key, metadata)
     else:
         os.utime(entry)  # the most recently used
     evict(store, ctx.cache_limit, keep=key)
@@ -159,21 +175,44 @@ def environment(user: Mapping[str, str], compiler: Compiler) -> dict[str, str]:
     return env
 
 
-def configuration(env: Mapping[str, str], cwd: Path) -> list[str]:
-    """What of the user's cargo configuration may change a build: the configuration files cargo reads
-    from the notebook's folder (``.cargo/config.toml`` in it and above it, then ``CARGO_HOME``'s) and
-    the build variables."""
+def config_files(env: Mapping[str, str], cwd: Path) -> list[tuple[Path, str]]:
+    """The configuration files cargo reads from the notebook's folder (``.cargo/config.toml`` in it
+    and above it, then ``CARGO_HOME``'s), with their text."""
     home = Path(env.get("CARGO_HOME") or Path(env.get("HOME", "~")).expanduser() / ".cargo")
     folders = [folder / ".cargo" for folder in (cwd, *cwd.parents)] + [home]
-    parts: list[str] = []
+    found: list[tuple[Path, str]] = []
     for folder in folders:
         for name in ("config.toml", "config"):
             try:
-                parts.append(f"{folder / name}\n{(folder / name).read_text(encoding='utf-8')}")
+                found.append((folder / name, (folder / name).read_text(encoding="utf-8")))
             except (OSError, UnicodeDecodeError):
                 continue
+    return found
+
+
+def configuration(env: Mapping[str, str], cwd: Path) -> list[str]:
+    """What of the user's cargo configuration may change a build: its files and build variables."""
+    parts = [f"{path}\n{text}" for path, text in config_files(env, cwd)]
     parts += [f"{k}={v}" for k, v in sorted(env.items()) if BUILD_VARIABLES.fullmatch(k)]
     return parts
+
+
+def network_bounds(env: Mapping[str, str], cwd: Path) -> list[str]:
+    """``--config`` arguments that bound the wait for a registry that does not answer (cargo's own
+    defaults: 30 s a try, 3 retries), for each setting the user left to cargo: a setting of
+    theirs, in a file or a variable, is kept."""
+    chosen: set[str] = set()
+    for _, text in config_files(env, cwd):
+        try:
+            table = tomllib.loads(text)
+        except tomllib.TOMLDecodeError:
+            return []  # cargo says what is wrong with it
+        chosen |= {f"{section}.{key}" for section in ("net", "http") for key in table.get(section, {})}
+    found: list[str] = []
+    for setting, variable, value in NETWORK_BOUNDS:
+        if setting not in chosen and variable not in env:
+            found += ["--config", f"{setting}={value}"]
+    return found
 
 
 def path_folders(metadata: Mapping[str, Any]) -> list[Path]:
@@ -212,7 +251,7 @@ def read_record(entry: Path) -> dict[str, Any] | None:
 async def build(
     wanted: Sequence[Dependency],
     ctx: LibraryContext,
-    cargo: str,
+    cargo: Sequence[str],
     env: Mapping[str, str],
     store: Path,
     key: str,
@@ -223,7 +262,7 @@ async def build(
     scratch.mkdir()
     try:
         argv = [
-            cargo,
+            *cargo,
             "build",
             "--message-format=json-render-diagnostics",
             "--manifest-path",
