@@ -141,7 +141,7 @@ async def resolve(
         wanted=tuple(wanted),
         resolved=resolved(wanted, metadata),
         compile=tuple(absolute(entry, compile_args)),
-        link=tuple(str(entry / p) for p in record["link"]),
+        link=tuple(absolute(entry, record["link"])),
         files=files,
         key=key,
     )
