@@ -96,7 +96,9 @@ def test_a_crate_is_built_once_and_cells_use_it(k: RunningKernel) -> None:
     assert "rand 0.8.5" in result.stdout
     assert "Compiling rand v0.8.5" in result.stderr  # cargo's own progress, streamed
     code = 'use rand::Rng;\nlet x: u8 = rand::thread_rng().gen_range(1..=6);\nprintln!("{}", x < 7);'
-    assert k.ok(code) == "true\n"
+    result = k.execute(code)
+    assert result.stdout == "true\n", result.describe()
+    assert "link" in result.reply_metadata["ccellkernel"]["timings"]  # a shared object with rand's rlibs
     assert k.ok('println!("after");') == "after\n"
     listing = k.ok("%dep")
     assert listing.startswith("rand  0.8.5  crates.io") and "rand_core 0.6.3" in listing
