@@ -5,7 +5,9 @@ Roles: ``split`` sorts a cell (CELL_MODEL.md's Rust keys), ``render`` writes the
 attributes, items, a ``main`` returning ``Result`` so that ``?`` works), ``messages`` maps rustc's JSON
 diagnostics and a panic's ``main.rs:L:C`` back to cells; this module finds rustc and builds.
 
-Only the standard library is available (no Cargo, no crates). For speed (benchmarks/README.md has the
+Crates come with ``%dep`` (``crates.py`` reads the line, ``cargo.py`` has cargo resolve and build
+them once into the user's cache); cells are still compiled by rustc, against the built crates
+(``--extern``), so a cell costs what it cost before. For speed (benchmarks/README.md has the
 figures), when the toolchain ships the standard library as a shared object:
 
 - a cell that runs is compiled as a library object and linked as a shared object that a host program
@@ -41,14 +43,16 @@ from typing import Any, ClassVar
 import tree_sitter
 import tree_sitter_rust
 
+from ccellkernel.api.build import LibraryContext
 from ccellkernel.api.errors import ToolchainNotFound
+from ccellkernel.api.libraries import NO_LIBRARIES, Dependency, Libraries
 from ccellkernel.api.memory import Fragment, Memory
 from ccellkernel.api.program import CellParts, Diagnostic, Program
 from ccellkernel.api.testing import TestPlan
 from ccellkernel.api.toolchain import BuildContext, BuildResult, Compiler, Project, Toolchain
 from ccellkernel.toolkit import content, reach
 
-from . import evcxr, loader, messages, names, project, tests
+from . import cargo, crates, evcxr, loader, messages, names, project, tests
 from . import prune as pruning
 from .assist import RustAssistant
 from .render import PLAIN, RICH
@@ -105,7 +109,10 @@ class RustToolchain(Toolchain):
         self._fingerprint = ""  # of the compiler's files when it was found
         self._identity = ""  # its version and that fingerprint: part of every cache key
         self._loader: loader.Shared | None = None  # cells as shared objects, for this identity
-        self._good: set[str] = set()  # memories (with the identity) that compiled as a whole
+        self._good: set[str] = set()  # memories (with the identity, libraries) that compiled as a whole
+        self._libraries_key = ""  # of the libraries of the latest build: pruning is for them
+        self._cargo_compiler: cargo.Compiler | None = None
+        self.crate_sources: dict[str, dict[str, Path]] = {}  # by libraries key: each crate's lib.rs
 
     def grammar(self) -> tree_sitter.Language:
         return self._language
@@ -127,7 +134,7 @@ class RustToolchain(Toolchain):
         signature = reach.signature(memory)
         how = how or (RICH if evcxr.possible(memory, cell) else PLAIN)
         shown = memory
-        if prune and len(memory) and content.key(self._identity, signature) in self._good:
+        if prune and len(memory) and self._good_key(self._libraries_key, signature) in self._good:
             shown = pruning.needed(self._language, memory, cell)
         program = render_program(self._language, shown, cell, how)
         notes: dict[str, object] = {"memory": signature, "pruned": len(shown) < len(memory)}
@@ -160,9 +167,38 @@ class RustToolchain(Toolchain):
         """rust-analyzer if it works, else the std docs and tree-sitter (``assist.py``)."""
         return RustAssistant(self, workdir)
 
-    def project_files(self, program: Program, name: str, flags: Sequence[str] = ()) -> Project:
-        """``src/main.rs`` and ``Cargo.toml``; see ``project.py``."""
-        return project.project_files(program, name, flags, edition=EDITION)
+    def project_files(
+        self, program: Program, name: str, flags: Sequence[str] = (), libraries: Libraries = NO_LIBRARIES
+    ) -> Project:
+        """``src/main.rs`` and ``Cargo.toml`` (the ``%dep`` crates, their lock); see ``project.py``."""
+        return project.project_files(program, name, flags, edition=EDITION, libraries=libraries)
+
+    # -- libraries ----------------------------------------------------------------------------------
+
+    def dependencies(self, text: str) -> tuple[Dependency, ...]:
+        """One ``Cargo.toml`` dependency entry (``crates.py``)."""
+        return crates.dependencies(text)
+
+    async def resolve_libraries(self, wanted: Sequence[Dependency], ctx: LibraryContext) -> Libraries:
+        """cargo resolves and builds the crates, or finds them built in the user's cache (``cargo.py``)."""
+        if not wanted:
+            return NO_LIBRARIES
+        compiler = await self._compiler_for_cargo(ctx)
+        libraries, sources = await cargo.resolve(wanted, ctx, compiler, EDITION)
+        self.crate_sources[libraries.key] = sources
+        return libraries
+
+    async def _compiler_for_cargo(self, ctx: LibraryContext) -> cargo.Compiler:
+        """The rustc that builds the cells (past rustup's proxy, when the runtime is known) and what
+        it says of itself."""
+        if self._cargo_compiler is None or self._cargo_compiler.identity != self._identity:
+            argv = self._runtime.rustc if self._runtime is not None else self.find_compiler().argv
+            result = await ctx.run_tool([*argv, "-vV"], cwd=ctx.cwd, progress=False)
+            self._cargo_compiler = cargo.Compiler(argv[0], result.stdout, self._identity)
+        return self._cargo_compiler
+
+    def _good_key(self, libraries: str, signature: str) -> str:
+        return content.key(self._identity, libraries, signature)
 
     # -- compiling --------------------------------------------------------------------------------
 
@@ -204,7 +240,8 @@ class RustToolchain(Toolchain):
 
     async def _build(self, program: Program, ctx: BuildContext) -> BuildResult:
         runtime = await self._refresh(ctx)
-        good = content.key(self._identity, str(program.data.get("memory", "")))
+        self._libraries_key = ctx.libraries.key
+        good = self._good_key(ctx.libraries.key, str(program.data.get("memory", "")))
         if program.data.get("pruned") and (ctx.flags or ctx.tests or good not in self._good):
             full = program.data["full"]
             assert callable(full)
@@ -280,7 +317,15 @@ class RustToolchain(Toolchain):
             incremental = ctx.workdir / ("incremental" if ctx.will_run else "incremental-check")
         flags = (*ctx.flags, "--test") if ctx.tests else ctx.flags
         argv = self.command(
-            runtime, ctx.workdir, source, output, flags, ctx.will_run, incremental, ccell=ccell
+            runtime,
+            ctx.workdir,
+            source,
+            output,
+            flags,
+            ctx.will_run,
+            incremental,
+            ccell=ccell,
+            libraries=ctx.libraries.compile,
         )
         result = await ctx.run_tool(argv, cwd=ctx.cwd)
         found, text = self._messages(result.stderr + result.stdout, program, str(source))
@@ -324,10 +369,11 @@ class RustToolchain(Toolchain):
         incremental: Path | None = None,
         *,
         ccell: Path | None = None,
+        libraries: Sequence[str] = (),
     ) -> list[str]:
         """The rustc command line: the user's ``%flags`` come last (so they win), and an
         ``--edition`` among them replaces the default. ``incremental``: rustc's cache folder;
-        ``ccell``: the display crate to link with."""
+        ``ccell``: the display crate to link with; ``libraries``: the ``%dep`` crates' arguments."""
         edition = (
             []
             if any(f == "--edition" or f.startswith("--edition=") for f in flags)
@@ -353,7 +399,7 @@ class RustToolchain(Toolchain):
             argv += ["-C", f"incremental={incremental}"]
         if ccell is not None:
             argv += ["--extern", f"ccell={ccell}"]
-        return [*argv, *flags, str(source)]
+        return [*argv, *libraries, *flags, str(source)]
 
     async def _runtime_for(self, ctx: BuildContext) -> Runtime:
         if self._runtime is None:
@@ -366,7 +412,7 @@ class RustToolchain(Toolchain):
         runtime = await self._runtime_for(ctx)
         now = content.fingerprint(*runtime.files)
         if self._fingerprint and now != self._fingerprint:
-            self._compiler = self._runtime = self._ccell = self._loader = None
+            self._compiler = self._runtime = self._ccell = self._loader = self._cargo_compiler = None
             runtime = await self._runtime_for(ctx)
             now = content.fingerprint(*runtime.files)
         self._fingerprint = now

@@ -13,7 +13,9 @@ has nothing to say, the docs answer:
   ``vec![...]``), a ``const`` or ``static``, the return type of a function or an ``impl`` method
   (``origin().``, ``p.mirrored().``), a struct's field (``line.start.``), ``self``; std methods'
   return types from the docs (``s.trim().``). A receiver it cannot read gets no items;
-- ``std::collections::``: what the module holds.
+- ``std::collections::``: what the module holds;
+- ``rand::``, ``rand::rngs::`` (a ``%dep`` crate): what its source declares public there
+  (``published.py``).
 
 Inspection shows a std item's declaration and the first paragraph of its documentation (detail
 level 1: all of it).
@@ -34,7 +36,7 @@ from ccellkernel.api.editor import CompletionItem, Completions, EditPoint, Inspe
 from ccellkernel.toolkit.lsp import LanguageServer, LspAssistant, PreparedAssistant
 from ccellkernel.toolkit.process import executable
 
-from . import infer
+from . import infer, published
 from .declared import Local, local_items, strip_generics
 from .infer import Typer, enclosing_impl, receiver_before
 from .stddocs import Item, Member, StdDocs
@@ -166,7 +168,9 @@ class RustAssistant(PreparedAssistant):
             owner = strip_generics(path_match.group(1)).rstrip(":")
             if owner == "Self" or owner.startswith("Self::"):
                 owner = (enclosing_impl(point.program.text[: point.offset]) or "Self") + owner[4:]
-            rows = self._path_members(owner, local)
+            rows = self._crate_members(owner, point)
+            if rows is None:
+                rows = self._path_members(owner, local)
         else:
             assert receiver is not None
             written = self._receiver_type(receiver, point, len(tail), local)
@@ -188,6 +192,15 @@ class RustAssistant(PreparedAssistant):
         text, at = receiver
         before = point.program.text[: point.offset - tail + at]
         return Typer(local, self.docs).expression(text, before)
+
+    def _crate_members(self, owner: str, point: EditPoint) -> list[tuple[str, str, str]] | None:
+        """The public items of a ``%dep`` crate's module (``rand::rngs``), if ``owner`` names one."""
+        crate, *path = owner.split("::")
+        root = self.toolchain.crate_sources.get(point.libraries.key, {}).get(crate)
+        if root is None:
+            return None
+        rows = published.items(self.toolchain.grammar(), root, path)
+        return [(name, kind, f"{kind} {owner}::{name}") for name, kind in rows] or None
 
     def _path_members(self, owner: str, local: Local) -> list[tuple[str, str, str]] | None:
         last = owner.rsplit("::", 1)[-1]

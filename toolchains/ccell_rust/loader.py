@@ -18,6 +18,7 @@ What a library object cannot be (``#![no_std]``, ``#![no_main]``, a ``#[global_a
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
@@ -55,8 +56,10 @@ class Linker:
     name: str
     argv: tuple[str, ...]
 
-    def command(self, output: Path, objects: Sequence[Path | str]) -> list[str]:
-        return [*self.argv, "-shared", "--eh-frame-hdr", "-o", str(output), *map(str, objects)]
+    def command(self, output: Path, objects: Sequence[Path | str], archives: Sequence[str] = ()) -> list[str]:
+        """``archives``: the ``%dep`` crates' rlibs, from which the linker takes what the cell uses."""
+        group = ["--start-group", *archives, "--end-group"] if archives else []
+        return [*self.argv, "-shared", "--eh-frame-hdr", "-o", str(output), *map(str, objects), *group]
 
 
 def candidates(libdir: str) -> list[Linker]:
@@ -230,6 +233,7 @@ class Shared:
                 str(folder / "cell.o"),
                 "--extern",
                 f"ccell={library.path('libccell.rmeta')}",
+                *ctx.libraries.compile,
             ]
             if len(text) >= self.flags.incremental_from:
                 argv += ["-C", f"incremental={ctx.workdir / 'incremental-shared'}"]
@@ -239,7 +243,8 @@ class Shared:
             if result.returncode != 0:
                 return BuildResult(None, tuple(found), shown)
             start = time.perf_counter()
-            command = linker.command(folder / "cell.so", [folder / "cell.o", *objects])
+            archives = ctx.libraries.link if uses_crates(text, ctx.libraries.compile) else ()
+            command = linker.command(folder / "cell.so", [folder / "cell.o", *objects], archives)
             linked = await ctx.run_tool(command, cwd=folder)
             timings = {"link": time.perf_counter() - start}
             if linked.returncode != 0:
@@ -338,6 +343,14 @@ class Shared:
         if self._provided is None:
             self._provided = await provided(ctx, host)
         return self._provided
+
+
+def uses_crates(text: str, compile_args: Sequence[str]) -> bool:
+    """Whether a program names one of the ``%dep`` crates (``--extern NAME=...``): only then does its
+    shared object link their rlibs (scanning them costs a few milliseconds). A crate used without
+    being named leaves a symbol unresolved, and the whole program is built."""
+    names = [arg.split("=", 1)[0] for prev, arg in itertools.pairwise(compile_args) if prev == "--extern"]
+    return bool(names) and re.search(rf"\b(?:{'|'.join(map(re.escape, names))})\b", text) is not None
 
 
 def unmarked(program: Program) -> str:

@@ -1,6 +1,8 @@
-"""A Rust program exported as a Cargo package: ``src/main.rs`` and a ``Cargo.toml`` whose only
-dependency is the kernel's display crate beside it (``ccell/``, a path dependency), so ``cargo build
---offline`` builds it with no registry.
+"""A Rust program exported as a Cargo package: ``src/main.rs`` and a ``Cargo.toml`` depending on
+the kernel's display crate beside it (``ccell/``, a path dependency), so ``cargo build --offline``
+builds it with no registry, and on the notebook's ``%dep`` crates as the kernel's workspace had them
+(a path dependency with its absolute path), with the kernel's ``Cargo.lock``: the export builds the
+versions the notebook used, from the user's registry or what cargo already downloaded.
 
 The manifest allows the unused-code lints as the kernel does (``-A unused -W unused_must_use``);
 ``--edition`` among the notebook's ``%flags`` becomes the package's edition, the other flags go to
@@ -11,11 +13,20 @@ the kernel's, say) goes in ``files`` with a path dependency in ``[dependencies]`
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Sequence
 from importlib import resources
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+from ccellkernel.api.libraries import NO_LIBRARIES, Libraries
 from ccellkernel.api.program import Program
 from ccellkernel.api.toolchain import Project
+
+from . import crates
 
 SOURCE = "src/main.rs"
 
@@ -35,7 +46,7 @@ def split_flags(flags: Sequence[str], edition: str) -> tuple[str, list[str]]:
     return edition, rest
 
 
-def cargo_toml(name: str, edition: str) -> str:
+def cargo_toml(name: str, edition: str, dependencies: Sequence[str] = ()) -> str:
     return f"""\
 # Exported by ccellkernel: `cargo build --offline`, then `./target/debug/{name}`.
 [package]
@@ -46,7 +57,7 @@ publish = false
 
 [dependencies]
 ccell = {{ path = "ccell" }}  # the kernel's display crate (and Out[n]); outside the kernel it does nothing
-
+{"".join(line + chr(10) for line in dependencies)}
 # As in the notebook: no warnings about unused code; an ignored Result still warns.
 [lints.rust]
 unused = {{ level = "allow", priority = -1 }}
@@ -61,9 +72,29 @@ def binding() -> dict[str, str]:
     return {"ccell/Cargo.toml": manifest, "ccell/src/lib.rs": source}
 
 
-def project_files(program: Program, name: str, flags: Sequence[str], *, edition: str) -> Project:
+def dependency_lines(libraries: Libraries) -> list[str]:
+    """The ``[dependencies]`` lines of the kernel's workspace (written by ``crates.manifest``, read
+    back and written again: paths there are already absolute)."""
+    manifest = libraries.files.get("Cargo.toml")
+    if not manifest:
+        return []
+    table = tomllib.loads(manifest).get("dependencies", {})
+    return [f"{crates.toml_key(k)} = {crates.toml_value(v)}" for k, v in table.items()]
+
+
+def project_files(
+    program: Program,
+    name: str,
+    flags: Sequence[str],
+    *,
+    edition: str,
+    libraries: Libraries = NO_LIBRARIES,
+) -> Project:
     edition, rustflags = split_flags(flags, edition)
-    files: dict[str, str] = {SOURCE: program.text, "Cargo.toml": cargo_toml(name, edition), **binding()}
+    manifest = cargo_toml(name, edition, dependency_lines(libraries))
+    files: dict[str, str] = {SOURCE: program.text, "Cargo.toml": manifest, **binding()}
+    if "Cargo.lock" in libraries.files:
+        files["Cargo.lock"] = libraries.files["Cargo.lock"]
     notes = [
         f"`{SOURCE}` keeps the kernel's marker comments (`// Cell In[3], line 1`) above the code "
         "of each cell."
