@@ -28,8 +28,7 @@ def cargo_home(folder: Path) -> dict[str, str]:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "config.toml").write_text(
         '[source.crates-io]\nreplace-with = "debian"\n\n'
-        f'[source.debian]\ndirectory = "{CRATES}"\n\n'
-        "[net]\noffline = true\n",
+        f'[source.debian]\ndirectory = "{CRATES}"\n',
         encoding="utf-8",
     )
     return {"CARGO_HOME": str(folder)}

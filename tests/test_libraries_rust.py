@@ -15,6 +15,7 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
+import localsources
 import pytest
 from ccell_rust import cargo as rust_cargo
 from kernel_client import RunningKernel, complete_reply
@@ -24,14 +25,7 @@ from ccellkernel.api.plugins import load_toolchain
 
 pytestmark = pytest.mark.slow
 
-REGISTRY = Path("/usr/share/cargo/registry")
-CONFIG = f"""\
-[source.crates-io]
-replace-with = "debian"
-
-[source.debian]
-directory = "{REGISTRY}"
-"""
+REGISTRY = localsources.CRATES
 BUILD_TIMEOUT = 600.0  # a first build of serde's derive on a busy two-core machine
 
 
@@ -47,10 +41,9 @@ def cargo() -> str:
 def cargo_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """A user's environment whose cargo takes crates from Debian's directory, and a cache of its own."""
     cargo()
-    home = tmp_path_factory.mktemp("cargo-home")
-    (home / "config.toml").write_text(CONFIG, encoding="utf-8")
+    home = localsources.cargo_home(tmp_path_factory.mktemp("cargo-home"))
     cache = tmp_path_factory.mktemp("xdg-cache")
-    return {"CARGO_HOME": str(home), "XDG_CACHE_HOME": str(cache), "RUST_BACKTRACE": "0"}
+    return {**home, "XDG_CACHE_HOME": str(cache), "RUST_BACKTRACE": "0"}
 
 
 @pytest.fixture(scope="module")
@@ -119,6 +112,27 @@ def test_a_derive_in_one_cell_serves_the_next(k: RunningKernel) -> None:
     k.ok("#[derive(serde::Serialize)]\nstruct P { x: i32 }")
     assert k.ok('println!("{}", serde_json::to_string(&P { x: 1 }).unwrap());') == '{"x":1}\n'
     assert "serde_json  1.0.87" in k.ok("%dep")
+
+
+def test_a_plotters_chart_is_shown_by_its_evcxr_display(k: RunningKernel) -> None:
+    result = k.execute(
+        '%dep plotters = { version = "0.3", default-features = false, features = ["evcxr", "all_series"] }',
+        timeout=BUILD_TIMEOUT,
+    )
+    assert result.status == "ok", result.describe()
+    chart = """\
+use plotters::prelude::*;
+evcxr_figure((320, 200), |root| {
+    root.fill(&WHITE)?;
+    let mut chart = ChartBuilder::on(&root).build_cartesian_2d(0f32..1f32, 0f32..1f32)?;
+    chart.draw_series(LineSeries::new((0..=10).map(|x| (x as f32 / 10.0, (x * x) as f32 / 100.0)), &RED))?;
+    Ok(())
+})"""
+    result = k.execute(chart)
+    shown = [m.content["data"] for m in result.outputs if m.msg_type in ("display_data", "execute_result")]
+    assert len(shown) == 1, result.describe()
+    assert shown[0]["text/html"].startswith('<div style=""><svg') and "</svg>" in shown[0]["text/html"]
+    assert "EVCXR" not in result.stdout  # the blocks became the display, not text
 
 
 def test_bad_dep_lines_say_which_and_change_nothing(k: RunningKernel) -> None:
