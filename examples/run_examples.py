@@ -3,7 +3,9 @@
     python examples/run_examples.py [--store] [NOTEBOOK ...]
 
 Cells tagged ``raises-exception`` are expected to fail (they show errors on purpose); any other
-failing cell makes this script exit 1. ``--store`` (what ``./dev examples`` runs) also writes each
+failing cell makes this script exit 1. Where Debian's packaged crates are installed (``./dev`` installs
+them), the tours' libraries come from there (``tests/localsources.py``), so that they need no network;
+elsewhere from the user's own registries. ``--store`` (what ``./dev examples`` runs) also writes each
 notebook back in place with its outputs, so that a code host shows the charts and tables; each is
 run in a folder of its own, so that nothing it writes lands in ``examples/``.
 ``tests/test_examples_stored.py`` checks that a fresh run still gives the stored outputs.
@@ -11,6 +13,7 @@ run in a folder of its own, so that nothing it writes lands in ``examples/``.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import tempfile
@@ -21,6 +24,8 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE.parent / "tests"))
+import localsources  # noqa: E402  (the tests' local sources of libraries, beside this folder)
 
 
 def show(nb: nbformat.NotebookNode) -> None:
@@ -47,8 +52,10 @@ def run(path: Path, cwd: Path | None = None) -> nbformat.NotebookNode:
     nb = nbformat.read(path, as_version=4)
     folder = cwd or path.parent
     resources = {"metadata": {"path": str(folder)}}
-    client = NotebookClient(nb, timeout=120, interrupt_on_timeout=True, resources=resources)
-    client.execute()
+    client = NotebookClient(nb, timeout=300, interrupt_on_timeout=True, resources=resources)
+    with tempfile.TemporaryDirectory(prefix="ccell-sources-") as sources:
+        env = localsources.examples_environment(Path(sources))
+        client.execute(**({"env": {**os.environ, **env}} if env else {}))
     return nb
 
 

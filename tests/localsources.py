@@ -34,14 +34,6 @@ def cargo_home(folder: Path) -> dict[str, str]:
     return {"CARGO_HOME": str(folder)}
 
 
-def crate_version(name: str) -> str:
-    """The version of a crate Debian packages (``rand`` -> ``0.8.5``)."""
-    found = sorted(p.name.removeprefix(f"{name}-") for p in CRATES.glob(f"{name}-[0-9]*"))
-    if not found:
-        raise Missing(f"no crate {name} in {CRATES}")
-    return found[-1]
-
-
 def go_proxy(folder: Path, modules: dict[str, str]) -> dict[str, str]:
     """A ``file://`` module proxy in ``folder`` serving ``modules`` (path -> version) from Debian's Go
     sources, and the environment that points go at it (checksums off: the zips are made here)."""
@@ -61,3 +53,15 @@ def go_proxy(folder: Path, modules: dict[str, str]) -> dict[str, str]:
                 if file.is_file() and not file.is_symlink() and not relative.parts[0].startswith((".", "_")):
                     archive.write(file, f"{path}@{version}/{relative.as_posix()}")
     return {"GOPROXY": f"file://{folder}", "GOSUMDB": "off"}
+
+
+def examples_environment(folder: Path) -> dict[str, str]:
+    """What the example notebooks run with where Debian's packages are installed (``./dev`` installs
+    them): their libraries from the local sources, so that the tours need no network. Elsewhere
+    nothing: the user's own registries serve them."""
+    env: dict[str, str] = {}
+    try:
+        env.update(cargo_home(folder / "cargo-home"))
+    except Missing:
+        pass
+    return env

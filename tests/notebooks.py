@@ -7,9 +7,11 @@ notebook and checks that exactly its tagged cells failed.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
+import localsources
 import nbformat
 from nbclient import NotebookClient
 
@@ -23,7 +25,8 @@ KERNELSPECS = {
 
 
 def run(nb: nbformat.NotebookNode, cwd: Path, **options: object) -> nbformat.NotebookNode:
-    """Execute ``nb`` in ``cwd`` with the kernel its metadata names."""
+    """Execute ``nb`` in ``cwd`` with the kernel its metadata names, its libraries from the local
+    sources as ``examples/run_examples.py`` runs the tours (``localsources.examples_environment``)."""
     client = NotebookClient(
         nb,
         kernel_name=nb.metadata["kernelspec"]["name"],
@@ -31,7 +34,8 @@ def run(nb: nbformat.NotebookNode, cwd: Path, **options: object) -> nbformat.Not
         resources={"metadata": {"path": str(cwd)}},
         **options,
     )
-    client.execute()
+    sources = localsources.examples_environment(cwd / ".sources")
+    client.execute(**({"env": {**os.environ, **sources}} if sources else {}))
     return nb
 
 

@@ -28,6 +28,15 @@ RULES = [
     (re.compile(r"/tmp/[\w.-]+"), "/tmp/<temporary>"),
     # %time's milliseconds are this machine's, this run's
     (re.compile(r"\b\d+\.\d ms\b"), "<n> ms"),
+    # cargo's and go's progress while a %dep builds: their lines come in the order parallel jobs end,
+    # and not at all when the user's cache already holds the build
+    (
+        re.compile(
+            r"^ *(Compiling|Locking|Adding|Updating|Downloaded|Downloading|Finished|Blocking)\b.*\n", re.M
+        ),
+        "",
+    ),
+    (re.compile(r"^go: (downloading|finding|added|upgraded) .*\n", re.M), ""),
 ]
 
 
@@ -43,7 +52,10 @@ def outputs(cell: nbformat.NotebookNode) -> list[dict[str, Any]]:
     for output in cell.get("outputs", []):
         kind = output.output_type
         if kind == "stream":
-            item = {"stream": output.name, "text": normalised(output.text)}
+            text = normalised(output.text)
+            if not text:  # it held only progress (above)
+                continue
+            item = {"stream": output.name, "text": text}
         elif kind == "error":
             item = {"error": output.ename, "traceback": [normalised(line) for line in output.traceback]}
         else:
@@ -60,6 +72,7 @@ def test_the_normalisation_is_narrow() -> None:
     assert normalised("p = 0x7ffd5c3a1b20, n = 0x10") == "p = 0x<address>, n = 0x10"
     assert normalised("time: compile 12.5 ms, total 40.0 ms") == "time: compile <n> ms, total <n> ms"
     assert normalised("counter is still 12; 3.5 s") == "counter is still 12; 3.5 s"
+    assert normalised("   Compiling rand v0.8.5\n    Finished `dev` profile\nwarning: x\n") == "warning: x\n"
 
 
 @pytest.mark.parametrize("path", STORED, ids=[p.name for p in STORED])
