@@ -19,7 +19,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from ccell_go.modules import dependencies, provider, requirements
 from kernel_client import RunningKernel, complete_reply, count_of, wait_for_helper
+
+from ccellkernel.api.errors import MagicError
+from ccellkernel.api.libraries import Dependency
 
 pytestmark = pytest.mark.slow
 
@@ -204,3 +208,22 @@ def test_completion_and_inspection_see_the_modules(go: RunningKernel) -> None:
         pass
     text = reply["content"]["data"].get("text/plain", "")
     assert "func New() UUID" in text and "New creates a new random UUID" in text, reply["content"]
+
+
+def test_the_forms_of_a_dep_line() -> None:
+    """What ``%dep`` reads, without a kernel: the words stay as typed, nothing is run."""
+    assert dependencies("github.com/google/uuid@v1.3.0 golang.org/x/text") == (
+        Dependency(UUID, VERSION),
+        Dependency("golang.org/x/text", ""),
+    )
+    assert dependencies("mylib  =>  ../my lib") == (Dependency("mylib", "=> ../my lib"),)
+    assert requirements(
+        "module a\n\ngo 1.26\n\nrequire x.io/a v1.0.0\n\nrequire (\n\ty.io/b v0.1.0 // indirect\n)\n"
+    ) == {
+        "x.io/a": "v1.0.0",
+        "y.io/b": "v0.1.0",
+    }
+    assert provider("y.io/b/sub/pkg", ["y.io/b", "y.io/b/sub", "x.io/a"]) == "y.io/b/sub"
+    for line in ("", "a.io/x\nrm -rf /", "a.io/x@v1;id", "a.io/x => ../m => ../n", "../m", "a.io/x@-v1"):
+        with pytest.raises(MagicError, match="%dep takes a Go module"):
+            dependencies(line)
