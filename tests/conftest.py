@@ -1,8 +1,13 @@
-"""Shared fixtures. Tests use the real compilers: a missing one fails, it is never skipped."""
+"""Shared fixtures. Tests use the real compilers: a missing one fails, it is never skipped.
+
+No test reaches the network: Go looks for modules nowhere (``GOPROXY=off``) unless a test gives a
+kernel a proxy of its own (a ``file://`` one it made).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +17,8 @@ from cells import Cells, ListIO  # noqa: F401 - re-exported for test modules
 from ccellkernel.api.plugins import load_toolchain
 from ccellkernel.api.toolchain import Toolchain
 from ccellkernel.notebook.session import Session
+
+os.environ["GOPROXY"] = "off"
 
 
 @pytest.fixture

@@ -189,8 +189,13 @@ class GoOnly(KernelConformance):
         wait_for_helper(cls.kc, "strings.To", "ccell-go-assist")  # built at warm-up
 
     def test_error_unavailable_module(self) -> None:
-        content = self._assert_one_error('import "github.com/x/y"', "CompileError")
-        self.assertIn("not in the standard library", content["evalue"])
+        # conftest sets GOPROXY=off: go get says so (its line streams), then the one error
+        self.flush_channels()
+        reply, outputs = self.execute_helper('import "github.com/x/y"')
+        self.assertEqual(reply["content"]["ename"], "LibraryError")
+        self.assertEqual([m["msg_type"] for m in outputs], ["stream", "error"])
+        self.assertIn("GOPROXY=off", outputs[0]["content"]["text"])
+        self.assertIn('import "github.com/x/y"', outputs[1]["content"]["evalue"])
 
     def test_completion_offers_go_words(self) -> None:
         self.flush_channels()

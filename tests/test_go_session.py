@@ -13,7 +13,7 @@ import pytest
 from ccell_go.gocmd import OFFLINE, StandardLibrary, find_go, parse_messages
 from cells import Cells
 
-from ccellkernel.api.errors import CompileError, ExitStatus, ToolchainNotFound
+from ccellkernel.api.errors import CompileError, ExitStatus, LibraryError, ToolchainNotFound
 from ccellkernel.api.memory import Memory
 from ccellkernel.api.toolchain import Toolchain
 from ccellkernel.notebook.session import Session
@@ -108,16 +108,20 @@ def test_unused_dot_import_is_left_out(go_cells):
     assert go_cells.ok('fmt.Println(ToLower("USED"))') == "used\n"
 
 
-def test_unavailable_module_is_a_clear_compile_error(go_cells):
+def test_unavailable_module_is_a_clear_library_error(go_cells):
+    # conftest sets GOPROXY=off: the module is looked for, and go says it may not be downloaded
     err = go_cells.fails('import "github.com/x/y"\n\ny.Do()')
-    assert isinstance(err, CompileError)
+    assert isinstance(err, LibraryError)
     assert err.evalue == (
-        "Cell In[1], line 1: error: package github.com/x/y is not in the standard library, "
-        "and modules cannot be downloaded here (the kernel builds offline, with GOPROXY=off)"
+        'Cell In[1], line 1: import "github.com/x/y": modules cannot be downloaded: GOPROXY=off '
+        "(set GOPROXY to a module proxy)"
     )
+    assert err.details == ["go: github.com/x/y: module lookup disabled by GOPROXY=off"]
     assert go_cells.keys() == []
     err = go_cells.fails('import "github.com/x/y"')  # unused, and still reported at once
-    assert "not in the standard library" in err.evalue
+    assert 'import "github.com/x/y"' in err.evalue
+    err = go_cells.fails('import "nosuchpackage"')  # not a module path: Go's own message
+    assert isinstance(err, CompileError) and "not in the standard library" in err.evalue
 
 
 def test_unused_variables_at_the_top_level_of_the_body(go_cells):
@@ -148,15 +152,28 @@ def test_panic_is_exit_status_2_with_frames_in_cells(go_cells):
 # -- building -------------------------------------------------------------------------------------
 
 
-def test_module_directory_is_offline_and_versioned(go_cells):
+def test_module_directory_is_versioned_and_the_users_go_settings_kept(go_cells, monkeypatch):
     go_cells.ok("var x = 1")
     module = go_cells.session.workdir / "module"
     install = go_cells.session.toolchain.install()
     assert (module / "go.mod").read_text() == f"module ccellkernel\n\ngo {install.language_version}\n"
+    assert not (module / "go.sum").exists()
     assert install.version.startswith(f"go{install.language_version}")
+    settings = {
+        "GOPROXY": "file:///proxy",
+        "GOFLAGS": "-modcacherw",
+        "GOTOOLCHAIN": "auto",
+        "GOPRIVATE": "x.io",
+    }
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
     env = install.environment(go_cells.session.workdir)
-    assert {k: env[k] for k in OFFLINE} == OFFLINE
-    assert env["GOPROXY"] == "off" and env["GOTOOLCHAIN"] == "local" and env["GOWORK"] == "off"
+    assert {k: env[k] for k in settings} == settings
+    assert env["GOWORK"] == "off" and env["GO111MODULE"] == "on"
+    assert {k: v for k, v in OFFLINE.items() if k in ("GOPROXY", "GOTOOLCHAIN")} == {
+        "GOPROXY": "off",
+        "GOTOOLCHAIN": "local",
+    }, "what asks go about itself stays offline"
 
 
 def test_the_real_go_binary_is_called_not_a_wrapper(go_toolchain):

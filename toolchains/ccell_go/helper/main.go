@@ -8,6 +8,10 @@
 // question, from the kernel's list of standard packages (the kernel imports it at run time too).
 // Hover names the object under the cursor and the `go doc` argument that documents it.
 //
+// Packages of the notebook's modules are found through a module folder (a go.mod and go.sum) that a
+// request may name (params "ccell": {"module": DIR}): their compiled export data comes from
+// `go list -export -deps` run there, once per folder; the standard library's as go/importer finds it.
+//
 // SIGINT is ignored: the kernel's process group gets one when a cell is interrupted.
 package main
 
@@ -22,6 +26,7 @@ import (
 	"go/types"
 	"io"
 	"os"
+	"os/exec"
 	"os/signal"
 	"sort"
 	"strconv"
@@ -59,6 +64,9 @@ type docParams struct {
 		Text string `json:"text"`
 	} `json:"contentChanges"`
 	Position position `json:"position"`
+	Ccell    struct {
+		Module string `json:"module"`
+	} `json:"ccell"`
 }
 
 type item struct {
@@ -85,7 +93,47 @@ type server struct {
 	text     string
 	packages map[string]string // package name -> import path, for names the program does not import
 	imp      types.Importer
+	module   string            // the module folder the importer finds packages through ("": none)
+	exports  map[string]string // import path -> export data file, as go list found them there
 	out      *bufio.Writer
+}
+
+// useModule makes the importer find packages through the module folder dir (a new importer, since
+// the same path may be another package there).
+func (s *server) useModule(dir string) {
+	if dir == s.module {
+		return
+	}
+	s.module = dir
+	s.exports = map[string]string{}
+	if dir == "" {
+		s.imp = importer.ForCompiler(token.NewFileSet(), "gc", nil)
+		return
+	}
+	s.imp = importer.ForCompiler(token.NewFileSet(), "gc", s.lookup)
+}
+
+// lookup opens the export data of path, listing it (and all it imports) in the module folder
+// the first time.
+func (s *server) lookup(path string) (io.ReadCloser, error) {
+	if file, ok := s.exports[path]; ok && file != "" {
+		return os.Open(file)
+	}
+	cmd := exec.Command("go", "list", "-e", "-export", "-deps", "-f", "{{.ImportPath}}\t{{.Export}}", "--", path)
+	cmd.Dir = s.module
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("go list %s: %v", path, err)
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		if p, file, ok := strings.Cut(line, "\t"); ok && file != "" {
+			s.exports[p] = file
+		}
+	}
+	if file := s.exports[path]; file != "" {
+		return os.Open(file)
+	}
+	return nil, fmt.Errorf("no export data for %s", path)
 }
 
 func main() {
@@ -178,8 +226,10 @@ func (s *server) handle(msg *message) {
 			s.text = p.ContentChanges[n-1].Text
 		}
 	case "textDocument/completion":
+		s.useModule(p.Ccell.Module)
 		s.send(&message{ID: msg.ID, Result: map[string]any{"isIncomplete": false, "items": s.complete(p.Position)}})
 	case "textDocument/hover":
+		s.useModule(p.Ccell.Module)
 		s.send(&message{ID: msg.ID, Result: s.hover(p.Position)})
 	case "shutdown":
 		s.send(&message{ID: msg.ID, Result: nil})
