@@ -356,6 +356,20 @@ def test_show_is_the_real_program(cpp: RunningKernel, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
 
 
+def test_dep_zlib_through_pkg_config_in_the_live_program_and_a_cells_own_main(cpp: RunningKernel) -> None:
+    version = subprocess.run(
+        ["pkg-config", "--modversion", "zlib"], capture_output=True, text=True, check=True, timeout=30
+    ).stdout.strip()
+    try:
+        assert cpp.ok("%dep zlib").startswith(f"dep: zlib {version};")
+        assert (
+            cpp.ok(code(CPP, "#include <zlib.h>", 'std::cout << zlibVersion() << "\\n";')) == f"{version}\n"
+        )
+        assert cpp.ok('int main() { std::cout << zlibVersion() << "\\n"; }') == f"{version}\n"
+    finally:
+        cpp.ok("%rm zlib")
+
+
 def test_export_writes_a_project_that_make_builds(cpp: RunningKernel, tmp_path: Path) -> None:
     cpp.ok(code(CPP, "#include <string>", 'std::string greet(std::string who) { return "hi " + who; }'))
     assert cpp.ok('std::cout << greet("make") << "\\n";') == "hi make\n"
@@ -447,4 +461,3 @@ class CCellCppKernelTests(KernelConformance, jupyter_kernel_test.KernelTests):
         self.assertEqual(
             [m["msg_type"] for m in outputs], ["stream", "error"]
         )  # what() on stderr, then the error
-

@@ -273,9 +273,13 @@ class Salted:
     def __init__(self, store: BuildCache, salt: str) -> None:
         self.store = store
         self.salt = salt
+        self.root = store.root  # the live program names its build folders after it
 
     def key(self, *parts: str | bytes) -> str:
         return self.store.key(self.salt, *parts)
+
+    def begin(self) -> None:
+        self.store.begin()
 
     def get(self, entry_key: str) -> Entry | None:
         return self.store.get(entry_key)

@@ -61,6 +61,7 @@ from ccellkernel.api.errors import (
     LiveProgramError,
     ProgramSignal,
 )
+from ccellkernel.api.libraries import Library
 from ccellkernel.api.live import CODE, DATA, Support, UnitRequest, label_name
 from ccellkernel.api.memory import Memory
 from ccellkernel.api.program import CellParts, Program, cell_label
@@ -90,6 +91,9 @@ ENDED_BETWEEN_CELLS = (
     "(declarations kept, globals from their initializers)"
 )
 NOT_RESTORED = "the live program could not be restored: its state was lost"
+DROPPED_LIBRARY = (
+    "a library the live program had loaded was dropped: it starts again (globals from their initializers)"
+)
 # A cell rolled back, said in one line (the last of the error, or an interrupt's evalue). Notebooks
 # saved before the whole cell was rolled back (its declarations too) say ``state restored to before``.
 AS_BEFORE = "globals and declarations as before"
@@ -155,6 +159,7 @@ class Live:
         self._background: CellIO | None = None  # where output between cells goes: the last cell
         self._lost: str | None = None  # the host died between cells: said at the next one
         self._started_with: Limits | None = None  # the limits the live program runs under
+        self._libraries: frozenset[Library] = frozenset()  # the %dep libraries it may have loaded
         self._copies = workdir / "live"  # what the live host loads (see ``_live_path``)
         self._memo: _Memo | None = None
         self._symbols_found: tuple[int, frozenset[str]] | None = None  # (host, units) last found whole
@@ -172,12 +177,21 @@ class Live:
             self.reset()  # the live program is held to its limits as a whole: a new one for new ones
             self._lost = NEW_LIMITS
         ctx = session.context(execution)
+        libraries = frozenset(ctx.libraries.resolved)
+        if self.mode == LIVE and self.host is not None and not self._libraries <= libraries:
+            self.reset()  # a library loaded into a process stays there: %rm of it needs a new one
+            self._lost = DROPPED_LIBRARY
         store = self.units.store = ctx.cache
         store.begin()
         changed = self._check_loaded() if self.mode == LIVE and self.host is not None else ()
         if self.mode == LIVE and not self._alive():
             await self._start(session, execution)
+        self._libraries |= libraries
+        # units are built with the libraries' flags: other libraries, other units (a function
+        # compiled before a %dep is compiled again, linked with what it calls; globals stay)
         identity = self.support.identity()
+        if ctx.libraries.key:
+            identity = content.key(identity, ctx.libraries.key)
         keys, data, declared = self._keys(memory, content.key(identity, *ctx.flags))
         loaded = self.loaded if self.mode == LIVE else {}
         needs = plan(memory, keys, self.units, loaded, data)
@@ -307,6 +321,7 @@ class Live:
         self.host.environ = env
         self.loaded, self.loaded_files = {}, set()
         self.kept = []
+        self._libraries = frozenset()
 
     def _output_between_cells(self, name: str, text: str) -> None:
         if self._background is not None:
@@ -362,6 +377,7 @@ class Live:
         self.kept = []
         self._lost = None
         self._started_with = None
+        self._libraries = frozenset()
 
     def took_effect(self, parts: CellParts) -> None:
         """The statements of ``parts`` ran in this live program and were kept (a saved notebook's
@@ -609,6 +625,7 @@ class Live:
         if wanted:
             answer, text = await host.send("need", *wanted)
             if answer == "missing":
+                self._forget_calling(prepared, text.split(FIELD))
                 raise missing_error(text.split(FIELD), self.support.symbol_name)
         self._symbols_found = checked
 
@@ -672,12 +689,21 @@ class Live:
             )
         except ExitStatus:
             if problems:
-                raise self._problem(problems[0]) from None
+                raise self._problem(problems[0], prepared) from None
             raise
 
-    def _problem(self, problem: tuple[str, str]) -> CellError:
+    def _forget_calling(self, prepared: Prepared, missing: Sequence[str]) -> None:
+        """The cell's own unit calls what nothing defines: it is not used again. (It may also hold
+        definitions built again with it, after a %flags or %dep: a later cell builds them anew
+        rather than load the unit that cannot load.)"""
+        unit = prepared.unit
+        if unit is not None and not unit.symbols.undefined.isdisjoint(missing):
+            self.units.forget(unit)
+
+    def _problem(self, problem: tuple[str, str], prepared: Prepared) -> CellError:
         word, text = problem
         if word == "missing":
+            self._forget_calling(prepared, text.split(FIELD))
             return missing_error(text.split(FIELD), self.support.symbol_name)
         return CompileError(f"the cell's code could not be loaded: {text}")
 

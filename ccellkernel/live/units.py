@@ -166,15 +166,19 @@ class Units:
         found = store.get(unit.entry.key) if store is not None else None
         if found is not None and content.unchanged(found.meta.get("depends_on", "")):
             return True
-        if found is not None and store is not None:
-            store.discard(unit.entry.key)
+        self.forget(unit)
+        return False
+
+    def forget(self, unit: Compiled) -> None:
+        """Build the unit again when it is next needed (it is wrong for this kernel now)."""
+        if self.store is not None:
+            self.store.discard(unit.entry.key)
         for k in [k for k, u in self.by_key.items() if u is unit]:
             del self.by_key[k]
         for t in [t for t, u in self.by_text.items() if u is unit]:
             del self.by_text[t]
         for e in [e for e, u in self.by_entry.items() if u is unit]:
             del self.by_entry[e]
-        return False
 
 
 @dataclass(frozen=True)

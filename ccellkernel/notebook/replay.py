@@ -45,6 +45,7 @@ from ccellkernel.api.plugins import available, load_toolchain
 from ccellkernel.api.toolchain import Toolchain
 from ccellkernel.live.program import (
     AS_BEFORE,
+    DROPPED_LIBRARY,
     ENDED_BETWEEN_CELLS,
     EXITED_ZERO,
     LIVE,
@@ -57,7 +58,7 @@ from ccellkernel.notebook.session import Session
 NOT_COMPILED = frozenset({"CompileError", "MagicError", "ToolchainNotFound"})
 UNKNOWN = frozenset({"KeyboardInterrupt", "InternalError"})  # may have stopped before or after compiling
 # what the live program printed (as ``[ccellkernel: ...]`` on stderr) when it started again before a cell
-RESTARTS = tuple(f"[ccellkernel: {said}]" for said in (NEW_LIMITS, ENDED_BETWEEN_CELLS))
+RESTARTS = tuple(f"[ccellkernel: {said}]" for said in (NEW_LIMITS, ENDED_BETWEEN_CELLS, DROPPED_LIBRARY))
 ROLLED_BACK = f"[ccellkernel: {EXITED_ZERO}: "
 
 

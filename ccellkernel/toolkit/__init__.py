@@ -11,6 +11,7 @@
 - ``process``      a helper process: started on demand, kept out of SIGINT, restarted once
 - ``lsp``          a Language Server Protocol client and ``LspAssistant``
 - ``clangd``       clangd as the assistant of C-family languages, with man pages
+- ``pkgconfig``    libraries of C-family languages (``%dep gsl zlib``) through pkg-config
 
 Nothing here imports the mechanisms above it (``run``, ``builds``, ``live``, ``assist``, ``notebook``,
 ``jupyter``).

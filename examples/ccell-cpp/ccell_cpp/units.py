@@ -195,6 +195,7 @@ class CppUnits(Support):
             *compiler.argv,
             *toolchain.standard(ctx.flags),
             *toolchain.warnings(),
+            *ctx.libraries.compile,
             toolchain.include_flag(),
             f"-I{ctx.cwd}",
             "-fPIC",
@@ -203,9 +204,13 @@ class CppUnits(Support):
             "-pipe",
         ]
 
+        # the %dep libraries a unit calls: loading it loads them, for the units after it too
+        link = ctx.libraries.link
+        linked = ["-Wl,--as-needed", *link, "-Wl,--no-as-needed"] if link else []
+
         def command(source: Path, output: Path) -> list[str]:
             depends = ["-MD", "-MF", str(output.with_suffix(".d"))]
-            return [*flags, *depends, "-o", str(output), str(source), *ctx.flags]
+            return [*flags, *depends, "-o", str(output), str(source), *ctx.flags, *linked]
 
         return command
 
