@@ -191,3 +191,14 @@ def test_progress_shows_whole_lines_once_rewritten_lines_end():
 def test_the_cache_is_the_users(tmp_path):
     assert cache_folder({"XDG_CACHE_HOME": str(tmp_path)}) == tmp_path / "ccellkernel" / "libraries"
     assert cache_folder({"HOME": str(tmp_path)}) == tmp_path / ".cache" / "ccellkernel" / "libraries"
+
+
+def test_a_resolve_is_bounded_by_the_limits(toy):
+    toy.ok("%limits time=1s")
+    started = time.monotonic()
+    err = toy.fails("%dep slowone")
+    assert type(err).__name__ == "TimeLimit", err.traceback
+    assert time.monotonic() - started < 10
+    assert not toy.session.options.libraries
+    toy.ok("%limits --reset")
+    assert "dep: alpha 1.0" in toy.ok("%dep alpha")
