@@ -505,6 +505,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="skip the libraries rows (%%dep; crates, Go modules, pkg-config)",
     )
     parser.add_argument(
+        "--libraries-only",
+        action="store_true",
+        help="only the libraries rows (with evcxr beside Rust when --peers)",
+    )
+    parser.add_argument(
         "--live-cells",
         type=int,
         default=1000,
@@ -526,6 +531,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     results: list[Result] = []
     try:
         for lang in langs:
+            if args.libraries_only:
+                libs = library_rows.measure(lang, args.runs, _evcxr(lang, args))
+                print("\n" + "\n".join(library_rows.report(libs)), file=out, flush=True)
+                continue
             results.append(measure(lang, args))
             print("\n" + "\n".join(report(results[-1])), file=out, flush=True)
             if args.libraries:
@@ -535,6 +544,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BenchError as err:
         print(f"\nthe benchmark could not complete: {err}", file=sys.stderr)
         return 1
+    if args.libraries_only:
+        return 0
     print("\n".join(summary(results)), file=out)
     if args.json:
         text = json.dumps(as_json(results, header), indent=1)

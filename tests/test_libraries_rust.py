@@ -26,6 +26,7 @@ from ccellkernel.api.plugins import load_toolchain
 pytestmark = pytest.mark.slow
 
 REGISTRY = localsources.CRATES
+PLOTTERS = 'plotters = { version = "0.3", default-features = false, features = ["evcxr", "all_series"] }'
 BUILD_TIMEOUT = 600.0  # a first build of serde's derive on a busy two-core machine
 
 
@@ -115,10 +116,7 @@ def test_a_derive_in_one_cell_serves_the_next(k: RunningKernel) -> None:
 
 
 def test_a_plotters_chart_is_shown_by_its_evcxr_display(k: RunningKernel) -> None:
-    result = k.execute(
-        '%dep plotters = { version = "0.3", default-features = false, features = ["evcxr", "all_series"] }',
-        timeout=BUILD_TIMEOUT,
-    )
+    result = k.execute(f"%dep {PLOTTERS}", timeout=BUILD_TIMEOUT)
     assert result.status == "ok", result.describe()
     chart = """\
 use plotters::prelude::*;
@@ -226,13 +224,14 @@ def test_a_second_kernel_builds_nothing(k: RunningKernel, cargo_env: dict[str, s
     wanted = k.ok("%dep").splitlines()
     second = RunningKernel("ccell-rust", env=cargo_env, cwd=tmp_path)
     try:
-        lines = (
-            '%dep rand = "0.8"\n%dep serde = { version = "1", features = ["derive"] }\n%dep serde_json = "1"'
+        lines = (  # the first kernel's %dep lines, in another order
+            f"%dep {PLOTTERS}\n"
+            '%dep serde_json = "1"\n%dep rand = "0.8"\n%dep serde = { version = "1", features = ["derive"] }'
         )
         result = second.execute(lines, timeout=BUILD_TIMEOUT)
         assert result.status == "ok", result.describe()
         assert "Compiling" not in result.stderr, result.describe()  # cargo resolved, built nothing
-        assert second.ok("%dep").splitlines() == wanted
+        assert sorted(second.ok("%dep").splitlines()) == sorted(wanted)
         assert second.ok('let x: u8 = rand::random();\nprintln!("{}", x < 255 || x == 255);') == "true\n"
     finally:
         second.shutdown()

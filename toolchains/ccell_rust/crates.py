@@ -132,7 +132,8 @@ def dependency_lines(wanted: Sequence[Dependency], base: Path) -> list[str]:
 
 
 def manifest(wanted: Sequence[Dependency], base: Path, edition: str) -> str:
-    """The ``Cargo.toml`` of the kernel's workspace: an empty library depending on ``wanted``."""
+    """The ``Cargo.toml`` of the kernel's workspace: an empty library depending on ``wanted``, by name
+    (the order of ``%dep`` lines does not change the build, nor its key)."""
     lines = [
         "# Written by ccellkernel: the notebook's %dep libraries.",
         "[package]",
@@ -142,7 +143,7 @@ def manifest(wanted: Sequence[Dependency], base: Path, edition: str) -> str:
         "publish = false",
         "",
         "[dependencies]",
-        *dependency_lines(wanted, base),
+        *dependency_lines(sorted(wanted, key=lambda dep: dep.name), base),
         "",
         "[workspace]",  # a workspace of its own, whatever folder holds it
         "",
