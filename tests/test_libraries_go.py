@@ -105,6 +105,10 @@ def test_an_import_is_fetched_on_first_use_and_kept_once_the_cell_compiles(go: R
     assert go.ok("%dep") == f"{UUID}  {VERSION}  import\n"
     again = go.execute("fmt.Println(uuid.Nil)")
     assert again.stdout == "00000000-0000-0000-0000-000000000000\n" and again.stderr == "", again.describe()
+    # a cell that does not use the module leaves its import out, as for a standard package: it is
+    # compiled once and linked (not refused first for an unused import)
+    plain = go.execute('fmt.Println("plain")')
+    assert plain.stdout == "plain\n" and plain.reply_metadata["ccellkernel"]["tools"] == 2, plain.describe()
 
 
 def test_dep_pins_a_version_and_dep_alone_lists_it(go: RunningKernel) -> None:

@@ -137,14 +137,14 @@ class GoToolchain(Toolchain):
         notes: dict[str, object] = {"memory": signature, "pruned": pruned, "cell": pruning.current_cell(cell)}
         if pruned:
             notes["full"] = functools.partial(self._render, memory, cell, False)
-        program = render_program(self._language, shown, cell, self._standard_library)
+        program = render_program(self._language, shown, cell, self._known_packages)
         program = dataclasses.replace(program, data={**program.data, **notes})
         wrapped = None
         if cell.main is None and cell.statements:
             wrapped = value.wrap_last(self._language, cell.statements[-1], memory, self._void_calls)
         if wrapped is None:
             return program
-        with_value = render_program(self._language, shown, cell, self._standard_library, value=wrapped)
+        with_value = render_program(self._language, shown, cell, self._known_packages, value=wrapped)
         data = {**with_value.data, **notes, "without_value": program, "callee": wrapped.callee}
         return dataclasses.replace(with_value, data=data)
 
@@ -169,6 +169,14 @@ class GoToolchain(Toolchain):
                 return StandardLibrary()  # the build that follows says what is missing
             self._std = load_std(install).with_package(DISPLAY, "display")
         return self._std
+
+    def _known_packages(self) -> StandardLibrary:
+        """The standard library's names, and those of the modules' packages built so far: an import
+        of one whose name the program does not use is left out, as a standard one is (else every
+        cell would fail to compile once with "imported and not used", then build again)."""
+        library = self._standard_library()
+        modules = self._direct.archives.names if self._direct is not None else {}
+        return library.with_names(modules) if modules else library
 
     def assistant(self, workdir: Path) -> GoAssistant:
         """The Go helper (``assist.py``): built at warm-up, from the standard library alone."""

@@ -43,6 +43,7 @@ LIST_FORMAT = (
     '{{.ImportPath}}\t{{.Export}}\t{{.Standard}}\t{{if .Error}}error{{end}}\t{{join .Deps " "}}'
     "\t{{if .CgoFiles}}cgo{{end}}"
     "\t{{with .Module}}{{with .Replace}}{{if not .Version}}local{{end}}{{end}}{{end}}"
+    "\t{{.Name}}"
 )
 # GOFLAGS words that change nothing in how a package compiles or links (others: go build decides).
 NEUTRAL_GOFLAGS = ("-mod=", "-modcacherw", "-buildvcs", "-trimpath", "-modfile=")
@@ -66,6 +67,7 @@ class Archives:
         self.deps: dict[str, tuple[str, ...]] = {}
         self.standard: set[str] = set()
         self.local: set[str] = set()  # packages of a module replaced by a folder: listed at every build
+        self.names: dict[str, str] = {}  # import path -> package name, of the modules' packages
         self.modules = ""  # the key of the module state the other packages were listed with
 
     def use(self, modules: str) -> None:
@@ -75,6 +77,7 @@ class Archives:
             self.files = {p: f for p, f in self.files.items() if p in self.standard}
             self.deps = {p: d for p, d in self.deps.items() if p in self.standard}
             self.local.clear()
+            self.names.clear()
             self.modules = modules
 
     def missing(self, paths: Iterable[str]) -> list[str]:
@@ -100,7 +103,7 @@ class Archives:
         found: dict[str, str] = {}
         bad: set[str] = set()
         for line in result.stdout.splitlines():
-            path, export, standard, error, deps, cgo, local = [*line.split("\t"), *[""] * 6][:7]
+            path, export, standard, error, deps, cgo, local, name = [*line.split("\t"), *[""] * 7][:8]
             if not path:
                 continue
             if error or (standard != "true" and (not modules or cgo or not export)):
@@ -110,8 +113,10 @@ class Archives:
             self.deps[path] = tuple(deps.split())
             if standard == "true":
                 self.standard.add(path)
-            elif local:
-                self.local.add(path)
+            else:
+                self.names[path] = name
+                if local:
+                    self.local.add(path)
         self.files.update(found)
         return result.returncode == 0 and not bad and all(p in found for p in wanted)
 

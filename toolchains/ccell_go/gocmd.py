@@ -147,6 +147,13 @@ class StandardLibrary:
         paths = {**self.paths, name: (*self.paths.get(name, ()), path)}
         return StandardLibrary(paths, {**self.names, path: name})
 
+    def with_names(self, names: Mapping[str, str]) -> StandardLibrary:
+        """This library knowing the names of more packages (import path -> name), which are not
+        imported by their name alone (a module's package is imported only by the cell)."""
+        if not self.names:
+            return self
+        return StandardLibrary(self.paths, {**self.names, **names})
+
     def unique(self, name: str) -> str | None:
         """The one package named ``name``; None when none is, or several are (rand, template...)."""
         paths = self.paths.get(name, ())

@@ -6,9 +6,9 @@ go back into one (``var (`` ... ``)``), consecutive ones sharing it.
 
 Imports follow the program rather than the notebook's history (CELL_MODEL.md section 3):
 
-- an import of a standard package whose name the program does not use (as ``X`` in ``X.Y``) is left
-  out, since Go refuses unused imports; ``_`` and ``.`` imports, and imports from outside the
-  standard library (so that their error shows at once), always stay;
+- an import of a standard package, or of a module's package already built, whose name the program
+  does not use (as ``X`` in ``X.Y``) is left out, since Go refuses unused imports; ``_`` and ``.``
+  imports, and imports of packages not built yet (so that their error shows at once), always stay;
 - a name used as ``X`` in ``X.Y`` that nothing declares or imports, and that exactly one standard
   package has (``strings``, not ``rand``), is imported for the run; an explicit import of that name,
   aliased or not, always wins.
