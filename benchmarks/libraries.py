@@ -41,6 +41,7 @@ FIRST_DEP = (
     'regex = "1"',
 )
 LEAD = 4_000_000
+TWIN = "the same standard packages, no library"
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,10 @@ class Uses:
     target: float  # the library cell / the trivial cell without libraries, at most
     peer_setup: tuple[str, ...] = ()  # evcxr's, for the same cell
     peer_cell: Callable[[int], str] | None = None
+    # a cell without the library that uses the standard packages the library uses (run in the kernel
+    # without libraries after ``twin_setup``): what the library cell costs beyond what they cost
+    twin: Callable[[int], str] | None = None
+    twin_setup: tuple[str, ...] = ()
 
 
 USES = {
@@ -64,13 +69,20 @@ USES = {
         setup=('import "github.com/google/uuid"', "fmt.Println(len(uuid.NewString()))"),
         cell=lambda i: f'_ = uuid.New()\nfmt.Println("hello", {i})',
         target=1.1,
+        # uuid imports net and crypto: linking them costs what it costs without uuid too
+        twin=lambda i: (
+            "_, _ = net.Interfaces()\n_ = sha1.New\n_ = md5.New\n_ = hex.EncodeToString\n_ = rand.Read\n"
+            f'var _ driver.Value\nfmt.Println("hello", {i})'
+        ),
+        twin_setup=('import "crypto/rand"',),
     ),
     "Rust": Uses(
-        setup=('%dep rand = "0.8"', "use rand::Rng;"),
-        cell=lambda i: f'let _r: u8 = rand::thread_rng().gen();\nprintln!("hello {{}}", {i});',
+        setup=('%dep rand = "0.8"',),
+        # rand::random: `gen` is a keyword in evcxr's edition (2024)
+        cell=lambda i: f'let _r: u8 = rand::random();\nprintln!("hello {{}}", {i});',
         target=2.0,
-        peer_setup=(':dep rand = "0.8"', "use rand::Rng;"),
-        peer_cell=lambda i: f'let _r: u8 = rand::thread_rng().gen();\nprintln!("hello {{}}", {i});',
+        peer_setup=(':dep rand = "0.8"',),
+        peer_cell=lambda i: f'let _r: u8 = rand::random();\nprintln!("hello {{}}", {i});',
     ),
 }
 
@@ -126,11 +138,15 @@ def measure(lang: Language, runs: int, evcxr_dirs: Path | None = None) -> Librar
                 deps.run(cell)
             for cell in uses.setup:
                 deps.run(cell)
+            for cell in uses.twin_setup:
+                plain.run(cell)
             rows: list[tuple[str, Kernel, Callable[[int], str]]] = [
                 ("trivial cell, no libraries", plain, lang.cell),
                 ("trivial cell, with libraries", deps, lang.cell),
                 ("a cell that uses a library", deps, uses.cell),
             ]
+            if uses.twin is not None:
+                rows.append((TWIN, plain, uses.twin))
             peer = None
             if evcxr_dirs is not None and uses.peer_cell is not None:
                 peer = Kernel("evcxr", cwd, tmp / "evcxr.log", [evcxr_dirs], env=env)
@@ -222,7 +238,10 @@ def targets(r: LibraryResult) -> list[str]:
         found = r.median("trivial cell, with libraries")
         check("trivial cell with libraries / without", found / base if found else None, 1.1)
         used = r.median("a cell that uses a library")
-        if uses is not None:
+        twin = r.median(TWIN)
+        if uses is not None and twin:
+            check("library cell / the same standard packages", used / twin if used else None, uses.target)
+        elif uses is not None:
             check("library cell / trivial cell", used / base if used else None, uses.target)
     first, hand, second = (
         r.median("first %dep of rand, serde, serde_json, regex"),
