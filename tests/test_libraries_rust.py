@@ -110,6 +110,7 @@ def test_a_derive_in_one_cell_serves_the_next(k: RunningKernel) -> None:
     )
     assert result.status == "ok", result.describe()
     assert "Compiling serde_derive" in result.stderr  # a proc-macro crate
+    assert "Compiling rand" not in result.stderr  # the set grew from the one built: rand is not built again
     k.ok("#[derive(serde::Serialize)]\nstruct P { x: i32 }")
     assert k.ok('println!("{}", serde_json::to_string(&P { x: 1 }).unwrap());') == '{"x":1}\n'
     assert "serde_json  1.0.87" in k.ok("%dep")
@@ -198,6 +199,7 @@ def test_an_interrupted_build_leaves_nothing_and_the_next_dep_works(k: RunningKe
 def test_rm_drops_a_crate_and_other_cells_still_work(k: RunningKernel) -> None:
     result = k.execute("%rm regex", timeout=BUILD_TIMEOUT)
     assert result.status == "ok", result.describe()
+    assert "Compiling" not in result.stderr, result.describe()  # what is left was built already
     result = k.fails('let re = regex::Regex::new("a").unwrap();', "CompileError")
     assert "regex" in result.error["evalue"]
     assert k.ok('println!("{}", 1 + 1);') == "2\n"

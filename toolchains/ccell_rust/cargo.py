@@ -21,6 +21,7 @@ library the build made (dependents first), which a cell linked as a shared objec
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -257,10 +258,16 @@ async def build(
     key: str,
     metadata: Mapping[str, Any],
 ) -> dict[str, Any]:
-    """``cargo build`` into a scratch folder that becomes the entry ``key`` once built; its record."""
+    """``cargo build`` into a scratch folder that becomes the entry ``key`` once built; its record.
+    The scratch folder starts as a copy of the notebook's current entry, if any: cargo then builds
+    only the crates that are new to the set (a copy, not links: cargo rewrites its files in place)."""
     scratch = store / f"{SCRATCH_PREFIX}{uuid.uuid4().hex}"
-    scratch.mkdir()
+    current = store / ctx.current.key if ctx.current.key else None
     try:
+        if current is not None and read_record(current) is not None:
+            await asyncio.to_thread(_seed, current, scratch)
+        else:
+            scratch.mkdir()
         argv = [
             *cargo,
             "build",
@@ -285,6 +292,15 @@ async def build(
         return read_record(store / key) or record
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _seed(entry: Path, scratch: Path) -> None:
+    """``scratch`` as a copy of ``entry``, its record left out (times kept: cargo judges by them)."""
+
+    def record(folder: str, names: list[str]) -> list[str]:
+        return [RECORD] if folder == str(entry) else []
+
+    shutil.copytree(entry, scratch, symlinks=True, ignore=record)
 
 
 def built(messages: str, metadata: Mapping[str, Any], scratch: Path) -> dict[str, Any]:
