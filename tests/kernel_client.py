@@ -295,8 +295,10 @@ def count_of(result: CellResult) -> int:
 
 
 # a crash's last line, or an interrupt's one line (``KeyboardInterrupt: stopped by the user; ...``)
-RESTORED = re.compile(r"(?:^rolled back: |^KeyboardInterrupt: stopped by the user; )globals and declarations "
-                      r"as before Cell In\[(\d+)\]$")
+RESTORED = re.compile(
+    r"(?:^rolled back: |^KeyboardInterrupt: stopped by the user; )globals and declarations "
+    r"as before Cell In\[(\d+)\]$"
+)
 
 
 def restored_in(result: CellResult) -> int | None:
@@ -351,6 +353,19 @@ def complete_reply(kc: BlockingKernelClient, code: str, cursor: int | None = Non
         if reply["parent_header"].get("msg_id") == msg_id:
             return dict(reply["content"])
     raise TimeoutError(f"no complete_reply to {code!r}")
+
+
+def inspect_reply(
+    kc: BlockingKernelClient, code: str, cursor: int | None = None, detail: int = 0
+) -> dict[str, Any]:
+    """The content of the inspect_reply to ``code`` (cursor at its end by default)."""
+    msg_id = kc.inspect(code, len(code) if cursor is None else cursor, detail)
+    deadline = time.monotonic() + CELL_TIMEOUT
+    while time.monotonic() < deadline:
+        reply = kc.get_shell_msg(timeout=CELL_TIMEOUT)
+        if reply["parent_header"].get("msg_id") == msg_id:
+            return dict(reply["content"])
+    raise TimeoutError(f"no inspect_reply to {code!r}")
 
 
 def wait_for_helper(kc: BlockingKernelClient, code: str, source: str, timeout: float = 300.0) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from ccell_go.assist import helper_binary
 from jupyter_client.jsonutil import json_default
-from kernel_client import RunningKernel, complete_reply, wait_for_helper
+from kernel_client import RunningKernel, complete_reply, inspect_reply, wait_for_helper
 
 from ccellkernel.api.plugins import load_toolchain
 from ccellkernel.assist.service import FIRST_REQUEST_WAIT
@@ -178,19 +178,11 @@ def test_the_first_request_after_start_gets_the_helpers_answer(name: str, tmp_pa
         completed = complete_reply(kernel.kc, FIRST_COMPLETION[name])
         assert completed["matches"] and time.monotonic() - start < 1.5, completed
         code, wanted = FIRST_INSPECTION[name]
-        reply = inspect_reply(kernel, code)
+        reply = inspect_reply(kernel.kc, code)
         assert reply["found"], reply
         assert wanted in reply["data"]["text/plain"], reply
     finally:
         kernel.shutdown()
-
-
-def inspect_reply(kernel: RunningKernel, code: str, cursor: int | None = None, detail: int = 0) -> dict:
-    msg_id = kernel.kc.inspect(code, len(code) if cursor is None else cursor, detail)
-    while True:
-        reply = kernel.kc.get_shell_msg(timeout=30)
-        if reply["parent_header"].get("msg_id") == msg_id:
-            return dict(reply["content"])
 
 
 def test_completion_table(lang: tuple[str, RunningKernel]) -> None:
@@ -228,12 +220,12 @@ def test_no_items_after_a_member_nobody_knows(lang: tuple[str, RunningKernel]) -
 def test_inspection_table(lang: tuple[str, RunningKernel]) -> None:
     name, kernel = lang
     for code, texts, more in INSPECTIONS[name]:
-        short = inspect_reply(kernel, code)
+        short = inspect_reply(kernel.kc, code)
         assert short["status"] == "ok" and short["found"], (code, short)
         assert set(short["data"]) == {"text/plain", "text/markdown"}
         for text in texts:
             assert text in short["data"]["text/plain"], (code, text, short["data"]["text/plain"])
-        full = inspect_reply(kernel, code, detail=1)
+        full = inspect_reply(kernel.kc, code, detail=1)
         assert full["found"], (code, full)
         for internal in GLIBC_INTERNALS:  # a library function reads like its manual (issue 17)
             assert internal not in full["data"]["text/plain"], (code, internal)
@@ -277,7 +269,7 @@ def test_any_text_any_cursor_answers(lang: tuple[str, RunningKernel]) -> None:
         content = complete_reply(kernel.kc, code, cursor)
         assert content["status"] == "ok", (code[:40], content)
         assert 0 <= content["cursor_start"] <= content["cursor_end"] <= len(code)
-        found = inspect_reply(kernel, code, cursor)
+        found = inspect_reply(kernel.kc, code, cursor)
         assert found["status"] == "ok"
         assert time.monotonic() - start < 10, code[:40]
     magic = complete_reply(kernel.kc, "%he", 3)
@@ -355,7 +347,7 @@ def test_a_hung_helper_is_not_waited_for(tmp_path: Path) -> None:
             assert time.monotonic() - start < 3
         for limit in (FIRST_REQUEST_WAIT + 5, 5):
             start = time.monotonic()
-            assert inspect_reply(kernel, "strlen")["found"], "the man page, without clangd"
+            assert inspect_reply(kernel.kc, "strlen")["found"], "the man page, without clangd"
             assert time.monotonic() - start < limit
         assert kernel.ok('#include <stdio.h>\nprintf("ran\\n");') == "ran\n"
     finally:

@@ -18,7 +18,7 @@ from pathlib import Path
 import localsources
 import pytest
 from ccell_rust import cargo as rust_cargo
-from kernel_client import RunningKernel, complete_reply
+from kernel_client import RunningKernel, complete_reply, inspect_reply
 
 from ccellkernel.api.errors import MagicError
 from ccellkernel.api.plugins import load_toolchain
@@ -102,6 +102,12 @@ def test_completion_knows_a_crate(k: RunningKernel) -> None:
     matches = complete_reply(k.kc, "let r = rand::")["matches"]
     assert {"thread_rng", "Rng", "rngs"} <= set(matches), matches
     assert "SmallRng" in complete_reply(k.kc, "rand::rngs::Sm")["matches"]
+    shown = inspect_reply(k.kc, "let x: u8 = rand::random", cursor=len("let x: u8 = rand::ran"))
+    assert shown["found"], shown
+    text = shown["data"]["text/plain"]
+    assert text.startswith("pub fn random<T>() -> T") and "thread-local random number generator" in text
+    followed = inspect_reply(k.kc, "rand::thread_rng")["data"]["text/plain"]  # a re-export, followed
+    assert followed.startswith("pub fn thread_rng() -> ThreadRng"), followed
 
 
 def test_a_derive_in_one_cell_serves_the_next(k: RunningKernel) -> None:

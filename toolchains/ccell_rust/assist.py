@@ -23,6 +23,7 @@ level 1: all of it).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -202,6 +203,22 @@ class RustAssistant(PreparedAssistant):
         rows = published.items(self.toolchain.grammar(), root, path)
         return [(name, kind, f"{kind} {owner}::{name}") for name, kind in rows] or None
 
+    def _crate_item(self, point: EditPoint, name: str, detail: int) -> Inspection | None:
+        """``rand::random`` (a path into a ``%dep`` crate): its declaration and doc comment."""
+        owner_match = _PATH_BEFORE.search(point.before[-300:])
+        if owner_match is None:
+            return None
+        crate, *path = strip_generics(owner_match.group(1)).rstrip(":").split("::")
+        root = self.toolchain.crate_sources.get(point.libraries.key, {}).get(crate)
+        if root is None:
+            return None
+        found = published.describe(self.toolchain.grammar(), root, path, name)
+        if found is None:
+            return None
+        declaration, doc = found
+        shown = _inspection(declaration, doc if detail else doc.split("\n\n", 1)[0])
+        return dataclasses.replace(shown, source="crate source")
+
     def _path_members(self, owner: str, local: Local) -> list[tuple[str, str, str]] | None:
         last = owner.rsplit("::", 1)[-1]
         if "::" not in owner and local.knows(last):
@@ -237,12 +254,13 @@ class RustAssistant(PreparedAssistant):
         return [(m.name, _kind(m), m.signature) for m in members if m.takes_self or m.kind == "structfield"]
 
     def _inspect_from_docs(self, point: EditPoint, detail: int) -> Inspection | None:
-        if self.docs is None:
-            return None
         word = re.match(r"[A-Za-z_]\w*", point.line_text[point.column :])
         if word is None:
             return None
         name = word.group(0)
+        crate_item = self._crate_item(point, name, detail)
+        if crate_item is not None or self.docs is None:
+            return crate_item
         local = local_items(self.toolchain.grammar(), point.program.text)
         owner_match = _PATH_BEFORE.search(point.before[-300:])
         tail = point.before[-300:]
