@@ -64,4 +64,8 @@ def examples_environment(folder: Path) -> dict[str, str]:
         env.update(cargo_home(folder / "cargo-home"))
     except Missing:
         pass
+    try:
+        env.update(go_proxy(folder / "goproxy", {"github.com/google/uuid": "v1.3.0"}))
+    except Missing:
+        pass
     return env
