@@ -168,10 +168,6 @@ class LibraryContext(Protocol):
         ``env`` None is ``environment``."""
         ...
 
-    def say(self, text: str) -> None:
-        """A line of progress in the cell (stderr)."""
-        ...
-
 
 LibraryResolver = Callable[[LibraryContext], Awaitable[Libraries]]
 

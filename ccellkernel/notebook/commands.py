@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import itertools
 import os
 import re
 import shutil
@@ -43,6 +44,15 @@ class Commands:
 
     def __init__(self, session: Notebook) -> None:
         self.session = session
+
+    async def lines(self, magics: Sequence[Magic], io: CellIO, execution: Execution) -> None:
+        """A cell's line magics in order; ``%dep`` lines in a row are resolved at once."""
+        for together, group in itertools.groupby(magics, key=lambda m: m.name == "dep" and bool(m.args)):
+            if together:
+                await self.dep(list(group), io, execution)
+                continue
+            for magic in group:
+                await self.line(magic, io, execution)
 
     async def line(self, magic: Magic, io: CellIO, execution: Execution) -> None:
         say = _say(io)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ccellkernel.api.build import LibraryContext, LibraryResolver, ToolResult
@@ -69,17 +69,22 @@ class Progress:
 @dataclass
 class Context:
     """The ``LibraryContext`` of one resolve: the cell's execution (an interrupt stops the tools), its
-    limits and its output."""
+    limits and its output; the user's cache folder and its bound come from ``environment``."""
 
     folder: Path
-    cache: Path
-    cache_limit: int
     cwd: Path
     current: Libraries
     environment: Mapping[str, str]
     execution: Execution
     limits: Limits
     io: CellIO
+    cache: Path = field(init=False)
+    cache_limit: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.cache = cache_folder(self.environment)
+        self.cache_limit = cache_limit(self.environment)
 
     async def run_tool(
         self,
@@ -102,33 +107,6 @@ class Context:
         finally:
             if shown is not None:
                 shown.close()
-
-    def say(self, text: str) -> None:
-        self.io.stream("stderr", text.rstrip("\n") + "\n")
-
-
-def context(
-    *,
-    folder: Path,
-    cwd: Path,
-    current: Libraries,
-    environment: Mapping[str, str],
-    execution: Execution,
-    limits: Limits,
-    io: CellIO,
-) -> Context:
-    folder.mkdir(parents=True, exist_ok=True)
-    return Context(
-        folder,
-        cache_folder(environment),
-        cache_limit(environment),
-        cwd,
-        current,
-        environment,
-        execution,
-        limits,
-        io,
-    )
 
 
 async def resolve(resolver: LibraryResolver, ctx: LibraryContext) -> Libraries:

@@ -58,7 +58,7 @@ from ccellkernel.run.output import CellIO, OutputBuffer
 from ccellkernel.run.processes import Supervisor
 from ccellkernel.run.runner import Execution, run_program, run_tool
 from ccellkernel.toolkit import diagnostics
-from ccellkernel.toolkit.magics import Magic, MagicSplit, split_magics
+from ccellkernel.toolkit.magics import MagicSplit, split_magics
 
 DEFAULT_OUTPUT_LIMIT = DEFAULT_OUTPUT  # bytes of program output per cell (%limits output=)
 PHASES = ("parse", "render", "compile", "link", "run")  # a toolchain may report "link" (BuildResult.timings)
@@ -319,20 +319,6 @@ class Session:
             if self.live is not None:
                 self.live.prepare(self)
 
-    async def _magics(self, magics: Sequence[Magic], io: CellIO, execution: Execution) -> None:
-        """The cell's line magics in order; ``%dep`` lines in a row are resolved at once."""
-        i = 0
-        while i < len(magics):
-            if magics[i].name == "dep" and magics[i].args:
-                j = i
-                while j < len(magics) and magics[j].name == "dep" and magics[j].args:
-                    j += 1
-                await self.commands.dep(magics[i:j], io, execution)
-                i = j
-                continue
-            await self.commands.line(magics[i], io, execution)
-            i += 1
-
     async def _page(self, name: str, detail: int, io: CellIO) -> None:
         page = await asyncio.to_thread(self.inspect, name, len(name), detail)
         if page is None:
@@ -367,7 +353,7 @@ class Session:
         if split.exit:
             io.payload({"source": "ask_exit", "keepkernel": False})
             return
-        await self._magics(split.magics, io, execution)
+        await self.commands.lines(split.magics, io, execution)
         if split.cell_magic is not None:  # it takes the rest of the cell: nothing to compile here
             await self.commands.cell(split.cell_magic, cell, io, execution)
             return
@@ -628,7 +614,7 @@ class Session:
         self, execution: Execution, io: CellIO, current: Libraries | None = None
     ) -> libraries.Context:
         """What ``Toolchain.resolve_libraries`` is handed in this notebook."""
-        return libraries.context(
+        return libraries.Context(
             folder=self.workdir / "libraries",
             cwd=self.cwd,
             current=self.options.libraries if current is None else current,
@@ -692,7 +678,7 @@ class Session:
         split = split_magics(code, self.toolchain.line_comment)
         execution = Execution(self.supervisor)
         kept = ("rm", "reset", "flags", "flags+", "args", "env", "state", "dep")
-        await self._magics([m for m in split.magics if m.name in kept], _Quiet(), execution)
+        await self.commands.lines([m for m in split.magics if m.name in kept], _Quiet(), execution)
         if split.cell_magic is not None or split.exit or failed:
             return CellParts()
         self.sources[cell] = code.split("\n")

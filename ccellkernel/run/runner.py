@@ -206,8 +206,7 @@ async def tool_result(
         stdout, stderr = await out.finish(DRAIN)
     if execution is not None:
         execution.check()
-    hit = run.limit_hit(exit) if limits is not None else None
-    if hit is not None and limits is not None:
+    if limits is not None and (hit := run.limit_hit(exit)) is not None:
         raise exceeded(hit, limits)
     decode = lambda b: b.decode("utf-8", "replace")  # noqa: E731
     return ToolResult(exit.returncode, decode(stdout), decode(stderr))
