@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ccellkernel.api.display import Display
@@ -85,3 +86,23 @@ class Cells:
         _, err = self.run(code)
         assert err is not None, f"cell should have failed: {code!r}"
         return err
+
+    def interrupted(self, code: str, ready: Callable[[], bool], settle: float) -> tuple[CellError, float]:
+        """Run ``code``, which must fail, interrupting it from another thread ``settle`` seconds after
+        ``ready()`` holds (given up on after 10 s); its error and the seconds it took."""
+
+        def interrupt_once_ready() -> None:
+            deadline = time.monotonic() + 10
+            while not ready() and time.monotonic() < deadline:
+                time.sleep(0.01)
+            time.sleep(settle)
+            self.session.interrupt()
+
+        thread = threading.Thread(target=interrupt_once_ready)
+        thread.start()
+        started = time.monotonic()
+        try:
+            err = self.fails(code)
+        finally:
+            thread.join()
+        return err, time.monotonic() - started

@@ -347,12 +347,7 @@ def check_interrupts_twice(
 def complete_reply(kc: BlockingKernelClient, code: str, cursor: int | None = None) -> dict[str, Any]:
     """The content of the complete_reply to ``code`` (cursor at its end by default)."""
     msg_id = kc.complete(code, len(code) if cursor is None else cursor)
-    deadline = time.monotonic() + CELL_TIMEOUT
-    while time.monotonic() < deadline:
-        reply = kc.get_shell_msg(timeout=CELL_TIMEOUT)
-        if reply["parent_header"].get("msg_id") == msg_id:
-            return dict(reply["content"])
-    raise TimeoutError(f"no complete_reply to {code!r}")
+    return _shell_reply(kc, msg_id, f"no complete_reply to {code!r}")
 
 
 def inspect_reply(
@@ -360,12 +355,17 @@ def inspect_reply(
 ) -> dict[str, Any]:
     """The content of the inspect_reply to ``code`` (cursor at its end by default)."""
     msg_id = kc.inspect(code, len(code) if cursor is None else cursor, detail)
+    return _shell_reply(kc, msg_id, f"no inspect_reply to {code!r}")
+
+
+def _shell_reply(kc: BlockingKernelClient, msg_id: str, missing: str) -> dict[str, Any]:
+    """The content of the shell reply to ``msg_id``; TimeoutError saying ``missing`` if none comes."""
     deadline = time.monotonic() + CELL_TIMEOUT
     while time.monotonic() < deadline:
         reply = kc.get_shell_msg(timeout=CELL_TIMEOUT)
         if reply["parent_header"].get("msg_id") == msg_id:
             return dict(reply["content"])
-    raise TimeoutError(f"no inspect_reply to {code!r}")
+    raise TimeoutError(missing)
 
 
 def wait_for_helper(kc: BlockingKernelClient, code: str, source: str, timeout: float = 300.0) -> None:

@@ -6,7 +6,6 @@ tests/test_libraries_*.py."""
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
 
 import pytest
@@ -118,21 +117,9 @@ def test_dep_alone_without_libraries_says_how_to_add_one(toy):
 
 def test_an_interrupted_resolve_ends_the_cell_and_changes_nothing(toy):
     toy.ok("%dep alpha")
-
-    def interrupt_once_resolving() -> None:
-        deadline = time.monotonic() + 10
-        while len(toy.toolchain.resolves) < 2 and time.monotonic() < deadline:
-            time.sleep(0.01)
-        time.sleep(0.2)
-        toy.session.interrupt()
-
-    thread = threading.Thread(target=interrupt_once_resolving)
-    thread.start()
-    started = time.monotonic()
-    err = toy.fails("%dep slowone")
-    thread.join()
+    err, seconds = toy.interrupted("%dep slowone", lambda: len(toy.toolchain.resolves) >= 2, 0.2)
     assert isinstance(err, Interrupted)
-    assert time.monotonic() - started < 10
+    assert seconds < 10
     assert toy.session.options.libraries.names() == ("alpha",)
     assert "dep: beta 1.0" in toy.ok("%dep beta")
 
