@@ -368,6 +368,7 @@ def as_json(results: Sequence[Result], header: list[str]) -> dict[str, object]:
                 "libraries": (
                     {
                         "columns": {name: stats(t) for name, t in r.libraries.columns.items()},
+                        "paused": {name: stats(t) for name, t in r.libraries.paused.items()},
                         "notes": r.libraries.notes,
                     }
                     if r.libraries is not None
